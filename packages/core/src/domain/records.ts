@@ -1,0 +1,184 @@
+/**
+ * Stored records: the shapes a Store persists and returns. Times are epoch
+ * milliseconds (UTC). The wire shapes (snake_case, RFC 3339) live in
+ * `./wire.ts`; records are converted at the API edge only.
+ */
+import type { MessageStatus, MessageType, Sim } from '../lifecycle/status.js';
+
+export type TextEncoding = 'GSM-7' | 'UCS-2';
+
+export interface MessageRecord {
+  id: string;
+  accountId: string;
+  /** Phone that sends (outgoing) or received (incoming) the message; null when no phone row exists. */
+  phoneId: string | null;
+  owner: string;
+  contact: string;
+  content: string;
+  attachments: string[] | null;
+  encrypted: boolean;
+  type: MessageType;
+  status: MessageStatus;
+  sim: Sim;
+  requestId: string | null;
+  encoding: TextEncoding;
+  segments: number;
+  requestReceivedAt: number;
+  createdAt: number;
+  updatedAt: number;
+  orderTimestamp: number;
+  /** Client's `send_at`: the message is handed off exactly then, without pacing. */
+  scheduledSendTime: number | null;
+  /** When the hand-off to the phone is (or was) scheduled. */
+  scheduledAt: number | null;
+  lastAttemptedAt: number | null;
+  sentAt: number | null;
+  deliveredAt: number | null;
+  failedAt: number | null;
+  expiredAt: number | null;
+  receivedAt: number | null;
+  canceledAt: number | null;
+  /** Milliseconds from `requestReceivedAt` to sent (or delivered when no sent came). */
+  sendTimeMs: number | null;
+  sendAttemptCount: number;
+  maxSendAttempts: number;
+  failureReason: string | null;
+  /** Next time the dispatcher has work on this row (plan, hand-off or expiry check); null = none. */
+  dueAt: number | null;
+  /** Position inside a bulk send, used to spread hand-offs. */
+  bulkIndex: number;
+  /** Claim lease: the claimer that holds the row and until when. */
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+}
+
+export interface PhoneRecord {
+  id: string;
+  accountId: string;
+  phoneNumber: string;
+  fcmToken: string | null;
+  messagesPerMinute: number;
+  sim: Sim;
+  sendScheduleId: string | null;
+  maxSendAttempts: number;
+  messageExpirationSeconds: number;
+  missedCallAutoReply: string | null;
+  unarchiveThread: boolean;
+  /** When the dispatcher last scheduled a hand-off for this phone (pacing anchor). */
+  lastScheduledAt: number | null;
+  /** Heartbeat monitor: whether the phone is considered online. */
+  online: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface HeartbeatRecord {
+  id: string;
+  accountId: string;
+  owner: string;
+  version: string | null;
+  charging: boolean;
+  timestamp: number;
+}
+
+export interface ThreadRecord {
+  id: string;
+  accountId: string;
+  owner: string;
+  contact: string;
+  isArchived: boolean;
+  isRead: boolean;
+  color: string;
+  status: MessageStatus;
+  lastMessageContent: string | null;
+  lastMessageId: string | null;
+  lastReadAt: number;
+  orderTimestamp: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface AccountRecord {
+  id: string;
+  email: string | null;
+  timezone: string;
+  activePhoneId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type ApiKeyKind = 'user' | 'phone';
+
+export interface ApiKeyRecord {
+  id: string;
+  accountId: string;
+  kind: ApiKeyKind;
+  name: string;
+  /** SHA-256 (hex) of the full key. The key itself is never stored. */
+  keyHash: string;
+  /** First characters of the key, for display (`pk_AbCd…`). */
+  keyPrefix: string;
+  phoneIds: string[];
+  phoneNumbers: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface WebhookRecord {
+  id: string;
+  accountId: string;
+  url: string;
+  signingKey: string | null;
+  events: string[];
+  phoneNumbers: string[];
+  enabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SendWindow {
+  dayOfWeek: number;
+  startMinute: number;
+  endMinute: number;
+}
+
+export interface SendScheduleRecord {
+  id: string;
+  accountId: string;
+  name: string;
+  timezone: string;
+  windows: SendWindow[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface IdempotencyRecord {
+  accountId: string;
+  key: string;
+  /** Fingerprint of the request: the same key with another fingerprint is a conflict. */
+  requestHash: string;
+  /** Ids of the messages the original request created, in request order (null for failed items). */
+  messageIds: (string | null)[];
+  createdAt: number;
+}
+
+export type OutboxStatus = 'pending' | 'delivered' | 'failed';
+
+/** One webhook delivery of one event, written in the transaction of the state change. */
+export interface OutboxRecord {
+  id: string;
+  accountId: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  /** The CloudEvent body, as JSON text: every attempt sends the same bytes and id. */
+  payload: string;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
