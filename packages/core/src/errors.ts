@@ -28,6 +28,8 @@ export interface GatewayErrorOptions {
   fields?: FieldErrors;
   /** For transport errors: whether trying again later may succeed. */
   retryable?: boolean;
+  /** Extra human-readable detail (the httpSMS envelope's `data` text). */
+  detail?: string;
 }
 
 export class GatewayError extends Error {
@@ -35,12 +37,14 @@ export class GatewayError extends Error {
   readonly code: GatewayErrorCode;
   readonly fields: FieldErrors | undefined;
   readonly retryable: boolean;
+  readonly detail: string | undefined;
 
   constructor(code: GatewayErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.fields = options.fields;
     this.retryable = options.retryable ?? false;
+    this.detail = options.detail;
   }
 
   get httpStatus(): number {

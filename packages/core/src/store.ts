@@ -18,7 +18,14 @@
  *   idempotency key, same key hash) throws `GatewayError` with code `conflict`.
  * - Rows are returned as fresh objects: callers may mutate them freely.
  * - Times are epoch milliseconds; text search (`query`) is a case-insensitive
- *   substring match.
+ *   substring match. An empty id/number list in a filter matches nothing.
+ * - Claims (`claimDue`, `claimOutbox`, `claimHeartbeatChecks`) return rows in claim
+ *   order (SQL stores must sort what `UPDATE … RETURNING` gives back).
+ * - Inside `transaction(fn)`, if an operation fails the caller rethrows: the
+ *   gateway never continues a transaction after a failed statement. Use
+ *   compare-and-set or row locks rather than relying on the isolation level.
+ * - Idempotency records stay unique per (account, key) until purged; the gateway
+ *   purges expired ones before reusing a key.
  * - Run `runStoreConformance` from `@textport/core/testing` against the store.
  */
 import type {
@@ -136,6 +143,14 @@ export interface WebhookListQuery extends PageQuery {
   query?: string | null;
 }
 
+export interface ClaimHeartbeatQuery {
+  now: number;
+  limit: number;
+  /** Claimed phones get `heartbeatCheckAt = now + leaseMs`, so no other claimer takes them meanwhile. */
+  leaseMs: number;
+  claimer: string;
+}
+
 export interface ClaimOutboxQuery {
   now: number;
   limit: number;
@@ -162,9 +177,11 @@ export interface Store {
     options?: InsertMessagesOptions,
   ): Promise<void>;
   getMessage(accountId: string, id: string): Promise<MessageRecord | null>;
+  /** The account's messages among `ids`, in any order. */
   getMessages(accountId: string, ids: readonly string[]): Promise<MessageRecord[]>;
   /** Messages between an owner and a contact, newest `orderTimestamp` first. */
   listMessages(query: MessageListQuery): Promise<MessageRecord[]>;
+  /** Newest `orderTimestamp` first. */
   searchMessages(query: MessageSearchQuery): Promise<MessageRecord[]>;
   /** The newest message between owner and contact (by `orderTimestamp`), if any. */
   latestMessageBetween(
@@ -193,6 +210,16 @@ export interface Store {
   listPhones(query: PhoneListQuery): Promise<PhoneRecord[]>;
   updatePhone(id: string, patch: Patch<PhoneRecord>): Promise<PhoneRecord | null>;
   deletePhone(accountId: string, id: string): Promise<PhoneRecord | null>;
+  /**
+   * Compare-and-set of the phone's pacing anchor: when `lastScheduledAt` is
+   * `expected`, set it to `next` and return true; else change nothing, return false.
+   */
+  reservePhoneSlot(phoneId: string, expected: number | null, next: number): Promise<boolean>;
+  /**
+   * Phones whose `heartbeatCheckAt <= now`, earliest first, at most `limit`; each
+   * claimed phone's `heartbeatCheckAt` moves to `now + leaseMs` atomically.
+   */
+  claimHeartbeatChecks(query: ClaimHeartbeatQuery): Promise<PhoneRecord[]>;
 
   // heartbeats
   insertHeartbeats(heartbeats: readonly HeartbeatRecord[]): Promise<void>;

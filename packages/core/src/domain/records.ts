@@ -68,6 +68,10 @@ export interface PhoneRecord {
   lastScheduledAt: number | null;
   /** Heartbeat monitor: whether the phone is considered online. */
   online: boolean;
+  /** Server time of the last heartbeat; null before the first. */
+  lastHeartbeatAt: number | null;
+  /** Next heartbeat check of the monitor; null = not monitored (no heartbeat yet). */
+  heartbeatCheckAt: number | null;
   createdAt: number;
   updatedAt: number;
 }

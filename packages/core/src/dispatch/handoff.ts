@@ -1,0 +1,196 @@
+/**
+ * One claimed message, one step: plan its hand-off, hand it off, or expire it.
+ * Every write is a compare-and-set guarded by the claimer's lease, so a message
+ * another party moved meanwhile (the phone took it, the user canceled it) is left alone.
+ */
+import type { MessageRecord, PhoneRecord, SendScheduleRecord } from '../domain/records.js';
+import type { GatewayContext } from '../gateway/context.js';
+import { commit } from '../gateway/context.js';
+import { expiredData, failedData } from '../gateway/payloads.js';
+import { touchThread } from '../gateway/thread-upkeep.js';
+import { decide } from '../lifecycle/machine.js';
+import { awaitsHandoff, expiryDeadline, handoffSlot } from './plan.js';
+
+export interface StepContext {
+  ctx: GatewayContext;
+  claimer: string;
+  pickColor: () => string;
+}
+
+const released = { leaseOwner: null, leaseUntil: null } as const;
+
+/** Reserves the phone's next pacing slot (compare-and-set on its anchor); retries on a race. */
+async function reserveSlot(
+  s: StepContext,
+  message: MessageRecord,
+  phone: PhoneRecord,
+  schedule: SendScheduleRecord | null,
+  now: number,
+): Promise<number> {
+  let current = phone;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const slot = handoffSlot(now, message, current, schedule);
+    const anchor = Math.max(current.lastScheduledAt ?? slot, slot);
+    if (await s.ctx.store.reservePhoneSlot(current.id, current.lastScheduledAt, anchor))
+      return slot;
+    const fresh = await s.ctx.store.getPhone(current.id);
+    if (!fresh) return slot;
+    current = fresh;
+  }
+  return handoffSlot(now, message, current, schedule);
+}
+
+/**
+ * Plans a pending (or retried, expired) message. Returns the message when it is to
+ * be handed off now (already moved to `scheduled` with the attempt counted), else null.
+ */
+export async function planMessage(
+  s: StepContext,
+  message: MessageRecord,
+  phone: PhoneRecord,
+  schedule: SendScheduleRecord | null,
+): Promise<MessageRecord | null> {
+  const decision = decide(message.status, 'schedule');
+  if (decision.kind !== 'move') return null;
+  const now = s.ctx.clock.now();
+  const slot = await reserveSlot(s, message, phone, schedule, now);
+  const immediate = slot <= now;
+  return commit(s.ctx, async (uow) => {
+    const patch = immediate
+      ? handedOffPatch(message, phone, now)
+      : { scheduledAt: slot, dueAt: slot, updatedAt: now };
+    const moved = await uow.tx.transition(
+      message.id,
+      [message.status],
+      { status: decision.to, ...patch, ...released },
+      { leaseOwner: s.claimer },
+    );
+    if (!moved.ok) return null;
+    await touchThread(uow, moved.message, { status: 'scheduled', timestamp: now }, s.pickColor);
+    return immediate ? moved.message : null;
+  });
+}
+
+function handedOffPatch(message: MessageRecord, phone: PhoneRecord, now: number) {
+  return {
+    scheduledAt: now,
+    sendAttemptCount: message.sendAttemptCount + 1,
+    dueAt: now + (phone.messageExpirationSeconds || 600) * 1000,
+    orderTimestamp: Math.max(message.orderTimestamp, now),
+    updatedAt: now,
+  };
+}
+
+/** A planned message whose slot has come: count the attempt and start its expiry clock. */
+export async function startHandoff(
+  s: StepContext,
+  message: MessageRecord,
+  phone: PhoneRecord,
+): Promise<MessageRecord | null> {
+  if (!awaitsHandoff(message)) return null;
+  const now = s.ctx.clock.now();
+  const moved = await s.ctx.store.transition(
+    message.id,
+    ['scheduled'],
+    { ...handedOffPatch(message, phone, now), ...released },
+    { leaseOwner: s.claimer },
+  );
+  return moved.ok ? moved.message : null;
+}
+
+/** The transport could not be reached for now: try the hand-off again later. */
+export async function postponeHandoff(s: StepContext, message: MessageRecord, delayMs: number) {
+  const at = s.ctx.clock.now() + delayMs;
+  await s.ctx.store.transition(message.id, ['scheduled'], {
+    scheduledAt: at,
+    dueAt: at,
+    sendAttemptCount: Math.max(0, message.sendAttemptCount - 1),
+    updatedAt: s.ctx.clock.now(),
+  });
+}
+
+/** The message can never be handed off: it fails with `reason` (`message.send.failed`). */
+export async function failMessage(s: StepContext, message: MessageRecord, reason: string) {
+  const decision = decide(message.status, 'phone.failed');
+  if (decision.kind !== 'move') return;
+  await commit(s.ctx, async (uow) => {
+    const now = uow.now;
+    const moved = await uow.tx.transition(message.id, [message.status], {
+      status: decision.to,
+      failedAt: now,
+      failureReason: reason,
+      dueAt: null,
+      updatedAt: now,
+      orderTimestamp: Math.max(message.orderTimestamp, now),
+      ...released,
+    });
+    if (!moved.ok) return;
+    const m = moved.message;
+    await touchThread(uow, m, { status: 'failed', timestamp: now }, s.pickColor);
+    uow.event(
+      'message.send.failed',
+      m.accountId,
+      m.owner,
+      '/v1/messages/send',
+      failedData(m, now, reason),
+    );
+  });
+}
+
+/**
+ * A handed-off message reached its expiry check: still not sent → `expired`
+ * (`message.send.expired`, `is_final` when attempts are used up); a retry is due at once.
+ */
+export async function checkExpiry(
+  s: StepContext,
+  message: MessageRecord,
+  phone: PhoneRecord | null,
+) {
+  const now = s.ctx.clock.now();
+  const deadline = expiryDeadline(message, phone);
+  if (now < deadline) {
+    await s.ctx.store.transition(
+      message.id,
+      [message.status],
+      { dueAt: deadline, ...released },
+      { leaseOwner: s.claimer },
+    );
+    return;
+  }
+  const decision = decide(message.status, 'expire');
+  if (decision.kind !== 'move') {
+    await s.ctx.store.transition(message.id, [message.status], { dueAt: null, ...released });
+    return;
+  }
+  const isFinal = message.sendAttemptCount >= message.maxSendAttempts;
+  await commit(s.ctx, async (uow) => {
+    const moved = await uow.tx.transition(
+      message.id,
+      [message.status],
+      {
+        status: decision.to,
+        expiredAt: now,
+        dueAt: isFinal ? null : now,
+        updatedAt: now,
+        orderTimestamp: Math.max(message.orderTimestamp, now),
+        ...released,
+      },
+      { leaseOwner: s.claimer },
+    );
+    if (!moved.ok) return;
+    const m = moved.message;
+    await touchThread(uow, m, { status: 'expired', timestamp: now }, s.pickColor);
+    const source = '/v1/messages/send';
+    uow.event('message.send.expired', m.accountId, m.owner, source, expiredData(m, now, isFinal));
+  });
+}
+
+/** A row that needs nothing more from the dispatcher: clear its timer and lease. */
+export async function settle(s: StepContext, message: MessageRecord) {
+  await s.ctx.store.transition(
+    message.id,
+    [message.status],
+    { dueAt: null, ...released },
+    { leaseOwner: s.claimer },
+  );
+}

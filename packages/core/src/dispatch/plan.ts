@@ -1,0 +1,54 @@
+/** When may a message be handed to its phone: exact `send_at`, pacing, send windows (§4.5). */
+import type { MessageRecord, PhoneRecord, SendScheduleRecord } from '../domain/records.js';
+import { nextWindowStart } from './windows.js';
+
+/** Spacing between two hand-offs to one phone; 0 = no pacing. */
+export function pacingMs(messagesPerMinute: number): number {
+  return messagesPerMinute > 0 ? Math.floor(60_000 / messagesPerMinute) : 0;
+}
+
+/** True when the message goes out exactly at its `send_at` (first attempt only). */
+export function isExact(message: MessageRecord): boolean {
+  return message.scheduledSendTime !== null && message.sendAttemptCount === 0;
+}
+
+/**
+ * The hand-off time of `message`: `send_at` exactly on the first attempt; otherwise
+ * the later of now and the phone's last hand-off plus the spacing, moved into the
+ * next send window of the phone's schedule.
+ */
+export function handoffSlot(
+  now: number,
+  message: MessageRecord,
+  phone: PhoneRecord,
+  schedule: SendScheduleRecord | null,
+): number {
+  if (isExact(message)) return Math.max(now, message.scheduledSendTime ?? now);
+  const inWindow = (t: number) =>
+    schedule ? nextWindowStart(t, schedule.timezone, schedule.windows) : t;
+  let slot = inWindow(now);
+  const spacing = pacingMs(phone.messagesPerMinute);
+  if (spacing > 0 && phone.lastScheduledAt !== null && phone.lastScheduledAt + spacing > slot) {
+    slot = inWindow(phone.lastScheduledAt + spacing);
+  }
+  return slot;
+}
+
+/** When an un-finished, handed-off message expires. */
+export function expiryDeadline(message: MessageRecord, phone: PhoneRecord | null): number {
+  const seconds = phone?.messageExpirationSeconds || 600;
+  const start =
+    message.status === 'sending' && message.sendAttemptCount === 0
+      ? (message.lastAttemptedAt ?? message.updatedAt)
+      : (message.scheduledAt ?? message.updatedAt);
+  return start + seconds * 1000;
+}
+
+/** A scheduled message whose `dueAt` is its planned hand-off (not an expiry check). */
+export function awaitsHandoff(message: MessageRecord): boolean {
+  return (
+    message.status === 'scheduled' &&
+    message.dueAt !== null &&
+    message.dueAt === message.scheduledAt
+  );
+}

@@ -1,0 +1,305 @@
+/**
+ * The JSON shapes of the httpSMS v1 API (snake_case, RFC 3339 times, `null` for
+ * absent optional fields) as zod schemas, and the converters from stored records.
+ * The same schemas feed validation and the OpenAPI document.
+ */
+import { z } from 'zod';
+import { MESSAGE_STATUSES, MESSAGE_TYPES, SIMS } from '../lifecycle/status.js';
+import type {
+  AccountRecord,
+  ApiKeyRecord,
+  HeartbeatRecord,
+  MessageRecord,
+  PhoneRecord,
+  SendScheduleRecord,
+  ThreadRecord,
+  WebhookRecord,
+} from './records.js';
+import { formatNullable, formatTimestamp } from './time.js';
+
+const uuid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+const time = z.string().describe('RFC 3339 timestamp, UTC');
+const nullableTime = time.nullable();
+
+export const wireMessageSchema = z.object({
+  id: uuid,
+  request_id: z.string().nullable(),
+  owner: z.string(),
+  user_id: z.string(),
+  contact: z.string(),
+  content: z.string(),
+  attachments: z.array(z.string()).nullable(),
+  encrypted: z.boolean(),
+  type: z.enum(MESSAGE_TYPES),
+  status: z.enum(MESSAGE_STATUSES),
+  sim: z.enum(SIMS),
+  send_time: z.number().int().nullable().describe('nanoseconds from request_received_at to sent'),
+  request_received_at: time,
+  created_at: time,
+  updated_at: time,
+  order_timestamp: time,
+  last_attempted_at: nullableTime,
+  scheduled_at: nullableTime,
+  scheduled_send_time: nullableTime,
+  sent_at: nullableTime,
+  delivered_at: nullableTime,
+  expired_at: nullableTime,
+  failed_at: nullableTime,
+  received_at: nullableTime,
+  canceled_at: nullableTime,
+  can_be_polled: z.boolean(),
+  send_attempt_count: z.number().int().nonnegative(),
+  max_send_attempts: z.number().int().nonnegative(),
+  failure_reason: z.string().nullable(),
+  encoding: z.enum(['GSM-7', 'UCS-2']),
+  segments: z.number().int().nonnegative(),
+});
+export type WireMessage = z.infer<typeof wireMessageSchema>;
+
+export const wirePhoneSchema = z.object({
+  id: uuid,
+  user_id: z.string(),
+  phone_number: z.string(),
+  fcm_token: z.string().nullable(),
+  messages_per_minute: z.number().int().nonnegative(),
+  sim: z.enum(SIMS),
+  message_send_schedule_id: uuid.nullable(),
+  max_send_attempts: z.number().int().nonnegative(),
+  message_expiration_seconds: z.number().int().nonnegative(),
+  missed_call_auto_reply: z.string().nullable(),
+  unarchive_thread: z.boolean(),
+  created_at: time,
+  updated_at: time,
+});
+export type WirePhone = z.infer<typeof wirePhoneSchema>;
+
+export const wireHeartbeatSchema = z.object({
+  id: uuid,
+  owner: z.string(),
+  version: z.string().nullable(),
+  charging: z.boolean(),
+  user_id: z.string(),
+  timestamp: time,
+});
+export type WireHeartbeat = z.infer<typeof wireHeartbeatSchema>;
+
+export const wireThreadSchema = z.object({
+  id: uuid,
+  owner: z.string(),
+  contact: z.string(),
+  is_archived: z.boolean(),
+  is_read: z.boolean(),
+  user_id: z.string(),
+  color: z.string(),
+  status: z.enum(MESSAGE_STATUSES),
+  last_message_content: z.string().nullable(),
+  last_message_id: uuid.nullable(),
+  created_at: time,
+  updated_at: time,
+  order_timestamp: time,
+});
+export type WireThread = z.infer<typeof wireThreadSchema>;
+
+export const wireAccountSchema = z.object({
+  id: z.string(),
+  email: z.string().nullable(),
+  api_key: z.string().describe('the full key only right after creation or rotation; else masked'),
+  timezone: z.string(),
+  active_phone_id: uuid.nullable(),
+  subscription_name: z.string(),
+  created_at: time,
+  updated_at: time,
+});
+export type WireAccount = z.infer<typeof wireAccountSchema>;
+
+export const wirePhoneApiKeySchema = z.object({
+  id: uuid,
+  name: z.string(),
+  user_id: z.string(),
+  user_email: z.string().nullable(),
+  phone_numbers: z.array(z.string()),
+  phone_ids: z.array(uuid),
+  api_key: z.string().describe('the full key only right after creation; else masked'),
+  created_at: time,
+  updated_at: time,
+});
+export type WirePhoneApiKey = z.infer<typeof wirePhoneApiKeySchema>;
+
+export const wireWebhookSchema = z.object({
+  id: uuid,
+  user_id: z.string(),
+  url: z.string(),
+  signing_key: z.string().nullable(),
+  phone_numbers: z.array(z.string()),
+  events: z.array(z.string()),
+  created_at: time,
+  updated_at: time,
+});
+export type WireWebhook = z.infer<typeof wireWebhookSchema>;
+
+export const wireSendWindowSchema = z.object({
+  day_of_week: z.number().int().min(0).max(6),
+  start_minute: z.number().int().min(0).max(1439),
+  end_minute: z.number().int().min(1).max(1440),
+});
+
+export const wireSendScheduleSchema = z.object({
+  id: uuid,
+  user_id: z.string(),
+  name: z.string(),
+  timezone: z.string(),
+  windows: z.array(wireSendWindowSchema),
+  created_at: time,
+  updated_at: time,
+});
+export type WireSendSchedule = z.infer<typeof wireSendScheduleSchema>;
+
+export function toWireMessage(m: MessageRecord): WireMessage {
+  return {
+    id: m.id,
+    request_id: m.requestId,
+    owner: m.owner,
+    user_id: m.accountId,
+    contact: m.contact,
+    content: m.content,
+    attachments: m.attachments,
+    encrypted: m.encrypted,
+    type: m.type,
+    status: m.status,
+    sim: m.sim,
+    send_time: m.sendTimeMs === null ? null : m.sendTimeMs * 1_000_000,
+    request_received_at: formatTimestamp(m.requestReceivedAt),
+    created_at: formatTimestamp(m.createdAt),
+    updated_at: formatTimestamp(m.updatedAt),
+    order_timestamp: formatTimestamp(m.orderTimestamp),
+    last_attempted_at: formatNullable(m.lastAttemptedAt),
+    scheduled_at: formatNullable(m.scheduledAt),
+    scheduled_send_time: formatNullable(m.scheduledSendTime),
+    sent_at: formatNullable(m.sentAt),
+    delivered_at: formatNullable(m.deliveredAt),
+    expired_at: formatNullable(m.expiredAt),
+    failed_at: formatNullable(m.failedAt),
+    received_at: formatNullable(m.receivedAt),
+    canceled_at: formatNullable(m.canceledAt),
+    can_be_polled: m.status === 'expired',
+    send_attempt_count: m.sendAttemptCount,
+    max_send_attempts: m.maxSendAttempts,
+    failure_reason: m.failureReason,
+    encoding: m.encoding,
+    segments: m.segments,
+  };
+}
+
+export function toWirePhone(p: PhoneRecord): WirePhone {
+  return {
+    id: p.id,
+    user_id: p.accountId,
+    phone_number: p.phoneNumber,
+    fcm_token: p.fcmToken,
+    messages_per_minute: p.messagesPerMinute,
+    sim: p.sim,
+    message_send_schedule_id: p.sendScheduleId,
+    max_send_attempts: p.maxSendAttempts,
+    message_expiration_seconds: p.messageExpirationSeconds,
+    missed_call_auto_reply: p.missedCallAutoReply,
+    unarchive_thread: p.unarchiveThread,
+    created_at: formatTimestamp(p.createdAt),
+    updated_at: formatTimestamp(p.updatedAt),
+  };
+}
+
+export function toWireHeartbeat(h: HeartbeatRecord): WireHeartbeat {
+  return {
+    id: h.id,
+    owner: h.owner,
+    version: h.version,
+    charging: h.charging,
+    user_id: h.accountId,
+    timestamp: formatTimestamp(h.timestamp),
+  };
+}
+
+export function toWireThread(t: ThreadRecord): WireThread {
+  return {
+    id: t.id,
+    owner: t.owner,
+    contact: t.contact,
+    is_archived: t.isArchived,
+    is_read: t.isRead,
+    user_id: t.accountId,
+    color: t.color,
+    status: t.status,
+    last_message_content: t.lastMessageContent,
+    last_message_id: t.lastMessageId,
+    created_at: formatTimestamp(t.createdAt),
+    updated_at: formatTimestamp(t.updatedAt),
+    order_timestamp: formatTimestamp(t.orderTimestamp),
+  };
+}
+
+/** `apiKey` is the full key when it was just created or rotated, else the masked prefix. */
+export function toWireAccount(a: AccountRecord, apiKey: string): WireAccount {
+  return {
+    id: a.id,
+    email: a.email,
+    api_key: apiKey,
+    timezone: a.timezone,
+    active_phone_id: a.activePhoneId,
+    subscription_name: 'self-hosted',
+    created_at: formatTimestamp(a.createdAt),
+    updated_at: formatTimestamp(a.updatedAt),
+  };
+}
+
+export function maskedKey(k: ApiKeyRecord): string {
+  return `${k.keyPrefix}…`;
+}
+
+export function toWirePhoneApiKey(
+  k: ApiKeyRecord,
+  email: string | null,
+  fullKey?: string,
+): WirePhoneApiKey {
+  return {
+    id: k.id,
+    name: k.name,
+    user_id: k.accountId,
+    user_email: email,
+    phone_numbers: [...k.phoneNumbers],
+    phone_ids: [...k.phoneIds],
+    api_key: fullKey ?? maskedKey(k),
+    created_at: formatTimestamp(k.createdAt),
+    updated_at: formatTimestamp(k.updatedAt),
+  };
+}
+
+export function toWireWebhook(w: WebhookRecord): WireWebhook {
+  return {
+    id: w.id,
+    user_id: w.accountId,
+    url: w.url,
+    signing_key: w.signingKey,
+    phone_numbers: [...w.phoneNumbers],
+    events: [...w.events],
+    created_at: formatTimestamp(w.createdAt),
+    updated_at: formatTimestamp(w.updatedAt),
+  };
+}
+
+export function toWireSendSchedule(s: SendScheduleRecord): WireSendSchedule {
+  return {
+    id: s.id,
+    user_id: s.accountId,
+    name: s.name,
+    timezone: s.timezone,
+    windows: s.windows.map((w) => ({
+      day_of_week: w.dayOfWeek,
+      start_minute: w.startMinute,
+      end_minute: w.endMinute,
+    })),
+    created_at: formatTimestamp(s.createdAt),
+    updated_at: formatTimestamp(s.updatedAt),
+  };
+}

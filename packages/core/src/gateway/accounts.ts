@@ -1,0 +1,172 @@
+/** Accounts and their API keys: user keys (`uk_`) and phone keys (`pk_`), stored hashed. */
+import { createHash } from 'node:crypto';
+import type { AccountRecord, ApiKeyKind, ApiKeyRecord } from '../domain/records.js';
+import { GatewayError } from '../errors.js';
+import type { GatewayContext } from './context.js';
+import { commit } from './context.js';
+import { Checker } from './validate.js';
+
+/** Who is calling: resolved from an API key, or supplied by the host's own auth. */
+export interface Principal {
+  accountId: string;
+  kind: 'user' | 'phone' | 'host';
+  /** The API key used, when one was. */
+  keyId: string | null;
+  /** Phone numbers a phone key may act for; null = every number of the account. */
+  phoneNumbers: readonly string[] | null;
+}
+
+export interface IssuedKey<T> {
+  record: T;
+  /** The full key: shown now, never again (only its hash is stored). */
+  apiKey: string;
+}
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+function generateKey(ctx: GatewayContext, prefix: 'uk_' | 'pk_'): string {
+  return prefix + Buffer.from(ctx.random.bytes(64)).toString('base64url').slice(0, 64);
+}
+
+function keyRecord(
+  ctx: GatewayContext,
+  accountId: string,
+  kind: ApiKeyKind,
+  name: string,
+  key: string,
+): ApiKeyRecord {
+  const now = ctx.clock.now();
+  return {
+    id: ctx.random.uuid(),
+    accountId,
+    kind,
+    name,
+    keyHash: hashApiKey(key),
+    keyPrefix: key.slice(0, 7),
+    phoneIds: [],
+    phoneNumbers: [],
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+export interface CreateAccountInput {
+  id?: string;
+  email?: string | null;
+  timezone?: string;
+}
+
+export async function createAccount(
+  ctx: GatewayContext,
+  input: CreateAccountInput = {},
+): Promise<IssuedKey<AccountRecord>> {
+  const now = ctx.clock.now();
+  const account: AccountRecord = {
+    id: input.id ?? ctx.random.uuid(),
+    email: input.email ?? null,
+    timezone: input.timezone ?? 'UTC',
+    activePhoneId: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const apiKey = generateKey(ctx, 'uk_');
+  return commit(ctx, async ({ tx }) => {
+    await tx.insertAccount(account);
+    await tx.insertApiKey(keyRecord(ctx, account.id, 'user', 'account key', apiKey));
+    return { record: account, apiKey };
+  });
+}
+
+export async function getAccount(ctx: GatewayContext, id: string): Promise<AccountRecord> {
+  const account = await ctx.store.getAccount(id);
+  if (!account) throw GatewayError.notFound(`cannot find account with ID [${id}]`);
+  return account;
+}
+
+/** Replaces the account's user key; the old key stops working at once. */
+export async function rotateUserKey(
+  ctx: GatewayContext,
+  accountId: string,
+): Promise<IssuedKey<AccountRecord>> {
+  return commit(ctx, async ({ tx }) => {
+    const account = await tx.getAccount(accountId);
+    if (!account) throw GatewayError.notFound(`cannot find account with ID [${accountId}]`);
+    const old = await tx.listApiKeys({ accountId, kind: 'user', skip: 0, limit: 1000 });
+    for (const key of old) await tx.deleteApiKey(accountId, key.id);
+    const apiKey = generateKey(ctx, 'uk_');
+    await tx.insertApiKey(keyRecord(ctx, accountId, 'user', 'account key', apiKey));
+    return { record: account, apiKey };
+  });
+}
+
+export async function createPhoneKey(
+  ctx: GatewayContext,
+  accountId: string,
+  input: { name: string },
+): Promise<IssuedKey<ApiKeyRecord>> {
+  const check = new Checker();
+  const name = check.text('name', input.name, 1, 60);
+  check.throwIfInvalid();
+  await getAccount(ctx, accountId);
+  const apiKey = generateKey(ctx, 'pk_');
+  const record = keyRecord(ctx, accountId, 'phone', name, apiKey);
+  await ctx.store.insertApiKey(record);
+  return { record, apiKey };
+}
+
+export async function deletePhoneKey(ctx: GatewayContext, accountId: string, id: string) {
+  const key = await ctx.store.getApiKey(accountId, id);
+  if (key?.kind !== 'phone' || !(await ctx.store.deleteApiKey(accountId, id))) {
+    throw GatewayError.notFound(`cannot find phone API key with ID [${id}]`);
+  }
+}
+
+/** Unbinds a phone from a phone key. */
+export async function removePhoneFromKey(
+  ctx: GatewayContext,
+  accountId: string,
+  keyId: string,
+  phoneId: string,
+): Promise<ApiKeyRecord> {
+  return commit(ctx, async ({ tx }) => {
+    const key = await tx.getApiKey(accountId, keyId);
+    if (key?.kind !== 'phone') {
+      throw GatewayError.notFound(`cannot find phone API key with ID [${keyId}]`);
+    }
+    const phone = await tx.getPhone(phoneId);
+    const updated = await tx.updateApiKey(key.id, {
+      phoneIds: key.phoneIds.filter((id) => id !== phoneId),
+      phoneNumbers: key.phoneNumbers.filter((n) => n !== phone?.phoneNumber),
+      updatedAt: ctx.clock.now(),
+    });
+    return updated ?? key;
+  });
+}
+
+/** Resolves an `x-api-key` value; null when it is unknown. */
+export async function authenticate(ctx: GatewayContext, key: string): Promise<Principal | null> {
+  if (!key.startsWith('uk_') && !key.startsWith('pk_')) return null;
+  const record = await ctx.store.findApiKeyByHash(hashApiKey(key));
+  if (!record) return null;
+  return {
+    accountId: record.accountId,
+    kind: record.kind,
+    keyId: record.id,
+    phoneNumbers: record.kind === 'phone' ? [...record.phoneNumbers] : null,
+  };
+}
+
+/** Phone keys may act only for the numbers bound to them (httpSMS 401 texts). */
+export function assertPhoneScope(principal: Principal, phoneNumber: string): void {
+  const allowed = principal.phoneNumbers;
+  if (allowed === null || allowed.includes(phoneNumber)) return;
+  throw new GatewayError(
+    'unauthorized',
+    'You are not authorized to carry out the request for this phone number',
+    {
+      detail: `The phone API key is does not have permission to carry out actions on the phone number [${phoneNumber}]. The API key is only configured for these phone numbers [${allowed.join(',')}]`,
+    },
+  );
+}

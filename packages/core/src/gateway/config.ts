@@ -1,0 +1,169 @@
+/**
+ * Gateway configuration, validated once at construction. Every problem is
+ * reported at once, each with what to do about it.
+ */
+import { z } from 'zod';
+import type { Clock, Random } from '../clock.js';
+import { systemClock, systemRandom } from '../clock.js';
+import { DEFAULT_RETRY_POLICY } from '../dispatch/backoff.js';
+import { GatewayError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { consoleLogger } from '../logger.js';
+import type { Notifier } from '../notifier.js';
+import { createLocalNotifier } from '../notifier.js';
+import type { Store } from '../store.js';
+import type { Transport } from '../transport.js';
+import type { AttachmentStore } from './attachments.js';
+import { createMemoryAttachmentStore } from './attachments.js';
+
+const STORE_METHODS = [
+  'transaction',
+  'insertMessages',
+  'transition',
+  'claimDue',
+  'takeOutstanding',
+];
+
+function hasMethods(value: unknown, names: readonly string[]): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return names.every((name) => typeof record[name] === 'function');
+}
+
+const configSchema = z.object({
+  store: z.custom<Store>((v) => hasMethods(v, STORE_METHODS), {
+    message:
+      'must implement the Store contract of @textport/core/store: pass createMemoryStore() or a store adapter such as createKnexStore(knex)',
+  }),
+  clock: z
+    .custom<Clock>((v) => hasMethods(v, ['now']), {
+      message: 'must be an object with a now() method returning epoch milliseconds',
+    })
+    .default(systemClock),
+  random: z
+    .custom<Random>((v) => hasMethods(v, ['next', 'uuid', 'bytes']), {
+      message: 'must be an object with next(), uuid() and bytes(size) methods',
+    })
+    .optional(),
+  logger: z
+    .custom<Logger>((v) => hasMethods(v, ['debug', 'info', 'warn', 'error']), {
+      message: 'must be a pino-compatible logger (debug, info, warn and error methods)',
+    })
+    .default(consoleLogger),
+  attachments: z
+    .custom<AttachmentStore>((v) => hasMethods(v, ['put', 'get']), {
+      message: 'must implement AttachmentStore (put and get methods)',
+    })
+    .optional(),
+  phoneDefaults: z
+    .object({
+      messagesPerMinute: z.number().int().min(0).max(60).default(10),
+      messageExpirationSeconds: z.number().int().min(60).max(3600).default(600),
+      maxSendAttempts: z.number().int().min(1).max(5).default(2),
+    })
+    .prefault({}),
+  /** How long an Idempotency-Key is remembered. */
+  idempotencyTtlSeconds: z
+    .number()
+    .int()
+    .positive()
+    .default(24 * 3600),
+  /** How far ahead `send_at` may be. */
+  maxScheduleAheadHours: z.number().positive().default(480),
+  /** How messages reach phones; the dispatcher runs only when at least one is given. */
+  transports: z
+    .array(
+      z.custom<Transport>(
+        (v) =>
+          hasMethods(v, [
+            'start',
+            'stop',
+            'reachablePhones',
+            'canReach',
+            'notify',
+            'requestHeartbeat',
+          ]),
+        { message: 'must implement the Transport contract of @textport/core (see transport.ts)' },
+      ),
+    )
+    .default([]),
+  /** Cross-node wake-ups; in-process by default. */
+  notifier: z
+    .custom<Notifier>((v) => hasMethods(v, ['publish', 'subscribe']), {
+      message: 'must implement the Notifier contract (publish and subscribe methods)',
+    })
+    .optional(),
+  /** A stable name of this node, used as its lease owner (default: a random id). */
+  nodeId: z.string().min(1).optional(),
+  dispatch: z
+    .object({
+      batchSize: z.number().int().min(1).max(10_000).default(200),
+      leaseMs: z.number().int().min(1000).default(30_000),
+      pollIntervalMs: z.number().int().min(10).max(60_000).default(1000),
+      concurrency: z.number().int().min(1).max(1000).default(16),
+      maxTransportRetries: z.number().int().min(0).max(100).default(5),
+      retry: z
+        .object({
+          minDelayMs: z.number().int().min(0).default(DEFAULT_RETRY_POLICY.minDelayMs),
+          maxDelayMs: z.number().int().min(0).default(DEFAULT_RETRY_POLICY.maxDelayMs),
+          multiplier: z.number().min(1).default(DEFAULT_RETRY_POLICY.multiplier),
+          jitter: z.number().min(0).max(1).default(DEFAULT_RETRY_POLICY.jitter),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  heartbeat: z
+    .object({
+      checkIntervalMs: z
+        .number()
+        .int()
+        .min(1000)
+        .default(16 * 60_000),
+      missedAfterMs: z
+        .number()
+        .int()
+        .min(1000)
+        .default(16 * 60_000),
+      offlineAfterMs: z
+        .number()
+        .int()
+        .min(1000)
+        .default(64 * 60_000),
+      batchSize: z.number().int().min(1).default(200),
+    })
+    .prefault({}),
+  /** Base URL under which attachment URLs are built, e.g. `https://sms.example.com`. */
+  publicUrl: z.string().url().optional(),
+});
+
+export type GatewayConfig = z.input<typeof configSchema>;
+
+export interface ResolvedConfig
+  extends Omit<z.output<typeof configSchema>, 'random' | 'notifier' | 'nodeId'> {
+  random: Random;
+  attachments: AttachmentStore;
+  notifier: Notifier;
+  nodeId: string;
+}
+
+export function resolveConfig(input: GatewayConfig): ResolvedConfig {
+  const parsed = configSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const path = issue.path.length > 0 ? issue.path.join('.') : 'config';
+      return `  - ${path}: ${issue.message}`;
+    });
+    throw new GatewayError('config', `Invalid textport configuration:\n${problems.join('\n')}`, {
+      cause: parsed.error,
+    });
+  }
+  const config = parsed.data;
+  const random = config.random ?? systemRandom();
+  return {
+    ...config,
+    random,
+    attachments: config.attachments ?? createMemoryAttachmentStore(),
+    notifier: config.notifier ?? createLocalNotifier(),
+    nodeId: config.nodeId ?? `node-${random.uuid()}`,
+  };
+}

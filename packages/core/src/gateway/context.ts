@@ -1,0 +1,146 @@
+/**
+ * The shared state of one gateway and its unit of work: a store transaction that
+ * collects events, writes their webhook outbox rows in the same transaction, and
+ * emits them only after the commit.
+ */
+import { formatTimestamp } from '../domain/time.js';
+import type { NotifierTopic } from '../notifier.js';
+import type { OutboxRecord, Store } from '../store.js';
+import type { ResolvedConfig } from './config.js';
+import type {
+  AnyGatewayEvent,
+  GatewayEmitter,
+  GatewayEvent,
+  GatewayEventData,
+  GatewayEventType,
+} from './events.js';
+import { isWebhookEvent } from './events.js';
+
+export interface GatewayContext extends ResolvedConfig {
+  emitter: GatewayEmitter;
+}
+
+export class UnitOfWork {
+  readonly events: AnyGatewayEvent[] = [];
+
+  constructor(
+    readonly tx: Store,
+    private readonly ctx: GatewayContext,
+  ) {}
+
+  get now(): number {
+    return this.ctx.clock.now();
+  }
+
+  uuid(): string {
+    return this.ctx.random.uuid();
+  }
+
+  /** Records an event: its outbox rows join this transaction, listeners hear it after commit. */
+  event<T extends GatewayEventType>(
+    type: T,
+    accountId: string,
+    owner: string,
+    source: string,
+    data: GatewayEventData[T],
+  ): void {
+    const event: GatewayEvent<T> = {
+      id: this.ctx.random.uuid(),
+      type,
+      source,
+      time: this.ctx.clock.now(),
+      accountId,
+      owner,
+      data,
+    };
+    this.events.push(event as unknown as AnyGatewayEvent);
+  }
+}
+
+export interface CloudEvent {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: GatewayEventType;
+  datacontenttype: 'application/json';
+  time: string;
+  data: AnyGatewayEvent['data'];
+}
+
+/** The CloudEvent (structured JSON mode) that webhooks receive, in httpSMS key order. */
+export function toCloudEvent(event: AnyGatewayEvent): CloudEvent {
+  return {
+    specversion: '1.0',
+    id: event.id,
+    source: event.source,
+    type: event.type,
+    datacontenttype: 'application/json',
+    time: formatTimestamp(event.time),
+    data: event.data,
+  };
+}
+
+async function writeOutbox(uow: UnitOfWork): Promise<void> {
+  const rows: OutboxRecord[] = [];
+  for (const event of uow.events) {
+    if (!isWebhookEvent(event.type)) continue;
+    const hooks = await uow.tx.listWebhooksFor(event.accountId, event.type, event.owner);
+    if (hooks.length === 0) continue;
+    const payload = JSON.stringify(toCloudEvent(event));
+    for (const hook of hooks) {
+      rows.push({
+        id: uow.uuid(),
+        accountId: event.accountId,
+        webhookId: hook.id,
+        eventId: event.id,
+        eventType: event.type,
+        payload,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: event.time,
+        lastError: null,
+        leaseOwner: null,
+        leaseUntil: null,
+        createdAt: event.time,
+        updatedAt: event.time,
+      });
+    }
+  }
+  if (rows.length > 0) await uow.tx.insertOutbox(rows);
+}
+
+/** Events after which the dispatcher may have new work. */
+const DUE_EVENTS: ReadonlySet<string> = new Set(['message.api.sent', 'message.send.expired']);
+
+function wake(ctx: GatewayContext, topic: NotifierTopic): void {
+  ctx.notifier.publish(topic).catch((error: unknown) => {
+    ctx.logger.warn(
+      { err: error, topic },
+      'wake-up not delivered; the safety poll will pick the work up',
+    );
+  });
+}
+
+/**
+ * Runs `fn` in one store transaction (on `store`, default the gateway's). Events
+ * recorded on the unit are emitted once the transaction has committed; a throw
+ * rolls everything back and emits nothing.
+ */
+export async function commit<T>(
+  ctx: GatewayContext,
+  fn: (uow: UnitOfWork) => Promise<T>,
+  store: Store = ctx.store,
+): Promise<T> {
+  let unit: UnitOfWork | undefined;
+  const result = await store.transaction(async (tx) => {
+    unit = new UnitOfWork(tx, ctx);
+    const value = await fn(unit);
+    await writeOutbox(unit);
+    return value;
+  });
+  const events = unit?.events ?? [];
+  if (events.some((e) => DUE_EVENTS.has(e.type))) wake(ctx, 'due');
+  if (events.some((e) => isWebhookEvent(e.type))) wake(ctx, 'outbox');
+  for (const event of events) ctx.emitter.dispatch(event);
+  return result;
+}

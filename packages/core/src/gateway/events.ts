@@ -1,0 +1,189 @@
+/**
+ * Gateway events, named exactly as the httpSMS events (they are also the webhook
+ * types). Each carries the httpSMS payload keys (§7) as `data`, in httpSMS key order.
+ */
+import { EventEmitter } from 'eventemitter3';
+import type { Sim } from '../lifecycle/status.js';
+
+export interface MessageEventData {
+  id: string;
+  user_id: string;
+  request_id: string | null;
+  owner: string;
+  contact: string;
+  encrypted: boolean;
+  timestamp: string;
+  content: string;
+  sim: Sim;
+}
+
+export interface HeartbeatEventData {
+  phone_id: string;
+  user_id: string;
+  last_heartbeat_timestamp: string | null;
+  timestamp: string;
+  monitor_id: string;
+  owner: string;
+}
+
+export interface GatewayEventData {
+  'message.api.sent': {
+    message_id: string;
+    user_id: string;
+    owner: string;
+    request_id: string | null;
+    max_send_attempts: number;
+    contact: string;
+    scheduled_send_time: string | null;
+    request_received_at: string;
+    content: string;
+    attachments: string[] | null;
+    encrypted: boolean;
+    sim: Sim;
+  };
+  'message.api.canceled': MessageEventData;
+  'message.api.deleted': {
+    message_id: string;
+    user_id: string;
+    owner: string;
+    request_id: string | null;
+    contact: string;
+    timestamp: string;
+    content: string;
+    encrypted: boolean;
+    previous_message_id: string | null;
+    previous_message_status: string | null;
+    previous_message_content: string | null;
+    sim: Sim;
+  };
+  'message.phone.sending': MessageEventData;
+  'message.phone.sent': MessageEventData;
+  'message.phone.delivered': MessageEventData;
+  'message.send.failed': MessageEventData & { error_message: string };
+  'message.send.expired': {
+    message_id: string;
+    owner: string;
+    send_attempt_count: number;
+    is_final: boolean;
+    request_id: string | null;
+    contact: string;
+    encrypted: boolean;
+    user_id: string;
+    timestamp: string;
+    content: string;
+    sim: Sim;
+  };
+  'message.phone.received': {
+    message_id: string;
+    user_id: string;
+    owner: string;
+    encrypted: boolean;
+    contact: string;
+    timestamp: string;
+    content: string;
+    sim: Sim;
+    attachments: string[];
+  };
+  'message.call.missed': {
+    message_id: string;
+    user_id: string;
+    owner: string;
+    contact: string;
+    timestamp: string;
+    sim: Sim;
+  };
+  'message-thread.api.deleted': {
+    message_thread_id: string;
+    user_id: string;
+    owner: string;
+    contact: string;
+    is_archived: boolean;
+    color: string;
+    status: string;
+    timestamp: string;
+  };
+  'phone.updated': {
+    phone_id: string;
+    user_id: string;
+    phone_api_key_id: string | null;
+    timestamp: string;
+    owner: string;
+    sim: Sim;
+  };
+  'phone.deleted': {
+    phone_id: string;
+    user_id: string;
+    timestamp: string;
+    owner: string;
+    sim: Sim;
+  };
+  'phone.heartbeat.missed': HeartbeatEventData;
+  'phone.heartbeat.offline': HeartbeatEventData;
+  'phone.heartbeat.online': HeartbeatEventData;
+}
+
+export type GatewayEventType = keyof GatewayEventData;
+
+/** Events a webhook may subscribe to (httpSMS allow-list). */
+export const WEBHOOK_EVENTS = Object.freeze([
+  'message.phone.received',
+  'message.phone.sent',
+  'message.phone.delivered',
+  'message.send.failed',
+  'message.send.expired',
+  'phone.heartbeat.online',
+  'phone.heartbeat.offline',
+  'message.call.missed',
+] as const satisfies readonly GatewayEventType[]);
+export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+
+export function isWebhookEvent(type: string): type is WebhookEventType {
+  return (WEBHOOK_EVENTS as readonly string[]).includes(type);
+}
+
+export interface GatewayEvent<T extends GatewayEventType = GatewayEventType> {
+  /** Stable event id: the CloudEvent id, and the webhook id of every delivery attempt. */
+  id: string;
+  type: T;
+  /** The API path that caused the event, e.g. `/v1/messages/send`. */
+  source: string;
+  /** Epoch milliseconds. */
+  time: number;
+  accountId: string;
+  /** The phone number the event concerns (webhook selection). */
+  owner: string;
+  data: GatewayEventData[T];
+}
+
+export type GatewayEventListener<T extends GatewayEventType> = (
+  event: GatewayEvent<T>,
+) => void | Promise<void>;
+
+export type AnyGatewayEvent = { [T in GatewayEventType]: GatewayEvent<T> }[GatewayEventType];
+
+type EmitterMap = { [T in GatewayEventType]: [GatewayEvent<T>] } & { error: [unknown] };
+
+/**
+ * A typed emitter whose listeners cannot break the engine: a listener that throws
+ * (or returns a rejected promise) is reported to `onListenerError` and the other
+ * listeners still run.
+ */
+export class GatewayEmitter extends EventEmitter<EmitterMap> {
+  constructor(private readonly onListenerError: (error: unknown, type: string) => void) {
+    super();
+  }
+
+  /** Emits after commit; never throws. */
+  dispatch(event: AnyGatewayEvent): void {
+    for (const listener of this.listeners(event.type)) {
+      try {
+        const result: unknown = (listener as (e: AnyGatewayEvent) => unknown)(event);
+        if (result instanceof Promise) {
+          result.catch((error: unknown) => this.onListenerError(error, event.type));
+        }
+      } catch (error) {
+        this.onListenerError(error, event.type);
+      }
+    }
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * `createGateway(config)`: the facade every adapter talks to. Operations are
+ * grouped by who calls them: `messages` (the send API), `phoneApi` (what a phone
+ * calls), `phones`, `threads` and `accounts`.
+ */
+
+import { Dispatcher } from '../dispatch/dispatcher.js';
+import { HeartbeatMonitor } from '../dispatch/heartbeats.js';
+import type { AccountRecord, ApiKeyRecord, PhoneRecord } from '../domain/records.js';
+import { GatewayError } from '../errors.js';
+import type { Store } from '../store.js';
+import * as accounts from './accounts.js';
+import type { GatewayConfig } from './config.js';
+import { resolveConfig } from './config.js';
+import type { GatewayContext } from './context.js';
+import type { GatewayEventListener, GatewayEventType } from './events.js';
+import { GatewayEmitter } from './events.js';
+import * as inbound from './inbound.js';
+import * as messages from './messages.js';
+import * as phoneEvents from './phone-events.js';
+import * as phones from './phones.js';
+import type { BulkSendInput, SendInput, SendOptions } from './send.js';
+import { sendMessages } from './send.js';
+import { colorPicker } from './thread-upkeep.js';
+import * as threads from './threads.js';
+
+export type Gateway = ReturnType<typeof createGateway>;
+
+export interface PageInput {
+  query?: string | null;
+  skip?: number;
+  limit?: number;
+}
+
+export function createGateway(config: GatewayConfig) {
+  const resolved = resolveConfig(config);
+  const emitter = new GatewayEmitter((error, type) =>
+    resolved.logger.error({ err: error, event: type }, 'a gateway event listener failed'),
+  );
+  const ctx: GatewayContext = { ...resolved, emitter };
+  const color = colorPicker(() => ctx.random.next());
+  const dispatcher = new Dispatcher(
+    ctx,
+    ctx.transports,
+    ctx.notifier,
+    ctx.dispatch,
+    ctx.nodeId,
+    color,
+  );
+  const monitor = new HeartbeatMonitor(ctx, ctx.transports, ctx.heartbeat, ctx.nodeId);
+  let state: 'idle' | 'running' | 'stopping' = 'idle';
+
+  const gateway = {
+    /** The store the gateway writes to. */
+    store: ctx.store as Store,
+    /** Where incoming MMS attachments are kept. */
+    attachments: ctx.attachments,
+    /** The validated configuration. */
+    config: resolved,
+
+    /** Hands due messages to phones (claims, pacing, expiry); `runOnce()` drives it by hand. */
+    dispatcher,
+    /** Watches heartbeats; `runOnce()` checks the due phones by hand. */
+    heartbeats: monitor,
+
+    /** Starts the transports, the dispatcher and the heartbeat monitor. */
+    async start() {
+      if (state !== 'idle') return;
+      state = 'running';
+      const host = { wake: () => dispatcher.wake() };
+      for (const transport of ctx.transports) await transport.start(host);
+      dispatcher.start();
+      monitor.start();
+    },
+
+    /** Graceful stop: no new claims, in-flight hand-offs finish, transports close. */
+    async stop() {
+      if (state !== 'running') return;
+      state = 'stopping';
+      await monitor.stop();
+      await dispatcher.stop();
+      for (const transport of [...ctx.transports].reverse()) await transport.stop();
+      state = 'idle';
+    },
+
+    on<T extends GatewayEventType>(type: T, listener: GatewayEventListener<T>) {
+      emitter.on(type, listener as never);
+      return gateway;
+    },
+    once<T extends GatewayEventType>(type: T, listener: GatewayEventListener<T>) {
+      emitter.once(type, listener as never);
+      return gateway;
+    },
+    off<T extends GatewayEventType>(type: T, listener: GatewayEventListener<T>) {
+      emitter.off(type, listener as never);
+      return gateway;
+    },
+
+    messages: {
+      /** Accepts one message: durable (status `pending`) when the promise resolves. */
+      async send(accountId: string, input: SendInput, options?: SendOptions) {
+        const [message] = await sendMessages(ctx, color, accountId, input, false, options);
+        if (!message) throw new GatewayError('internal', 'send produced no message');
+        return message;
+      },
+      /** One message per recipient (1–1000), all written in one transaction. */
+      sendBulk: (accountId: string, input: BulkSendInput, options?: SendOptions) =>
+        sendMessages(ctx, color, accountId, input, true, options),
+      get: (accountId: string, id: string) => messages.getMessage(ctx, accountId, id),
+      list: (accountId: string, input: messages.ListMessagesInput) =>
+        messages.listMessages(ctx, accountId, input),
+      search: (accountId: string, input: messages.SearchMessagesInput) =>
+        messages.searchMessages(ctx, accountId, input),
+      delete: (accountId: string, id: string) => messages.deleteMessage(ctx, accountId, id),
+      cancel: (accountId: string, id: string) => messages.cancelMessage(ctx, color, accountId, id),
+    },
+
+    phoneApi: {
+      takeOutstanding: (principal: accounts.Principal, messageId: string) =>
+        phoneEvents.takeOutstanding(ctx, color, principal, messageId),
+      reportEvent: (
+        principal: accounts.Principal,
+        messageId: string,
+        input: phoneEvents.PhoneEventInput,
+      ) => phoneEvents.reportPhoneEvent(ctx, color, principal, messageId, input),
+      receive: (principal: accounts.Principal, input: inbound.ReceiveInput) =>
+        inbound.receiveMessage(ctx, color, principal, input),
+      missedCall: (principal: accounts.Principal, input: inbound.MissedCallInput) =>
+        inbound.recordMissedCall(ctx, color, principal, input),
+      heartbeat: (principal: accounts.Principal, input: phones.HeartbeatInput) =>
+        phones.recordHeartbeats(ctx, principal, input),
+      updateFcmToken: (
+        principal: accounts.Principal,
+        input: Parameters<typeof phones.updateFcmToken>[2],
+      ) => phones.updateFcmToken(ctx, principal, input),
+    },
+
+    phones: {
+      upsert: (accountId: string, input: phones.PhoneSettingsInput) =>
+        phones.upsertPhone(ctx, accountId, input),
+      async get(accountId: string, id: string): Promise<PhoneRecord> {
+        const phone = await ctx.store.getPhone(id);
+        if (!phone || phone.accountId !== accountId) {
+          throw GatewayError.notFound(`cannot find phone with ID [${id}]`);
+        }
+        return phone;
+      },
+      findByNumber: (accountId: string, phoneNumber: string) =>
+        ctx.store.findPhoneByNumber(accountId, phoneNumber),
+      list: (accountId: string, input: PageInput = {}) =>
+        ctx.store.listPhones({
+          accountId,
+          query: input.query ?? null,
+          skip: Math.max(0, input.skip ?? 0),
+          limit: input.limit ?? 10,
+        }),
+      delete: (accountId: string, id: string) => phones.deletePhone(ctx, accountId, id),
+      heartbeats: (accountId: string, input: PageInput & { owner: string }) =>
+        ctx.store.listHeartbeats({
+          accountId,
+          owner: input.owner,
+          query: input.query ?? null,
+          skip: Math.max(0, input.skip ?? 0),
+          limit: input.limit ?? 1,
+        }),
+    },
+
+    threads: {
+      list: (accountId: string, input: threads.ListThreadsInput) =>
+        threads.listThreads(ctx, accountId, input),
+      update: (accountId: string, id: string, input: { isArchived?: boolean; isRead?: boolean }) =>
+        threads.updateThread(ctx, accountId, id, input),
+      delete: (accountId: string, id: string) => threads.deleteThread(ctx, accountId, id),
+    },
+
+    accounts: {
+      /** Creates an account with its user API key (returned once, stored hashed). */
+      create: (input?: accounts.CreateAccountInput): Promise<accounts.IssuedKey<AccountRecord>> =>
+        accounts.createAccount(ctx, input),
+      get: (accountId: string) => accounts.getAccount(ctx, accountId),
+      rotateApiKey: (accountId: string) => accounts.rotateUserKey(ctx, accountId),
+      /** Resolves an `x-api-key` value to who is calling; null when unknown. */
+      authenticate: (apiKey: string) => accounts.authenticate(ctx, apiKey),
+      createPhoneKey: (
+        accountId: string,
+        input: { name: string },
+      ): Promise<accounts.IssuedKey<ApiKeyRecord>> =>
+        accounts.createPhoneKey(ctx, accountId, input),
+      listPhoneKeys: (accountId: string, input: PageInput = {}) =>
+        ctx.store.listApiKeys({
+          accountId,
+          kind: 'phone',
+          query: input.query ?? null,
+          skip: Math.max(0, input.skip ?? 0),
+          limit: input.limit ?? 1,
+        }),
+      deletePhoneKey: (accountId: string, id: string) =>
+        accounts.deletePhoneKey(ctx, accountId, id),
+      removePhoneFromKey: (accountId: string, keyId: string, phoneId: string) =>
+        accounts.removePhoneFromKey(ctx, accountId, keyId, phoneId),
+    },
+  };
+  return gateway;
+}

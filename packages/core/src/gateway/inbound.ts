@@ -1,0 +1,218 @@
+/** Incoming SMS/MMS and missed calls reported by a phone, with the missed-call auto-reply. */
+
+import { sanitizeContact } from '../domain/phone-number.js';
+import type { MessageRecord, PhoneRecord } from '../domain/records.js';
+import { measureText } from '../domain/segments.js';
+import { formatTimestamp } from '../domain/time.js';
+import type { Principal } from './accounts.js';
+import { assertPhoneScope } from './accounts.js';
+import type { GatewayContext, UnitOfWork } from './context.js';
+import { commit } from './context.js';
+import {
+  type AttachmentInput,
+  storeAttachments,
+  validateAttachments,
+} from './inbound-attachments.js';
+import { enqueueOutgoing, newOutgoingMessage } from './send.js';
+import { touchThread } from './thread-upkeep.js';
+import { Checker } from './validate.js';
+
+export type { AttachmentInput } from './inbound-attachments.js';
+
+export interface ReceiveInput {
+  from: string;
+  to: string;
+  content?: string | null;
+  encrypted?: boolean;
+  sim?: string | null;
+  /** When the phone received it; default now. */
+  timestamp?: Date | string | number | null;
+  attachments?: readonly AttachmentInput[] | null;
+}
+
+export interface MissedCallInput {
+  from: string;
+  to: string;
+  sim?: string | null;
+  timestamp?: Date | string | number | null;
+}
+
+function incoming(
+  uow: UnitOfWork,
+  principal: Principal,
+  phone: PhoneRecord | null,
+  fields: Pick<
+    MessageRecord,
+    'id' | 'owner' | 'contact' | 'content' | 'type' | 'sim' | 'encrypted'
+  > & {
+    at: number;
+    attachments: string[];
+    receivedAt: number | null;
+  },
+): MessageRecord {
+  const measure = measureText(fields.content);
+  const now = uow.now;
+  return {
+    id: fields.id,
+    accountId: principal.accountId,
+    phoneId: phone?.id ?? null,
+    owner: fields.owner,
+    contact: fields.contact,
+    content: fields.content,
+    attachments: fields.attachments,
+    encrypted: fields.encrypted,
+    type: fields.type,
+    status: 'received',
+    sim: fields.sim,
+    requestId: null,
+    encoding: measure.encoding,
+    segments: measure.segments,
+    requestReceivedAt: fields.at,
+    createdAt: now,
+    updatedAt: now,
+    orderTimestamp: fields.at,
+    scheduledSendTime: null,
+    scheduledAt: null,
+    lastAttemptedAt: null,
+    sentAt: null,
+    deliveredAt: null,
+    failedAt: null,
+    expiredAt: null,
+    receivedAt: fields.receivedAt,
+    canceledAt: null,
+    sendTimeMs: null,
+    sendAttemptCount: 0,
+    maxSendAttempts: 0,
+    failureReason: null,
+    dueAt: null,
+    bulkIndex: 0,
+    leaseOwner: null,
+    leaseUntil: null,
+  };
+}
+
+export async function receiveMessage(
+  ctx: GatewayContext,
+  pickColor: () => string,
+  principal: Principal,
+  input: ReceiveInput,
+): Promise<MessageRecord> {
+  const check = new Checker();
+  const to = check.phoneNumber('to', input.to);
+  const rawFrom = check.text('from', input.from, 1, 255);
+  const files = validateAttachments(check, input.attachments);
+  const content = check.text(
+    'content',
+    input.content ?? '',
+    files.length > 0 ? 0 : 1,
+    2048,
+    files.length === 0,
+  );
+  const sim = check.sim('sim', input.sim);
+  const at = check.time('timestamp', input.timestamp) ?? ctx.clock.now();
+  check.throwIfInvalid();
+  assertPhoneScope(principal, to);
+
+  const id = ctx.random.uuid();
+  const urls = await storeAttachments(ctx, principal.accountId, id, files);
+  return commit(ctx, async (uow) => {
+    const phone = await uow.tx.findPhoneByNumber(principal.accountId, to);
+    const message = incoming(uow, principal, phone, {
+      id,
+      owner: to,
+      contact: sanitizeContact(to, rawFrom),
+      content,
+      type: 'mobile-originated',
+      sim,
+      encrypted: input.encrypted === true,
+      at,
+      attachments: urls,
+      receivedAt: at,
+    });
+    await uow.tx.insertMessages([message]);
+    await touchThread(
+      uow,
+      message,
+      { status: 'received', timestamp: at, markUnread: true, unarchive: phone?.unarchiveThread },
+      pickColor,
+    );
+    uow.event('message.phone.received', message.accountId, to, '/v1/messages/receive', {
+      message_id: message.id,
+      user_id: message.accountId,
+      owner: to,
+      encrypted: message.encrypted,
+      contact: message.contact,
+      timestamp: formatTimestamp(at),
+      content,
+      sim,
+      attachments: urls,
+    });
+    return message;
+  });
+}
+
+export async function recordMissedCall(
+  ctx: GatewayContext,
+  pickColor: () => string,
+  principal: Principal,
+  input: MissedCallInput,
+): Promise<MessageRecord> {
+  const check = new Checker();
+  const to = check.phoneNumber('to', input.to);
+  const rawFrom = check.text('from', input.from, 1, 255);
+  const at = check.time('timestamp', input.timestamp) ?? ctx.clock.now();
+  check.throwIfInvalid();
+  const sim = input.sim === 'SIM2' ? 'SIM2' : 'SIM1';
+  assertPhoneScope(principal, to);
+
+  return commit(ctx, async (uow) => {
+    const phone = await uow.tx.findPhoneByNumber(principal.accountId, to);
+    const message = incoming(uow, principal, phone, {
+      id: uow.uuid(),
+      owner: to,
+      contact: sanitizeContact(to, rawFrom),
+      content: '',
+      type: 'call/missed',
+      sim,
+      encrypted: false,
+      at,
+      attachments: [],
+      receivedAt: null,
+    });
+    await uow.tx.insertMessages([message]);
+    await touchThread(
+      uow,
+      message,
+      { status: 'received', timestamp: at, content: 'Missed phone call', markUnread: true },
+      pickColor,
+    );
+    const source = '/v1/messages/calls/missed';
+    uow.event('message.call.missed', message.accountId, to, source, {
+      message_id: message.id,
+      user_id: message.accountId,
+      owner: to,
+      contact: message.contact,
+      timestamp: formatTimestamp(at),
+      sim,
+    });
+    const reply = phone?.missedCallAutoReply?.trim();
+    if (phone && reply) {
+      const auto = newOutgoingMessage(
+        phone,
+        {
+          id: uow.uuid(),
+          contact: message.contact,
+          content: reply,
+          attachments: null,
+          encrypted: false,
+          requestId: `missed-call-${message.id}`,
+          sendAt: null,
+          bulkIndex: 0,
+        },
+        uow.now,
+      );
+      await enqueueOutgoing(uow, [auto], source, pickColor);
+    }
+    return message;
+  });
+}

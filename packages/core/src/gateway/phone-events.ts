@@ -1,0 +1,137 @@
+/** The phone side of an outgoing message: taking it, then reporting SENT, DELIVERED or FAILED. */
+import type { MessageRecord } from '../domain/records.js';
+import { GatewayError } from '../errors.js';
+import type { LifecycleEvent } from '../lifecycle/machine.js';
+import { decide } from '../lifecycle/machine.js';
+import type { Principal } from './accounts.js';
+import { assertPhoneScope } from './accounts.js';
+import type { GatewayContext } from './context.js';
+import { commit } from './context.js';
+import { notFoundMessage } from './messages.js';
+import { failedData, messageEventData } from './payloads.js';
+import { touchThread } from './thread-upkeep.js';
+import { Checker } from './validate.js';
+
+export const PHONE_EVENTS = Object.freeze(['SENT', 'DELIVERED', 'FAILED'] as const);
+export type PhoneEventName = (typeof PHONE_EVENTS)[number];
+
+export interface PhoneEventInput {
+  event: PhoneEventName;
+  /** When it happened on the phone; default now. */
+  timestamp?: Date | string | number | null;
+  /** Failure reason (FAILED only). */
+  reason?: string | null;
+}
+
+export type PhoneEventOutcome =
+  /** The status changed. */
+  | { outcome: 'applied'; message: MessageRecord }
+  /** A late or repeated event: nothing changed (not an error, the phone must not retry). */
+  | { outcome: 'ignored'; message: MessageRecord; reason: string }
+  /** An event for a non-final part of a multipart SMS (`<id>.<part>`): nothing to do. */
+  | { outcome: 'duplicate'; message: null };
+
+const SMS_PERMISSION_HINT =
+  ' You need to grant the SMS permission to the httpSMS Android app https://httpsms.com/blog/grant-send-and-read-sms-permissions-on-android';
+
+const LIFECYCLE_OF: Record<PhoneEventName, LifecycleEvent> = {
+  SENT: 'phone.sent',
+  DELIVERED: 'phone.delivered',
+  FAILED: 'phone.failed',
+};
+
+/** Atomically moves a pending, scheduled or expired message to `sending` for the phone. */
+export async function takeOutstanding(
+  ctx: GatewayContext,
+  pickColor: () => string,
+  principal: Principal,
+  messageId: string,
+): Promise<MessageRecord> {
+  const check = new Checker();
+  check.uuid('message_id', messageId);
+  check.throwIfInvalid();
+  return commit(ctx, async (uow) => {
+    const now = uow.now;
+    const message = await uow.tx.takeOutstanding({
+      accountId: principal.accountId,
+      id: messageId,
+      now,
+      owners: principal.phoneNumbers,
+    });
+    if (!message) {
+      throw GatewayError.notFound(`Cannot find outstanding message with ID [${messageId}]`);
+    }
+    await touchThread(uow, message, { status: 'sending', timestamp: now }, pickColor);
+    const source = '/v1/messages/outstanding';
+    const data = { ...messageEventData(message, now), request_id: null };
+    uow.event('message.phone.sending', message.accountId, message.owner, source, data);
+    return message;
+  });
+}
+
+export function failureReason(reason: string | null | undefined): string {
+  const text = reason?.trim() ? reason : 'UNKNOWN ERROR';
+  return text.includes('android.permission.SEND_SMS') ? text + SMS_PERMISSION_HINT : text;
+}
+
+export async function reportPhoneEvent(
+  ctx: GatewayContext,
+  pickColor: () => string,
+  principal: Principal,
+  messageId: string,
+  input: PhoneEventInput,
+): Promise<PhoneEventOutcome> {
+  if (messageId.includes('.')) return { outcome: 'duplicate', message: null };
+  const check = new Checker();
+  check.uuid('messageID', messageId);
+  if (!PHONE_EVENTS.includes(input.event)) {
+    check.add('event_name', 'The event_name field must be one of SENT, DELIVERED, FAILED');
+  }
+  const at = check.time('timestamp', input.timestamp);
+  check.throwIfInvalid();
+
+  for (;;) {
+    const current = await ctx.store.getMessage(principal.accountId, messageId);
+    if (!current) throw notFoundMessage(messageId);
+    assertPhoneScope(principal, current.owner);
+    const decision = decide(current.status, LIFECYCLE_OF[input.event]);
+    if (decision.kind !== 'move') {
+      return { outcome: 'ignored', message: current, reason: decision.reason };
+    }
+    const applied = await commit(ctx, async (uow) => {
+      const now = uow.now;
+      const ts = at ?? now;
+      const common = {
+        status: decision.to,
+        updatedAt: now,
+        orderTimestamp: Math.max(current.orderTimestamp, ts),
+        dueAt: null,
+        leaseOwner: null,
+        leaseUntil: null,
+      };
+      const elapsed = Math.max(0, ts - current.requestReceivedAt);
+      const patch =
+        input.event === 'SENT'
+          ? { ...common, sentAt: ts, sendTimeMs: elapsed }
+          : input.event === 'DELIVERED'
+            ? { ...common, deliveredAt: ts, sendTimeMs: current.sendTimeMs ?? elapsed }
+            : { ...common, failedAt: ts, failureReason: failureReason(input.reason) };
+      const moved = await uow.tx.transition(messageId, [current.status], patch);
+      if (!moved.ok) return null;
+      const m = moved.message;
+      await touchThread(uow, m, { status: m.status, timestamp: ts }, pickColor);
+      const source = `/v1/messages/${messageId}/events`;
+      if (input.event === 'SENT') {
+        uow.event('message.phone.sent', m.accountId, m.owner, source, messageEventData(m, ts));
+      } else if (input.event === 'DELIVERED') {
+        uow.event('message.phone.delivered', m.accountId, m.owner, source, messageEventData(m, ts));
+      } else {
+        const data = failedData(m, ts, m.failureReason ?? 'UNKNOWN ERROR');
+        uow.event('message.send.failed', m.accountId, m.owner, source, data);
+      }
+      return m;
+    });
+    if (applied) return { outcome: 'applied', message: applied };
+    // Lost a race (the dispatcher or another report moved it): decide again.
+  }
+}

@@ -1,0 +1,275 @@
+/** Phones: settings upsert, the FCM-token login of the Android app, deletion, heartbeats. */
+import type { HeartbeatRecord, PhoneRecord } from '../domain/records.js';
+import { formatTimestamp } from '../domain/time.js';
+import { GatewayError, isGatewayError } from '../errors.js';
+import type { Sim } from '../lifecycle/status.js';
+import type { Store } from '../store.js';
+import type { Principal } from './accounts.js';
+import { assertPhoneScope } from './accounts.js';
+import type { GatewayContext, UnitOfWork } from './context.js';
+import { commit } from './context.js';
+import { Checker } from './validate.js';
+
+/** Settings to change; an omitted (undefined) field keeps its stored value. */
+export interface PhoneSettingsInput {
+  phoneNumber: string;
+  fcmToken?: string | null;
+  messagesPerMinute?: number;
+  maxSendAttempts?: number;
+  /** 60–3600; 0 means the default. */
+  messageExpirationSeconds?: number;
+  missedCallAutoReply?: string | null;
+  unarchiveThread?: boolean;
+  sim?: Sim | string;
+  sendScheduleId?: string | null;
+}
+
+type PhonePatch = Partial<Omit<PhoneRecord, 'id' | 'accountId' | 'createdAt'>>;
+
+function settingsPatch(
+  ctx: GatewayContext,
+  input: PhoneSettingsInput,
+): { number: string; patch: PhonePatch } {
+  const check = new Checker();
+  const number = check.phoneNumber('phone_number', input.phoneNumber);
+  const patch: PhonePatch = {};
+  if (input.fcmToken !== undefined) {
+    patch.fcmToken = check.text('fcm_token', input.fcmToken, 0, 1000, false) || null;
+  }
+  const mpm = check.integer('messages_per_minute', input.messagesPerMinute, 0, 60);
+  if (mpm !== undefined) patch.messagesPerMinute = mpm;
+  const attempts = check.integer('max_send_attempts', input.maxSendAttempts, 0, 5);
+  if (attempts !== undefined && attempts > 0) patch.maxSendAttempts = attempts;
+  const expiry = input.messageExpirationSeconds;
+  if (expiry !== undefined && expiry !== 0) {
+    const seconds = check.integer('message_expiration_seconds', expiry, 60, 3600);
+    if (seconds !== undefined) patch.messageExpirationSeconds = seconds;
+  } else if (expiry === 0) {
+    patch.messageExpirationSeconds = ctx.phoneDefaults.messageExpirationSeconds;
+  }
+  if (input.missedCallAutoReply !== undefined) {
+    const reply = input.missedCallAutoReply?.trim() ?? '';
+    patch.missedCallAutoReply = check.text('missed_call_auto_reply', reply, 0, 2048, false) || null;
+  }
+  if (input.unarchiveThread !== undefined) patch.unarchiveThread = input.unarchiveThread === true;
+  if (input.sim !== undefined) patch.sim = check.sim('sim', input.sim);
+  if (input.sendScheduleId !== undefined) {
+    patch.sendScheduleId =
+      input.sendScheduleId === null || input.sendScheduleId === ''
+        ? null
+        : check.uuid('message_send_schedule_id', input.sendScheduleId);
+  }
+  check.throwIfInvalid();
+  return { number, patch };
+}
+
+function newPhone(
+  ctx: GatewayContext,
+  accountId: string,
+  number: string,
+  now: number,
+): PhoneRecord {
+  const d = ctx.phoneDefaults;
+  return {
+    id: ctx.random.uuid(),
+    accountId,
+    phoneNumber: number,
+    fcmToken: null,
+    messagesPerMinute: d.messagesPerMinute,
+    sim: 'SIM1',
+    sendScheduleId: null,
+    maxSendAttempts: d.maxSendAttempts,
+    messageExpirationSeconds: d.messageExpirationSeconds,
+    missedCallAutoReply: null,
+    unarchiveThread: false,
+    lastScheduledAt: null,
+    online: true,
+    lastHeartbeatAt: null,
+    heartbeatCheckAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+async function applyUpsert(
+  ctx: GatewayContext,
+  uow: UnitOfWork,
+  accountId: string,
+  number: string,
+  patch: PhonePatch,
+): Promise<PhoneRecord> {
+  const { tx } = uow;
+  if (patch.sendScheduleId && !(await tx.getSendSchedule(accountId, patch.sendScheduleId))) {
+    throw GatewayError.validation({
+      message_send_schedule_id: [
+        'The message_send_schedule_id does not belong to the authenticated user or does not exist',
+      ],
+    });
+  }
+  const now = uow.now;
+  const existing = await tx.findPhoneByNumber(accountId, number);
+  if (existing) {
+    return (await tx.updatePhone(existing.id, { ...patch, updatedAt: now })) ?? existing;
+  }
+  const phone: PhoneRecord = { ...newPhone(ctx, accountId, number, now), ...patch };
+  await tx.insertPhone(phone);
+  return phone;
+}
+
+/** Retries once when a concurrent request created the same phone first. */
+async function upsertWithRetry<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isGatewayError(error) && error.code === 'conflict') return run();
+    throw error;
+  }
+}
+
+function phoneUpdated(uow: UnitOfWork, phone: PhoneRecord, keyId: string | null, source: string) {
+  uow.event('phone.updated', phone.accountId, phone.phoneNumber, source, {
+    phone_id: phone.id,
+    user_id: phone.accountId,
+    phone_api_key_id: keyId,
+    timestamp: formatTimestamp(uow.now),
+    owner: phone.phoneNumber,
+    sim: phone.sim,
+  });
+}
+
+export async function upsertPhone(
+  ctx: GatewayContext,
+  accountId: string,
+  input: PhoneSettingsInput,
+): Promise<PhoneRecord> {
+  const { number, patch } = settingsPatch(ctx, input);
+  return upsertWithRetry(() =>
+    commit(ctx, async (uow) => {
+      const phone = await applyUpsert(ctx, uow, accountId, number, patch);
+      phoneUpdated(uow, phone, null, '/v1/phones');
+      return phone;
+    }),
+  );
+}
+
+/** Binds `phone` to the phone key `keyId` and removes it from the account's other keys. */
+async function bindPhoneKey(tx: Store, phone: PhoneRecord, keyId: string, now: number) {
+  const keys = await tx.listApiKeys({
+    accountId: phone.accountId,
+    kind: 'phone',
+    skip: 0,
+    limit: 10_000,
+  });
+  for (const key of keys) {
+    const ids = key.phoneIds.filter((id) => id !== phone.id);
+    const numbers = key.phoneNumbers.filter((n) => n !== phone.phoneNumber);
+    if (key.id === keyId) {
+      ids.push(phone.id);
+      numbers.push(phone.phoneNumber);
+    } else if (ids.length === key.phoneIds.length && numbers.length === key.phoneNumbers.length) {
+      continue;
+    }
+    await tx.updateApiKey(key.id, { phoneIds: ids, phoneNumbers: numbers, updatedAt: now });
+  }
+}
+
+/** The Android app's login call (`PUT /v1/phones/fcm-token`). */
+export async function updateFcmToken(
+  ctx: GatewayContext,
+  principal: Principal,
+  input: { phoneNumber: string; fcmToken: string | null; sim?: Sim | string },
+): Promise<PhoneRecord> {
+  const { number, patch } = settingsPatch(ctx, {
+    phoneNumber: input.phoneNumber,
+    fcmToken: input.fcmToken ?? null,
+    sim: input.sim ?? 'SIM1',
+  });
+  return upsertWithRetry(() =>
+    commit(ctx, async (uow) => {
+      const phone = await applyUpsert(ctx, uow, principal.accountId, number, patch);
+      const keyId = principal.kind === 'phone' ? principal.keyId : null;
+      if (keyId) await bindPhoneKey(uow.tx, phone, keyId, uow.now);
+      phoneUpdated(uow, phone, keyId, '/v1/phones/fcm-token');
+      return phone;
+    }),
+  );
+}
+
+export async function deletePhone(ctx: GatewayContext, accountId: string, id: string) {
+  return commit(ctx, async (uow) => {
+    const phone = await uow.tx.deletePhone(accountId, id);
+    if (!phone) throw GatewayError.notFound(`cannot find phone with ID [${id}]`);
+    const keys = await uow.tx.listApiKeys({ accountId, kind: 'phone', skip: 0, limit: 10_000 });
+    for (const key of keys.filter((k) => k.phoneIds.includes(id))) {
+      await uow.tx.updateApiKey(key.id, {
+        phoneIds: key.phoneIds.filter((p) => p !== id),
+        phoneNumbers: key.phoneNumbers.filter((n) => n !== phone.phoneNumber),
+        updatedAt: uow.now,
+      });
+    }
+    uow.event('phone.deleted', accountId, phone.phoneNumber, `/v1/phones/${id}`, {
+      phone_id: phone.id,
+      user_id: accountId,
+      timestamp: formatTimestamp(uow.now),
+      owner: phone.phoneNumber,
+      sim: phone.sim,
+    });
+    return phone;
+  });
+}
+
+export interface HeartbeatInput {
+  phoneNumbers?: readonly string[] | null;
+  /** Legacy single number (apps before 2024-11), used when `phoneNumbers` is empty. */
+  owner?: string | null;
+  charging?: boolean;
+  /** The app version (`X-Client-Version`). */
+  version?: string | null;
+}
+
+/** Stores one heartbeat per number; a phone that was offline comes back online. */
+export async function recordHeartbeats(
+  ctx: GatewayContext,
+  principal: Principal,
+  input: HeartbeatInput,
+): Promise<HeartbeatRecord[]> {
+  const raw = input.phoneNumbers?.length ? input.phoneNumbers : input.owner ? [input.owner] : [];
+  const check = new Checker();
+  if (raw.length < 1 || raw.length > 2) {
+    check.add('phone_numbers', 'The phone_numbers field must have between 1 and 2 items');
+  }
+  const numbers = raw.map((n) => check.phoneNumber('phone_numbers', n));
+  check.throwIfInvalid();
+  for (const n of numbers) assertPhoneScope(principal, n);
+  return commit(ctx, async (uow) => {
+    const now = uow.now;
+    const beats: HeartbeatRecord[] = numbers.map((owner) => ({
+      id: uow.uuid(),
+      accountId: principal.accountId,
+      owner,
+      version: input.version ?? null,
+      charging: input.charging === true,
+      timestamp: now,
+    }));
+    await uow.tx.insertHeartbeats(beats);
+    for (const owner of numbers) {
+      const phone = await uow.tx.findPhoneByNumber(principal.accountId, owner);
+      if (!phone) continue;
+      await uow.tx.updatePhone(phone.id, {
+        lastHeartbeatAt: now,
+        heartbeatCheckAt: phone.heartbeatCheckAt ?? now + ctx.heartbeat.checkIntervalMs,
+        ...(phone.online ? {} : { online: true, updatedAt: now }),
+      });
+      if (phone.online) continue;
+      uow.event('phone.heartbeat.online', phone.accountId, owner, '/v1/heartbeats', {
+        phone_id: phone.id,
+        user_id: phone.accountId,
+        last_heartbeat_timestamp: formatTimestamp(now),
+        timestamp: formatTimestamp(now),
+        monitor_id: phone.id,
+        owner,
+      });
+    }
+    return beats;
+  });
+}

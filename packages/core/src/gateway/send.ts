@@ -1,0 +1,205 @@
+/** Outgoing messages: single and bulk sends, durable before they return. */
+import type { MessageRecord, PhoneRecord } from '../domain/records.js';
+import { measureText } from '../domain/segments.js';
+import { GatewayError } from '../errors.js';
+import type { Store } from '../store.js';
+import type { GatewayContext, UnitOfWork } from './context.js';
+import { commit } from './context.js';
+import { idempotent } from './idempotency.js';
+import { apiSentData } from './payloads.js';
+import { touchThread } from './thread-upkeep.js';
+import { Checker } from './validate.js';
+
+export interface SendInput {
+  from: string;
+  to: string;
+  content: string;
+  attachments?: readonly string[] | null;
+  encrypted?: boolean;
+  requestId?: string | null;
+  /** Hand the message to the phone exactly at this time (no pacing); past = now. */
+  sendAt?: Date | string | number | null;
+}
+
+export interface BulkSendInput extends Omit<SendInput, 'to' | 'sendAt'> {
+  to: readonly string[];
+}
+
+export interface SendOptions {
+  /** Replays the original result for a repeated key (24 h by default). */
+  idempotencyKey?: string;
+  /** A store bound to the host's own transaction, to send inside it. */
+  store?: Store;
+  /** The API path recorded as the events' source. */
+  source?: string;
+}
+
+interface Draft {
+  from: string;
+  recipients: string[];
+  content: string;
+  attachments: string[] | null;
+  encrypted: boolean;
+  requestId: string | null;
+  sendAt: number | null;
+}
+
+function draft(ctx: GatewayContext, input: SendInput | BulkSendInput, bulk: boolean): Draft {
+  const check = new Checker();
+  const from = check.phoneNumber('from', input.from);
+  let recipients: string[];
+  if (bulk) {
+    const list = (input as BulkSendInput).to;
+    if (!Array.isArray(list) || list.length < 1 || list.length > 1000) {
+      check.add('to', 'The to field must have between 1 and 1000 items');
+      recipients = [];
+    } else {
+      recipients = list.map((to, i) => {
+        const inner = new Checker();
+        const value = inner.contactNumber('to', to);
+        if (!inner.ok) check.add('to', `${inner.fields.to?.[0]} in index [${i}]`);
+        return value;
+      });
+    }
+  } else {
+    recipients = [check.contactNumber('to', (input as SendInput).to)];
+  }
+  const content = check.text('content', input.content, 1, bulk ? 1024 : 2048);
+  const attachments = check.urls('attachments', input.attachments);
+  const requestId = check.text('request_id', input.requestId?.trim(), 0, 255, false) || null;
+  if (input.encrypted !== undefined && typeof input.encrypted !== 'boolean') {
+    check.add('encrypted', 'The encrypted field must be a boolean');
+  }
+  let sendAt: number | null = null;
+  if (!bulk) {
+    sendAt = check.time('send_at', (input as SendInput).sendAt);
+    const limit = ctx.clock.now() + ctx.maxScheduleAheadHours * 3600_000;
+    if (sendAt !== null && sendAt > limit) {
+      check.add(
+        'send_at',
+        `the scheduled time cannot be more than ${ctx.maxScheduleAheadHours / 24} days (${ctx.maxScheduleAheadHours} hours) in the future`,
+      );
+    }
+  }
+  check.throwIfInvalid();
+  return {
+    from,
+    recipients,
+    content,
+    attachments,
+    encrypted: input.encrypted ?? false,
+    requestId,
+    sendAt,
+  };
+}
+
+async function requirePhone(tx: Store, accountId: string, from: string): Promise<PhoneRecord> {
+  const phone = await tx.findPhoneByNumber(accountId, from);
+  if (phone) return phone;
+  throw GatewayError.validation({
+    from: [
+      `no phone found with 'from' number [${from}]. install the android app on your phone to start sending messages`,
+    ],
+  });
+}
+
+export function newOutgoingMessage(
+  phone: PhoneRecord,
+  d: Omit<Draft, 'recipients' | 'from'> & { id: string; contact: string; bulkIndex: number },
+  now: number,
+): MessageRecord {
+  const measure = measureText(d.content);
+  const dueAt = d.sendAt === null ? now : Math.max(d.sendAt, now);
+  return {
+    id: d.id,
+    accountId: phone.accountId,
+    phoneId: phone.id,
+    owner: phone.phoneNumber,
+    contact: d.contact,
+    content: d.content,
+    attachments: d.attachments,
+    encrypted: d.encrypted,
+    type: 'mobile-terminated',
+    status: 'pending',
+    sim: phone.sim,
+    requestId: d.requestId,
+    encoding: measure.encoding,
+    segments: measure.segments,
+    requestReceivedAt: now,
+    createdAt: now,
+    updatedAt: now,
+    orderTimestamp: d.sendAt ?? now,
+    scheduledSendTime: d.sendAt,
+    scheduledAt: null,
+    lastAttemptedAt: null,
+    sentAt: null,
+    deliveredAt: null,
+    failedAt: null,
+    expiredAt: null,
+    receivedAt: null,
+    canceledAt: null,
+    sendTimeMs: null,
+    sendAttemptCount: 0,
+    maxSendAttempts: phone.maxSendAttempts > 0 ? phone.maxSendAttempts : 2,
+    failureReason: null,
+    dueAt,
+    bulkIndex: d.bulkIndex,
+    leaseOwner: null,
+    leaseUntil: null,
+  };
+}
+
+/** Writes outgoing messages, their thread entries and `message.api.sent` events in `uow`. */
+export async function enqueueOutgoing(
+  uow: UnitOfWork,
+  messages: readonly MessageRecord[],
+  source: string,
+  pickColor: () => string,
+  idempotency?: Parameters<Store['insertMessages']>[1],
+): Promise<void> {
+  await uow.tx.insertMessages(messages, idempotency);
+  for (const m of messages) {
+    await touchThread(uow, m, { status: 'pending', timestamp: m.requestReceivedAt }, pickColor);
+    uow.event('message.api.sent', m.accountId, m.owner, source, apiSentData(m));
+  }
+}
+
+export async function sendMessages(
+  ctx: GatewayContext,
+  pickColor: () => string,
+  accountId: string,
+  input: SendInput | BulkSendInput,
+  bulk: boolean,
+  options: SendOptions = {},
+): Promise<MessageRecord[]> {
+  const d = draft(ctx, input, bulk);
+  const source = options.source ?? (bulk ? '/v1/messages/bulk-send' : '/v1/messages/send');
+  const results = await idempotent(
+    ctx,
+    accountId,
+    options.idempotencyKey,
+    { bulk, ...d },
+    (record) =>
+      commit(
+        ctx,
+        async (uow) => {
+          const phone = await requirePhone(uow.tx, accountId, d.from);
+          const now = uow.now;
+          const messages = d.recipients.map((contact, bulkIndex) =>
+            newOutgoingMessage(phone, { ...d, id: uow.uuid(), contact, bulkIndex }, now),
+          );
+          if (record) record.messageIds = messages.map((m) => m.id);
+          await enqueueOutgoing(
+            uow,
+            messages,
+            source,
+            pickColor,
+            record ? { idempotency: record } : undefined,
+          );
+          return messages;
+        },
+        options.store,
+      ),
+  );
+  return results.filter((m): m is MessageRecord => m !== null);
+}

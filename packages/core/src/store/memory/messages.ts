@@ -1,0 +1,177 @@
+/** Message operations of the memory store. Every function runs inside one atomic unit. */
+import type { MessageRecord } from '../../domain/records.js';
+import type { MessageStatus } from '../../lifecycle/status.js';
+import type {
+  ClaimDueQuery,
+  InsertMessagesOptions,
+  MessageListQuery,
+  MessagePatch,
+  MessageSearchQuery,
+  TakeOutstandingQuery,
+  TransitionOptions,
+  TransitionResult,
+} from '../../store.js';
+import { insertIdempotency, insertOutbox } from './delivery.js';
+import { ascending, copyOrNull, descending, page, textMatcher, within } from './query.js';
+import { patched, type Tables } from './tables.js';
+
+const OUTSTANDING: ReadonlySet<MessageStatus> = new Set(['scheduled', 'pending', 'expired']);
+
+const newestFirst = descending<MessageRecord>((m) => m.orderTimestamp);
+const claimOrder = ascending<MessageRecord>(
+  (m) => m.dueAt ?? 0,
+  (m) => m.bulkIndex,
+  (m) => m.createdAt,
+);
+
+export function insertMessages(
+  t: Tables,
+  messages: readonly MessageRecord[],
+  options: InsertMessagesOptions = {},
+): void {
+  for (const message of messages) t.insert(t.messages, message.id, message, 'message');
+  if (options.idempotency) insertIdempotency(t, options.idempotency);
+  if (options.outbox) insertOutbox(t, options.outbox);
+}
+
+function owned(t: Tables, accountId: string, id: string): MessageRecord | undefined {
+  const row = t.messages.get(id);
+  return row?.accountId === accountId ? row : undefined;
+}
+
+export function getMessage(t: Tables, accountId: string, id: string): MessageRecord | null {
+  return copyOrNull(owned(t, accountId, id));
+}
+
+/** The account's rows among `ids`, in the order of `ids`, each once. */
+export function getMessages(t: Tables, accountId: string, ids: readonly string[]): MessageRecord[] {
+  const rows: MessageRecord[] = [];
+  for (const id of new Set(ids)) {
+    const row = owned(t, accountId, id);
+    if (row) rows.push(structuredClone(row));
+  }
+  return rows;
+}
+
+function between(t: Tables, accountId: string, owner: string, contact: string): MessageRecord[] {
+  return [...t.messages.values()].filter(
+    (m) => m.accountId === accountId && m.owner === owner && m.contact === contact,
+  );
+}
+
+export function listMessages(t: Tables, query: MessageListQuery): MessageRecord[] {
+  const matches = textMatcher(query.query);
+  const rows = between(t, query.accountId, query.owner, query.contact).filter((m) =>
+    matches(m.content),
+  );
+  return page(rows.sort(newestFirst), query);
+}
+
+/** Newest `orderTimestamp` first. */
+export function searchMessages(t: Tables, query: MessageSearchQuery): MessageRecord[] {
+  const matches = textMatcher(query.query);
+  const rows = [...t.messages.values()].filter(
+    (m) =>
+      m.accountId === query.accountId &&
+      within(query.owners, m.owner) &&
+      within(query.types, m.type) &&
+      within(query.statuses, m.status) &&
+      matches(m.content, m.contact, m.owner, m.requestId),
+  );
+  return page(rows.sort(newestFirst), query);
+}
+
+export function latestMessageBetween(
+  t: Tables,
+  accountId: string,
+  owner: string,
+  contact: string,
+): MessageRecord | null {
+  return copyOrNull(between(t, accountId, owner, contact).sort(newestFirst)[0]);
+}
+
+export function deleteMessage(t: Tables, accountId: string, id: string): MessageRecord | null {
+  if (!owned(t, accountId, id)) return null;
+  return copyOrNull(t.remove(t.messages, id));
+}
+
+export function deleteMessagesBetween(
+  t: Tables,
+  accountId: string,
+  owner: string,
+  contact: string,
+): number {
+  const rows = between(t, accountId, owner, contact);
+  for (const row of rows) t.remove(t.messages, row.id);
+  return rows.length;
+}
+
+export function transition(
+  t: Tables,
+  id: string,
+  expected: readonly MessageStatus[],
+  patch: MessagePatch,
+  options: TransitionOptions = {},
+): TransitionResult {
+  const row = t.messages.get(id);
+  if (!row) return { ok: false, current: null };
+  const leaseHeld = options.leaseOwner === undefined || row.leaseOwner === options.leaseOwner;
+  if (!expected.includes(row.status) || !leaseHeld) {
+    return { ok: false, current: structuredClone(row) };
+  }
+  const next = patched(row, patch);
+  t.put(t.messages, id, next);
+  return { ok: true, message: structuredClone(next) };
+}
+
+function reachable(phoneIds: readonly string[] | 'all') {
+  if (phoneIds === 'all') return () => true;
+  const set = new Set(phoneIds);
+  return (m: MessageRecord) => m.phoneId !== null && set.has(m.phoneId);
+}
+
+export function claimDue(t: Tables, query: ClaimDueQuery): MessageRecord[] {
+  const { now } = query;
+  const onPhone = reachable(query.phoneIds);
+  const due = [...t.messages.values()]
+    .filter(
+      (m) =>
+        m.dueAt !== null &&
+        m.dueAt <= now &&
+        onPhone(m) &&
+        (m.leaseUntil === null || m.leaseUntil <= now),
+    )
+    .sort(claimOrder)
+    .slice(0, Math.max(0, Math.trunc(query.limit)));
+  return due.map((row) => {
+    const next = { ...row, leaseOwner: query.claimer, leaseUntil: now + query.leaseMs };
+    t.put(t.messages, row.id, next);
+    return structuredClone(next);
+  });
+}
+
+export function nextDueAt(t: Tables, phoneIds: readonly string[] | 'all'): number | null {
+  const onPhone = reachable(phoneIds);
+  let earliest: number | null = null;
+  for (const m of t.messages.values()) {
+    if (m.dueAt === null || !onPhone(m)) continue;
+    if (earliest === null || m.dueAt < earliest) earliest = m.dueAt;
+  }
+  return earliest;
+}
+
+export function takeOutstanding(t: Tables, query: TakeOutstandingQuery): MessageRecord | null {
+  const row = owned(t, query.accountId, query.id);
+  if (!row || !OUTSTANDING.has(row.status) || !within(query.owners, row.owner)) return null;
+  const { now } = query;
+  const next: MessageRecord = {
+    ...row,
+    status: 'sending',
+    lastAttemptedAt: now,
+    updatedAt: now,
+    orderTimestamp: Math.max(row.orderTimestamp, now),
+    dueAt: query.dueAt === undefined ? row.dueAt : query.dueAt,
+  };
+  t.put(t.messages, row.id, next);
+  return structuredClone(next);
+}

@@ -1,0 +1,144 @@
+/**
+ * The memory store's tables. Rows are stored as private copies and are never
+ * mutated in place: every change puts a new object, so the undo log can hold
+ * the previous row by reference and restore it on rollback.
+ */
+import type {
+  AccountRecord,
+  ApiKeyRecord,
+  HeartbeatRecord,
+  IdempotencyRecord,
+  MessageRecord,
+  OutboxRecord,
+  PhoneRecord,
+  SendScheduleRecord,
+  ThreadRecord,
+  WebhookRecord,
+} from '../../domain/records.js';
+import { GatewayError } from '../../errors.js';
+
+type Undo = () => void;
+
+/** Fields a patch never changes. */
+const IMMUTABLE_FIELDS: ReadonlySet<string> = new Set(['id', 'accountId', 'createdAt']);
+
+export class Tables {
+  readonly accounts = new Map<string, AccountRecord>();
+  readonly apiKeys = new Map<string, ApiKeyRecord>();
+  readonly phones = new Map<string, PhoneRecord>();
+  readonly heartbeats = new Map<string, HeartbeatRecord>();
+  readonly threads = new Map<string, ThreadRecord>();
+  readonly messages = new Map<string, MessageRecord>();
+  readonly webhooks = new Map<string, WebhookRecord>();
+  readonly schedules = new Map<string, SendScheduleRecord>();
+  /** Keyed by `idempotencyKey(accountId, key)`. */
+  readonly idempotency = new Map<string, IdempotencyRecord>();
+  readonly outbox = new Map<string, OutboxRecord>();
+
+  readonly #log: Undo[] = [];
+
+  /** Stores `row` under `key`, remembering what was there before. */
+  put<V>(table: Map<string, V>, key: string, row: V): void {
+    if (table.has(key)) {
+      const previous = table.get(key) as V;
+      this.#log.push(() => table.set(key, previous));
+    } else {
+      this.#log.push(() => table.delete(key));
+    }
+    table.set(key, row);
+  }
+
+  /** Adds a copy of `row`; an existing `key` is a conflict. */
+  insert<V>(table: Map<string, V>, key: string, row: V, what: string): void {
+    if (table.has(key)) throw conflict(`${what} ${key} already exists`);
+    this.put(table, key, structuredClone(row));
+  }
+
+  /** Removes the row under `key` and returns it. */
+  remove<V>(table: Map<string, V>, key: string): V | undefined {
+    if (!table.has(key)) return undefined;
+    const previous = table.get(key) as V;
+    this.#log.push(() => table.set(key, previous));
+    table.delete(key);
+    return previous;
+  }
+
+  /** Runs `fn`; when it throws, every write it made is undone before the error goes on. */
+  atomic<T>(fn: () => T): T {
+    const mark = this.#log.length;
+    try {
+      return fn();
+    } catch (error) {
+      this.rollbackTo(mark);
+      throw error;
+    }
+  }
+
+  /** Undoes writes, newest first, until the log is back to `mark` entries. */
+  rollbackTo(mark: number): void {
+    while (this.#log.length > mark) this.#log.pop()!();
+  }
+
+  /** Makes every logged write permanent. */
+  commit(): void {
+    this.#log.length = 0;
+  }
+}
+
+export function conflict(message: string): GatewayError {
+  return new GatewayError('conflict', message);
+}
+
+export function idempotencyKey(accountId: string, key: string): string {
+  return JSON.stringify([accountId, key]);
+}
+
+/** A copy of `row` with the defined fields of `patch` applied; identity fields and unknown fields are ignored. */
+export function patched<T extends object>(row: T, patch: object): T {
+  const next = { ...row } as Record<string, unknown>;
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === undefined || IMMUTABLE_FIELDS.has(field) || !(field in row)) continue;
+    next[field] = structuredClone(value);
+  }
+  return next as T;
+}
+
+/** The row under `id` when it belongs to `accountId`. */
+export function ownedRow<V extends { accountId: string }>(
+  table: Map<string, V>,
+  accountId: string,
+  id: string,
+): V | undefined {
+  const row = table.get(id);
+  return row?.accountId === accountId ? row : undefined;
+}
+
+/**
+ * Applies `patch` to the row under `id` and returns a copy of the result, or
+ * null when there is no such row. `check` may throw (a unique violation) before
+ * anything is written.
+ */
+export function updateRow<V extends object>(
+  t: Tables,
+  table: Map<string, V>,
+  id: string,
+  patch: object,
+  check?: (next: V) => void,
+): V | null {
+  const row = table.get(id);
+  if (row === undefined) return null;
+  const next = patched(row, patch);
+  check?.(next);
+  t.put(table, id, next);
+  return structuredClone(next);
+}
+
+/** Removes the account's row under `id`; returns it, or undefined when there was none. */
+export function deleteOwned<V extends { accountId: string }>(
+  t: Tables,
+  table: Map<string, V>,
+  accountId: string,
+  id: string,
+): V | undefined {
+  return ownedRow(table, accountId, id) ? t.remove(table, id) : undefined;
+}

@@ -1,0 +1,7 @@
+/**
+ * `@textport/core/testing`: the Store conformance suite and record factories.
+ * Needs Vitest (an optional peer dependency).
+ */
+export { runStoreConformance } from './conformance.js';
+export * from './fixtures.js';
+export type { RawReader, StoreConformanceOptions, StoreHarness } from './harness.js';

@@ -1,0 +1,186 @@
+/** Conformance: phones, heartbeats, webhooks (with `listWebhooksFor`) and send schedules. */
+import { expect, it } from 'vitest';
+import type { PhoneRecord, WebhookRecord } from '../../domain/records.js';
+import {
+  makeHeartbeat,
+  makePhone,
+  makeSchedule,
+  makeWebhook,
+  randomPhoneNumber,
+} from '../fixtures.js';
+import { expectConflict, type GroupContext, idSet, ids, uuid } from './context.js';
+
+export function phonesGroup(ctx: GroupContext): void {
+  it('inserts, gets and finds a phone by number', async () => {
+    const phone = makePhone({ fcmToken: 'token', sendScheduleId: uuid(), lastScheduledAt: 5 });
+    await ctx.store.insertPhone(phone);
+    expect(await ctx.store.getPhone(phone.id)).toEqual(phone);
+    expect(await ctx.store.findPhoneByNumber(phone.accountId, phone.phoneNumber)).toEqual(phone);
+    expect(await ctx.store.findPhoneByNumber(uuid(), phone.phoneNumber)).toBeNull();
+    expect(await ctx.store.getPhone(uuid())).toBeNull();
+  });
+
+  it('allows a phone number once per account', async () => {
+    const phone = makePhone();
+    await ctx.store.insertPhone(phone);
+    const twin = makePhone({ accountId: phone.accountId, phoneNumber: phone.phoneNumber });
+    await expectConflict(ctx.store.insertPhone(twin));
+    expect(await ctx.store.getPhone(twin.id)).toBeNull();
+    await expectConflict(ctx.store.insertPhone({ ...makePhone(), id: phone.id }));
+    const elsewhere = makePhone({ phoneNumber: phone.phoneNumber });
+    await ctx.store.insertPhone(elsewhere);
+    expect(await ctx.store.getPhone(elsewhere.id)).toEqual(elsewhere);
+  });
+
+  it('lists phones newest first with a number filter and paging', async () => {
+    const accountId = uuid();
+    const base = Date.now();
+    const make = (n: number, o: Partial<PhoneRecord> = {}) =>
+      makePhone({ accountId, createdAt: base + n, ...o });
+    const rows = [make(1), make(3, { phoneNumber: '+12025550111' }), make(2)];
+    for (const row of rows) await ctx.store.insertPhone(row);
+    await ctx.store.insertPhone(makePhone());
+    const list = (query: string | null, skip = 0, limit = 10) =>
+      ctx.store.listPhones({ accountId, query, skip, limit });
+    const [p1, p3, p2] = rows;
+    expect(ids(await list(null))).toEqual([p3!.id, p2!.id, p1!.id]);
+    expect(ids(await list('5550111'))).toEqual([p3!.id]);
+    expect(ids(await list(null, 1, 1))).toEqual([p2!.id]);
+  });
+
+  it('updates a phone and keeps numbers unique', async () => {
+    const phone = makePhone();
+    const other = makePhone({ accountId: phone.accountId });
+    await ctx.store.insertPhone(phone);
+    await ctx.store.insertPhone(other);
+    const updated = await ctx.store.updatePhone(phone.id, {
+      fcmToken: 'new-token',
+      messagesPerMinute: 3,
+      online: false,
+      lastScheduledAt: 1234,
+    });
+    expect(updated).toEqual({
+      ...phone,
+      fcmToken: 'new-token',
+      messagesPerMinute: 3,
+      online: false,
+      lastScheduledAt: 1234,
+    });
+    expect(await ctx.store.getPhone(phone.id)).toEqual(updated);
+    await expectConflict(ctx.store.updatePhone(other.id, { phoneNumber: phone.phoneNumber }));
+    expect((await ctx.store.getPhone(other.id))?.phoneNumber).toBe(other.phoneNumber);
+    expect(await ctx.store.updatePhone(uuid(), { online: true })).toBeNull();
+  });
+
+  it('deletes a phone of the account only', async () => {
+    const phone = makePhone();
+    await ctx.store.insertPhone(phone);
+    expect(await ctx.store.deletePhone(uuid(), phone.id)).toBeNull();
+    expect(await ctx.store.deletePhone(phone.accountId, phone.id)).toEqual(phone);
+    expect(await ctx.store.getPhone(phone.id)).toBeNull();
+    await ctx.store.insertPhone(
+      makePhone({ accountId: phone.accountId, phoneNumber: phone.phoneNumber }),
+    );
+  });
+
+  it('lists heartbeats of an owner, newest first, with a version filter', async () => {
+    const accountId = uuid();
+    const owner = randomPhoneNumber();
+    const base = Date.now();
+    const beats = [1, 3, 2].map((n) =>
+      makeHeartbeat({
+        accountId,
+        owner,
+        timestamp: base + n,
+        version: n === 3 ? '2.0.1' : '1.9.0',
+      }),
+    );
+    await ctx.store.insertHeartbeats([
+      ...beats,
+      makeHeartbeat({ accountId }),
+      makeHeartbeat({ owner }),
+    ]);
+    const list = (query: string | null, skip = 0, limit = 10) =>
+      ctx.store.listHeartbeats({ accountId, owner, query, skip, limit });
+    const [h1, h3, h2] = beats;
+    expect(await list(null)).toEqual([h3, h2, h1]);
+    expect(ids(await list('2.0'))).toEqual([h3!.id]);
+    expect(ids(await list(null, 2, 5))).toEqual([h1!.id]);
+  });
+
+  it('inserts, gets, lists, updates and deletes webhooks of an account', async () => {
+    const accountId = uuid();
+    const base = Date.now();
+    const older = makeWebhook({ accountId, createdAt: base - 10, url: 'https://a.example/hook' });
+    const newer = makeWebhook({ accountId, createdAt: base, signingKey: 'secret' });
+    await ctx.store.insertWebhook(older);
+    await ctx.store.insertWebhook(newer);
+    await ctx.store.insertWebhook(makeWebhook());
+    await expectConflict(ctx.store.insertWebhook({ ...makeWebhook({ accountId }), id: older.id }));
+    expect(await ctx.store.getWebhook(accountId, older.id)).toEqual(older);
+    expect(await ctx.store.getWebhook(uuid(), older.id)).toBeNull();
+    const list = (query: string | null, skip = 0, limit = 10) =>
+      ctx.store.listWebhooks({ accountId, query, skip, limit });
+    expect(ids(await list(null))).toEqual([newer.id, older.id]);
+    expect(ids(await list('A.EXAMPLE'))).toEqual([older.id]);
+    expect(ids(await list(null, 1, 1))).toEqual([older.id]);
+    const events = ['message.phone.sent', 'message.phone.delivered'];
+    const updated = await ctx.store.updateWebhook(older.id, { events, enabled: false });
+    expect(updated).toEqual({ ...older, events, enabled: false });
+    expect(await ctx.store.updateWebhook(uuid(), { enabled: true })).toBeNull();
+    expect(await ctx.store.deleteWebhook(uuid(), older.id)).toBe(false);
+    expect(await ctx.store.deleteWebhook(accountId, older.id)).toBe(true);
+    expect(await ctx.store.getWebhook(accountId, older.id)).toBeNull();
+  });
+
+  it('selects webhooks for an event by type, owner number and enabled flag', async () => {
+    const accountId = uuid();
+    const owner = randomPhoneNumber();
+    const event = 'message.phone.received';
+    const make = (o: Partial<WebhookRecord>) =>
+      makeWebhook({ accountId, events: [event], phoneNumbers: [owner], ...o });
+    const match = make({});
+    const alsoMatch = make({
+      events: ['message.phone.sent', event],
+      phoneNumbers: [randomPhoneNumber(), owner],
+    });
+    const rows = [
+      match,
+      alsoMatch,
+      make({ enabled: false }),
+      make({ events: ['message.phone.sent'] }),
+      make({ phoneNumbers: [randomPhoneNumber()] }),
+      makeWebhook({ events: [event], phoneNumbers: [owner] }),
+    ];
+    for (const row of rows) await ctx.store.insertWebhook(row);
+    expect(idSet(await ctx.store.listWebhooksFor(accountId, event, owner))).toEqual(
+      idSet([match, alsoMatch]),
+    );
+    expect(await ctx.store.listWebhooksFor(accountId, 'message.call.missed', owner)).toEqual([]);
+    await ctx.store.updateWebhook(match.id, { enabled: false });
+    expect(ids(await ctx.store.listWebhooksFor(accountId, event, owner))).toEqual([alsoMatch.id]);
+  });
+
+  it('manages send schedules of an account, listed oldest first', async () => {
+    const accountId = uuid();
+    const base = Date.now();
+    const first = makeSchedule({ accountId, createdAt: base - 100 });
+    const second = makeSchedule({ accountId, createdAt: base, windows: [] });
+    await ctx.store.insertSendSchedule(second);
+    await ctx.store.insertSendSchedule(first);
+    await ctx.store.insertSendSchedule(makeSchedule());
+    await expectConflict(
+      ctx.store.insertSendSchedule({ ...makeSchedule({ accountId }), id: first.id }),
+    );
+    expect(await ctx.store.getSendSchedule(accountId, first.id)).toEqual(first);
+    expect(await ctx.store.getSendSchedule(uuid(), first.id)).toBeNull();
+    expect(await ctx.store.listSendSchedules(accountId)).toEqual([first, second]);
+    const windows = [{ dayOfWeek: 0, startMinute: 0, endMinute: 1440 }];
+    const updated = await ctx.store.updateSendSchedule(second.id, { name: 'Always', windows });
+    expect(updated).toEqual({ ...second, name: 'Always', windows });
+    expect(await ctx.store.updateSendSchedule(uuid(), { name: 'x' })).toBeNull();
+    expect(await ctx.store.deleteSendSchedule(uuid(), first.id)).toBe(false);
+    expect(await ctx.store.deleteSendSchedule(accountId, first.id)).toBe(true);
+    expect(ids(await ctx.store.listSendSchedules(accountId))).toEqual([second.id]);
+  });
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { hashApiKey } from '../../src/index.js';
+import { setup } from './helpers.js';
+
+describe('accounts and API keys', () => {
+  it('issues a uk_ key once and stores only its hash', async () => {
+    const t = await setup();
+    expect(t.apiKey).toMatch(/^uk_[A-Za-z0-9_-]{64}$/);
+    const principal = await t.gateway.accounts.authenticate(t.apiKey);
+    expect(principal).toMatchObject({ accountId: t.account.id, kind: 'user', phoneNumbers: null });
+    const [key] = await t.store.listApiKeys({
+      accountId: t.account.id,
+      kind: 'user',
+      skip: 0,
+      limit: 10,
+    });
+    const raw = await t.raw.apiKey(key?.id ?? '');
+    expect(raw?.keyHash).toBe(hashApiKey(t.apiKey));
+    expect(JSON.stringify(key)).not.toContain(t.apiKey.slice(3));
+    expect(await t.gateway.accounts.authenticate('uk_nope')).toBeNull();
+    expect(await t.gateway.accounts.authenticate('garbage')).toBeNull();
+  });
+
+  it('rotation: the old key stops working at once', async () => {
+    const t = await setup();
+    const { apiKey } = await t.gateway.accounts.rotateApiKey(t.account.id);
+    expect(apiKey).not.toBe(t.apiKey);
+    expect(await t.gateway.accounts.authenticate(t.apiKey)).toBeNull();
+    expect((await t.gateway.accounts.authenticate(apiKey))?.accountId).toBe(t.account.id);
+  });
+
+  it('phone keys: created with a name, listed, deleted', async () => {
+    const t = await setup();
+    const { record, apiKey } = await t.gateway.accounts.createPhoneKey(t.account.id, {
+      name: 'Pixel 8',
+    });
+    expect(apiKey).toMatch(/^pk_/);
+    expect(record.keyPrefix).toBe(apiKey.slice(0, 7));
+    const listed = await t.gateway.accounts.listPhoneKeys(t.account.id, { limit: 10 });
+    expect(listed.map((k) => k.id)).toEqual([record.id]);
+    await expect(
+      t.gateway.accounts.createPhoneKey(t.account.id, { name: '' }),
+    ).rejects.toMatchObject({ code: 'validation' });
+    await t.gateway.accounts.deletePhoneKey(t.account.id, record.id);
+    expect(await t.gateway.accounts.authenticate(apiKey)).toBeNull();
+    await expect(t.gateway.accounts.deletePhoneKey(t.account.id, record.id)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+});
