@@ -8,6 +8,7 @@ import { keysGroup } from './store/keys.js';
 import { messagesGroup } from './store/messages.js';
 import { outboxGroup } from './store/outbox.js';
 import { outstandingGroup } from './store/outstanding.js';
+import { pacingGroup } from './store/pacing.js';
 import { phonesGroup } from './store/phones.js';
 import { threadsGroup } from './store/threads.js';
 import { transactionsGroup } from './store/transactions.js';
@@ -24,6 +25,7 @@ const GROUPS: readonly (readonly [string, Group])[] = [
   ['outbox', outboxGroup],
   ['transactions', transactionsGroup],
   ['phones, heartbeats, webhooks and schedules', phonesGroup],
+  ['pacing and heartbeat checks', pacingGroup],
 ];
 
 /**
