@@ -197,6 +197,7 @@ export interface Store {
     patch: MessagePatch,
     options?: TransitionOptions,
   ): Promise<TransitionResult>;
+  /** Due rows, earliest `dueAt` first; equal `dueAt` in insertion order (FIFO). */
   claimDue(query: ClaimDueQuery): Promise<MessageRecord[]>;
   /** The earliest `dueAt` among the given phones' rows, or null. */
   nextDueAt(phoneIds: readonly string[] | 'all'): Promise<number | null>;

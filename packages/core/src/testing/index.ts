@@ -5,3 +5,5 @@
 export { runStoreConformance } from './conformance.js';
 export * from './fixtures.js';
 export type { RawReader, StoreConformanceOptions, StoreHarness } from './harness.js';
+export type { TransportConformanceOptions, TransportHarness } from './transport.js';
+export { runTransportConformance } from './transport.js';

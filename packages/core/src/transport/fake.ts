@@ -3,7 +3,8 @@
  * and reaches the phones it is told are connected (or every phone).
  */
 import type { MessageRecord, PhoneRecord } from '../domain/records.js';
-import type { Transport, TransportError, TransportHost } from '../transport.js';
+import type { Transport, TransportHost } from '../transport.js';
+import { TransportError } from '../transport.js';
 
 export interface FakeHandoff {
   phoneId: string;
@@ -61,6 +62,11 @@ export class FakeTransport implements Transport {
   }
 
   async notify(phone: PhoneRecord, messages: readonly MessageRecord[]): Promise<void> {
+    if (!this.canReach(phone)) {
+      throw new TransportError(`phone [${phone.phoneNumber}] is not connected`, {
+        retryable: true,
+      });
+    }
     const failure = this.failures.shift();
     if (failure) throw failure;
     this.handoffs.push({ phoneId: phone.id, messageIds: messages.map((m) => m.id) });

@@ -18,11 +18,8 @@ import { patched, type Tables } from './tables.js';
 const OUTSTANDING: ReadonlySet<MessageStatus> = new Set(['scheduled', 'pending', 'expired']);
 
 const newestFirst = descending<MessageRecord>((m) => m.orderTimestamp);
-const claimOrder = ascending<MessageRecord>(
-  (m) => m.dueAt ?? 0,
-  (m) => m.bulkIndex,
-  (m) => m.createdAt,
-);
+/** Due first; ties keep insertion order (the table is a Map and the sort is stable). */
+const claimOrder = (a: MessageRecord, b: MessageRecord): number => (a.dueAt ?? 0) - (b.dueAt ?? 0);
 
 export function insertMessages(
   t: Tables,

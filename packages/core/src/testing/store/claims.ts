@@ -75,16 +75,22 @@ export function claimsGroup(ctx: GroupContext): void {
     expect(await claim({ limit: 2 })).toEqual([]);
   });
 
-  it('claims in order of due time, then bulk index, then creation time', async () => {
+  it('claims in order of due time, then insertion order (FIFO)', async () => {
     const { now, make, claim } = phone();
-    const first = make({ dueAt: now - 3000, bulkIndex: 9 });
-    const bySlot = make({ dueAt: now - 2000, bulkIndex: 1, createdAt: now - 50 });
-    const byCreation = make({ dueAt: now - 2000, bulkIndex: 1, createdAt: now - 10 });
-    const laterSlot = make({ dueAt: now - 2000, bulkIndex: 5, createdAt: now - 90 });
-    const last = make({ dueAt: now - 1000, bulkIndex: 0 });
-    await ctx.store.insertMessages([last, laterSlot, byCreation, first, bySlot]);
-    expect(ids(await claim({ limit: 2 }))).toEqual([first.id, bySlot.id]);
-    expect(ids(await claim())).toEqual([byCreation.id, laterSlot.id, last.id]);
+    const first = make({ dueAt: now - 3000 });
+    const same = [1, 2, 3, 4].map(() => make({ dueAt: now - 2000, createdAt: now - 2000 }));
+    const last = make({ dueAt: now - 1000 });
+    await ctx.store.insertMessages([last, first]);
+    for (const row of same) await ctx.store.insertMessages([row]);
+    expect(ids(await claim({ limit: 3 }))).toEqual([first.id, ...ids(same.slice(0, 2))]);
+    expect(ids(await claim())).toEqual([...ids(same.slice(2)), last.id]);
+  });
+
+  it('rows of one batch with the same due time come out in batch order', async () => {
+    const { now, make, claim } = phone();
+    const batch = Array.from({ length: 6 }, () => make({ dueAt: now - 10, createdAt: now - 10 }));
+    await ctx.store.insertMessages(batch);
+    expect(ids(await claim())).toEqual(ids(batch));
   });
 
   it('writes the lease: claimer and now + leaseMs', async () => {

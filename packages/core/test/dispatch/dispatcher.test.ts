@@ -1,0 +1,258 @@
+import { describe, expect, it } from 'vitest';
+import { TransportError } from '../../src/index.js';
+import { dispatchSetup, OWNER, ofType } from './helpers.js';
+
+describe('dispatcher: hand-off', () => {
+  it('hands a due message to the transport, counts the attempt and arms its expiry', async () => {
+    const t = await dispatchSetup();
+    const m = await t.send();
+    expect(await t.gateway.dispatcher.runOnce()).toBe(1);
+    expect(t.transport.handedOff()).toEqual([m.id]);
+    const row = await t.store.getMessage(t.account.id, m.id);
+    expect(row).toMatchObject({
+      status: 'scheduled',
+      sendAttemptCount: 1,
+      scheduledAt: t.clock.now(),
+    });
+    expect(row?.dueAt).toBe(t.clock.now() + 600_000);
+    expect((await t.raw.message(m.id))?.leaseOwner).toBeNull();
+    expect(await t.gateway.dispatcher.runOnce()).toBe(0);
+  });
+
+  it('batches the messages of one phone into one notify call', async () => {
+    const t = await dispatchSetup();
+    const ids = [(await t.send('a')).id, (await t.send('b')).id, (await t.send('c')).id];
+    await t.gateway.dispatcher.runOnce();
+    expect(t.transport.handoffs).toEqual([{ phoneId: t.phone.id, messageIds: ids }]);
+  });
+
+  it('only claims for phones a transport reaches; a connecting phone gets its backlog', async () => {
+    const t = await dispatchSetup();
+    t.transport.setConnected('someone-else', true);
+    const m = await t.send();
+    expect(await t.gateway.dispatcher.runOnce()).toBe(0);
+    expect((await t.raw.message(m.id))?.status).toBe('pending');
+    t.transport.setConnected(t.phone.id, true);
+    await t.gateway.dispatcher.runOnce();
+    expect(t.transport.handedOff()).toEqual([m.id]);
+  });
+});
+
+describe('dispatcher: pacing and scheduling', () => {
+  it('spaces hand-offs by 60 / messages_per_minute seconds from the last one', async () => {
+    const t = await dispatchSetup({ messagesPerMinute: 10 });
+    const start = t.clock.now();
+    const [a, b, c] = [await t.send('a'), await t.send('b'), await t.send('c')];
+    await t.gateway.dispatcher.runOnce();
+    expect(t.transport.handedOff()).toEqual([a.id]);
+    const rows = await t.store.getMessages(t.account.id, [b.id, c.id]);
+    const at = Object.fromEntries(rows.map((r) => [r.id, r.scheduledAt]));
+    expect(at[b.id]).toBe(start + 6000);
+    expect(at[c.id]).toBe(start + 12_000);
+    t.clock.advance(5999);
+    await t.gateway.dispatcher.runOnce();
+    expect(t.transport.handedOff()).toEqual([a.id]);
+    t.clock.advance(1);
+    await t.gateway.dispatcher.runOnce();
+    expect(t.transport.handedOff()).toEqual([a.id, b.id]);
+    t.clock.advance(6000);
+    await t.gateway.dispatcher.runOnce();
+    expect(t.transport.handedOff()).toEqual([a.id, b.id, c.id]);
+  });
+
+  it('spreads a bulk send by index, in order', async () => {
+    const t = await dispatchSetup({ messagesPerMinute: 20 });
+    const start = t.clock.now();
+    const to = ['+18005550101', '+18005550102', '+18005550103', '+18005550104'];
+    const list = await t.gateway.messages.sendBulk(t.account.id, { from: OWNER, to, content: 'x' });
+    await t.gateway.dispatcher.runOnce();
+    const rows = await t.store.getMessages(
+      t.account.id,
+      list.map((m) => m.id),
+    );
+    const byId = new Map(rows.map((r) => [r.id, r.scheduledAt]));
+    expect(list.map((m) => (byId.get(m.id) ?? 0) - start)).toEqual([0, 3000, 6000, 9000]);
+  });
+
+  it('honours send_at exactly, without pacing', async () => {
+    const t = await dispatchSetup({ messagesPerMinute: 1 });
+    await t.send('now');
+    await t.gateway.dispatcher.runOnce();
+    const at = t.clock.now() + 10_000;
+    const later = await t.send('later', { sendAt: at });
+    await t.gateway.dispatcher.runOnce();
+    expect(t.transport.handedOff()).not.toContain(later.id);
+    t.clock.set(at);
+    await t.gateway.dispatcher.runOnce();
+    expect(t.transport.handedOff()).toContain(later.id);
+    expect((await t.store.getMessage(t.account.id, later.id))?.scheduledAt).toBe(at);
+  });
+
+  it('moves hand-offs into the phone send window, across a DST change', async () => {
+    // Saturday 2026-03-28 12:00 UTC; window Sunday 03:00-04:00 Berlin (the night clocks jump).
+    const t = await dispatchSetup({ start: Date.UTC(2026, 2, 28, 12) });
+    const schedule = {
+      id: crypto.randomUUID(),
+      accountId: t.account.id,
+      name: 'night',
+      timezone: 'Europe/Berlin',
+      windows: [{ dayOfWeek: 0, startMinute: 180, endMinute: 240 }],
+      createdAt: t.clock.now(),
+      updatedAt: t.clock.now(),
+    };
+    await t.store.insertSendSchedule(schedule);
+    await t.gateway.phones.upsert(t.account.id, {
+      phoneNumber: OWNER,
+      sendScheduleId: schedule.id,
+    });
+    const m = await t.send();
+    await t.gateway.dispatcher.runOnce();
+    const row = await t.store.getMessage(t.account.id, m.id);
+    expect(row?.status).toBe('scheduled');
+    expect(row?.scheduledAt).toBe(Date.UTC(2026, 2, 29, 1));
+    t.clock.set(Date.UTC(2026, 2, 29, 1));
+    await t.gateway.dispatcher.runOnce();
+    expect(t.transport.handedOff()).toEqual([m.id]);
+  });
+});
+
+describe('dispatcher: expiry and retries', () => {
+  it('expires after message_expiration_seconds and retries until max_send_attempts', async () => {
+    const t = await dispatchSetup();
+    const m = await t.send();
+    await t.gateway.dispatcher.runOnce();
+    t.clock.advance(599_999);
+    await t.gateway.dispatcher.runOnce();
+    expect(ofType(t.events, 'message.send.expired')).toHaveLength(0);
+    t.clock.advance(1);
+    await t.gateway.dispatcher.runOnce();
+    const first = ofType(t.events, 'message.send.expired');
+    expect(first.map((e) => e.data)).toMatchObject([
+      { message_id: m.id, send_attempt_count: 1, is_final: false },
+    ]);
+    // The retry is handed off on the next round (attempt 2).
+    await t.gateway.dispatcher.runOnce();
+    expect(t.transport.handedOff()).toEqual([m.id, m.id]);
+    expect((await t.store.getMessage(t.account.id, m.id))?.sendAttemptCount).toBe(2);
+    t.clock.advance(600_000);
+    await t.gateway.dispatcher.runOnce();
+    const all = ofType(t.events, 'message.send.expired');
+    expect(all[1]?.data).toMatchObject({ send_attempt_count: 2, is_final: true });
+    const row = await t.raw.message(m.id);
+    expect(row).toMatchObject({ status: 'expired', dueAt: null });
+    t.clock.advance(3_600_000);
+    expect(await t.gateway.dispatcher.runOnce()).toBe(0);
+    expect(t.transport.handedOff()).toHaveLength(2);
+  });
+
+  it('a message that reached sent never expires', async () => {
+    const t = await dispatchSetup();
+    const m = await t.send();
+    await t.gateway.dispatcher.runOnce();
+    await t.gateway.phoneApi.takeOutstanding(t.user, m.id);
+    await t.gateway.phoneApi.reportEvent(t.user, m.id, { event: 'SENT' });
+    t.clock.advance(7_200_000);
+    await t.gateway.dispatcher.runOnce();
+    expect((await t.raw.message(m.id))?.status).toBe('sent');
+    expect(ofType(t.events, 'message.send.expired')).toHaveLength(0);
+  });
+
+  it('a message the phone took but never reported expires from sending', async () => {
+    const t = await dispatchSetup();
+    const m = await t.send();
+    await t.gateway.dispatcher.runOnce();
+    t.clock.advance(1000);
+    await t.gateway.phoneApi.takeOutstanding(t.user, m.id);
+    t.clock.advance(599_000);
+    await t.gateway.dispatcher.runOnce();
+    expect((await t.raw.message(m.id))?.status).toBe('expired');
+  });
+
+  it('a canceled message is never handed off', async () => {
+    const t = await dispatchSetup({ messagesPerMinute: 1 });
+    await t.send('first');
+    const second = await t.send('second');
+    await t.gateway.dispatcher.runOnce();
+    await t.gateway.messages.cancel(t.account.id, second.id);
+    t.clock.advance(120_000);
+    await t.gateway.dispatcher.runOnce();
+    expect(t.transport.handedOff()).not.toContain(second.id);
+  });
+});
+
+describe('dispatcher: transport errors and leases', () => {
+  it('retries a retryable transport error with backoff, then hands off', async () => {
+    const t = await dispatchSetup({
+      config: { dispatch: { retry: { jitter: 0, minDelayMs: 1000 } } },
+    });
+    t.transport.failNext(new TransportError('503 from push service', { retryable: true }));
+    const m = await t.send();
+    await t.gateway.dispatcher.runOnce();
+    expect(t.transport.handedOff()).toEqual([]);
+    const row = await t.store.getMessage(t.account.id, m.id);
+    expect(row).toMatchObject({
+      status: 'scheduled',
+      sendAttemptCount: 0,
+      dueAt: t.clock.now() + 1000,
+    });
+    t.clock.advance(1000);
+    await t.gateway.dispatcher.runOnce();
+    expect(t.transport.handedOff()).toEqual([m.id]);
+    expect((await t.store.getMessage(t.account.id, m.id))?.sendAttemptCount).toBe(1);
+  });
+
+  it('honours Retry-After when it is longer than the backoff', async () => {
+    const t = await dispatchSetup();
+    t.transport.failNext(new TransportError('429', { retryable: true, retryAfterMs: 60_000 }));
+    const m = await t.send();
+    await t.gateway.dispatcher.runOnce();
+    expect((await t.store.getMessage(t.account.id, m.id))?.dueAt).toBe(t.clock.now() + 60_000);
+  });
+
+  it('a permanent transport error fails the message with a clear reason', async () => {
+    const t = await dispatchSetup();
+    t.transport.failNext(
+      new TransportError('the FCM token is not registered', { retryable: false }),
+    );
+    const m = await t.send();
+    await t.gateway.dispatcher.runOnce();
+    const row = await t.store.getMessage(t.account.id, m.id);
+    expect(row).toMatchObject({
+      status: 'failed',
+      failureReason: 'the FCM token is not registered',
+    });
+    expect(ofType(t.events, 'message.send.failed')[0]?.data.error_message).toBe(
+      'the FCM token is not registered',
+    );
+  });
+
+  it('fails after too many retryable errors', async () => {
+    const t = await dispatchSetup({ config: { dispatch: { maxTransportRetries: 2 } } });
+    const boom = () => new TransportError('timeout', { retryable: true });
+    t.transport.failNext(boom(), boom(), boom());
+    const m = await t.send();
+    for (let i = 0; i < 3; i++) {
+      await t.gateway.dispatcher.runOnce();
+      t.clock.advance(600_000);
+    }
+    expect((await t.raw.message(m.id))?.status).toBe('failed');
+  });
+
+  it('a claim left by a crashed dispatcher comes back after its lease', async () => {
+    const t = await dispatchSetup();
+    const m = await t.send();
+    const stolen = await t.store.claimDue({
+      now: t.clock.now(),
+      phoneIds: 'all',
+      limit: 10,
+      leaseMs: 30_000,
+      claimer: 'crashed-node',
+    });
+    expect(stolen.map((r) => r.id)).toEqual([m.id]);
+    expect(await t.gateway.dispatcher.runOnce()).toBe(0);
+    t.clock.advance(30_000);
+    await t.gateway.dispatcher.runOnce();
+    expect(t.transport.handedOff()).toEqual([m.id]);
+    expect((await t.raw.message(m.id))?.leaseOwner).toBeNull();
+  });
+});
