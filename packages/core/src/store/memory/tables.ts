@@ -28,6 +28,8 @@ export class Tables {
   readonly phones = new Map<string, PhoneRecord>();
   readonly heartbeats = new Map<string, HeartbeatRecord>();
   readonly threads = new Map<string, ThreadRecord>();
+  /** Thread id by `pairKey(accountId, owner, contact)`. */
+  readonly threadPairs = new Map<string, string>();
   readonly messages = new Map<string, MessageRecord>();
   readonly webhooks = new Map<string, WebhookRecord>();
   readonly schedules = new Map<string, SendScheduleRecord>();

@@ -4,18 +4,18 @@ import type { ThreadListQuery } from '../../store.js';
 import { copyOrNull, descending, type PatchOf, page, textMatcher } from './query.js';
 import { conflict, deleteOwned, ownedRow, type Tables, updateRow } from './tables.js';
 
+function pairKey(thread: Pick<ThreadRecord, 'accountId' | 'owner' | 'contact'>): string {
+  return JSON.stringify([thread.accountId, thread.owner, thread.contact]);
+}
+
 function findPair(
   t: Tables,
   accountId: string,
   owner: string,
   contact: string,
 ): ThreadRecord | undefined {
-  for (const thread of t.threads.values()) {
-    if (thread.accountId === accountId && thread.owner === owner && thread.contact === contact) {
-      return thread;
-    }
-  }
-  return undefined;
+  const id = t.threadPairs.get(pairKey({ accountId, owner, contact }));
+  return id === undefined ? undefined : t.threads.get(id);
 }
 
 function assertUniquePair(t: Tables, thread: ThreadRecord): void {
@@ -28,6 +28,7 @@ function assertUniquePair(t: Tables, thread: ThreadRecord): void {
 export function insertThread(t: Tables, thread: ThreadRecord): void {
   assertUniquePair(t, thread);
   t.insert(t.threads, thread.id, thread, 'thread');
+  t.put(t.threadPairs, pairKey(thread), thread.id);
 }
 
 export function getThread(t: Tables, accountId: string, id: string): ThreadRecord | null {
@@ -60,9 +61,17 @@ export function updateThread(
   id: string,
   patch: PatchOf<'updateThread'>,
 ): ThreadRecord | null {
-  return updateRow(t, t.threads, id, patch, (next) => assertUniquePair(t, next));
+  const before = t.threads.get(id);
+  const updated = updateRow(t, t.threads, id, patch, (next) => assertUniquePair(t, next));
+  if (before && updated && pairKey(before) !== pairKey(updated)) {
+    t.remove(t.threadPairs, pairKey(before));
+    t.put(t.threadPairs, pairKey(updated), id);
+  }
+  return updated;
 }
 
 export function deleteThread(t: Tables, accountId: string, id: string): ThreadRecord | null {
-  return copyOrNull(deleteOwned(t, t.threads, accountId, id));
+  const deleted = deleteOwned(t, t.threads, accountId, id);
+  if (deleted) t.remove(t.threadPairs, pairKey(deleted));
+  return copyOrNull(deleted);
 }
