@@ -52,6 +52,22 @@ export interface MessageRecord {
   leaseUntil: number | null;
 }
 
+/** The fields of a new message that only later events fill in. */
+export const UNSET_MESSAGE_FIELDS = Object.freeze({
+  scheduledAt: null,
+  lastAttemptedAt: null,
+  sentAt: null,
+  deliveredAt: null,
+  failedAt: null,
+  expiredAt: null,
+  canceledAt: null,
+  sendTimeMs: null,
+  sendAttemptCount: 0,
+  failureReason: null,
+  leaseOwner: null,
+  leaseUntil: null,
+} as const satisfies Partial<MessageRecord>);
+
 export interface PhoneRecord {
   id: string;
   accountId: string;

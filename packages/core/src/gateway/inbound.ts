@@ -2,6 +2,7 @@
 
 import { sanitizeContact } from '../domain/phone-number.js';
 import type { MessageRecord, PhoneRecord } from '../domain/records.js';
+import { UNSET_MESSAGE_FIELDS } from '../domain/records.js';
 import { measureText } from '../domain/segments.js';
 import { formatTimestamp } from '../domain/time.js';
 import type { Principal } from './accounts.js';
@@ -72,22 +73,11 @@ function incoming(
     updatedAt: now,
     orderTimestamp: fields.at,
     scheduledSendTime: null,
-    scheduledAt: null,
-    lastAttemptedAt: null,
-    sentAt: null,
-    deliveredAt: null,
-    failedAt: null,
-    expiredAt: null,
+    ...UNSET_MESSAGE_FIELDS,
     receivedAt: fields.receivedAt,
-    canceledAt: null,
-    sendTimeMs: null,
-    sendAttemptCount: 0,
     maxSendAttempts: 0,
-    failureReason: null,
     dueAt: null,
     bulkIndex: 0,
-    leaseOwner: null,
-    leaseUntil: null,
   };
 }
 

@@ -1,5 +1,6 @@
 /** Outgoing messages: single and bulk sends, durable before they return. */
 import type { MessageRecord, PhoneRecord } from '../domain/records.js';
+import { UNSET_MESSAGE_FIELDS } from '../domain/records.js';
 import { measureText } from '../domain/segments.js';
 import { GatewayError } from '../errors.js';
 import type { Store } from '../store.js';
@@ -130,22 +131,11 @@ export function newOutgoingMessage(
     updatedAt: now,
     orderTimestamp: d.sendAt ?? now,
     scheduledSendTime: d.sendAt,
-    scheduledAt: null,
-    lastAttemptedAt: null,
-    sentAt: null,
-    deliveredAt: null,
-    failedAt: null,
-    expiredAt: null,
+    ...UNSET_MESSAGE_FIELDS,
     receivedAt: null,
-    canceledAt: null,
-    sendTimeMs: null,
-    sendAttemptCount: 0,
     maxSendAttempts: phone.maxSendAttempts > 0 ? phone.maxSendAttempts : 2,
-    failureReason: null,
     dueAt,
     bulkIndex: d.bulkIndex,
-    leaseOwner: null,
-    leaseUntil: null,
   };
 }
 

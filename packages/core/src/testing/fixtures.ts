@@ -13,6 +13,7 @@ import type {
   ThreadRecord,
   WebhookRecord,
 } from '../domain/records.js';
+import { UNSET_MESSAGE_FIELDS } from '../domain/records.js';
 
 const uuid = (): string => globalThis.crypto.randomUUID();
 
@@ -93,22 +94,11 @@ export function makeMessage(overrides: Partial<MessageRecord> = {}): MessageReco
     updatedAt: now,
     orderTimestamp: now,
     scheduledSendTime: null,
-    scheduledAt: null,
-    lastAttemptedAt: null,
-    sentAt: null,
-    deliveredAt: null,
-    failedAt: null,
-    expiredAt: null,
+    ...UNSET_MESSAGE_FIELDS,
     receivedAt: null,
-    canceledAt: null,
-    sendTimeMs: null,
-    sendAttemptCount: 0,
     maxSendAttempts: 2,
-    failureReason: null,
     dueAt: null,
     bulkIndex: 0,
-    leaseOwner: null,
-    leaseUntil: null,
     ...overrides,
   };
 }

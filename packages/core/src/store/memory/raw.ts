@@ -3,25 +3,43 @@ import type { RawReader } from '../../testing/harness.js';
 import { type MemoryStore, tablesOf } from './store.js';
 import { idempotencyKey } from './tables.js';
 
+/** A copy of the named fields of `row`. */
+function pick<T, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const key of keys) out[key] = structuredClone(row[key]);
+  return out;
+}
+
+const MESSAGE_FIELDS = [
+  'id',
+  'accountId',
+  'status',
+  'dueAt',
+  'leaseOwner',
+  'leaseUntil',
+  'sendAttemptCount',
+  'content',
+  'orderTimestamp',
+  'lastAttemptedAt',
+  'updatedAt',
+] as const;
+const OUTBOX_FIELDS = [
+  'id',
+  'status',
+  'attempts',
+  'leaseOwner',
+  'leaseUntil',
+  'nextAttemptAt',
+  'payload',
+] as const;
+const THREAD_FIELDS = ['id', 'status', 'lastMessageId', 'isRead', 'isArchived'] as const;
+
 export function memoryRawReader(store: MemoryStore): RawReader {
   const t = tablesOf(store);
   return {
     async message(id) {
       const m = t.messages.get(id);
-      if (!m) return null;
-      return {
-        id: m.id,
-        accountId: m.accountId,
-        status: m.status,
-        dueAt: m.dueAt,
-        leaseOwner: m.leaseOwner,
-        leaseUntil: m.leaseUntil,
-        sendAttemptCount: m.sendAttemptCount,
-        content: m.content,
-        orderTimestamp: m.orderTimestamp,
-        lastAttemptedAt: m.lastAttemptedAt,
-        updatedAt: m.updatedAt,
-      };
+      return m ? pick(m, MESSAGE_FIELDS) : null;
     },
     async countMessages(accountId) {
       let count = 0;
@@ -30,16 +48,7 @@ export function memoryRawReader(store: MemoryStore): RawReader {
     },
     async outbox(id) {
       const row = t.outbox.get(id);
-      if (!row) return null;
-      return {
-        id: row.id,
-        status: row.status,
-        attempts: row.attempts,
-        leaseOwner: row.leaseOwner,
-        leaseUntil: row.leaseUntil,
-        nextAttemptAt: row.nextAttemptAt,
-        payload: row.payload,
-      };
+      return row ? pick(row, OUTBOX_FIELDS) : null;
     },
     async countOutbox(accountId) {
       let count = 0;
@@ -57,14 +66,7 @@ export function memoryRawReader(store: MemoryStore): RawReader {
     },
     async thread(id) {
       const thread = t.threads.get(id);
-      if (!thread) return null;
-      return {
-        id: thread.id,
-        status: thread.status,
-        lastMessageId: thread.lastMessageId,
-        isRead: thread.isRead,
-        isArchived: thread.isArchived,
-      };
+      return thread ? pick(thread, THREAD_FIELDS) : null;
     },
   };
 }

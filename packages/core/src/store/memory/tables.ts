@@ -3,18 +3,7 @@
  * mutated in place: every change puts a new object, so the undo log can hold
  * the previous row by reference and restore it on rollback.
  */
-import type {
-  AccountRecord,
-  ApiKeyRecord,
-  HeartbeatRecord,
-  IdempotencyRecord,
-  MessageRecord,
-  OutboxRecord,
-  PhoneRecord,
-  SendScheduleRecord,
-  ThreadRecord,
-  WebhookRecord,
-} from '../../domain/records.js';
+import type * as rec from '../../domain/records.js';
 import { GatewayError } from '../../errors.js';
 
 type Undo = () => void;
@@ -23,19 +12,19 @@ type Undo = () => void;
 const IMMUTABLE_FIELDS: ReadonlySet<string> = new Set(['id', 'accountId', 'createdAt']);
 
 export class Tables {
-  readonly accounts = new Map<string, AccountRecord>();
-  readonly apiKeys = new Map<string, ApiKeyRecord>();
-  readonly phones = new Map<string, PhoneRecord>();
-  readonly heartbeats = new Map<string, HeartbeatRecord>();
-  readonly threads = new Map<string, ThreadRecord>();
+  readonly accounts = new Map<string, rec.AccountRecord>();
+  readonly apiKeys = new Map<string, rec.ApiKeyRecord>();
+  readonly phones = new Map<string, rec.PhoneRecord>();
+  readonly heartbeats = new Map<string, rec.HeartbeatRecord>();
+  readonly threads = new Map<string, rec.ThreadRecord>();
   /** Thread id by `pairKey(accountId, owner, contact)`. */
   readonly threadPairs = new Map<string, string>();
-  readonly messages = new Map<string, MessageRecord>();
-  readonly webhooks = new Map<string, WebhookRecord>();
-  readonly schedules = new Map<string, SendScheduleRecord>();
+  readonly messages = new Map<string, rec.MessageRecord>();
+  readonly webhooks = new Map<string, rec.WebhookRecord>();
+  readonly schedules = new Map<string, rec.SendScheduleRecord>();
   /** Keyed by `idempotencyKey(accountId, key)`. */
-  readonly idempotency = new Map<string, IdempotencyRecord>();
-  readonly outbox = new Map<string, OutboxRecord>();
+  readonly idempotency = new Map<string, rec.IdempotencyRecord>();
+  readonly outbox = new Map<string, rec.OutboxRecord>();
 
   readonly #log: Undo[] = [];
 
