@@ -23,6 +23,7 @@ import {
   startHandoff,
 } from './handoff.js';
 import { awaitsHandoff } from './plan.js';
+import { WorkLoop } from './work-loop.js';
 
 export interface DispatcherOptions {
   /** Rows claimed per round. */
@@ -50,11 +51,8 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = Object.freeze({
 export class Dispatcher {
   private readonly step: StepContext;
   private readonly queue: PQueue;
+  private readonly loop: WorkLoop;
   private readonly transportRetries = new Map<string, number>();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private started = false;
   private unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -67,64 +65,36 @@ export class Dispatcher {
   ) {
     this.step = { ctx, claimer, pickColor };
     this.queue = new PQueue({ concurrency: options.concurrency });
+    this.loop = new WorkLoop({
+      runOnce: () => this.runOnce(),
+      batchSize: options.batchSize,
+      pollIntervalMs: options.pollIntervalMs,
+      nextDueIn: async () => {
+        const next = await ctx.store.nextDueAt(this.reachable());
+        return next === null ? null : next - ctx.clock.now();
+      },
+      onError: (error) =>
+        ctx.logger.error({ err: error }, 'dispatch round failed; retrying on the next poll'),
+    });
   }
 
   start(): void {
-    if (this.started) return;
-    this.started = true;
+    if (this.loop.isRunning) return;
     this.unsubscribe = this.notifier.subscribe('due', () => this.wake());
-    this.wake();
+    this.loop.start();
   }
 
   /** Stops looking for work; in-flight hand-offs finish first. */
   async stop(): Promise<void> {
-    this.started = false;
     this.unsubscribe?.();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+    this.unsubscribe = undefined;
+    await this.loop.stop();
     await this.queue.onIdle();
   }
 
   /** Look for due work as soon as possible (coalesced). */
   wake(): void {
-    if (!this.started) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.loop().finally(() => {
-      this.running = undefined;
-    });
-  }
-
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        while (this.started && (await this.runOnce()) >= this.options.batchSize) {
-          // A full batch: more may be due right now.
-        }
-      } catch (error) {
-        this.ctx.logger.error({ err: error }, 'dispatch round failed; retrying on the next poll');
-      }
-    } while (this.again && this.started);
-    await this.arm();
-  }
-
-  private async arm(): Promise<void> {
-    if (!this.started) return;
-    let delay = this.options.pollIntervalMs;
-    try {
-      const next = await this.ctx.store.nextDueAt(this.reachable());
-      if (next !== null) delay = Math.min(delay, Math.max(0, next - this.ctx.clock.now()));
-    } catch (error) {
-      this.ctx.logger.warn({ err: error }, 'could not read the next due time');
-    }
-    if (!this.started) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.wake(), delay);
-    this.timer.unref?.();
+    this.loop.wake();
   }
 
   private reachable(): readonly string[] | 'all' {

@@ -1,0 +1,85 @@
+/**
+ * The run loop shared by background workers (dispatcher, webhook delivery): run a
+ * round whenever woken, keep going while rounds come back full, then sleep until
+ * the next due time or the safety poll, whichever is sooner. Wake-ups that arrive
+ * during a round are coalesced into one more round.
+ */
+export interface WorkLoopOptions {
+  /** One round; returns how many items it handled. */
+  runOnce(): Promise<number>;
+  /** A round that handled this many items is followed at once by another. */
+  batchSize: number;
+  /** The longest sleep between rounds. */
+  pollIntervalMs: number;
+  /** Milliseconds until the next known due item, or null when none is known. */
+  nextDueIn?(): Promise<number | null>;
+  onError(error: unknown): void;
+}
+
+export class WorkLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private started = false;
+
+  constructor(private readonly options: WorkLoopOptions) {}
+
+  get isRunning(): boolean {
+    return this.started;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.wake();
+  }
+
+  /** Stops; resolves once the round in progress has finished. */
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** Run a round as soon as possible (coalesced). */
+  wake(): void {
+    if (!this.started) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        while (this.started && (await this.options.runOnce()) >= this.options.batchSize) {
+          // A full round: more may be due right now.
+        }
+      } catch (error) {
+        this.options.onError(error);
+      }
+    } while (this.again && this.started);
+    await this.arm();
+  }
+
+  private async arm(): Promise<void> {
+    if (!this.started) return;
+    let delay = this.options.pollIntervalMs;
+    try {
+      const next = await this.options.nextDueIn?.();
+      if (next !== null && next !== undefined) delay = Math.min(delay, Math.max(0, next));
+    } catch (error) {
+      this.options.onError(error);
+    }
+    if (!this.started) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.wake(), delay);
+    this.timer.unref?.();
+  }
+}
