@@ -4,6 +4,6 @@ export default defineConfig({
   resolve: { conditions: ['textport-source'] },
   ssr: { resolve: { conditions: ['textport-source'] } },
   test: {
-    projects: ['packages/*'],
+    projects: ['packages/*', 'examples/*'],
   },
 });

@@ -1,0 +1,83 @@
+/**
+ * The standalone server's configuration, read from the environment once. Every
+ * problem is reported at once, one line each, with how to fix it.
+ */
+import { isPhoneNumber } from '@textport/core';
+import { z } from 'zod';
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const envSchema = z.object({
+  PORT: z.coerce
+    .number({ message: 'must be a port number, e.g. 3000' })
+    .int('must be a whole number')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .default('sqlite:./data/textport.sqlite')
+    .refine((v) => /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v), {
+      message:
+        'must be sqlite:<path> (e.g. sqlite:./data/textport.sqlite) or postgres://user@host:5432/db',
+    }),
+  TEXTPORT_API_KEY: optional.refine((v) => v === undefined || /^uk_[A-Za-z0-9_-]{16,}$/.test(v), {
+    message:
+      'must start with uk_ followed by at least 16 letters, digits, - or _ (or leave it unset to generate one)',
+  }),
+  TEXTPORT_PHONE_API_KEY: optional.refine(
+    (v) => v === undefined || /^pk_[A-Za-z0-9_-]{16,}$/.test(v),
+    {
+      message:
+        'must start with pk_ followed by at least 16 letters, digits, - or _ (or leave it unset to generate one)',
+    },
+  ),
+  TEXTPORT_DEMO_PHONE: z
+    .string()
+    .default('+18005550199')
+    .refine((v) => v === 'off' || isPhoneNumber(v), {
+      message: 'must be an E.164 number such as +18005550199, or off',
+    }),
+  TEXTPORT_FCM_CREDENTIALS: optional,
+  TEXTPORT_FCM_ENDPOINT: optional.refine((v) => v === undefined || URL.canParse(v), {
+    message: 'must be a URL such as https://fcm.googleapis.com',
+  }),
+  TLS_CERT: optional,
+  TLS_KEY: optional,
+  TEXTPORT_PUBLIC_URL: optional.refine((v) => v === undefined || URL.canParse(v), {
+    message: 'must be the URL phones and webhook receivers use to reach this server',
+  }),
+});
+
+export type StandaloneConfig = z.output<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`textport cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Checks across variables, run even when single variables are wrong, so all problems show at once. */
+function crossChecks(env: NodeJS.ProcessEnv): string[] {
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  if (set('TLS_CERT') === set('TLS_KEY')) return [];
+  const missing = set('TLS_CERT') ? 'TLS_KEY' : 'TLS_CERT';
+  return [`${missing}: TLS_CERT and TLS_KEY go together: set both (PEM file paths) or neither`];
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConfig {
+  const parsed = envSchema.safeParse(env);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map(
+        (issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`,
+      );
+  problems.push(...crossChecks(env));
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return parsed.data;
+}

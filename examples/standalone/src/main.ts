@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+/** `npm start`: runs the standalone gateway until SIGTERM or SIGINT. */
+import { banner } from './banner.js';
+import { ConfigError, readConfig } from './config.js';
+import { startServer } from './server.js';
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const running = await startServer(config);
+  const database = config.DATABASE_URL.startsWith('sqlite:')
+    ? config.DATABASE_URL
+    : `postgres (${new URL(config.DATABASE_URL).host})`;
+  for (const line of banner(config, running, database)) console.log(line);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping (in-flight work finishes first)…`);
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('textport did not stop cleanly:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error('textport cannot start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from '../src/config.js';
+import { type RunningServer, startServer } from '../src/server.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'textport-standalone-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const env = (extra: Record<string, string> = {}) =>
+  readConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
+    ...extra,
+  });
+
+async function api(server: RunningServer, key: string, path: string, init: RequestInit = {}) {
+  const response = await fetch(`${server.url}${path}`, {
+    ...init,
+    headers: { 'x-api-key': key, 'content-type': 'application/json', ...init.headers },
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { data: Record<string, unknown> },
+  };
+}
+
+describe('configuration', () => {
+  it('reports every bad variable at once, each with how to fix it', () => {
+    let error: unknown;
+    try {
+      readConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        TEXTPORT_API_KEY: 'secret',
+        TEXTPORT_DEMO_PHONE: '555',
+        TLS_CERT: 'cert.pem',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of [
+      'PORT',
+      'DATABASE_URL',
+      'TEXTPORT_API_KEY',
+      'TEXTPORT_DEMO_PHONE',
+      'TLS_KEY',
+    ]) {
+      expect(problems).toContain(name);
+    }
+    expect(problems).toContain('sqlite:<path>');
+  });
+
+  it('has the documented defaults', () => {
+    expect(readConfig({})).toMatchObject({
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'sqlite:./data/textport.sqlite',
+      TEXTPORT_DEMO_PHONE: '+18005550199',
+    });
+  });
+});
+
+describe('standalone server', () => {
+  it('delivers through the virtual phone, and a restart keeps keys, messages and scheduled work', async () => {
+    const first = await startServer(env(), () => {});
+    const key = first.newApiKey ?? '';
+    expect(key).toMatch(/^uk_/);
+    expect(first.newPhoneApiKey).toMatch(/^pk_/);
+    const sent = await api(first, key, '/v1/messages/send', {
+      method: 'POST',
+      body: JSON.stringify({ from: '+18005550199', to: '+18005550100', content: 'hello' }),
+    });
+    expect(sent.status).toBe(200);
+    const id = String(sent.body.data.id);
+    await expect
+      .poll(async () => (await api(first, key, `/v1/messages/${id}`)).body.data.status, {
+        timeout: 10_000,
+      })
+      .toBe('delivered');
+    const sendAt = new Date(Date.now() + 3_600_000).toISOString();
+    const later = await api(first, key, '/v1/messages/send', {
+      method: 'POST',
+      body: JSON.stringify({
+        from: '+18005550199',
+        to: '+18005550100',
+        content: 'later',
+        send_at: sendAt,
+      }),
+    });
+    await first.close();
+
+    const second = await startServer(env(), () => {});
+    try {
+      expect(second.newApiKey).toBeNull();
+      expect(second.newPhoneApiKey).toBeNull();
+      const again = await api(second, key, `/v1/messages/${id}`);
+      expect(again.body.data.status).toBe('delivered');
+      const scheduled = await api(second, key, `/v1/messages/${String(later.body.data.id)}`);
+      expect(scheduled.body.data).toMatchObject({ status: 'pending', scheduled_send_time: sendAt });
+      const row = await second.gateway.store.getMessage(
+        second.accountId,
+        String(later.body.data.id),
+      );
+      expect(row?.dueAt).toBe(Date.parse(sendAt));
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('keys from the environment replace the stored ones', async () => {
+    const apiKey = 'uk_environment-key-0123456789';
+    const server = await startServer(
+      env({ TEXTPORT_API_KEY: apiKey, TEXTPORT_DEMO_PHONE: 'off' }),
+      () => {},
+    );
+    try {
+      expect(server.newApiKey).toBeNull();
+      expect(server.virtualPhone).toBeNull();
+      expect((await api(server, apiKey, '/v1/users/me')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
