@@ -28,12 +28,31 @@ const NATIONAL_CONTACT_MIN_DIGITS = 8;
 
 type ParseOptions = { defaultCountry: CountryCode } | { defaultCallingCode: CountryCallingCode };
 
-function parse(value: string, options?: ParseOptions): PhoneNumber | undefined {
+function parseWith(value: string, options?: ParseOptions): PhoneNumber | undefined {
   try {
     return parsePhoneNumberWithError(value, { ...options, extract: false });
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Parsing is the costliest step of a send (tens of microseconds), and the same
+ * few sender and recipient numbers come again and again: international parses
+ * are remembered (results are only read, never changed). Bounded: the memory is
+ * dropped whole when it is full.
+ */
+const PARSE_MEMORY_LIMIT = 10_000;
+const parsed = new Map<string, PhoneNumber | null>();
+
+function parse(value: string, options?: ParseOptions): PhoneNumber | undefined {
+  if (options) return parseWith(value, options);
+  const known = parsed.get(value);
+  if (known !== undefined) return known ?? undefined;
+  const result = parseWith(value);
+  if (parsed.size >= PARSE_MEMORY_LIMIT) parsed.clear();
+  parsed.set(value, result ?? null);
+  return result;
 }
 
 /**

@@ -91,14 +91,20 @@ export function parseTimestamp(value: string): number | null {
  * 0000–9999, which RFC 3339 cannot express.
  */
 export function formatTimestamp(ms: number): string {
+  // One record carries the same instant several times (created, updated, ordered…).
+  if (ms === lastFormatted.ms) return lastFormatted.text;
   if (!Number.isFinite(ms) || ms < MIN_FORMATTABLE || ms > MAX_FORMATTABLE) {
     throw new RangeError(`Timestamp out of the RFC 3339 range: ${ms}`);
   }
   const iso = new Date(ms).toISOString();
   const seconds = iso.slice(0, 19);
   const fraction = iso.slice(20, 23).replace(/0+$/, '');
-  return fraction === '' ? `${seconds}Z` : `${seconds}.${fraction}Z`;
+  const text = fraction === '' ? `${seconds}Z` : `${seconds}.${fraction}Z`;
+  lastFormatted = { ms, text };
+  return text;
 }
+
+let lastFormatted = { ms: Number.NaN, text: '' };
 
 /** `formatTimestamp` for an optional time: `null` stays `null`. */
 export function formatNullable(ms: number | null): string | null {

@@ -132,6 +132,30 @@ const configSchema = z.object({
       batchSize: z.number().int().min(1).default(200),
     })
     .prefault({}),
+  /** Webhook delivery (retries over days by default; see webhooks/worker.ts). */
+  webhooks: z
+    .object({
+      concurrency: z.number().int().min(1).max(1000).default(64),
+      timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+      maxAttempts: z.number().int().min(1).max(100).default(12),
+      retry: z
+        .object({
+          minDelayMs: z.number().int().min(0).default(5_000),
+          maxDelayMs: z
+            .number()
+            .int()
+            .min(0)
+            .default(24 * 3_600_000),
+          multiplier: z.number().min(1).default(4),
+          jitter: z.number().min(0).max(1).default(0.2),
+        })
+        .prefault({}),
+      batchSize: z.number().int().min(1).max(10_000).default(200),
+      pollIntervalMs: z.number().int().min(10).max(60_000).default(1000),
+      issuer: z.string().min(1).default('api.httpsms.com'),
+      refusePrivateNetworks: z.boolean().default(false),
+    })
+    .prefault({}),
   /** Base URL under which attachment URLs are built, e.g. `https://sms.example.com`. */
   publicUrl: z.string().url().optional(),
 });

@@ -1,7 +1,8 @@
 /**
  * `createGateway(config)`: the facade every adapter talks to. Operations are
  * grouped by who calls them: `messages` (the send API), `phoneApi` (what a phone
- * calls), `phones`, `threads` and `accounts`.
+ * calls), `phones`, `threads`, `webhooks`, `schedules`, `bulk` (file uploads)
+ * and `accounts`.
  */
 
 import { Dispatcher } from '../dispatch/dispatcher.js';
@@ -9,7 +10,9 @@ import { HeartbeatMonitor } from '../dispatch/heartbeats.js';
 import type { AccountRecord, ApiKeyRecord, PhoneRecord } from '../domain/records.js';
 import { GatewayError } from '../errors.js';
 import type { Store } from '../store.js';
+import { WebhookWorker } from '../webhooks/worker.js';
 import * as accounts from './accounts.js';
+import * as bulkUpload from './bulk-upload.js';
 import type { GatewayConfig } from './config.js';
 import { resolveConfig } from './config.js';
 import type { GatewayContext } from './context.js';
@@ -19,10 +22,12 @@ import * as inbound from './inbound.js';
 import * as messages from './messages.js';
 import * as phoneEvents from './phone-events.js';
 import * as phones from './phones.js';
+import * as schedules from './schedules.js';
 import type { BulkSendInput, SendInput, SendOptions } from './send.js';
 import { sendMessages } from './send.js';
 import { colorPicker } from './thread-upkeep.js';
 import * as threads from './threads.js';
+import * as webhooks from './webhooks.js';
 
 export type Gateway = ReturnType<typeof createGateway>;
 
@@ -48,6 +53,7 @@ export function createGateway(config: GatewayConfig) {
     color,
   );
   const monitor = new HeartbeatMonitor(ctx, ctx.transports, ctx.heartbeat, ctx.nodeId);
+  const webhookWorker = new WebhookWorker(ctx, ctx.webhooks, ctx.nodeId);
   let state: 'idle' | 'running' | 'stopping' = 'idle';
 
   const gateway = {
@@ -62,6 +68,8 @@ export function createGateway(config: GatewayConfig) {
     dispatcher,
     /** Watches heartbeats; `runOnce()` checks the due phones by hand. */
     heartbeats: monitor,
+    /** Delivers webhook outbox rows; `runOnce()` sends the due ones by hand. */
+    webhookWorker,
 
     /** Starts the transports, the dispatcher and the heartbeat monitor. */
     async start() {
@@ -71,6 +79,7 @@ export function createGateway(config: GatewayConfig) {
       for (const transport of ctx.transports) await transport.start(host);
       dispatcher.start();
       monitor.start();
+      webhookWorker.start();
     },
 
     /** Graceful stop: no new claims, in-flight hand-offs finish, transports close. */
@@ -79,6 +88,7 @@ export function createGateway(config: GatewayConfig) {
       state = 'stopping';
       await monitor.stop();
       await dispatcher.stop();
+      await webhookWorker.stop();
       for (const transport of [...ctx.transports].reverse()) await transport.stop();
       state = 'idle';
     },
@@ -171,6 +181,35 @@ export function createGateway(config: GatewayConfig) {
       update: (accountId: string, id: string, input: { isArchived?: boolean; isRead?: boolean }) =>
         threads.updateThread(ctx, accountId, id, input),
       delete: (accountId: string, id: string) => threads.deleteThread(ctx, accountId, id),
+    },
+
+    webhooks: {
+      create: (accountId: string, input: webhooks.WebhookInput) =>
+        webhooks.createWebhook(ctx, accountId, input),
+      get: (accountId: string, id: string) => webhooks.getWebhook(ctx, accountId, id),
+      list: (accountId: string, input?: PageInput) => webhooks.listWebhooks(ctx, accountId, input),
+      update: (accountId: string, id: string, input: webhooks.WebhookInput) =>
+        webhooks.updateWebhook(ctx, accountId, id, input),
+      delete: (accountId: string, id: string) => webhooks.deleteWebhook(ctx, accountId, id),
+    },
+
+    schedules: {
+      create: (accountId: string, input: schedules.SendScheduleInput) =>
+        schedules.createSchedule(ctx, accountId, input),
+      get: (accountId: string, id: string) => schedules.getSchedule(ctx, accountId, id),
+      list: (accountId: string) => schedules.listSchedules(ctx, accountId),
+      update: (accountId: string, id: string, input: schedules.SendScheduleInput) =>
+        schedules.updateSchedule(ctx, accountId, id, input),
+      /** Deletes the schedule and clears it from the account's phones. */
+      delete: (accountId: string, id: string) => schedules.deleteSchedule(ctx, accountId, id),
+    },
+
+    bulk: {
+      /** Queues every row of a CSV/XLSX document (httpSMS bulk upload), or none when a row is bad. */
+      upload: (accountId: string, document: bulkUpload.BulkDocument) =>
+        bulkUpload.sendBulkDocument(ctx, color, accountId, document),
+      /** The latest bulk uploads with a count per status. */
+      list: (accountId: string) => bulkUpload.listBulkBatches(ctx, accountId),
     },
 
     accounts: {
