@@ -1,0 +1,27 @@
+/** `@textport/transport-websocket/client`: the phone side of the WebSocket protocol. */
+export { BoundedSet } from './bounded-set.js';
+export type { DisconnectInfo } from './link.js';
+export { DisconnectedError, PhoneRequestError } from './link.js';
+export type {
+  DeliveryReport,
+  MissedCallInput,
+  OutgoingSms,
+  PhoneClientEvents,
+  PhoneClientOptions,
+  ReceivedSmsInput,
+  SendResult,
+  SmsSender,
+} from './phone-client.js';
+export {
+  CANNOT_DECRYPT,
+  DEFAULT_RECONNECT_POLICY,
+  NO_ENCRYPTION_KEY,
+  PhoneClient,
+} from './phone-client.js';
+export type { VirtualPhoneOptions, VirtualSender } from './virtual-phone.js';
+export {
+  createVirtualPhone,
+  createVirtualSender,
+  SIMULATED_FAILURE,
+  VirtualPhone,
+} from './virtual-phone.js';

@@ -1,0 +1,94 @@
+/** Options of the WebSocket transport, checked once at construction. */
+import type { Server as HttpServer } from 'node:http';
+import type { Gateway } from '@textport/core';
+import { GatewayError } from '@textport/core';
+
+/** What the transport needs from the gateway: authentication and the phone API. */
+export type PhoneGateway = Pick<
+  Gateway,
+  'accounts' | 'phoneApi' | 'store' | 'config' | 'on' | 'off'
+>;
+
+export interface WebSocketTransportOptions {
+  /**
+   * The host's `http.Server` (or `https.Server`): on `start()` the transport takes
+   * the upgrade requests to `path` on it, so phones use the API's port. Leave it
+   * out and call `handleUpgrade(req, socket, head)` from your own upgrade routing.
+   */
+  server?: HttpServer;
+  /** The upgrade path (default `/v1/phones/ws`); the query string is ignored. */
+  path?: string;
+  /** Ping every socket this often; one without a pong by the next ping is closed (default 30 s). */
+  pingIntervalMs?: number;
+  /** A socket must send `hello` within this time (default 10 s). */
+  authTimeoutMs?: number;
+  /** Largest frame a phone may send, in bytes; larger closes with 1009 (default 1 MiB). */
+  maxPayload?: number;
+  /** Bytes that may wait in a socket's send buffer; beyond, `notify` refuses (default 1 MiB). */
+  maxBufferedBytes?: number;
+  /** Requests a socket may have queued; beyond, reading pauses (default 64). */
+  maxQueuedRequests?: number;
+  /** Heartbeat interval suggested to phones in `welcome` (default 15 minutes). */
+  heartbeatIntervalMs?: number;
+}
+
+export interface ResolvedOptions {
+  server: HttpServer | undefined;
+  path: string;
+  pingIntervalMs: number;
+  authTimeoutMs: number;
+  maxPayload: number;
+  maxBufferedBytes: number;
+  maxQueuedRequests: number;
+  heartbeatIntervalMs: number;
+}
+
+export const DEFAULT_WEBSOCKET_OPTIONS = Object.freeze({
+  path: '/v1/phones/ws',
+  pingIntervalMs: 30_000,
+  authTimeoutMs: 10_000,
+  maxPayload: 1_048_576,
+  maxBufferedBytes: 1_048_576,
+  maxQueuedRequests: 64,
+  heartbeatIntervalMs: 15 * 60_000,
+});
+
+const LIMITS: Record<keyof typeof DEFAULT_WEBSOCKET_OPTIONS, [number, number] | null> = {
+  path: null,
+  pingIntervalMs: [10, 3_600_000],
+  authTimeoutMs: [10, 600_000],
+  maxPayload: [1024, 100 * 1_048_576],
+  maxBufferedBytes: [0, 1024 * 1_048_576],
+  maxQueuedRequests: [1, 100_000],
+  heartbeatIntervalMs: [1000, 24 * 3_600_000],
+};
+
+export function resolveOptions(input: WebSocketTransportOptions = {}): ResolvedOptions {
+  const resolved: ResolvedOptions = { ...DEFAULT_WEBSOCKET_OPTIONS, server: input.server };
+  const problems: string[] = [];
+  for (const [name, range] of Object.entries(LIMITS)) {
+    const value = (input as Record<string, unknown>)[name];
+    if (value === undefined) continue;
+    if (range === null) {
+      if (typeof value !== 'string' || !value.startsWith('/')) {
+        problems.push(`  - ${name}: must be a path starting with "/", e.g. "/v1/phones/ws"`);
+      } else resolved.path = value;
+      continue;
+    }
+    const [min, max] = range;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      problems.push(`  - ${name}: must be an integer from ${min} to ${max}`);
+    } else (resolved as unknown as Record<string, unknown>)[name] = value;
+  }
+  const server = input.server as { on?: unknown } | undefined;
+  if (server !== undefined && typeof server?.on !== 'function') {
+    problems.push('  - server: must be a node:http or node:https Server');
+  }
+  if (problems.length > 0) {
+    throw new GatewayError(
+      'config',
+      `Invalid WebSocket transport options:\n${problems.join('\n')}`,
+    );
+  }
+  return resolved;
+}

@@ -1,0 +1,170 @@
+import type { AnyGatewayEvent } from '@textport/core';
+import { encrypt } from '@textport/core';
+import { describe, expect, it, vi } from 'vitest';
+import type { DisconnectInfo, OutgoingSms, SmsSender } from '../src/client/index.js';
+import {
+  BoundedSet,
+  CANNOT_DECRYPT,
+  createVirtualSender,
+  NO_ENCRYPTION_KEY,
+  PhoneClient,
+} from '../src/client/index.js';
+import { accountWithPhone, CONTACT, gatewayNode, onCleanup, virtualPhone } from './helpers.js';
+
+async function phoneWith(sender: SmsSender, extra: { encryptionKey?: string } = {}) {
+  const node = await gatewayNode();
+  const fixture = await accountWithPhone(node);
+  const client = new PhoneClient({
+    url: node.url,
+    apiKey: fixture.phoneKey,
+    sender,
+    reconnect: { minDelayMs: 10, maxDelayMs: 100 },
+    ...extra,
+  });
+  onCleanup(() => client.close());
+  await client.connect();
+  const send = (content: string, encrypted = false) =>
+    node.gateway.messages.send(fixture.account.id, {
+      from: fixture.phone.phoneNumber,
+      to: CONTACT,
+      content,
+      encrypted,
+    });
+  const settled = async (id: string, status: string) => {
+    let row = await node.gateway.messages.get(fixture.account.id, id);
+    await vi.waitFor(async () => {
+      row = await node.gateway.messages.get(fixture.account.id, id);
+      expect(row.status).toBe(status);
+    });
+    return row;
+  };
+  return { node, client, send, settled, ...fixture };
+}
+
+const sends = () => {
+  const calls: OutgoingSms[] = [];
+  const sender: SmsSender = {
+    send(sms) {
+      calls.push(sms);
+      return { ok: true };
+    },
+  };
+  return { calls, sender };
+};
+
+describe('PhoneClient: encrypted messages', () => {
+  it('decrypts with the key before handing the SMS to the sender', async () => {
+    const { calls, sender } = sends();
+    const t = await phoneWith(sender, { encryptionKey: 'passphrase' });
+    const m = await t.send(encrypt('passphrase', 'top secret ✓'), true);
+    await t.settled(m.id, 'sent');
+    expect(calls.map((c) => c.content)).toEqual(['top secret ✓']);
+    expect(calls[0]?.message.content).toBe(m.content);
+  });
+
+  it('reports FAILED with the app texts when it has no key or cannot decrypt', async () => {
+    const { calls, sender } = sends();
+    const t = await phoneWith(sender);
+    const noKey = await t.send(encrypt('passphrase', 'x'), true);
+    expect((await t.settled(noKey.id, 'failed')).failureReason).toBe(NO_ENCRYPTION_KEY);
+
+    const u = await phoneWith(sender, { encryptionKey: 'passphrase' });
+    const garbled = await u.send('not base64 at all!', true);
+    expect((await u.settled(garbled.id, 'failed')).failureReason).toBe(CANNOT_DECRYPT);
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('PhoneClient: outcomes', () => {
+  it('reports DELIVERED after SENT even when the delivery callback fires first', async () => {
+    const sender: SmsSender = {
+      async send(_sms, report) {
+        report.delivered();
+        return { ok: true };
+      },
+    };
+    const t = await phoneWith(sender);
+    const types: string[] = [];
+    for (const type of ['message.phone.sent', 'message.phone.delivered'] as const) {
+      t.node.gateway.on(type, (e) => void types.push((e as AnyGatewayEvent).type));
+    }
+    const m = await t.send('hello');
+    await t.settled(m.id, 'delivered');
+    expect(types).toEqual(['message.phone.sent', 'message.phone.delivered']);
+  });
+
+  it('reports FAILED with the reason the sender gives or throws', async () => {
+    let n = 0;
+    const sender: SmsSender = {
+      send() {
+        n += 1;
+        if (n === 1) return { ok: false, reason: 'NO_SERVICE' };
+        throw new Error('radio exploded');
+      },
+    };
+    const t = await phoneWith(sender);
+    const a = await t.send('a');
+    expect((await t.settled(a.id, 'failed')).failureReason).toBe('NO_SERVICE');
+    const b = await t.send('b');
+    expect((await t.settled(b.id, 'failed')).failureReason).toBe('radio exploded');
+  });
+});
+
+describe('PhoneClient: connection', () => {
+  it('reconnects after the server goes away and comes back', async () => {
+    const { sender, calls } = sends();
+    const t = await phoneWith(sender);
+    const seen: DisconnectInfo[] = [];
+    t.client.on('disconnected', (info) => void seen.push(info));
+    const connected = vi.fn();
+    t.client.on('connected', connected);
+    await t.node.gateway.stop();
+    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    expect(seen[0]).toMatchObject({ code: 1001, reason: 'server stopping', willReconnect: true });
+    await t.node.gateway.start();
+    await vi.waitFor(() => expect(connected).toHaveBeenCalledTimes(1));
+    const m = await t.send('after the restart');
+    await t.settled(m.id, 'sent');
+    expect(calls.map((c) => c.id)).toEqual([m.id]);
+  });
+
+  it('gives up on a key the server refuses', async () => {
+    const node = await gatewayNode();
+    const client = virtualPhone({ url: node.url, apiKey: 'pk_wrong' });
+    const seen: DisconnectInfo[] = [];
+    client.on('disconnected', (info) => void seen.push(info));
+    await expect(client.connect()).rejects.toThrow(/4401.*unknown API key/);
+    expect(seen).toEqual([{ code: 4401, reason: 'unknown API key', willReconnect: false }]);
+  });
+});
+
+describe('building blocks', () => {
+  it('BoundedSet forgets the oldest ids beyond its capacity', () => {
+    const set = new BoundedSet<string>(2);
+    set.add('a');
+    set.add('b');
+    set.add('a');
+    set.add('c');
+    expect([set.has('a'), set.has('b'), set.has('c'), set.size]).toEqual([true, false, true, 2]);
+    expect(() => new BoundedSet(0)).toThrow(RangeError);
+  });
+
+  it('the virtual sender fails at the configured rate and logs each send', async () => {
+    const lines: string[] = [];
+    const rolls = [0.1, 0.9];
+    const sender = createVirtualSender({
+      url: 'ws://unused',
+      apiKey: 'pk_unused',
+      failureRate: 0.5,
+      random: () => rolls.shift() ?? 0,
+      log: (line) => void lines.push(line),
+    });
+    const sms = { id: 'm', from: '+1', to: '+2', content: 'c', sim: 'SIM1' } as OutgoingSms;
+    const report = { delivered: () => {}, failed: () => {} };
+    expect(await sender.send(sms, report)).toEqual({ ok: false, reason: 'GENERIC_FAILURE' });
+    expect(await sender.send(sms, report)).toEqual({ ok: true });
+    expect(sender.sent).toEqual([sms]);
+    expect(lines).toHaveLength(2);
+    expect(() => createVirtualSender({ url: '', apiKey: '', failureRate: 2 })).toThrow(RangeError);
+  });
+});

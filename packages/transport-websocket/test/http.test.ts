@@ -1,0 +1,81 @@
+/** The httpSMS API over real HTTP and the phone socket on one `http.Server`, one port. */
+import { createServer } from 'node:http';
+import { createGateway, createMemoryStore, silentLogger } from '@textport/core';
+import { createNodeHandler } from '@textport/core/http';
+import { describe, expect, it, vi } from 'vitest';
+import { websocketTransport } from '../src/index.js';
+import { accountWithPhone, CONTACT, listen, onCleanup, virtualPhone } from './helpers.js';
+
+async function apiAndSocketOnOnePort() {
+  const server = createServer();
+  const transport = websocketTransport({ server });
+  const gateway = createGateway({
+    store: createMemoryStore(),
+    logger: silentLogger,
+    transports: [transport],
+  });
+  transport.bind(gateway);
+  server.on('request', createNodeHandler(gateway));
+  const port = await listen(server);
+  await gateway.start();
+  onCleanup(async () => {
+    await gateway.stop();
+    server.closeAllConnections();
+    server.close();
+  });
+  const node = {
+    server,
+    port,
+    url: `ws://127.0.0.1:${port}/v1/phones/ws`,
+    transport,
+    gateway,
+    store: gateway.store,
+  };
+  return node;
+}
+
+describe('API over HTTP, phone over WebSocket, same server', () => {
+  it('POST /v1/messages/send reaches the phone; the API then shows it delivered', async () => {
+    const node = await apiAndSocketOnOnePort();
+    const { userKey, phoneKey, phone } = await accountWithPhone(node);
+    const device = virtualPhone({ url: node.url, apiKey: phoneKey, deliver: true });
+    await device.connect();
+
+    const api = `http://127.0.0.1:${node.port}`;
+    const response = await fetch(`${api}/v1/messages/send`, {
+      method: 'POST',
+      headers: { 'x-api-key': userKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ from: phone.phoneNumber, to: CONTACT, content: 'over HTTP' }),
+    });
+    expect(response.status).toBe(200);
+    const sent = (await response.json()) as { data: { id: string; status: string } };
+    expect(sent.data.status).toBe('pending');
+
+    await vi.waitFor(async () => {
+      const res = await fetch(`${api}/v1/messages/${sent.data.id}`, {
+        headers: { 'x-api-key': userKey },
+      });
+      const body = (await res.json()) as { data: { status: string } };
+      expect(body.data.status).toBe('delivered');
+    });
+    expect(device.sender.sent.map((s) => [s.id, s.content])).toEqual([[sent.data.id, 'over HTTP']]);
+  });
+
+  it('leaves other upgrade paths and plain requests to the host', async () => {
+    const node = await apiAndSocketOnOnePort();
+    const res = await fetch(`http://127.0.0.1:${node.port}/v1/phones/ws`);
+    expect(res.status).not.toBe(101);
+    const { phoneKey } = await accountWithPhone(node);
+    const wrongPath = virtualPhone({
+      url: `ws://127.0.0.1:${node.port}/elsewhere`,
+      apiKey: phoneKey,
+      reconnect: { minDelayMs: 5000, maxDelayMs: 5000 },
+    });
+    const closed = new Promise<number>((resolve) =>
+      wrongPath.once('disconnected', (info) => resolve(info.code)),
+    );
+    void wrongPath.connect().catch(() => {});
+    expect(await closed).toBe(1006);
+    expect(node.transport.stats().sockets).toBe(0);
+  });
+});
