@@ -9,18 +9,7 @@
  * for the transaction to end, which never happens: always use `tx`. Using `tx`
  * after its transaction has finished throws a `store` error.
  */
-import type {
-  AccountRecord,
-  ApiKeyRecord,
-  HeartbeatRecord,
-  IdempotencyRecord,
-  MessageRecord,
-  OutboxRecord,
-  PhoneRecord,
-  SendScheduleRecord,
-  ThreadRecord,
-  WebhookRecord,
-} from '../../domain/records.js';
+import type * as rec from '../../domain/records.js';
 import { GatewayError } from '../../errors.js';
 import type { MessageStatus } from '../../lifecycle/status.js';
 import type {
@@ -87,29 +76,32 @@ export class MemoryStore implements Store {
 
   // messages
 
-  insertMessages(rows: readonly MessageRecord[], options?: InsertMessagesOptions): Promise<void> {
+  insertMessages(
+    rows: readonly rec.MessageRecord[],
+    options?: InsertMessagesOptions,
+  ): Promise<void> {
     return this.#engine.run((t) => messages.insertMessages(t, rows, options));
   }
-  getMessage(accountId: string, id: string): Promise<MessageRecord | null> {
+  getMessage(accountId: string, id: string): Promise<rec.MessageRecord | null> {
     return this.#engine.run((t) => messages.getMessage(t, accountId, id));
   }
-  getMessages(accountId: string, ids: readonly string[]): Promise<MessageRecord[]> {
+  getMessages(accountId: string, ids: readonly string[]): Promise<rec.MessageRecord[]> {
     return this.#engine.run((t) => messages.getMessages(t, accountId, ids));
   }
-  listMessages(query: MessageListQuery): Promise<MessageRecord[]> {
+  listMessages(query: MessageListQuery): Promise<rec.MessageRecord[]> {
     return this.#engine.run((t) => messages.listMessages(t, query));
   }
-  searchMessages(query: MessageSearchQuery): Promise<MessageRecord[]> {
+  searchMessages(query: MessageSearchQuery): Promise<rec.MessageRecord[]> {
     return this.#engine.run((t) => messages.searchMessages(t, query));
   }
   latestMessageBetween(
     accountId: string,
     owner: string,
     contact: string,
-  ): Promise<MessageRecord | null> {
+  ): Promise<rec.MessageRecord | null> {
     return this.#engine.run((t) => messages.latestMessageBetween(t, accountId, owner, contact));
   }
-  deleteMessage(accountId: string, id: string): Promise<MessageRecord | null> {
+  deleteMessage(accountId: string, id: string): Promise<rec.MessageRecord | null> {
     return this.#engine.run((t) => messages.deleteMessage(t, accountId, id));
   }
   deleteMessagesBetween(accountId: string, owner: string, contact: string): Promise<number> {
@@ -123,94 +115,94 @@ export class MemoryStore implements Store {
   ): Promise<TransitionResult> {
     return this.#engine.run((t) => messages.transition(t, id, expected, patch, options));
   }
-  claimDue(query: ClaimDueQuery): Promise<MessageRecord[]> {
+  claimDue(query: ClaimDueQuery): Promise<rec.MessageRecord[]> {
     return this.#engine.run((t) => messages.claimDue(t, query));
   }
   nextDueAt(phoneIds: readonly string[] | 'all'): Promise<number | null> {
     return this.#engine.run((t) => messages.nextDueAt(t, phoneIds));
   }
-  takeOutstanding(query: TakeOutstandingQuery): Promise<MessageRecord | null> {
+  takeOutstanding(query: TakeOutstandingQuery): Promise<rec.MessageRecord | null> {
     return this.#engine.run((t) => messages.takeOutstanding(t, query));
   }
 
   // phones and heartbeats
 
-  insertPhone(phone: PhoneRecord): Promise<void> {
+  insertPhone(phone: rec.PhoneRecord): Promise<void> {
     return this.#engine.run((t) => directory.insertPhone(t, phone));
   }
-  getPhone(id: string): Promise<PhoneRecord | null> {
+  getPhone(id: string): Promise<rec.PhoneRecord | null> {
     return this.#engine.run((t) => directory.getPhone(t, id));
   }
-  findPhoneByNumber(accountId: string, phoneNumber: string): Promise<PhoneRecord | null> {
+  findPhoneByNumber(accountId: string, phoneNumber: string): Promise<rec.PhoneRecord | null> {
     return this.#engine.run((t) => directory.findPhoneByNumber(t, accountId, phoneNumber));
   }
-  listPhones(query: PhoneListQuery): Promise<PhoneRecord[]> {
+  listPhones(query: PhoneListQuery): Promise<rec.PhoneRecord[]> {
     return this.#engine.run((t) => directory.listPhones(t, query));
   }
-  updatePhone(id: string, patch: PatchOf<'updatePhone'>): Promise<PhoneRecord | null> {
+  updatePhone(id: string, patch: PatchOf<'updatePhone'>): Promise<rec.PhoneRecord | null> {
     return this.#engine.run((t) => directory.updatePhone(t, id, patch));
   }
-  deletePhone(accountId: string, id: string): Promise<PhoneRecord | null> {
+  deletePhone(accountId: string, id: string): Promise<rec.PhoneRecord | null> {
     return this.#engine.run((t) => directory.deletePhone(t, accountId, id));
   }
   reservePhoneSlot(phoneId: string, expected: number | null, next: number): Promise<boolean> {
     return this.#engine.run((t) => directory.reservePhoneSlot(t, phoneId, expected, next));
   }
-  claimHeartbeatChecks(query: ClaimHeartbeatQuery): Promise<PhoneRecord[]> {
+  claimHeartbeatChecks(query: ClaimHeartbeatQuery): Promise<rec.PhoneRecord[]> {
     return this.#engine.run((t) => directory.claimHeartbeatChecks(t, query));
   }
-  insertHeartbeats(heartbeats: readonly HeartbeatRecord[]): Promise<void> {
+  insertHeartbeats(heartbeats: readonly rec.HeartbeatRecord[]): Promise<void> {
     return this.#engine.run((t) => directory.insertHeartbeats(t, heartbeats));
   }
-  listHeartbeats(query: HeartbeatListQuery): Promise<HeartbeatRecord[]> {
+  listHeartbeats(query: HeartbeatListQuery): Promise<rec.HeartbeatRecord[]> {
     return this.#engine.run((t) => directory.listHeartbeats(t, query));
   }
 
   // threads
 
-  insertThread(thread: ThreadRecord): Promise<void> {
+  insertThread(thread: rec.ThreadRecord): Promise<void> {
     return this.#engine.run((t) => threads.insertThread(t, thread));
   }
-  getThread(accountId: string, id: string): Promise<ThreadRecord | null> {
+  getThread(accountId: string, id: string): Promise<rec.ThreadRecord | null> {
     return this.#engine.run((t) => threads.getThread(t, accountId, id));
   }
-  findThread(accountId: string, owner: string, contact: string): Promise<ThreadRecord | null> {
+  findThread(accountId: string, owner: string, contact: string): Promise<rec.ThreadRecord | null> {
     return this.#engine.run((t) => threads.findThread(t, accountId, owner, contact));
   }
-  listThreads(query: ThreadListQuery): Promise<ThreadRecord[]> {
+  listThreads(query: ThreadListQuery): Promise<rec.ThreadRecord[]> {
     return this.#engine.run((t) => threads.listThreads(t, query));
   }
-  updateThread(id: string, patch: PatchOf<'updateThread'>): Promise<ThreadRecord | null> {
+  updateThread(id: string, patch: PatchOf<'updateThread'>): Promise<rec.ThreadRecord | null> {
     return this.#engine.run((t) => threads.updateThread(t, id, patch));
   }
-  deleteThread(accountId: string, id: string): Promise<ThreadRecord | null> {
+  deleteThread(accountId: string, id: string): Promise<rec.ThreadRecord | null> {
     return this.#engine.run((t) => threads.deleteThread(t, accountId, id));
   }
 
   // accounts and keys
 
-  insertAccount(account: AccountRecord): Promise<void> {
+  insertAccount(account: rec.AccountRecord): Promise<void> {
     return this.#engine.run((t) => directory.insertAccount(t, account));
   }
-  getAccount(id: string): Promise<AccountRecord | null> {
+  getAccount(id: string): Promise<rec.AccountRecord | null> {
     return this.#engine.run((t) => directory.getAccount(t, id));
   }
-  updateAccount(id: string, patch: PatchOf<'updateAccount'>): Promise<AccountRecord | null> {
+  updateAccount(id: string, patch: PatchOf<'updateAccount'>): Promise<rec.AccountRecord | null> {
     return this.#engine.run((t) => directory.updateAccount(t, id, patch));
   }
-  insertApiKey(key: ApiKeyRecord): Promise<void> {
+  insertApiKey(key: rec.ApiKeyRecord): Promise<void> {
     return this.#engine.run((t) => directory.insertApiKey(t, key));
   }
-  findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null> {
+  findApiKeyByHash(keyHash: string): Promise<rec.ApiKeyRecord | null> {
     return this.#engine.run((t) => directory.findApiKeyByHash(t, keyHash));
   }
-  getApiKey(accountId: string, id: string): Promise<ApiKeyRecord | null> {
+  getApiKey(accountId: string, id: string): Promise<rec.ApiKeyRecord | null> {
     return this.#engine.run((t) => directory.getApiKey(t, accountId, id));
   }
-  listApiKeys(query: ApiKeyListQuery): Promise<ApiKeyRecord[]> {
+  listApiKeys(query: ApiKeyListQuery): Promise<rec.ApiKeyRecord[]> {
     return this.#engine.run((t) => directory.listApiKeys(t, query));
   }
-  updateApiKey(id: string, patch: PatchOf<'updateApiKey'>): Promise<ApiKeyRecord | null> {
+  updateApiKey(id: string, patch: PatchOf<'updateApiKey'>): Promise<rec.ApiKeyRecord | null> {
     return this.#engine.run((t) => directory.updateApiKey(t, id, patch));
   }
   deleteApiKey(accountId: string, id: string): Promise<boolean> {
@@ -219,19 +211,23 @@ export class MemoryStore implements Store {
 
   // webhooks
 
-  insertWebhook(webhook: WebhookRecord): Promise<void> {
+  insertWebhook(webhook: rec.WebhookRecord): Promise<void> {
     return this.#engine.run((t) => settings.insertWebhook(t, webhook));
   }
-  getWebhook(accountId: string, id: string): Promise<WebhookRecord | null> {
+  getWebhook(accountId: string, id: string): Promise<rec.WebhookRecord | null> {
     return this.#engine.run((t) => settings.getWebhook(t, accountId, id));
   }
-  listWebhooks(query: WebhookListQuery): Promise<WebhookRecord[]> {
+  listWebhooks(query: WebhookListQuery): Promise<rec.WebhookRecord[]> {
     return this.#engine.run((t) => settings.listWebhooks(t, query));
   }
-  listWebhooksFor(accountId: string, eventType: string, owner: string): Promise<WebhookRecord[]> {
+  listWebhooksFor(
+    accountId: string,
+    eventType: string,
+    owner: string,
+  ): Promise<rec.WebhookRecord[]> {
     return this.#engine.run((t) => settings.listWebhooksFor(t, accountId, eventType, owner));
   }
-  updateWebhook(id: string, patch: PatchOf<'updateWebhook'>): Promise<WebhookRecord | null> {
+  updateWebhook(id: string, patch: PatchOf<'updateWebhook'>): Promise<rec.WebhookRecord | null> {
     return this.#engine.run((t) => settings.updateWebhook(t, id, patch));
   }
   deleteWebhook(accountId: string, id: string): Promise<boolean> {
@@ -240,19 +236,19 @@ export class MemoryStore implements Store {
 
   // send schedules
 
-  insertSendSchedule(schedule: SendScheduleRecord): Promise<void> {
+  insertSendSchedule(schedule: rec.SendScheduleRecord): Promise<void> {
     return this.#engine.run((t) => settings.insertSendSchedule(t, schedule));
   }
-  getSendSchedule(accountId: string, id: string): Promise<SendScheduleRecord | null> {
+  getSendSchedule(accountId: string, id: string): Promise<rec.SendScheduleRecord | null> {
     return this.#engine.run((t) => settings.getSendSchedule(t, accountId, id));
   }
-  listSendSchedules(accountId: string): Promise<SendScheduleRecord[]> {
+  listSendSchedules(accountId: string): Promise<rec.SendScheduleRecord[]> {
     return this.#engine.run((t) => settings.listSendSchedules(t, accountId));
   }
   updateSendSchedule(
     id: string,
     patch: PatchOf<'updateSendSchedule'>,
-  ): Promise<SendScheduleRecord | null> {
+  ): Promise<rec.SendScheduleRecord | null> {
     return this.#engine.run((t) => settings.updateSendSchedule(t, id, patch));
   }
   deleteSendSchedule(accountId: string, id: string): Promise<boolean> {
@@ -265,7 +261,7 @@ export class MemoryStore implements Store {
     accountId: string,
     key: string,
     notBefore: number,
-  ): Promise<IdempotencyRecord | null> {
+  ): Promise<rec.IdempotencyRecord | null> {
     return this.#engine.run((t) => delivery.getIdempotency(t, accountId, key, notBefore));
   }
   purgeIdempotency(before: number): Promise<number> {
@@ -274,20 +270,20 @@ export class MemoryStore implements Store {
 
   // webhook outbox
 
-  insertOutbox(rows: readonly OutboxRecord[]): Promise<void> {
+  insertOutbox(rows: readonly rec.OutboxRecord[]): Promise<void> {
     return this.#engine.run((t) => delivery.insertOutbox(t, rows));
   }
-  claimOutbox(query: ClaimOutboxQuery): Promise<OutboxRecord[]> {
+  claimOutbox(query: ClaimOutboxQuery): Promise<rec.OutboxRecord[]> {
     return this.#engine.run((t) => delivery.claimOutbox(t, query));
   }
   updateOutbox(
     id: string,
     patch: PatchOf<'updateOutbox'>,
     options?: TransitionOptions,
-  ): Promise<OutboxRecord | null> {
+  ): Promise<rec.OutboxRecord | null> {
     return this.#engine.run((t) => delivery.updateOutbox(t, id, patch, options));
   }
-  listOutbox(query: OutboxListQuery): Promise<OutboxRecord[]> {
+  listOutbox(query: OutboxListQuery): Promise<rec.OutboxRecord[]> {
     return this.#engine.run((t) => delivery.listOutbox(t, query));
   }
 }
