@@ -1,0 +1,56 @@
+/** Row helpers shared by the directory, conversation and settings operations. */
+import type { PageQuery } from '@textport/core/store';
+import { decodeRows, firstRecord, insertOne, updateWhere } from '../rows/codec.js';
+import type { TableSpec } from '../rows/columns.js';
+import type { Db } from '../sql/db.js';
+import { type Fragment, raw, sql } from '../sql/fragment.js';
+
+export const NEWEST_FIRST = raw('ORDER BY created_at DESC, id DESC');
+export const OLDEST_FIRST = raw('ORDER BY created_at, id');
+
+export async function insertRow<R>(db: Db, spec: TableSpec<R>, record: R): Promise<void> {
+  await db.run(insertOne(db.kit, spec, record));
+}
+
+export async function selectOne<R>(db: Db, spec: TableSpec<R>, where: Fragment): Promise<R | null> {
+  return firstRecord(
+    spec,
+    await db.all(sql`SELECT * FROM ${db.kit.t[spec.table]} WHERE ${where} LIMIT 1`),
+  );
+}
+
+export async function selectMany<R>(
+  db: Db,
+  spec: TableSpec<R>,
+  where: Fragment,
+  order: Fragment,
+  page?: PageQuery,
+): Promise<R[]> {
+  const limit = page ? db.kit.page(page) : raw('');
+  const rows = await db.all(
+    sql`SELECT * FROM ${db.kit.t[spec.table]} WHERE ${where} ${order} ${limit}`,
+  );
+  return decodeRows(spec, rows);
+}
+
+/** Updates the row with this id (any account); null when there is none. */
+export function updateById<R>(db: Db, spec: TableSpec<R>, id: string, patch: object) {
+  return updateWhere(db, spec, patch, sql`id = ${id}`);
+}
+
+/** Deletes the account's row with this id and returns it. */
+export async function deleteOwned<R>(
+  db: Db,
+  spec: TableSpec<R>,
+  accountId: string,
+  id: string,
+): Promise<R | null> {
+  const rows = await db.all(
+    sql`DELETE FROM ${db.kit.t[spec.table]} WHERE account_id = ${accountId} AND id = ${id} RETURNING *`,
+  );
+  return firstRecord(spec, rows);
+}
+
+export function owned(accountId: string, id: string): Fragment {
+  return sql`account_id = ${accountId} AND id = ${id}`;
+}

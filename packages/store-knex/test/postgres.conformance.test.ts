@@ -1,0 +1,4 @@
+import { runStoreConformance } from '@textport/core/testing';
+import { PG_SKIP, pgHarness } from './helpers.js';
+
+runStoreConformance({ name: 'postgres', skip: PG_SKIP, createHarness: () => pgHarness() });

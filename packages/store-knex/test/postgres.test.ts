@@ -1,0 +1,103 @@
+/** Postgres specifics: capabilities, host transactions, claims from separate pools. */
+import { makeMessage } from '@textport/core/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createKnexStore } from '../src/index.js';
+import { PG_SKIP, type PgDatabase, pgDatabase, rawReader } from './helpers.js';
+import { handOffOnce, outboxWithStateChange, sendInHostTransaction } from './shared.js';
+
+const open: PgDatabase[] = [];
+afterEach(async () => {
+  for (const db of open.splice(0)) await db.destroy();
+});
+
+async function setup() {
+  const db = await pgDatabase();
+  open.push(db);
+  const store = createKnexStore(db.knex);
+  await store.migrate();
+  return { db, knex: db.knex, store, raw: rawReader(db.knex) };
+}
+
+describe.skipIf(PG_SKIP !== false)(
+  `Postgres store${PG_SKIP ? ` (skipped: ${PG_SKIP})` : ''}`,
+  () => {
+    it('reports skip-locked claims, listen/notify and several processes', async () => {
+      const { store } = await setup();
+      expect(store.dialect).toBe('postgres');
+      expect(store.capabilities).toEqual({
+        skipLocked: true,
+        listenNotify: true,
+        multiProcess: true,
+      });
+    });
+
+    it('migrates once, in the schema of the search path', async () => {
+      const { db, knex, store } = await setup();
+      await store.migrate();
+      const tables = await knex.raw(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1`,
+        [db.schema],
+      );
+      const names = tables.rows.map((r: { table_name: string }) => r.table_name);
+      expect(names).toContain('textport_messages');
+      expect(names).toContain('textport_migrations');
+    });
+
+    it("sends inside the host's transaction: a rollback leaves nothing, a commit keeps all", async () => {
+      await sendInHostTransaction(await setup());
+    });
+
+    it('writes webhook outbox rows with the state change', async () => {
+      await outboxWithStateChange(await setup());
+    });
+
+    it('hands a sent message to the transport through the dispatcher', async () => {
+      await handOffOnce(await setup());
+    });
+
+    it('works without prepared statements (behind a transaction-mode pooler)', async () => {
+      const { knex, raw } = await setup();
+      const store = createKnexStore(knex, { preparedStatements: false });
+      await handOffOnce({ knex, store, raw });
+    });
+
+    it('gives each due row to one of two stores on separate pools', async () => {
+      const { db, store } = await setup();
+      const other = (await import('knex')).default(db.config);
+      try {
+        const second = createKnexStore(other);
+        const phoneId = globalThis.crypto.randomUUID();
+        const now = Date.now();
+        const rows = Array.from({ length: 400 }, (_, i) =>
+          makeMessage({ phoneId, status: 'scheduled', dueAt: now - 1000 + (i % 13) }),
+        );
+        await store.insertMessages(rows);
+        const drain = async (s: typeof store, claimer: string) => {
+          const got: string[] = [];
+          for (;;) {
+            const batch = await s.claimDue({
+              now,
+              phoneIds: [phoneId],
+              limit: 9,
+              leaseMs: 60_000,
+              claimer,
+            });
+            if (batch.length === 0) return got;
+            got.push(...batch.map((m) => m.id));
+          }
+        };
+        const results = await Promise.all([
+          drain(store, 'a'),
+          drain(second, 'b'),
+          drain(store, 'c'),
+          drain(second, 'd'),
+        ]);
+        const all = results.flat();
+        expect(new Set(all).size).toBe(all.length);
+        expect(all.sort()).toEqual(rows.map((m) => m.id).sort());
+      } finally {
+        await other.destroy();
+      }
+    });
+  },
+);
