@@ -9,7 +9,7 @@ import { commit } from '../gateway/context.js';
 import { expiredData, failedData } from '../gateway/payloads.js';
 import { touchThread } from '../gateway/thread-upkeep.js';
 import { decide } from '../lifecycle/machine.js';
-import { awaitsHandoff, expiryDeadline, handoffSlot } from './plan.js';
+import { awaitsHandoff, expiryDeadline, handoffSlot, pacingMs } from './plan.js';
 
 export interface StepContext {
   ctx: GatewayContext;
@@ -27,6 +27,7 @@ async function reserveSlot(
   schedule: SendScheduleRecord | null,
   now: number,
 ): Promise<number> {
+  if (pacingMs(phone.messagesPerMinute) === 0) return handoffSlot(now, message, phone, schedule);
   let current = phone;
   for (let attempt = 0; attempt < 20; attempt++) {
     const slot = handoffSlot(now, message, current, schedule);

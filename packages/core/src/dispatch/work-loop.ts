@@ -20,6 +20,7 @@ export class WorkLoop {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  private lastRound = 0;
   private started = false;
 
   constructor(private readonly options: WorkLoopOptions) {}
@@ -58,9 +59,9 @@ export class WorkLoop {
     do {
       this.again = false;
       try {
-        while (this.started && (await this.options.runOnce()) >= this.options.batchSize) {
-          // A full round: more may be due right now.
-        }
+        do {
+          this.lastRound = await this.options.runOnce();
+        } while (this.started && this.lastRound >= this.options.batchSize);
       } catch (error) {
         this.options.onError(error);
       }
@@ -73,11 +74,18 @@ export class WorkLoop {
     let delay = this.options.pollIntervalMs;
     try {
       const next = await this.options.nextDueIn?.();
-      if (next !== null && next !== undefined) delay = Math.min(delay, Math.max(0, next));
+      // Due already but nothing claimed: the rows are leased elsewhere; wait for the poll.
+      const heldElsewhere =
+        next !== null && next !== undefined && next <= 0 && this.lastRound === 0;
+      if (next !== null && next !== undefined && !heldElsewhere) {
+        delay = Math.min(delay, Math.max(0, next));
+      }
     } catch (error) {
       this.options.onError(error);
     }
     if (!this.started) return;
+    // A wake-up that arrived while the next due time was being read must not wait.
+    if (this.again) delay = 0;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.wake(), delay);
     this.timer.unref?.();

@@ -125,7 +125,7 @@ export class WebhookWorker {
   private async deliver(row: OutboxRecord, cache: Map<string, WebhookRecord | null>) {
     try {
       const hook = await this.webhookOf(row, cache);
-      if (!hook || !hook.enabled) {
+      if (!hook?.enabled) {
         await this.finish(
           row,
           'failed',

@@ -12,7 +12,7 @@ import type {
   TransitionResult,
 } from '../../store.js';
 import { insertIdempotency, insertOutbox } from './delivery.js';
-import { ascending, copyOrNull, descending, page, textMatcher, within } from './query.js';
+import { copyOrNull, descending, page, textMatcher, within } from './query.js';
 import { patched, type Tables } from './tables.js';
 
 const OUTSTANDING: ReadonlySet<MessageStatus> = new Set(['scheduled', 'pending', 'expired']);

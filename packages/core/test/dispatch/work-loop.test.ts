@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WorkLoop } from '../../src/dispatch/work-loop.js';
+
+afterEach(() => vi.useRealTimers());
+
+describe('WorkLoop', () => {
+  it('does not spin on rows that are due but held by another claimer', async () => {
+    vi.useFakeTimers();
+    const runOnce = vi.fn(async () => 0);
+    const loop = new WorkLoop({
+      runOnce,
+      batchSize: 10,
+      pollIntervalMs: 1000,
+      nextDueIn: async () => -5,
+      onError: () => {},
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(999);
+    expect(runOnce).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(runOnce).toHaveBeenCalledTimes(2);
+    await loop.stop();
+  });
+
+  it('sleeps until the next due time when it is sooner than the poll', async () => {
+    vi.useFakeTimers();
+    const runOnce = vi.fn(async () => 0);
+    const loop = new WorkLoop({
+      runOnce,
+      batchSize: 10,
+      pollIntervalMs: 1000,
+      nextDueIn: async () => 200,
+      onError: () => {},
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(runOnce).toHaveBeenCalledTimes(2);
+    await loop.stop();
+  });
+
+  it('a wake-up that arrives while the next due time is read runs a round at once', async () => {
+    vi.useFakeTimers();
+    let release: (value: number | null) => void = () => {};
+    let reads = 0;
+    const runOnce = vi.fn(async () => 0);
+    const loop = new WorkLoop({
+      runOnce,
+      batchSize: 10,
+      pollIntervalMs: 60_000,
+      // The first read hangs until released; later ones answer at once.
+      nextDueIn: () =>
+        reads++ === 0
+          ? new Promise<number | null>((resolve) => {
+              release = resolve;
+            })
+          : Promise.resolve(null),
+      onError: () => {},
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runOnce).toHaveBeenCalledTimes(1);
+    loop.wake(); // during arm(): must not wait for the 60 s poll
+    release(null);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runOnce).toHaveBeenCalledTimes(2);
+    await loop.stop();
+  });
+
+  it('keeps going while rounds come back full', async () => {
+    const counts = [10, 10, 3];
+    const runOnce = vi.fn(async () => counts.shift() ?? 0);
+    const loop = new WorkLoop({
+      runOnce,
+      batchSize: 10,
+      pollIntervalMs: 60_000,
+      onError: () => {},
+    });
+    loop.start();
+    await vi.waitFor(() => expect(runOnce).toHaveBeenCalledTimes(3));
+    await loop.stop();
+  });
+});
