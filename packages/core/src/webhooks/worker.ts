@@ -104,7 +104,8 @@ export class WebhookWorker {
     const rows = await this.ctx.store.claimOutbox({
       now: this.ctx.clock.now(),
       limit: this.options.batchSize,
-      leaseMs: this.options.timeoutMs + 30_000,
+      // An attempt never outlives its timeout; twice that is ample for a live worker.
+      leaseMs: 2 * this.options.timeoutMs + 1000,
       claimer: this.claimer,
     });
     const hooks = new Map<string, WebhookRecord | null>();
