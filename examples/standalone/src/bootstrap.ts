@@ -3,8 +3,7 @@
  * Keys are stored hashed, so a generated key is printed once and keeps working
  * across restarts; keys given in the environment replace the stored ones.
  */
-import type { ApiKeyRecord, Gateway } from '@textport/core';
-import { hashApiKey } from '@textport/core';
+import type { Gateway } from '@textport/core';
 
 /** A fixed id, so every start finds the same account. */
 export const BOOTSTRAP_ACCOUNT_ID = '7e3f4c2a-0b1d-4c5e-8f60-1a2b3c4d5e6f';
@@ -18,47 +17,8 @@ export interface BootstrapResult {
   newPhoneApiKey: string | null;
 }
 
-function keyRecord(
-  accountId: string,
-  kind: 'user' | 'phone',
-  name: string,
-  key: string,
-): ApiKeyRecord {
-  const now = Date.now();
-  return {
-    id: crypto.randomUUID(),
-    accountId,
-    kind,
-    name,
-    keyHash: hashApiKey(key),
-    keyPrefix: key.slice(0, 7),
-    phoneIds: [],
-    phoneNumbers: [],
-    createdAt: now,
-    updatedAt: now,
-  };
-}
-
 async function keysOf(gateway: Gateway, accountId: string, kind: 'user' | 'phone') {
   return gateway.store.listApiKeys({ accountId, kind, skip: 0, limit: 10_000 });
-}
-
-/** Makes `key` the only key of its kind and name (when it is not stored yet). */
-async function adoptKey(
-  gateway: Gateway,
-  accountId: string,
-  kind: 'user' | 'phone',
-  name: string,
-  key: string,
-): Promise<void> {
-  const existing = await gateway.store.findApiKeyByHash(hashApiKey(key));
-  if (existing?.accountId === accountId) return;
-  await gateway.store.transaction(async (tx) => {
-    for (const old of await tx.listApiKeys({ accountId, kind, skip: 0, limit: 10_000 })) {
-      if (old.name === name) await tx.deleteApiKey(accountId, old.id);
-    }
-    await tx.insertApiKey(keyRecord(accountId, kind, name, key));
-  });
 }
 
 export async function bootstrap(
@@ -73,11 +33,19 @@ export async function bootstrap(
     newApiKey = created.apiKey;
   }
   if (env.apiKey) {
-    await adoptKey(gateway, accountId, 'user', 'account key', env.apiKey);
+    await gateway.accounts.importKey(accountId, {
+      kind: 'user',
+      name: 'account key',
+      apiKey: env.apiKey,
+    });
     newApiKey = null;
   }
   if (env.phoneApiKey) {
-    await adoptKey(gateway, accountId, 'phone', BOOTSTRAP_PHONE_KEY_NAME, env.phoneApiKey);
+    await gateway.accounts.importKey(accountId, {
+      kind: 'phone',
+      name: BOOTSTRAP_PHONE_KEY_NAME,
+      apiKey: env.phoneApiKey,
+    });
   } else if (
     !(await keysOf(gateway, accountId, 'phone')).some((k) => k.name === BOOTSTRAP_PHONE_KEY_NAME)
   ) {

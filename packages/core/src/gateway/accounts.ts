@@ -123,6 +123,35 @@ export async function deletePhoneKey(ctx: GatewayContext, accountId: string, id:
   }
 }
 
+/**
+ * Makes a key chosen outside textport (e.g. from configuration) a key of the account:
+ * it replaces the account's keys of the same kind and name. Already stored: nothing changes.
+ */
+export async function importKey(
+  ctx: GatewayContext,
+  accountId: string,
+  input: { kind: ApiKeyKind; name: string; apiKey: string },
+): Promise<ApiKeyRecord> {
+  const prefix = input.kind === 'user' ? 'uk_' : 'pk_';
+  if (!input.apiKey.startsWith(prefix) || input.apiKey.length < 19) {
+    throw GatewayError.validation({
+      api_key: [`a ${input.kind} key starts with ${prefix} followed by at least 16 characters`],
+    });
+  }
+  return commit(ctx, async ({ tx }) => {
+    const existing = await tx.findApiKeyByHash(hashApiKey(input.apiKey));
+    if (existing?.accountId === accountId) return existing;
+    if (existing) throw new GatewayError('conflict', 'this key belongs to another account');
+    const kind = input.kind;
+    for (const old of await tx.listApiKeys({ accountId, kind, skip: 0, limit: 10_000 })) {
+      if (old.name === input.name) await tx.deleteApiKey(accountId, old.id);
+    }
+    const record = keyRecord(ctx, accountId, kind, input.name, input.apiKey);
+    await tx.insertApiKey(record);
+    return record;
+  });
+}
+
 /** Unbinds a phone from a phone key. */
 export async function removePhoneFromKey(
   ctx: GatewayContext,

@@ -235,6 +235,9 @@ export function createGateway(config: GatewayConfig) {
         }),
       deletePhoneKey: (accountId: string, id: string) =>
         accounts.deletePhoneKey(ctx, accountId, id),
+      /** Adopts a key chosen elsewhere (configuration), replacing same-named keys of its kind. */
+      importKey: (accountId: string, input: Parameters<typeof accounts.importKey>[2]) =>
+        accounts.importKey(ctx, accountId, input),
       removePhoneFromKey: (accountId: string, keyId: string, phoneId: string) =>
         accounts.removePhoneFromKey(ctx, accountId, keyId, phoneId),
     },

@@ -48,3 +48,34 @@ describe('accounts and API keys', () => {
     });
   });
 });
+
+describe('accounts.importKey', () => {
+  it('adopts a configured key, replaces same-named keys, and refuses bad or foreign keys', async () => {
+    const t = await setup();
+    const key = 'uk_configured-key-0123456789';
+    await t.gateway.accounts.importKey(t.account.id, {
+      kind: 'user',
+      name: 'account key',
+      apiKey: key,
+    });
+    expect((await t.gateway.accounts.authenticate(key))?.accountId).toBe(t.account.id);
+    expect(await t.gateway.accounts.authenticate(t.apiKey)).toBeNull();
+    const again = await t.gateway.accounts.importKey(t.account.id, {
+      kind: 'user',
+      name: 'account key',
+      apiKey: key,
+    });
+    expect((await t.gateway.accounts.authenticate(key))?.keyId).toBe(again.id);
+    await expect(
+      t.gateway.accounts.importKey(t.account.id, { kind: 'phone', name: 'p', apiKey: key }),
+    ).rejects.toMatchObject({ code: 'validation' });
+    const other = await t.gateway.accounts.create();
+    await expect(
+      t.gateway.accounts.importKey(other.record.id, {
+        kind: 'user',
+        name: 'account key',
+        apiKey: key,
+      }),
+    ).rejects.toMatchObject({ code: 'conflict' });
+  });
+});
