@@ -40,7 +40,8 @@ export function claimsGroup(ctx: GroupContext): void {
     const a = phone();
     const b = phone();
     const c = phone();
-    const rows = [a.make(), b.make(), c.make()];
+    // One due time for all: each phone() reads its own clock, which may tick in between.
+    const rows = [a.make(), b.make({ dueAt: a.now }), c.make({ dueAt: a.now })];
     await ctx.store.insertMessages(rows);
     expect(idSet(await a.claim({ phoneIds: [a.phoneId, b.phoneId] }))).toEqual(
       idSet(rows.slice(0, 2)),
