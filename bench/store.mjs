@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory from 'knex';
+import { makeMessage } from '../packages/core/dist/testing/fixtures.js';
 import { createKnexStore } from '../packages/store-knex/dist/index.js';
 
 const ROWS = Number(process.env.ROWS ?? 20_000);
@@ -21,44 +22,21 @@ const ONLY = process.env.ONLY;
 const PHONES = Array.from({ length: 10 }, () => globalThis.crypto.randomUUID());
 
 function message(i, accountId, now, due) {
-  const phone = PHONES[i % PHONES.length];
-  return {
-    id: globalThis.crypto.randomUUID(),
+  return makeMessage({
     accountId,
-    phoneId: phone,
+    phoneId: PHONES[i % PHONES.length],
     owner: `+1800555${String(1000 + (i % PHONES.length)).padStart(4, '0')}`,
     contact: `+1202555${String(i % 10_000).padStart(4, '0')}`,
     content: 'Your verification code is 123456',
-    attachments: null,
-    encrypted: false,
-    type: 'mobile-terminated',
     status: due ? 'scheduled' : 'pending',
-    sim: 'SIM1',
-    requestId: null,
-    encoding: 'GSM-7',
-    segments: 1,
     requestReceivedAt: now,
     createdAt: now,
     updatedAt: now,
     orderTimestamp: now,
-    scheduledSendTime: null,
     scheduledAt: due ? now - 1000 : null,
-    lastAttemptedAt: null,
-    sentAt: null,
-    deliveredAt: null,
-    failedAt: null,
-    expiredAt: null,
-    receivedAt: null,
-    canceledAt: null,
-    sendTimeMs: null,
-    sendAttemptCount: 0,
-    maxSendAttempts: 2,
-    failureReason: null,
     dueAt: due ? now - 1000 : now,
     bulkIndex: i,
-    leaseOwner: null,
-    leaseUntil: null,
-  };
+  });
 }
 
 function messages(count, due) {

@@ -4,6 +4,7 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { createGateway, createMemoryStore, silentLogger } from '../packages/core/dist/index.js';
+import { makeOutbox, makeWebhook } from '../packages/core/dist/testing/fixtures.js';
 
 const DELIVERIES = Number(process.env.DELIVERIES ?? 20_000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 64);
@@ -41,39 +42,32 @@ async function measure(url) {
   });
   const { record: account } = await gateway.accounts.create();
   const now = Date.now();
-  const hook = {
-    id: crypto.randomUUID(),
+  const hook = makeWebhook({
     accountId: account.id,
     url,
     signingKey: 'benchmark-signing-key',
     events: ['message.phone.sent'],
     phoneNumbers: ['+18005550199'],
-    enabled: true,
     createdAt: now,
     updatedAt: now,
-  };
+  });
   await store.insertWebhook(hook);
   const payload = JSON.stringify({
     specversion: '1.0',
     type: 'message.phone.sent',
     data: { id: 'x' },
   });
-  const rows = Array.from({ length: DELIVERIES }, () => ({
-    id: crypto.randomUUID(),
-    accountId: account.id,
-    webhookId: hook.id,
-    eventId: crypto.randomUUID(),
-    eventType: 'message.phone.sent',
-    payload,
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: now,
-    lastError: null,
-    leaseOwner: null,
-    leaseUntil: null,
-    createdAt: now,
-    updatedAt: now,
-  }));
+  const rows = Array.from({ length: DELIVERIES }, () =>
+    makeOutbox({
+      accountId: account.id,
+      webhookId: hook.id,
+      eventType: 'message.phone.sent',
+      payload,
+      nextAttemptAt: now,
+      createdAt: now,
+      updatedAt: now,
+    }),
+  );
   await store.insertOutbox(rows);
   const started = process.hrtime.bigint();
   let sent = 0;
