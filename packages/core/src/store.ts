@@ -44,6 +44,7 @@ import type {
 import type { MessageStatus, MessageType } from './lifecycle/status.js';
 
 export type * from './domain/records.js';
+export * from './store/operations.js';
 
 export interface StoreCapabilities {
   /** Claims use `FOR UPDATE SKIP LOCKED` (several claimers never wait on each other). */

@@ -34,6 +34,33 @@ export function randomKeyHash(): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+/** The fields every account-owned record has. */
+interface Owned {
+  id: string;
+  accountId: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * A factory of account-owned records: fresh ids and times, then the record's
+ * own fields (`fields` may read the ids and the overrides), then `overrides`.
+ */
+function ownedFactory<R extends Owned>(
+  fields: (base: Owned, overrides: Partial<R>) => Omit<R, keyof Owned>,
+): (overrides?: Partial<R>) => R {
+  return (overrides = {}) => {
+    const now = Date.now();
+    const base: Owned = {
+      id: overrides.id ?? uuid(),
+      accountId: overrides.accountId ?? uuid(),
+      createdAt: now,
+      updatedAt: now,
+    };
+    return { ...base, ...fields(base, overrides), ...overrides } as R;
+  };
+}
+
 export function makeAccount(overrides: Partial<AccountRecord> = {}): AccountRecord {
   const now = Date.now();
   const id = overrides.id ?? uuid();
@@ -48,157 +75,104 @@ export function makeAccount(overrides: Partial<AccountRecord> = {}): AccountReco
   };
 }
 
-export function makePhone(overrides: Partial<PhoneRecord> = {}): PhoneRecord {
-  const now = Date.now();
-  return {
-    id: uuid(),
-    accountId: uuid(),
-    phoneNumber: randomPhoneNumber(),
-    fcmToken: null,
-    messagesPerMinute: 10,
-    sim: 'SIM1',
-    sendScheduleId: null,
-    maxSendAttempts: 2,
-    messageExpirationSeconds: 600,
-    missedCallAutoReply: null,
-    unarchiveThread: true,
-    lastScheduledAt: null,
-    online: true,
-    lastHeartbeatAt: null,
-    heartbeatCheckAt: null,
-    createdAt: now,
-    updatedAt: now,
-    ...overrides,
-  };
-}
+export const makePhone = ownedFactory<PhoneRecord>(() => ({
+  phoneNumber: randomPhoneNumber(),
+  sim: 'SIM1',
+  messagesPerMinute: 10,
+  maxSendAttempts: 2,
+  messageExpirationSeconds: 600,
+  unarchiveThread: true,
+  online: true,
+  fcmToken: null,
+  sendScheduleId: null,
+  missedCallAutoReply: null,
+  lastScheduledAt: null,
+  lastHeartbeatAt: null,
+  heartbeatCheckAt: null,
+}));
 
-export function makeMessage(overrides: Partial<MessageRecord> = {}): MessageRecord {
-  const now = Date.now();
-  return {
-    id: uuid(),
-    accountId: uuid(),
-    phoneId: uuid(),
-    owner: randomPhoneNumber(),
-    contact: randomPhoneNumber(),
-    content: 'This is a sample text message',
-    attachments: null,
-    encrypted: false,
-    type: 'mobile-terminated',
-    status: 'pending',
-    sim: 'SIM1',
-    requestId: null,
-    encoding: 'GSM-7',
-    segments: 1,
-    requestReceivedAt: now,
-    createdAt: now,
-    updatedAt: now,
-    orderTimestamp: now,
-    scheduledSendTime: null,
-    ...UNSET_MESSAGE_FIELDS,
-    receivedAt: null,
-    maxSendAttempts: 2,
-    dueAt: null,
-    bulkIndex: 0,
-    ...overrides,
-  };
-}
+export const makeMessage = ownedFactory<MessageRecord>((base) => ({
+  ...UNSET_MESSAGE_FIELDS,
+  phoneId: uuid(),
+  owner: randomPhoneNumber(),
+  contact: randomPhoneNumber(),
+  content: 'This is a sample text message',
+  type: 'mobile-terminated',
+  status: 'pending',
+  sim: 'SIM1',
+  encoding: 'GSM-7',
+  segments: 1,
+  maxSendAttempts: 2,
+  bulkIndex: 0,
+  encrypted: false,
+  requestReceivedAt: base.createdAt,
+  orderTimestamp: base.createdAt,
+  attachments: null,
+  requestId: null,
+  scheduledSendTime: null,
+  receivedAt: null,
+  dueAt: null,
+}));
 
-export function makeThread(overrides: Partial<ThreadRecord> = {}): ThreadRecord {
-  const now = Date.now();
-  return {
-    id: uuid(),
-    accountId: uuid(),
-    owner: randomPhoneNumber(),
-    contact: randomPhoneNumber(),
-    isArchived: false,
-    isRead: false,
-    color: 'indigo',
-    status: 'pending',
-    lastMessageContent: null,
-    lastMessageId: null,
-    lastReadAt: now,
-    orderTimestamp: now,
-    createdAt: now,
-    updatedAt: now,
-    ...overrides,
-  };
-}
+export const makeThread = ownedFactory<ThreadRecord>((base) => ({
+  owner: randomPhoneNumber(),
+  contact: randomPhoneNumber(),
+  color: 'indigo',
+  status: 'pending',
+  isArchived: false,
+  isRead: false,
+  lastReadAt: base.createdAt,
+  orderTimestamp: base.createdAt,
+  lastMessageContent: null,
+  lastMessageId: null,
+}));
 
-export function makeApiKey(overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
-  const now = Date.now();
+export const makeApiKey = ownedFactory<ApiKeyRecord>((_base, overrides) => {
   const keyHash = overrides.keyHash ?? randomKeyHash();
   return {
-    id: uuid(),
-    accountId: uuid(),
     kind: 'user',
     name: 'Test key',
     keyHash,
     keyPrefix: `uk_${keyHash.slice(0, 6)}`,
     phoneIds: [],
     phoneNumbers: [],
-    createdAt: now,
-    updatedAt: now,
-    ...overrides,
   };
-}
+});
 
-export function makeWebhook(overrides: Partial<WebhookRecord> = {}): WebhookRecord {
-  const now = Date.now();
-  const id = overrides.id ?? uuid();
-  return {
-    id,
-    accountId: uuid(),
-    url: `https://example.com/webhooks/${id}`,
-    signingKey: null,
-    events: ['message.phone.received'],
-    phoneNumbers: [randomPhoneNumber()],
-    enabled: true,
-    createdAt: now,
-    updatedAt: now,
-    ...overrides,
-  };
-}
+export const makeWebhook = ownedFactory<WebhookRecord>((base) => ({
+  url: `https://example.com/webhooks/${base.id}`,
+  signingKey: null,
+  events: ['message.phone.received'],
+  phoneNumbers: [randomPhoneNumber()],
+  enabled: true,
+}));
 
-export function makeSchedule(overrides: Partial<SendScheduleRecord> = {}): SendScheduleRecord {
-  const now = Date.now();
-  return {
-    id: uuid(),
-    accountId: uuid(),
-    name: 'Business hours',
-    timezone: 'UTC',
-    windows: [1, 2, 3, 4, 5].map((dayOfWeek) => ({
-      dayOfWeek,
-      startMinute: 9 * 60,
-      endMinute: 17 * 60,
-    })),
-    createdAt: now,
-    updatedAt: now,
-    ...overrides,
-  };
-}
+export const makeSchedule = ownedFactory<SendScheduleRecord>(() => ({
+  name: 'Business hours',
+  timezone: 'UTC',
+  windows: [1, 2, 3, 4, 5].map((dayOfWeek) => ({
+    dayOfWeek,
+    startMinute: 9 * 60,
+    endMinute: 17 * 60,
+  })),
+}));
 
-export function makeOutbox(overrides: Partial<OutboxRecord> = {}): OutboxRecord {
-  const now = Date.now();
+export const makeOutbox = ownedFactory<OutboxRecord>((base, overrides) => {
   const eventId = overrides.eventId ?? uuid();
   const eventType = overrides.eventType ?? 'message.phone.received';
   return {
-    id: uuid(),
-    accountId: uuid(),
     webhookId: uuid(),
     eventId,
     eventType,
     payload: JSON.stringify({ specversion: '1.0', id: eventId, type: eventType, data: {} }),
     status: 'pending',
     attempts: 0,
-    nextAttemptAt: now,
+    nextAttemptAt: base.createdAt,
     lastError: null,
     leaseOwner: null,
     leaseUntil: null,
-    createdAt: now,
-    updatedAt: now,
-    ...overrides,
   };
-}
+});
 
 export function makeHeartbeat(overrides: Partial<HeartbeatRecord> = {}): HeartbeatRecord {
   return {

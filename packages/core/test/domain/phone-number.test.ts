@@ -108,65 +108,48 @@ describe('sanitizeContact', () => {
   });
 });
 
-describe('isPhoneNumber', () => {
-  it.each([
-    '+18005550100',
-    '+1 (800) 555-0199',
-    '+447911123456',
-    '+254712345678',
-    '+237671234567',
-    '+15555215554',
-    '+80012345678',
-    '+123',
-  ])('accepts %j', (value) => {
-    expect(isPhoneNumber(value)).toBe(true);
-  });
-
-  it.each([
-    '',
-    '18005550100',
-    '8005550100',
-    '+1',
-    '+12',
-    '+2547',
-    '+999123456',
-    '+0123456',
-    '+12345678901234567890',
-    'MPESA',
-    'call +18005550100',
-    '+1800FLOWERS',
-  ])('rejects %j', (value) => {
-    expect(isPhoneNumber(value)).toBe(false);
-  });
-});
-
-describe('isContactPhoneNumber', () => {
-  it.each([
-    '12',
-    '+12',
-    '8444',
-    '0712345678',
-    '+254712345678',
-    '123456789012345',
-    '+123456789012345',
-  ])('accepts %j', (value) => {
-    expect(isContactPhoneNumber(value)).toBe(true);
-  });
-
-  it.each([
-    '',
-    '1',
-    '+1',
-    '++12',
-    '1234567890123456',
-    '+1234567890123456',
-    '+1 800 555 0199',
-    'MPESA',
-    ' 12345',
-    '12345 ',
-  ])('rejects %j', (value) => {
-    expect(isContactPhoneNumber(value)).toBe(false);
-  });
+/**
+ * One table for both predicates: `isPhoneNumber` accepts a possible E.164 number
+ * (what a phone may be registered as), `isContactPhoneNumber` a contact as the
+ * phone reports it (2 to 15 digits with an optional +, short codes included).
+ */
+describe.each([
+  // value, isPhoneNumber, isContactPhoneNumber
+  ['+18005550100', true, true],
+  ['+1 (800) 555-0199', true, false],
+  ['+447911123456', true, true],
+  ['+254712345678', true, true],
+  ['+237671234567', true, true],
+  ['+15555215554', true, true],
+  ['+80012345678', true, true],
+  ['+123', true, true],
+  ['+12', false, true],
+  ['12', false, true],
+  ['8444', false, true],
+  ['0712345678', false, true],
+  ['18005550100', false, true],
+  ['8005550100', false, true],
+  ['123456789012345', false, true],
+  ['+123456789012345', true, true],
+  ['+2547', false, true],
+  ['+999123456', false, true],
+  ['+0123456', false, true],
+  ['', false, false],
+  ['1', false, false],
+  ['+1', false, false],
+  ['++12', false, false],
+  ['1234567890123456', false, false],
+  ['+1234567890123456', true, false],
+  ['+12345678901234567890', false, false],
+  ['+1 800 555 0199', true, false],
+  ['MPESA', false, false],
+  ['call +18005550100', false, false],
+  ['+1800FLOWERS', false, false],
+  [' 12345', false, false],
+  ['12345 ', false, false],
+])('%j', (value, phone, contact) => {
+  it(`isPhoneNumber is ${phone}`, () => expect(isPhoneNumber(value)).toBe(phone));
+  it(`isContactPhoneNumber is ${contact}`, () => expect(isContactPhoneNumber(value)).toBe(contact));
 });
 
 describe('regionOf', () => {

@@ -4,11 +4,6 @@ import type { ClaimOutboxQuery, OutboxListQuery, TransitionOptions } from '../..
 import { ascending, descending, type PatchOf, page } from './query.js';
 import { idempotencyKey, patched, type Tables } from './tables.js';
 
-export function insertIdempotency(t: Tables, record: IdempotencyRecord): void {
-  const key = idempotencyKey(record.accountId, record.key);
-  t.insert(t.idempotency, key, record, 'idempotency key');
-}
-
 export function getIdempotency(
   t: Tables,
   accountId: string,

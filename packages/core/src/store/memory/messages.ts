@@ -1,5 +1,5 @@
 /** Message operations of the memory store. Every function runs inside one atomic unit. */
-import type { MessageRecord } from '../../domain/records.js';
+import type { IdempotencyRecord, MessageRecord } from '../../domain/records.js';
 import type { MessageStatus } from '../../lifecycle/status.js';
 import type {
   ClaimDueQuery,
@@ -11,9 +11,9 @@ import type {
   TransitionOptions,
   TransitionResult,
 } from '../../store.js';
-import { insertIdempotency, insertOutbox } from './delivery.js';
+import { insertOutbox } from './delivery.js';
 import { copyOrNull, descending, page, textMatcher, within } from './query.js';
-import { patched, type Tables } from './tables.js';
+import { idempotencyKey, patched, type Tables } from './tables.js';
 
 const OUTSTANDING: ReadonlySet<MessageStatus> = new Set(['scheduled', 'pending', 'expired']);
 
@@ -29,6 +29,11 @@ export function insertMessages(
   for (const message of messages) t.insert(t.messages, message.id, message, 'message');
   if (options.idempotency) insertIdempotency(t, options.idempotency);
   if (options.outbox) insertOutbox(t, options.outbox);
+}
+
+function insertIdempotency(t: Tables, record: IdempotencyRecord): void {
+  const key = idempotencyKey(record.accountId, record.key);
+  t.insert(t.idempotency, key, record, 'idempotency key');
 }
 
 function owned(t: Tables, accountId: string, id: string): MessageRecord | undefined {

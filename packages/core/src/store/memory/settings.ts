@@ -1,20 +1,19 @@
 /** Per-account settings of the memory store: webhooks and send schedules. */
 import type { SendScheduleRecord, WebhookRecord } from '../../domain/records.js';
 import type { WebhookListQuery } from '../../store.js';
-import { ascending, copyOrNull, descending, type PatchOf, page, textMatcher } from './query.js';
-import { deleteOwned, ownedRow, type Tables, updateRow } from './tables.js';
+import { ascending, descending, page, textMatcher } from './query.js';
+import { ownedTable, type Tables } from './tables.js';
 
 const oldestFirst = ascending<{ id: string; createdAt: number }>((row) => row.createdAt);
 
 // webhooks
 
-export function insertWebhook(t: Tables, webhook: WebhookRecord): void {
-  t.insert(t.webhooks, webhook.id, webhook, 'webhook');
-}
+const webhooks = ownedTable<WebhookRecord>((t) => t.webhooks, 'webhook');
 
-export function getWebhook(t: Tables, accountId: string, id: string): WebhookRecord | null {
-  return copyOrNull(ownedRow(t.webhooks, accountId, id));
-}
+export const insertWebhook = webhooks.insert;
+export const getWebhook = webhooks.get;
+export const updateWebhook = webhooks.update;
+export const deleteWebhook = webhooks.remove;
 
 /** Newest first; `query` matches the URL. */
 export function listWebhooks(t: Tables, query: WebhookListQuery): WebhookRecord[] {
@@ -44,47 +43,18 @@ export function listWebhooksFor(
     .map((webhook) => structuredClone(webhook));
 }
 
-export function updateWebhook(
-  t: Tables,
-  id: string,
-  patch: PatchOf<'updateWebhook'>,
-): WebhookRecord | null {
-  return updateRow(t, t.webhooks, id, patch);
-}
-
-export function deleteWebhook(t: Tables, accountId: string, id: string): boolean {
-  return deleteOwned(t, t.webhooks, accountId, id) !== undefined;
-}
-
 // send schedules
 
-export function insertSendSchedule(t: Tables, schedule: SendScheduleRecord): void {
-  t.insert(t.schedules, schedule.id, schedule, 'send schedule');
-}
+const schedules = ownedTable<SendScheduleRecord>((t) => t.schedules, 'send schedule');
 
-export function getSendSchedule(
-  t: Tables,
-  accountId: string,
-  id: string,
-): SendScheduleRecord | null {
-  return copyOrNull(ownedRow(t.schedules, accountId, id));
-}
+export const insertSendSchedule = schedules.insert;
+export const getSendSchedule = schedules.get;
+export const updateSendSchedule = schedules.update;
+export const deleteSendSchedule = schedules.remove;
 
 export function listSendSchedules(t: Tables, accountId: string): SendScheduleRecord[] {
   return [...t.schedules.values()]
     .filter((schedule) => schedule.accountId === accountId)
     .sort(oldestFirst)
     .map((schedule) => structuredClone(schedule));
-}
-
-export function updateSendSchedule(
-  t: Tables,
-  id: string,
-  patch: PatchOf<'updateSendSchedule'>,
-): SendScheduleRecord | null {
-  return updateRow(t, t.schedules, id, patch);
-}
-
-export function deleteSendSchedule(t: Tables, accountId: string, id: string): boolean {
-  return deleteOwned(t, t.schedules, accountId, id) !== undefined;
 }

@@ -133,3 +133,26 @@ export function deleteOwned<V extends { accountId: string }>(
 ): V | undefined {
   return ownedRow(table, accountId, id) ? t.remove(table, id) : undefined;
 }
+
+/** Insert, get, update and delete of an account-owned table, for tables with no rules of their own. */
+export interface OwnedTable<V> {
+  insert(t: Tables, row: V): void;
+  get(t: Tables, accountId: string, id: string): V | null;
+  update(t: Tables, id: string, patch: Partial<V>): V | null;
+  remove(t: Tables, accountId: string, id: string): boolean;
+}
+
+export function ownedTable<V extends { id: string; accountId: string }>(
+  table: (t: Tables) => Map<string, V>,
+  label: string,
+): OwnedTable<V> {
+  return {
+    insert: (t, row) => t.insert(table(t), row.id, row, label),
+    get: (t, accountId, id) => {
+      const row = ownedRow(table(t), accountId, id);
+      return row === undefined ? null : structuredClone(row);
+    },
+    update: (t, id, patch) => updateRow(t, table(t), id, patch),
+    remove: (t, accountId, id) => deleteOwned(t, table(t), accountId, id) !== undefined,
+  };
+}
