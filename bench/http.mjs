@@ -36,7 +36,7 @@ async function openStore() {
   if (STORE === 'memory') {
     const { createMemoryStore } = await import('@textport/core');
     const store = createMemoryStore();
-    return { store, count: async () => null, close: async () => {} };
+    return { store, count: async () => null, groups: () => null, close: async () => {} };
   }
   const { default: knexFactory } = await import('knex');
   const { createKnexStore } = await import('@textport/store-knex');
@@ -51,6 +51,7 @@ async function openStore() {
   return {
     store,
     count: async () => Number((await knex('textport_messages').count({ n: '*' }))[0].n),
+    groups: () => store.groupCommits,
     close: async () => {
       await store.close();
       await knex.destroy();
@@ -61,7 +62,7 @@ async function openStore() {
 
 async function serve(variant) {
   let handler;
-  let db = { count: async () => null, close: async () => {} };
+  let db = { count: async () => null, groups: () => null, close: async () => {} };
   let apiKey = '';
   if (variant.endsWith('-send')) {
     const { createGateway, silentLogger } = await import('@textport/core');
@@ -102,7 +103,7 @@ async function serve(variant) {
   process.on('message', async (message) => {
     if (message === 'count') {
       const cpu = process.cpuUsage();
-      process.send({ stored: await db.count(), cpu: cpu.user + cpu.system });
+      process.send({ stored: await db.count(), groups: db.groups(), cpu: cpu.user + cpu.system });
     }
     if (message !== 'stop') return;
     server.close();
@@ -145,6 +146,8 @@ async function measure(variant) {
     p50: result.latency.p50,
     p99: result.latency.p99,
     stored,
+    /** SQLite commits (groups) in the measured run. */
+    commits: after.groups === null ? null : after.groups - before.groups,
     /** Server CPU time (user + system) per answered request, in µs. */
     cpu: (after.cpu - before.cpu) / Math.max(1, result['2xx']),
   };
@@ -157,10 +160,12 @@ function median(values) {
 
 function line(r) {
   const stored = r.stored === null ? '' : `, ${r.stored} stored`;
+  const commits =
+    r.commits === null ? '' : `, ${(r.stored / Math.max(1, r.commits)).toFixed(1)} sends/commit`;
   return (
     `${r.variant.padEnd(13)} ${Math.round(r.rps).toString().padStart(6)} req/s  ` +
     `${r.cpu.toFixed(0).padStart(4)} µs server CPU/req  p50 ${r.p50} ms  p99 ${r.p99} ms  ` +
-    `(${r.ok} 2xx, ${r.non2xx} non-2xx, ${r.errors} errors${stored})`
+    `(${r.ok} 2xx, ${r.non2xx} non-2xx, ${r.errors} errors${stored}${commits})`
   );
 }
 
