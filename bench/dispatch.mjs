@@ -1,6 +1,7 @@
 // Hand-offs per second from the dispatcher to a no-op transport on the memory store.
 // Run after `npx tsc --build`: `npm run bench:dispatch` (options: MESSAGES, PHONES, BATCH, RUNS).
 import { createGateway, createMemoryStore, silentLogger } from '../packages/core/dist/index.js';
+import { figure, report } from './report.mjs';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 50_000);
 const PHONES = Number(process.env.PHONES ?? 50);
@@ -57,8 +58,9 @@ async function run() {
 
 const rates = [];
 for (let i = 0; i < RUNS; i++) rates.push(await run());
-rates.sort((a, b) => a - b);
-const median = rates[Math.floor(rates.length / 2)];
+const result = figure('dispatch hand-offs, memory store', 'hand-offs/s', rates);
+const median = result.value;
+report('dispatch', 'npm run bench:dispatch', { MESSAGES, PHONES, BATCH, RUNS }, [result]);
 console.log(
   `dispatch (memory store, no-op transport, ${MESSAGES} messages, ${PHONES} phones, batch ${BATCH}): ` +
     `median ${Math.round(median)} hand-offs/s over ${RUNS} runs [${rates.map((r) => Math.round(r)).join(', ')}]`,

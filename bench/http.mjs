@@ -14,6 +14,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { figure, median, report } from './report.mjs';
 
 const DURATION = Number(process.env.DURATION ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
@@ -153,11 +154,6 @@ async function measure(variant) {
   };
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 function line(r) {
   const stored = r.stored === null ? '' : `, ${r.stored} stored`;
   const commits =
@@ -185,13 +181,27 @@ async function main() {
     `store: ${store}; ${CONNECTIONS} connections, ${DURATION} s per run; medians of ${ROUNDS} rounds:`,
   );
   const of = (variant, key) => median(rounds.map((r) => r[variant]?.[key] ?? 0));
+  const figures = [];
+  const runsOf = (variant, key) => rounds.map((r) => r[variant]?.[key] ?? 0);
+  const label = {
+    'express-echo': 'Express echo',
+    'express-send': 'Express send',
+    'node-echo': 'node:http echo',
+    'node-send': 'node handler send',
+  };
   for (const variant of VARIANTS.filter((v) => only.includes(v))) {
     console.log(
       `  ${variant.padEnd(13)} ${Math.round(of(variant, 'rps'))} req/s, ${Math.round(of(variant, 'cpu'))} µs server CPU/req`,
     );
+    const target = variant === 'node-send' ? { op: '>=', value: 20_000 } : undefined;
+    const where = variant.endsWith('-send') ? ` (${store})` : '';
+    figures.push(figure(`${label[variant]}${where}`, 'req/s', runsOf(variant, 'rps'), target));
+    figures.push(figure(`${label[variant]}: server CPU per request`, 'µs', runsOf(variant, 'cpu')));
   }
   if (only.includes('express-echo') && only.includes('express-send')) {
-    const ratio = median(rounds.map((r) => r['express-send'].rps / r['express-echo'].rps));
+    const ratios = rounds.map((r) => r['express-send'].rps / r['express-echo'].rps);
+    const ratio = median(ratios);
+    figures.push(figure('Express send / Express echo', 'ratio', ratios, { op: '>=', value: 0.8 }));
     const byCpu = median(rounds.map((r) => r['express-echo'].cpu / r['express-send'].cpu));
     console.log(
       `express: send/echo throughput ${ratio.toFixed(2)}, by server CPU per request ${byCpu.toFixed(2)} ` +
@@ -206,4 +216,10 @@ async function main() {
         `(target >= 20000: ${rps >= 20_000 ? 'pass' : 'short'}); node echo ${Math.round(of('node-echo', 'rps'))} req/s`,
     );
   }
+  report(
+    'http',
+    'npm run bench:http',
+    { DURATION, CONNECTIONS, STORE, SYNCHRONOUS, ROUNDS },
+    figures,
+  );
 }

@@ -6,12 +6,14 @@
 // Each cell is rows/s and, in brackets, CPU µs per row: this process, plus on Postgres the
 // backends serving it (read from /proc on Linux), which varies less than throughput when other
 // work shares the cores.
+
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory from 'knex';
 import { makeMessage } from '../packages/core/dist/testing/fixtures.js';
 import { createKnexStore } from '../packages/store-knex/dist/index.js';
+import { figure, median, report } from './report.mjs';
 
 const ROWS = Number(process.env.ROWS ?? 20_000);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -177,7 +179,7 @@ async function pgDatabase() {
   };
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const figures = [];
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const us = (n) => (n < 10 ? n.toFixed(1) : Math.round(n).toString());
 
@@ -193,7 +195,13 @@ async function measure(label, open, concurrency) {
         await db.destroy();
       }
     }
-    const rate = median(runs.map((r) => r.rate));
+    const result = figure(
+      `${label}, ${name}`,
+      'rows/s',
+      runs.map((r) => r.rate),
+    );
+    figures.push(result);
+    const rate = result.value;
     const cpu = median(runs.map((r) => r.cpuUs));
     cells.push(`${fmt(rate)} (${us(cpu)})`);
     console.error(
@@ -226,3 +234,4 @@ console.log(
 console.log('| store | callers | insert ×1 | insert ×50 | claim ×1 | claim ×50 |');
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const line of lines) console.log(line);
+report('store', 'npm run bench:store', { ROWS, RUNS, SQLITE_CONCURRENCY, PG_CONCURRENCY }, figures);

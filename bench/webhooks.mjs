@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { createGateway, createMemoryStore, silentLogger } from '../packages/core/dist/index.js';
 import { makeOutbox, makeWebhook } from '../packages/core/dist/testing/fixtures.js';
+import { figure, report } from './report.mjs';
 
 const DELIVERIES = Number(process.env.DELIVERIES ?? 20_000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 64);
@@ -24,8 +25,9 @@ if (process.argv[2] === 'receiver') {
   const rates = [];
   for (let run = 0; run < RUNS; run++) rates.push(await measure(`http://127.0.0.1:${port}/hook`));
   receiver.kill();
-  rates.sort((a, b) => a - b);
-  const median = rates[Math.floor(rates.length / 2)];
+  const result = figure('webhook deliveries', 'deliveries/s', rates, { op: '>=', value: 2000 });
+  const median = result.value;
+  report('webhooks', 'npm run bench:webhooks', { DELIVERIES, CONCURRENCY, RUNS }, [result]);
   console.log(
     `webhooks (memory store, ${DELIVERIES} deliveries, concurrency ${CONCURRENCY}, JWT + Standard Webhooks): ` +
       `median ${Math.round(median)} deliveries/s over ${RUNS} runs [${rates.map(Math.round).join(', ')}]; ` +

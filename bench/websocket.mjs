@@ -2,7 +2,7 @@
 // `npm run bench:websocket` builds the package first; or `node --expose-gc bench/websocket.mjs`
 // after `npx tsc --build`. Results and their reading: docs/benchmarks.md, section WebSocket.
 // Options (env): IDLE_MESSAGES (2000), SENDERS (64), PER_SENDER (100), PHONES (19900),
-// CLIENT_PROCESSES (2), ONLY (latency | phones). Each process holds one fd per socket:
+// CLIENT_PROCESSES (2), ROUNDS (3), ONLY (latency | phones). Each process holds one fd per socket:
 // check `ulimit -n` (PHONES + ~100 must fit; raise the soft limit, or lower PHONES).
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { createGateway, createMemoryStore, silentLogger } from '../packages/core/dist/index.js';
 import { createVirtualPhone } from '../packages/transport-websocket/dist/client/index.js';
 import { websocketTransport } from '../packages/transport-websocket/dist/index.js';
+import { figure, report } from './report.mjs';
 
 const env = process.env;
 const IDLE_MESSAGES = Number(env.IDLE_MESSAGES ?? 2000);
@@ -19,6 +20,7 @@ const SENDERS = Number(env.SENDERS ?? 64);
 const PER_SENDER = Number(env.PER_SENDER ?? 100);
 const PHONES = Number(env.PHONES ?? 19_900);
 const CLIENT_PROCESSES = Number(env.CLIENT_PROCESSES ?? 2);
+const ROUNDS = Number(env.ROUNDS ?? 3);
 const CONTACT = '+18005550100';
 
 const numberOf = (i) => `+1202${String(2_000_000 + i).padStart(7, '0')}`;
@@ -215,25 +217,66 @@ async function idlePhones() {
 async function main() {
   const only = env.ONLY;
   const mb = (bytes) => `${(bytes / 1_048_576).toFixed(1)} MB`;
-  if (only !== 'phones') {
-    const idle = await latency(1, IDLE_MESSAGES, 200);
-    console.log(`idle (1 sender, 1 phone; clock offset ${idle.offset.toFixed(3)} ms):`);
-    console.log(`  send → phone receipt: ${summary(idle.samples)}`);
-    console.log(`  send → phone ack applied: ${summary(idle.taken)}`);
-    const load = await latency(SENDERS, PER_SENDER, 10);
-    console.log(
-      `${SENDERS} concurrent senders (${SENDERS} phones), ${Math.round(load.rate)} msgs/s:`,
+  const p = (samples, q) =>
+    percentile(
+      [...samples].sort((a, b) => a - b),
+      q,
     );
-    console.log(`  send → phone receipt: ${summary(load.samples)}`);
-    console.log(`  send → phone ack applied: ${summary(load.taken)}`);
+  const idle50 = [];
+  const idle99 = [];
+  const phones = [];
+  const perPhone = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    if (only !== 'phones') {
+      const idle = await latency(1, IDLE_MESSAGES, 200);
+      idle50.push(p(idle.samples, 50));
+      idle99.push(p(idle.samples, 99));
+      console.log(
+        `round ${round}, idle (1 sender, 1 phone; clock offset ${idle.offset.toFixed(3)} ms):`,
+      );
+      console.log(`  send → phone receipt: ${summary(idle.samples)}`);
+      console.log(`  send → phone ack applied: ${summary(idle.taken)}`);
+      const load = await latency(SENDERS, PER_SENDER, 10);
+      console.log(
+        `round ${round}, ${SENDERS} concurrent senders (${SENDERS} phones), ${Math.round(load.rate)} msgs/s:`,
+      );
+      console.log(`  send → phone receipt: ${summary(load.samples)}`);
+      console.log(`  send → phone ack applied: ${summary(load.taken)}`);
+    }
+    if (only !== 'latency') {
+      const r = await idlePhones();
+      phones.push(PHONES);
+      perPhone.push(r.perPhone);
+      console.log(
+        `round ${round}, idle phones: ${PHONES} connected in ${r.connectSeconds.toFixed(1)} s; server RSS ${mb(r.before.rss)} → ${mb(r.after.rss)}: ` +
+          `${r.perPhone.toFixed(2)} KB RSS per phone (heap ${r.heapPerPhone.toFixed(2)} KB)`,
+      );
+    }
   }
-  if (only !== 'latency') {
-    const r = await idlePhones();
-    console.log(
-      `idle phones: ${PHONES} connected in ${r.connectSeconds.toFixed(1)} s; server RSS ${mb(r.before.rss)} → ${mb(r.after.rss)}: ` +
-        `${r.perPhone.toFixed(2)} KB RSS per phone (heap ${r.heapPerPhone.toFixed(2)} KB)`,
+  const figures = [];
+  if (idle50.length > 0) {
+    figures.push(figure('API → WebSocket phone, idle, p50', 'ms', idle50, { op: '<=', value: 2 }));
+    figures.push(figure('API → WebSocket phone, idle, p99', 'ms', idle99, { op: '<=', value: 10 }));
+  }
+  if (phones.length > 0) {
+    const limit = `PHONES=${PHONES}: one descriptor per socket, under the process's open-file limit`;
+    figures.push(
+      figure(
+        'idle WebSocket phones in one process',
+        'phones',
+        phones,
+        { op: '>=', value: 20_000 },
+        limit,
+      ),
     );
+    figures.push(figure('memory per idle phone (RSS)', 'KB', perPhone, { op: '<=', value: 10 }));
   }
+  report(
+    'websocket',
+    'npm run bench:websocket',
+    { IDLE_MESSAGES, SENDERS, PER_SENDER, PHONES, ROUNDS },
+    figures,
+  );
 }
 
 if (process.argv[2] === '--clients') await clientProcess();

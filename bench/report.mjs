@@ -1,0 +1,41 @@
+// Machine-readable results of a benchmark script, for `npm run bench` (bench/run-all.mjs).
+// Each script still prints its own lines; when BENCH_RESULT names a file, it also writes
+//   { bench, command, settings, results: [{ name, value, unit, runs, target, met, note }] }
+// where `value` is the median of `runs`, `target` a text such as ">= 2000" (or null when the
+// figure has none), and `met` true, false or null.
+import { writeFileSync } from 'node:fs';
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * One figure: its runs, their median, and whether the median meets `target`
+ * (`{ op: '>=' | '<=', value }`, or undefined for figures without a target).
+ */
+export function figure(name, unit, runs, target, note) {
+  const value = median(runs);
+  const met =
+    target === undefined
+      ? null
+      : target.op === '>='
+        ? value >= target.value
+        : value <= target.value;
+  return {
+    name,
+    unit,
+    value,
+    runs,
+    target: target === undefined ? null : `${target.op} ${target.value}`,
+    met,
+    note: note ?? null,
+  };
+}
+
+/** Writes the script's results where `npm run bench` asked for them (BENCH_RESULT), if it did. */
+export function report(bench, command, settings, results) {
+  const file = process.env.BENCH_RESULT;
+  if (!file) return;
+  writeFileSync(file, `${JSON.stringify({ bench, command, settings, results }, null, 2)}\n`);
+}

@@ -1,0 +1,52 @@
+/** Shared by the fault tests: sizes from the environment, and small waiting helpers. */
+import { createServer } from 'node:net';
+
+function size(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${name} must be a positive whole number, got "${raw}"`);
+  }
+  return value;
+}
+
+/** How many times the standalone server is killed with SIGKILL in one run (CI: 20). */
+export const KILLS = size('FAULT_KILLS', 100);
+/** Messages sent in a crash run. */
+export const MESSAGES = size('FAULT_MESSAGES', 10_000);
+/** Hostile requests generated with fast-check. */
+export const HOSTILE_REQUESTS = size('FAULT_HOSTILE_REQUESTS', 10_000);
+
+/** The PostgreSQL URL for the cluster fault; the test skips with this reason without it. */
+export const DATABASE_URL = process.env.TEXTPORT_TEST_DATABASE_URL;
+export const PG_SKIP = DATABASE_URL ? false : 'TEXTPORT_TEST_DATABASE_URL is not set';
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns a value other than undefined, or throws after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 60_000,
+  intervalMs = 50,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
