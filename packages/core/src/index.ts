@@ -14,7 +14,12 @@ export * from './domain/segments.js';
 export * from './domain/time.js';
 export * from './domain/wire.js';
 export * from './errors.js';
-export type { CreateAccountInput, IssuedKey, Principal } from './gateway/accounts.js';
+export type {
+  AccountSettingsInput,
+  CreateAccountInput,
+  IssuedKey,
+  Principal,
+} from './gateway/accounts.js';
 export { hashApiKey } from './gateway/accounts.js';
 export * from './gateway/attachments.js';
 export type { BulkBatch, BulkDocument, BulkUploadResult } from './gateway/bulk-upload.js';

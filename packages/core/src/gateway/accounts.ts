@@ -1,5 +1,6 @@
 /** Accounts and their API keys: user keys (`uk_`) and phone keys (`pk_`), stored hashed. */
 import { createHash } from 'node:crypto';
+import { isValidTimeZone } from '../dispatch/windows.js';
 import type { AccountRecord, ApiKeyKind, ApiKeyRecord } from '../domain/records.js';
 import { GatewayError } from '../errors.js';
 import type { GatewayContext } from './context.js';
@@ -83,6 +84,45 @@ export async function getAccount(ctx: GatewayContext, id: string): Promise<Accou
   const account = await ctx.store.getAccount(id);
   if (!account) throw GatewayError.notFound(`cannot find account with ID [${id}]`);
   return account;
+}
+
+/** What `accounts.update` may change; absent fields stay as they are. */
+export interface AccountSettingsInput {
+  /** IANA time zone (naive send times of bulk files are read in it). */
+  timezone?: string;
+  /** One of the account's phones; null or '' clears it. */
+  activePhoneId?: string | null;
+}
+
+/** Updates the time zone or the active phone; every invalid field is reported at once. */
+export async function updateAccount(
+  ctx: GatewayContext,
+  accountId: string,
+  input: AccountSettingsInput,
+): Promise<AccountRecord> {
+  const check = new Checker();
+  const patch: { timezone?: string; activePhoneId?: string | null } = {};
+  if (input.timezone !== undefined) {
+    patch.timezone = input.timezone.trim();
+    if (patch.timezone === '' || !isValidTimeZone(patch.timezone)) {
+      check.add('timezone', 'The timezone field must be a valid IANA time zone e.g Europe/Berlin');
+    }
+  }
+  if (input.activePhoneId === null || input.activePhoneId === '') patch.activePhoneId = null;
+  else if (input.activePhoneId !== undefined) {
+    patch.activePhoneId = check.uuid('active_phone_id', input.activePhoneId);
+    const phone = patch.activePhoneId ? await ctx.store.getPhone(patch.activePhoneId) : null;
+    if (patch.activePhoneId && phone?.accountId !== accountId) {
+      check.add('active_phone_id', 'The active_phone_id is not a phone of your account');
+    }
+  }
+  check.throwIfInvalid();
+  const updated = await ctx.store.updateAccount(accountId, {
+    ...patch,
+    updatedAt: ctx.clock.now(),
+  });
+  if (!updated) throw GatewayError.notFound(`cannot find account with ID [${accountId}]`);
+  return updated;
 }
 
 /** Replaces the account's user key; the old key stops working at once. */

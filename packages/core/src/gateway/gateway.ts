@@ -217,6 +217,9 @@ export function createGateway(config: GatewayConfig) {
       create: (input?: accounts.CreateAccountInput): Promise<accounts.IssuedKey<AccountRecord>> =>
         accounts.createAccount(ctx, input),
       get: (accountId: string) => accounts.getAccount(ctx, accountId),
+      /** Changes the time zone or the active phone. */
+      update: (accountId: string, input: accounts.AccountSettingsInput) =>
+        accounts.updateAccount(ctx, accountId, input),
       rotateApiKey: (accountId: string) => accounts.rotateUserKey(ctx, accountId),
       /** Resolves an `x-api-key` value to who is calling; null when unknown. */
       authenticate: (apiKey: string) => accounts.authenticate(ctx, apiKey),

@@ -49,6 +49,42 @@ describe('accounts and API keys', () => {
   });
 });
 
+describe('accounts.update', () => {
+  it('sets the time zone and the active phone, and clears the phone with null', async () => {
+    const t = await setup();
+    const phone = await t.gateway.phones.upsert(t.account.id, { phoneNumber: '+18005550142' });
+    const updated = await t.gateway.accounts.update(t.account.id, {
+      timezone: ' Europe/Berlin ',
+      activePhoneId: phone.id,
+    });
+    expect(updated).toMatchObject({ timezone: 'Europe/Berlin', activePhoneId: phone.id });
+    const cleared = await t.gateway.accounts.update(t.account.id, { activePhoneId: null });
+    expect(cleared).toMatchObject({ timezone: 'Europe/Berlin', activePhoneId: null });
+    expect(await t.store.getAccount(t.account.id)).toMatchObject({ activePhoneId: null });
+  });
+
+  it('reports every invalid field at once and changes nothing', async () => {
+    const t = await setup();
+    const other = await t.gateway.accounts.create({ email: 'other@example.com' });
+    const foreign = await t.gateway.phones.upsert(other.record.id, { phoneNumber: '+18005550143' });
+    const before = await t.store.getAccount(t.account.id);
+    const error = await t.gateway.accounts
+      .update(t.account.id, { timezone: 'Mars/Olympus', activePhoneId: foreign.id })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'validation',
+      fields: {
+        timezone: ['The timezone field must be a valid IANA time zone e.g Europe/Berlin'],
+        active_phone_id: ['The active_phone_id is not a phone of your account'],
+      },
+    });
+    expect(await t.store.getAccount(t.account.id)).toEqual(before);
+    await expect(t.gateway.accounts.update('missing', { timezone: 'UTC' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+});
+
 describe('accounts.importKey', () => {
   it('adopts a configured key, replaces same-named keys, and refuses bad or foreign keys', async () => {
     const t = await setup();

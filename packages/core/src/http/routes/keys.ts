@@ -4,10 +4,8 @@
  * that creates it; every other answer shows its first characters and `…`.
  */
 import { z } from 'zod';
-import { isValidTimeZone } from '../../dispatch/windows.js';
 import { maskedKey, toWireAccount, toWirePhoneApiKey } from '../../domain/wire.js';
 import type { Gateway } from '../../gateway/gateway.js';
-import { Checker } from '../../gateway/validate.js';
 import { noContent, success, unauthorized } from '../envelope.js';
 import { uuidParam } from '../params.js';
 import { defineRoute } from '../route.js';
@@ -29,28 +27,6 @@ async function wireAccount(gateway: Gateway, accountId: string) {
 }
 
 /** Absent fields keep their value; an invalid time zone or a phone of another account is 422. */
-async function updateAccount(gateway: Gateway, accountId: string, body: z.output<typeof userBody>) {
-  const check = new Checker();
-  const patch: { timezone?: string; activePhoneId?: string | null } = {};
-  if (typeof body.timezone === 'string') {
-    patch.timezone = body.timezone.trim();
-    if (!isValidTimeZone(patch.timezone) || patch.timezone === '') {
-      check.add('timezone', 'The timezone field must be a valid IANA time zone e.g Europe/Berlin');
-    }
-  }
-  if (body.active_phone_id === null || body.active_phone_id === '') patch.activePhoneId = null;
-  else if (body.active_phone_id !== undefined) {
-    patch.activePhoneId = check.uuid('active_phone_id', body.active_phone_id);
-    const phone = check.ok ? await gateway.store.getPhone(patch.activePhoneId) : null;
-    if (check.ok && phone?.accountId !== accountId) {
-      check.add('active_phone_id', 'The active_phone_id is not a phone of your account');
-    }
-  }
-  check.throwIfInvalid();
-  await gateway.accounts.get(accountId);
-  await gateway.store.updateAccount(accountId, { ...patch, updatedAt: gateway.config.clock.now() });
-}
-
 export const keyRoutes = [
   defineRoute({
     method: 'GET',
@@ -82,7 +58,10 @@ export const keyRoutes = [
     data: 'User',
     errors: [404],
     async save(gateway, accountId, body) {
-      await updateAccount(gateway, accountId, body);
+      await gateway.accounts.update(accountId, {
+        ...(typeof body.timezone === 'string' ? { timezone: body.timezone } : {}),
+        ...(body.active_phone_id !== undefined ? { activePhoneId: body.active_phone_id } : {}),
+      });
       return wireAccount(gateway, accountId);
     },
   }),
