@@ -205,9 +205,13 @@ export async function removePhoneFromKey(
       throw GatewayError.notFound(`cannot find phone API key with ID [${keyId}]`);
     }
     const phone = await tx.getPhone(phoneId);
+    // Another account's phone is no phone of this account (httpSMS loads it by user and id).
+    if (phone?.accountId !== accountId) {
+      throw GatewayError.notFound(`cannot find phone with ID [${phoneId}]`);
+    }
     const updated = await tx.updateApiKey(key.id, {
       phoneIds: key.phoneIds.filter((id) => id !== phoneId),
-      phoneNumbers: key.phoneNumbers.filter((n) => n !== phone?.phoneNumber),
+      phoneNumbers: key.phoneNumbers.filter((n) => n !== phone.phoneNumber),
       updatedAt: ctx.clock.now(),
     });
     return updated ?? key;

@@ -35,8 +35,13 @@ export const MAX_ATTACHMENT_BYTES = 1_572_864;
 export const MAX_ATTACHMENTS_TOTAL_BYTES = 3_145_728;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+/** Only the table's own keys: `constructor` or `__proto__` are no media types. */
+function isSupported(contentType: string): boolean {
+  return Object.hasOwn(EXTENSIONS, contentType);
+}
+
 export function extensionFor(contentType: string): string {
-  return EXTENSIONS[contentType] ?? '.bin';
+  return isSupported(contentType) ? (EXTENSIONS[contentType] ?? '.bin') : '.bin';
 }
 
 export function validateAttachments(
@@ -51,7 +56,7 @@ export function validateAttachments(
   let total = 0;
   const files: CheckedFile[] = [];
   input.forEach((file, i) => {
-    if (!(file.contentType in EXTENSIONS)) {
+    if (!isSupported(file.contentType)) {
       check.add(
         'attachments',
         `attachment [${i}] has an unsupported content type [${file.contentType}]`,

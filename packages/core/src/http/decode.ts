@@ -117,7 +117,9 @@ function collectEvents(stream: EventStream, limit: number): Promise<Uint8Array> 
       }
     };
     const onEnd = () => done();
-    const onError = (error: Error) => done(error);
+    // The client went away mid-body (Node: `aborted`): its request is cut short, no server fault.
+    const onError = (error: Error) =>
+      done(badRequest(`the request body was cut short: ${error.message}`));
     const onClose = () => done(badRequest('the request body was cut short'));
     stream.on('data', onData);
     stream.on('end', onEnd);
@@ -134,7 +136,11 @@ export async function readBody(request: HttpRequest, limit: number): Promise<Bod
   if (body === undefined || body === null) return { raw: new Uint8Array(0) };
   const declared = Number(headerValue(request.headers, 'content-length'));
   if (declared > limit) throw tooLarge(limit);
-  if (typeof body === 'string') return { raw: Buffer.from(body) };
+  if (typeof body === 'string') {
+    const raw = Buffer.from(body);
+    if (raw.length > limit) throw tooLarge(limit);
+    return { raw };
+  }
   if (body instanceof Uint8Array) {
     if (body.length > limit) throw tooLarge(limit);
     return { raw: body };

@@ -25,8 +25,13 @@ export async function readUpload(
       reject(badRequest(`invalid multipart body: ${(error as Error).message}`));
       return;
     }
+    const invalid = (error: Error) =>
+      reject(badRequest(`invalid multipart body: ${error.message}`));
     parser.on('file', (name, stream, info) => {
       const chunks: Buffer[] = [];
+      // A body that ends inside a file part fails the part's stream too: unheard, that would
+      // be an uncaught exception.
+      stream.on('error', invalid);
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         if (name !== field || file) return;
@@ -38,9 +43,7 @@ export async function readUpload(
       });
     });
     parser.on('close', () => resolve(file));
-    parser.on('error', (error: Error) =>
-      reject(badRequest(`invalid multipart body: ${error.message}`)),
-    );
+    parser.on('error', invalid);
     parser.end(body.raw);
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../src/index.js';
-import { setup } from './helpers.js';
+import { OWNER, setup } from './helpers.js';
 
 describe('accounts and API keys', () => {
   it('issues a uk_ key once and stores only its hash', async () => {
@@ -46,6 +46,34 @@ describe('accounts and API keys', () => {
     await expect(t.gateway.accounts.deletePhoneKey(t.account.id, record.id)).rejects.toMatchObject({
       code: 'not_found',
     });
+  });
+});
+
+describe('accounts.removePhoneFromKey', () => {
+  it('unbinds a phone of the account; a phone of another account or none is 404 and changes nothing', async () => {
+    const t = await setup();
+    const { record: key, apiKey } = await t.gateway.accounts.createPhoneKey(t.account.id, {
+      name: 'Pixel 8',
+    });
+    const principal = await t.gateway.accounts.authenticate(apiKey);
+    if (!principal) throw new Error('the phone key does not authenticate');
+    await t.gateway.phoneApi.updateFcmToken(principal, { phoneNumber: OWNER, fcmToken: 'fcm' });
+    const { record: other } = await t.gateway.accounts.create({ email: 'other@example.com' });
+    // The same number in another account: its phone must not unbind this account's.
+    const theirs = await t.gateway.phones.upsert(other.id, { phoneNumber: OWNER });
+    const bound = await t.store.getApiKey(t.account.id, key.id);
+    expect(bound).toMatchObject({ phoneIds: [t.phone.id], phoneNumbers: [OWNER] });
+    for (const phoneId of [theirs.id, '3f2c1b9e-6d4a-4c1e-9b2f-7a8e5d4c3b2a']) {
+      await expect(
+        t.gateway.accounts.removePhoneFromKey(t.account.id, key.id, phoneId),
+      ).rejects.toMatchObject({
+        code: 'not_found',
+        message: `cannot find phone with ID [${phoneId}]`,
+      });
+    }
+    expect(await t.store.getApiKey(t.account.id, key.id)).toEqual(bound);
+    const unbound = await t.gateway.accounts.removePhoneFromKey(t.account.id, key.id, t.phone.id);
+    expect(unbound).toMatchObject({ phoneIds: [], phoneNumbers: [] });
   });
 });
 

@@ -67,6 +67,27 @@ describe('phone API: incoming', () => {
     expect(await t.raw.countMessages(t.account.id)).toBe(0);
   });
 
+  it('refuses content types named like Object.prototype properties', async () => {
+    const t = await setup();
+    for (const contentType of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const error = await t.gateway.phoneApi
+        .receive(t.user, {
+          from: 'MPESA',
+          to: OWNER,
+          content: 'x',
+          attachments: [{ name: 'a', contentType, data: PNG.toString('base64') }],
+        })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        code: 'validation',
+        fields: {
+          attachments: [`attachment [0] has an unsupported content type [${contentType}]`],
+        },
+      });
+    }
+    expect(await t.raw.countMessages(t.account.id)).toBe(0);
+  });
+
   it('records a missed call and sends the phone auto-reply', async () => {
     const t = await setup();
     await t.gateway.phones.upsert(t.account.id, {

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { createHttpApi, MAX_PAGE_SIZE } from '../../src/http/index.js';
 import { silentLogger } from '../../src/index.js';
@@ -220,6 +220,52 @@ describe('core HTTP router: decoding and the envelope', () => {
     expect(empty?.status).toBe(400);
   });
 
+  it('400, no internal error, when the client drops the connection mid-body', async () => {
+    const t = await setup();
+    const error = vi.fn();
+    const gateway = {
+      ...t.gateway,
+      config: { ...t.gateway.config, logger: { ...silentLogger, error } },
+    };
+    const api = createHttpApi(gateway, {});
+    const body = new PassThrough();
+    const answer = api.handle({
+      method: 'POST',
+      path: '/v1/messages/send',
+      headers: { 'content-type': 'application/json', 'x-api-key': t.apiKey },
+      body,
+    });
+    body.write('{"from":');
+    body.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+    const r = await answer;
+    expect(r?.status).toBe(400);
+    expect(JSON.parse(String(r?.body)).data).toBe('the request body was cut short: aborted');
+    expect(error).not.toHaveBeenCalled();
+  });
+
+  it('400 for a multipart body that ends inside the file, without an uncaught exception', async () => {
+    const t = await httpSetup();
+    const uncaught = vi.fn();
+    process.on('uncaughtException', uncaught);
+    try {
+      const body = Buffer.from(
+        '--b\r\nContent-Disposition: form-data; name="document"; filename="m.csv"\r\n' +
+          'Content-Type: text/csv\r\n\r\nFromPhoneNumber,ToPhoneNumber,Content\r\n+1800',
+      );
+      const r = await t.api.handle({
+        method: 'POST',
+        path: '/v1/bulk-messages',
+        headers: { 'content-type': 'multipart/form-data; boundary=b', 'x-api-key': t.apiKey },
+        body,
+      });
+      expect(r?.status).toBe(400);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(uncaught).not.toHaveBeenCalled();
+    } finally {
+      process.off('uncaughtException', uncaught);
+    }
+  });
+
   it('accepts a JSON content type on a GET without a body', async () => {
     const t = await httpSetup();
     const r = await t.call('GET', '/v1/phones', {
@@ -251,6 +297,17 @@ describe('core HTTP router: decoding and the envelope', () => {
       status: 'error',
       message: 'the request body is larger than 1048576 bytes',
     });
+  });
+
+  it('413 for a body over the limit in every form an adapter may hand over, and nothing stored', async () => {
+    const t = await httpSetup();
+    const text = JSON.stringify(send).padEnd(1024 * 1024 + 1, ' ');
+    const headers = { 'content-type': 'application/json', 'x-api-key': t.apiKey };
+    for (const body of [text, Buffer.from(text), Readable.from([Buffer.from(text)])]) {
+      const r = await t.api.handle({ method: 'POST', path: '/v1/messages/send', headers, body });
+      expect(r?.status).toBe(413);
+    }
+    expect(await t.raw.countMessages(t.account.id)).toBe(0);
   });
 
   it('500 with the generic message, logging the cause', async () => {
