@@ -1,5 +1,5 @@
 /** Phones: settings upsert, the FCM-token login of the Android app, deletion, heartbeats. */
-import type { HeartbeatRecord, PhoneRecord } from '../domain/records.js';
+import type { ApiKeyRecord, HeartbeatRecord, PhoneRecord } from '../domain/records.js';
 import { formatTimestamp } from '../domain/time.js';
 import { GatewayError, isGatewayError } from '../errors.js';
 import type { Sim } from '../lifecycle/status.js';
@@ -152,25 +152,44 @@ export async function upsertPhone(
   );
 }
 
+type KeyBinding = Pick<ApiKeyRecord, 'phoneIds' | 'phoneNumbers'>;
+
+/**
+ * Rewrites the account's phone keys that `change` alters (it returns a key's new
+ * binding, or null to leave the key alone). A binding is a read-modify-write of
+ * the key's number list, and on a store that runs transactions side by side
+ * (Postgres) two of them reading a key at once would each drop the other's
+ * change. So the keys to rewrite are locked first, by an update that holds the
+ * row until commit, taken in id order (two such transactions never wait on each
+ * other in a cycle), and read again under the lock.
+ */
+async function rewritePhoneKeys(
+  tx: Store,
+  accountId: string,
+  now: number,
+  change: (key: ApiKeyRecord) => KeyBinding | null,
+): Promise<void> {
+  const list = () => tx.listApiKeys({ accountId, kind: 'phone', skip: 0, limit: 10_000 });
+  const locks = (await list()).filter((key) => change(key) !== null).map((key) => key.id);
+  for (const id of locks.sort()) await tx.updateApiKey(id, { updatedAt: now });
+  for (const key of await list()) {
+    const binding = change(key);
+    if (binding) await tx.updateApiKey(key.id, { ...binding, updatedAt: now });
+  }
+}
+
 /** Binds `phone` to the phone key `keyId` and removes it from the account's other keys. */
 async function bindPhoneKey(tx: Store, phone: PhoneRecord, keyId: string, now: number) {
-  const keys = await tx.listApiKeys({
-    accountId: phone.accountId,
-    kind: 'phone',
-    skip: 0,
-    limit: 10_000,
-  });
-  for (const key of keys) {
+  await rewritePhoneKeys(tx, phone.accountId, now, (key) => {
     const ids = key.phoneIds.filter((id) => id !== phone.id);
     const numbers = key.phoneNumbers.filter((n) => n !== phone.phoneNumber);
     if (key.id === keyId) {
-      ids.push(phone.id);
-      numbers.push(phone.phoneNumber);
-    } else if (ids.length === key.phoneIds.length && numbers.length === key.phoneNumbers.length) {
-      continue;
+      return { phoneIds: [...ids, phone.id], phoneNumbers: [...numbers, phone.phoneNumber] };
     }
-    await tx.updateApiKey(key.id, { phoneIds: ids, phoneNumbers: numbers, updatedAt: now });
-  }
+    const unchanged =
+      ids.length === key.phoneIds.length && numbers.length === key.phoneNumbers.length;
+    return unchanged ? null : { phoneIds: ids, phoneNumbers: numbers };
+  });
 }
 
 /** The Android app's login call (`PUT /v1/phones/fcm-token`). */
@@ -199,14 +218,14 @@ export async function deletePhone(ctx: GatewayContext, accountId: string, id: st
   return commit(ctx, async (uow) => {
     const phone = await uow.tx.deletePhone(accountId, id);
     if (!phone) throw GatewayError.notFound(`cannot find phone with ID [${id}]`);
-    const keys = await uow.tx.listApiKeys({ accountId, kind: 'phone', skip: 0, limit: 10_000 });
-    for (const key of keys.filter((k) => k.phoneIds.includes(id))) {
-      await uow.tx.updateApiKey(key.id, {
-        phoneIds: key.phoneIds.filter((p) => p !== id),
-        phoneNumbers: key.phoneNumbers.filter((n) => n !== phone.phoneNumber),
-        updatedAt: uow.now,
-      });
-    }
+    await rewritePhoneKeys(uow.tx, accountId, uow.now, (key) =>
+      key.phoneIds.includes(id)
+        ? {
+            phoneIds: key.phoneIds.filter((p) => p !== id),
+            phoneNumbers: key.phoneNumbers.filter((n) => n !== phone.phoneNumber),
+          }
+        : null,
+    );
     uow.event('phone.deleted', accountId, phone.phoneNumber, `/v1/phones/${id}`, {
       phone_id: phone.id,
       user_id: accountId,

@@ -1,0 +1,170 @@
+/**
+ * A 3-node Postgres cluster with one node killed mid-run (SIGKILL, not
+ * restarted): every message that got a 2xx is in the store and reaches a
+ * terminal state — none lost; no attempt of a message is handed to a phone
+ * twice (a hand-off is an ack the server answered with the message; repeated
+ * pushes are logged and reported, see standalone-kill.test.ts); no row stays
+ * claimed past its lease.
+ *
+ * Three built standalone servers share a fresh Postgres database (created for
+ * the run, dropped after: the standalone takes no schema or table prefix).
+ * Three WebSocket phones run in this process, each behind its own TCP relay (a
+ * stand-in for a load balancer) that prefers a different node, so each node
+ * holds one phone; the phone of the node that dies reconnects through its relay
+ * to the next node. Sends go round-robin to every live node, from every phone.
+ * The moment of the kill comes from a seeded PRNG (the seed is printed;
+ * FAULT_SEED replays it).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import knex, { type Knex } from 'knex';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  faultSeed,
+  inspect,
+  LoggingPhone,
+  Relay,
+  registerPhone,
+  Sender,
+  StandaloneNode,
+  seededRandom,
+  waitSettled,
+} from './crash-harness.js';
+import { DATABASE_URL, freePort, MESSAGES, PG_SKIP, sleep } from './support.js';
+
+const PHONES = ['+18005550101', '+18005550102', '+18005550103'];
+const IN_FLIGHT = 32;
+const LEASE_MARGIN_MS = 5_000;
+
+const dir = mkdtempSync(join(tmpdir(), 'textport-fault-cluster-'));
+const database = `textport_fault_${globalThis.crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
+const nodes: StandaloneNode[] = [];
+const phones: LoggingPhone[] = [];
+const relays: Relay[] = [];
+let admin: Knex | undefined;
+let db: Knex | undefined;
+
+/** The test database URL with another database name. */
+function databaseUrl(name: string): string {
+  const url = new URL(DATABASE_URL ?? '');
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+afterAll(async () => {
+  await Promise.all(phones.map((p) => p.close()));
+  await Promise.all(relays.map((r) => r.close()));
+  await Promise.all(nodes.map((n) => n.kill()));
+  await db?.destroy();
+  if (admin) {
+    await admin.raw(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.destroy();
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(PG_SKIP !== false)(
+  `3-node Postgres cluster with a node killed${PG_SKIP ? ` (skipped: ${PG_SKIP})` : ''}`,
+  () => {
+    it(`loses no accepted message and hands no attempt off twice over ${MESSAGES} messages`, async () => {
+      const started = Date.now();
+      const seed = faultSeed();
+      const random = seededRandom(seed);
+      // The kill lands somewhere between 20 % and 80 % of the run's progress
+      // (0–0.5: sends posted; 0.5–1: accepted messages handed off).
+      const killAt = 0.2 + 0.6 * random();
+      console.log(
+        `cluster-kill: seed ${seed} (FAULT_SEED=${seed} replays it); kill at progress ${killAt.toFixed(3)}; ${MESSAGES} messages; database ${database}`,
+      );
+
+      admin = knex({ client: 'pg', connection: DATABASE_URL, pool: { min: 0, max: 1 } });
+      await admin.raw(`CREATE DATABASE "${database}"`);
+      const url = databaseUrl(database);
+      for (const name of ['a', 'b', 'c']) {
+        nodes.push(
+          new StandaloneNode({ name, port: await freePort(), databaseUrl: url, cwd: dir }),
+        );
+      }
+      const [a, b, c] = nodes as [StandaloneNode, StandaloneNode, StandaloneNode];
+      // The first start migrates the empty database; the others find it ready.
+      await a.startAndWait();
+      await Promise.all([b.startAndWait(), c.startAndWait()]);
+
+      // Pacing off: the API takes 1–60 messages per minute only (httpSMS's range);
+      // 0, "no pacing", is a store value the standalone has no setting for.
+      for (const number of PHONES) await registerPhone(a.url, number);
+      db = knex({ client: 'pg', connection: url, pool: { min: 0, max: 2 } });
+      await db('textport_phones')
+        .whereIn('phone_number', PHONES)
+        .update({ messages_per_minute: 0 });
+
+      // Phone i prefers node i, then the next ones.
+      for (const [i, number] of PHONES.entries()) {
+        const order = [0, 1, 2].map((k) => nodes[(i + k) % 3]?.port ?? 0);
+        const relay = new Relay(() => order);
+        relays.push(relay);
+        await relay.listen();
+        phones.push(new LoggingPhone(number, `ws://127.0.0.1:${relay.port}/v1/phones/ws`));
+      }
+      await Promise.all(phones.map((p) => p.connect()));
+
+      const sender = new Sender({ total: MESSAGES, concurrency: IN_FLIGHT, nodes, from: PHONES });
+      const sending = sender.run();
+      const taken = new Set<string>();
+      const progress = () => {
+        for (const p of phones) for (const h of p.handoffs) taken.add(h.id);
+        if (!sender.done) return 0.5 * (sender.posted / MESSAGES);
+        return 0.5 + 0.5 * Math.min(1, taken.size / Math.max(1, sender.accepted.size));
+      };
+
+      try {
+        let killedAt = Number.NaN;
+        while (progress() < killAt) await sleep(20);
+        killedAt = progress();
+        // Node a holds the first phone's socket: it must move to node b.
+        await a.killForGood();
+        const killedMs = Date.now();
+        await sending;
+        await waitSettled(db, 600_000);
+        const verdict = await inspect(db, sender, phones, LEASE_MARGIN_MS);
+        const relayed = relays.map((r) =>
+          Object.fromEntries(
+            [...r.links].map(([port, n]) => [nodes.find((x) => x.port === port)?.name, n]),
+          ),
+        );
+        console.log(
+          'cluster-kill:',
+          JSON.stringify(
+            {
+              seed,
+              killedAtProgress: Number(killedAt.toFixed(3)),
+              phoneConnections: phones.map((p) => p.sessions),
+              phoneLinksByNode: relayed,
+              ...verdict.report,
+              secondsToKill: Math.round((killedMs - started) / 1000),
+              secondsAfterKill: Math.round((Date.now() - killedMs) / 1000),
+            },
+            null,
+            2,
+          ),
+        );
+        for (const node of nodes) expect(node.unexpectedExits).toEqual([]);
+        // The first phone was served by node a, then by another node.
+        expect(relayed[0]?.a).toBeGreaterThan(0);
+        expect((relayed[0]?.b ?? 0) + (relayed[0]?.c ?? 0)).toBeGreaterThan(0);
+        expect(verdict.lost, 'accepted messages missing from the store').toEqual([]);
+        expect(verdict.notTerminal, 'accepted messages not terminal').toEqual([]);
+        expect(verdict.doubleHandoffs, 'an attempt handed off twice').toEqual([]);
+        expect(verdict.sentWithoutHandoff, 'sent rows no phone took').toEqual([]);
+        expect(verdict.staleLeases, 'rows still claimed past their lease').toEqual([]);
+        expect(verdict.report.accepted).toBeGreaterThan(0);
+      } catch (error) {
+        console.log(
+          `cluster-kill failed with seed ${seed}; server output:\n${nodes.map((n) => n.tail(40)).join('\n')}`,
+        );
+        throw error;
+      }
+    });
+  },
+);
