@@ -19,5 +19,8 @@ const BY_EXTENSION: Readonly<Record<string, string>> = {
 export function mediaTypeOf(fileName: string): string {
   const dot = fileName.lastIndexOf('.');
   const extension = dot < 0 ? '' : fileName.slice(dot + 1).toLowerCase();
-  return BY_EXTENSION[extension] ?? 'application/octet-stream';
+  // Own keys only: a file named `x.constructor` is no function's source.
+  return Object.hasOwn(BY_EXTENSION, extension)
+    ? (BY_EXTENSION[extension] ?? 'application/octet-stream')
+    : 'application/octet-stream';
 }

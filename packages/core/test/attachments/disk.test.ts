@@ -48,5 +48,7 @@ describe('createDiskAttachmentStore', () => {
     expect(mediaTypeOf('card.vcf')).toBe('text/vcard');
     expect(mediaTypeOf('blob.bin')).toBe('application/octet-stream');
     expect(mediaTypeOf('noext')).toBe('application/octet-stream');
+    expect(mediaTypeOf('x.constructor')).toBe('application/octet-stream');
+    expect(mediaTypeOf('x.__proto__')).toBe('application/octet-stream');
   });
 });
