@@ -5,6 +5,7 @@ import type { AccountRecord, ApiKeyKind, ApiKeyRecord } from '../domain/records.
 import { GatewayError } from '../errors.js';
 import type { GatewayContext } from './context.js';
 import { commit } from './context.js';
+import { rewritePhoneKeys } from './phone-keys.js';
 import { Checker } from './validate.js';
 
 /** Who is calling: resolved from an API key, or supplied by the host's own auth. */
@@ -209,12 +210,15 @@ export async function removePhoneFromKey(
     if (phone?.accountId !== accountId) {
       throw GatewayError.notFound(`cannot find phone with ID [${phoneId}]`);
     }
-    const updated = await tx.updateApiKey(key.id, {
-      phoneIds: key.phoneIds.filter((id) => id !== phoneId),
-      phoneNumbers: key.phoneNumbers.filter((n) => n !== phone.phoneNumber),
-      updatedAt: ctx.clock.now(),
-    });
-    return updated ?? key;
+    await rewritePhoneKeys(tx, accountId, ctx.clock.now(), (current) =>
+      current.id === key.id
+        ? {
+            phoneIds: current.phoneIds.filter((id) => id !== phoneId),
+            phoneNumbers: current.phoneNumbers.filter((n) => n !== phone.phoneNumber),
+          }
+        : null,
+    );
+    return (await tx.getApiKey(accountId, key.id)) ?? key;
   });
 }
 

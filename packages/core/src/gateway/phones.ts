@@ -1,5 +1,5 @@
 /** Phones: settings upsert, the FCM-token login of the Android app, deletion, heartbeats. */
-import type { ApiKeyRecord, HeartbeatRecord, PhoneRecord } from '../domain/records.js';
+import type { HeartbeatRecord, PhoneRecord } from '../domain/records.js';
 import { formatTimestamp } from '../domain/time.js';
 import { GatewayError, isGatewayError } from '../errors.js';
 import type { Sim } from '../lifecycle/status.js';
@@ -8,6 +8,7 @@ import type { Principal } from './accounts.js';
 import { assertPhoneScope } from './accounts.js';
 import type { GatewayContext, UnitOfWork } from './context.js';
 import { commit } from './context.js';
+import { rewritePhoneKeys } from './phone-keys.js';
 import { Checker } from './validate.js';
 
 /** Settings to change; an omitted (undefined) field keeps its stored value. */
@@ -150,32 +151,6 @@ export async function upsertPhone(
       return phone;
     }),
   );
-}
-
-type KeyBinding = Pick<ApiKeyRecord, 'phoneIds' | 'phoneNumbers'>;
-
-/**
- * Rewrites the account's phone keys that `change` alters (it returns a key's new
- * binding, or null to leave the key alone). A binding is a read-modify-write of
- * the key's number list, and on a store that runs transactions side by side
- * (Postgres) two of them reading a key at once would each drop the other's
- * change. So the keys to rewrite are locked first, by an update that holds the
- * row until commit, taken in id order (two such transactions never wait on each
- * other in a cycle), and read again under the lock.
- */
-async function rewritePhoneKeys(
-  tx: Store,
-  accountId: string,
-  now: number,
-  change: (key: ApiKeyRecord) => KeyBinding | null,
-): Promise<void> {
-  const list = () => tx.listApiKeys({ accountId, kind: 'phone', skip: 0, limit: 10_000 });
-  const locks = (await list()).filter((key) => change(key) !== null).map((key) => key.id);
-  for (const id of locks.sort()) await tx.updateApiKey(id, { updatedAt: now });
-  for (const key of await list()) {
-    const binding = change(key);
-    if (binding) await tx.updateApiKey(key.id, { ...binding, updatedAt: now });
-  }
 }
 
 /** Binds `phone` to the phone key `keyId` and removes it from the account's other keys. */

@@ -1,0 +1,29 @@
+/** Phone-key bindings: which phone numbers a phone API key may act for. */
+import type { ApiKeyRecord } from '../domain/records.js';
+import type { Store } from '../store.js';
+
+export type KeyBinding = Pick<ApiKeyRecord, 'phoneIds' | 'phoneNumbers'>;
+
+/**
+ * Rewrites the account's phone keys that `change` alters (it returns a key's new
+ * binding, or null to leave the key alone). A binding is a read-modify-write of
+ * the key's number list, and on a store that runs transactions side by side
+ * (Postgres) two of them reading a key at once would each drop the other's
+ * change. So the keys to rewrite are locked first, by an update that holds the
+ * row until commit, taken in id order (two such transactions never wait on each
+ * other in a cycle), and read again under the lock.
+ */
+export async function rewritePhoneKeys(
+  tx: Store,
+  accountId: string,
+  now: number,
+  change: (key: ApiKeyRecord) => KeyBinding | null,
+): Promise<void> {
+  const list = () => tx.listApiKeys({ accountId, kind: 'phone', skip: 0, limit: 10_000 });
+  const locks = (await list()).filter((key) => change(key) !== null).map((key) => key.id);
+  for (const id of locks.sort()) await tx.updateApiKey(id, { updatedAt: now });
+  for (const key of await list()) {
+    const binding = change(key);
+    if (binding) await tx.updateApiKey(key.id, { ...binding, updatedAt: now });
+  }
+}
