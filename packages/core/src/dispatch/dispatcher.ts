@@ -7,8 +7,10 @@
  */
 import PQueue from 'p-queue';
 import type { MessageRecord, PhoneRecord, SendScheduleRecord } from '../domain/records.js';
-import type { GatewayContext } from '../gateway/context.js';
+import type { GatewayContext, UnitOfWork } from '../gateway/context.js';
+import { commit } from '../gateway/context.js';
 import type { Notifier } from '../notifier.js';
+import type { Store } from '../store.js';
 import type { Transport } from '../transport.js';
 import { isRetryable, TransportError } from '../transport.js';
 import type { RetryPolicy } from './backoff.js';
@@ -22,7 +24,7 @@ import {
   settle,
   startHandoff,
 } from './handoff.js';
-import { awaitsHandoff } from './plan.js';
+import { awaitsHandoff, pacingMs } from './plan.js';
 import { WorkLoop } from './work-loop.js';
 
 export interface DispatcherOptions {
@@ -32,7 +34,7 @@ export interface DispatcherOptions {
   leaseMs: number;
   /** Safety poll: the longest the dispatcher sleeps without looking. */
   pollIntervalMs: number;
-  /** Hand-offs running at once. */
+  /** Hand-offs running at once; also bounds the steps of one round worked on at once. */
   concurrency: number;
   /** Transport retries (retryable errors) before the message fails. */
   maxTransportRetries: number;
@@ -47,6 +49,32 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = Object.freeze({
   maxTransportRetries: 5,
   retry: DEFAULT_RETRY_POLICY,
 });
+
+/** Transactions that share the unpaced rows of one round. */
+const ROUND_TRANSACTIONS = 4;
+
+function threadKey(row: MessageRecord): string {
+  return `${row.accountId}\u0000${row.owner}\u0000${row.contact}`;
+}
+
+/** Runs `fn` on every item, at most `limit` at once. */
+async function eachConcurrently<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
 
 export class Dispatcher {
   private readonly step: StepContext;
@@ -73,6 +101,7 @@ export class Dispatcher {
         const next = await ctx.store.nextDueAt(this.reachable());
         return next === null ? null : next - ctx.clock.now();
       },
+      now: () => ctx.clock.now(),
       onError: (error) =>
         ctx.logger.error({ err: error }, 'dispatch round failed; retrying on the next poll'),
     });
@@ -110,6 +139,14 @@ export class Dispatcher {
   /**
    * One round: claim due rows, act on each, and wait for the hand-offs started.
    * Returns how many rows were claimed. Tests drive this with a manual clock.
+   *
+   * Rows of a paced phone are worked on one after another (each reserves the
+   * phone's next slot), each step in its own transaction. All other rows need only
+   * their thread to themselves: they are grouped by thread, and a few transactions
+   * (`ROUND_TRANSACTIONS`) take the groups in thread order and commit many steps
+   * at once. Either way each phone gets its ready messages in claim order, in one
+   * hand-off; after a failed step no more rows are taken up, the steps committed
+   * are handed off, and the round throws (the rest wait for their lease to end).
    */
   async runOnce(): Promise<number> {
     const phoneIds = this.reachable();
@@ -121,69 +158,134 @@ export class Dispatcher {
       leaseMs: this.options.leaseMs,
       claimer: this.step.claimer,
     });
+    if (rows.length === 0) return 0;
+    // The round's phones and their send schedules, read concurrently (a round of
+    // scheduled messages often spans many phones with a few rows each).
     const phones = new Map<string, PhoneRecord | null>();
     const schedules = new Map<string, SendScheduleRecord | null>();
-    const ready = new Map<string, MessageRecord[]>();
-    for (const row of rows) {
-      const phone = await this.phoneOf(row, phones);
-      if (!phone) {
-        await failMessage(this.step, row, 'the phone of this message no longer exists');
-        continue;
-      }
-      const handoff = await this.act(row, phone, schedules);
-      if (handoff) ready.set(phone.id, [...(ready.get(phone.id) ?? []), handoff]);
+    const phoneIdsOfRound = [...new Set(rows.map((r) => r.phoneId))].filter((id) => id !== null);
+    await eachConcurrently(phoneIdsOfRound, this.options.concurrency, async (id) => {
+      phones.set(id, await this.ctx.store.getPhone(id));
+    });
+    const scheduleKeys = new Map<string, string>();
+    for (const phone of phones.values()) {
+      if (phone?.sendScheduleId) scheduleKeys.set(phone.sendScheduleId, phone.accountId);
     }
-    for (const [phoneId, messages] of ready) {
+    await eachConcurrently([...scheduleKeys], this.options.concurrency, async ([id, account]) => {
+      schedules.set(id, await this.ctx.store.getSendSchedule(account, id));
+    });
+    const phoneOf = (row: MessageRecord) =>
+      row.phoneId === null ? null : (phones.get(row.phoneId) ?? null);
+    const paced = new Map<string, number[]>();
+    const threads = new Map<string, number[]>();
+    for (const [index, row] of rows.entries()) {
+      const phone = phoneOf(row);
+      if (phone && pacingMs(phone.messagesPerMinute) > 0) append(paced, phone.id, index);
+      else append(threads, threadKey(row), index);
+    }
+
+    const ready: (MessageRecord | null)[] = rows.map(() => null);
+    let failure: { error: unknown } | undefined;
+    const pacedLanes = [...paced.values()];
+    const pacedWorker = async () => {
+      try {
+        while (!failure) {
+          const lane = pacedLanes.shift();
+          if (!lane) break;
+          for (const index of lane) {
+            if (failure) return;
+            const row = rows[index] as MessageRecord;
+            ready[index] = await this.act(row, phoneOf(row), schedules);
+          }
+        }
+      } catch (error) {
+        failure ??= { error };
+      }
+    };
+    // Thread order: concurrent transactions (here or on other nodes) lock threads in one order.
+    const threadLanes = [...threads.keys()].sort().map((key) => threads.get(key) ?? []);
+    const unitWorker = async () => {
+      try {
+        const done = await commit(this.ctx, async (uow) => {
+          const mine: [number, MessageRecord][] = [];
+          while (!failure) {
+            const lane = threadLanes.shift();
+            if (!lane) break;
+            for (const index of lane) {
+              const row = rows[index] as MessageRecord;
+              try {
+                const handoff = await this.act(row, phoneOf(row), schedules, uow);
+                if (handoff) mine.push([index, handoff]);
+              } catch (error) {
+                // Before the rollback lets the next transaction in: it must take no more rows.
+                failure ??= { error };
+                throw error;
+              }
+            }
+          }
+          return mine;
+        });
+        for (const [index, handoff] of done) ready[index] = handoff;
+      } catch (error) {
+        failure ??= { error };
+      }
+    };
+    const concurrency = this.options.concurrency;
+    await Promise.all([
+      ...Array.from({ length: Math.min(concurrency, pacedLanes.length) }, pacedWorker),
+      ...Array.from(
+        { length: Math.min(concurrency, ROUND_TRANSACTIONS, threadLanes.length) },
+        unitWorker,
+      ),
+    ]);
+
+    const byPhone = new Map<string, MessageRecord[]>();
+    for (const message of ready) if (message?.phoneId) append(byPhone, message.phoneId, message);
+    for (const [phoneId, messages] of byPhone) {
       const phone = phones.get(phoneId);
       if (phone) void this.queue.add(() => this.handOff(phone, messages));
     }
     await this.queue.onIdle();
+    if (failure) throw failure.error;
     return rows.length;
   }
 
-  private async phoneOf(row: MessageRecord, cache: Map<string, PhoneRecord | null>) {
-    if (row.phoneId === null) return null;
-    if (!cache.has(row.phoneId)) cache.set(row.phoneId, await this.ctx.store.getPhone(row.phoneId));
-    return cache.get(row.phoneId) ?? null;
-  }
-
-  private async scheduleOf(phone: PhoneRecord, cache: Map<string, SendScheduleRecord | null>) {
-    const id = phone.sendScheduleId;
-    if (id === null) return null;
-    if (!cache.has(id)) cache.set(id, await this.ctx.store.getSendSchedule(phone.accountId, id));
-    return cache.get(id) ?? null;
-  }
-
-  /** Decides what a claimed row needs; returns it when it is to be handed off now. */
+  /**
+   * Decides what a claimed row needs; returns it when it is to be handed off now.
+   * With `uow`, every read and write of the step runs in that transaction.
+   */
   private async act(
     row: MessageRecord,
-    phone: PhoneRecord,
+    phone: PhoneRecord | null,
     schedules: Map<string, SendScheduleRecord | null>,
+    uow?: UnitOfWork,
   ): Promise<MessageRecord | null> {
-    if (row.status === 'pending' || row.status === 'expired') {
-      const planned = await planMessage(
-        this.step,
-        row,
-        phone,
-        await this.scheduleOf(phone, schedules),
-      );
-      if (planned)
-        phone.lastScheduledAt = Math.max(phone.lastScheduledAt ?? 0, planned.scheduledAt ?? 0);
-      else await this.refreshPhone(phone);
-      return planned;
-    }
-    if (awaitsHandoff(row)) return startHandoff(this.step, row, phone);
-    if (row.status === 'scheduled' || row.status === 'sending') {
-      await checkExpiry(this.step, row, phone);
+    const store = uow?.tx ?? this.ctx.store;
+    if (!phone) {
+      await failMessage(this.step, row, 'the phone of this message no longer exists', uow);
       return null;
     }
-    await settle(this.step, row);
+    if (row.status === 'pending' || row.status === 'expired') {
+      const schedule =
+        phone.sendScheduleId === null ? null : (schedules.get(phone.sendScheduleId) ?? null);
+      const planned = await planMessage(this.step, row, phone, schedule, uow);
+      if (planned)
+        phone.lastScheduledAt = Math.max(phone.lastScheduledAt ?? 0, planned.scheduledAt ?? 0);
+      else await this.refreshPhone(phone, store);
+      return planned;
+    }
+    if (awaitsHandoff(row)) return startHandoff(this.step, row, phone, store);
+    if (row.status === 'scheduled' || row.status === 'sending') {
+      await checkExpiry(this.step, row, phone, uow);
+      return null;
+    }
+    await settle(this.step, row, store);
     return null;
   }
 
   /** Keeps the per-round phone copy's pacing anchor current after a reservation. */
-  private async refreshPhone(phone: PhoneRecord): Promise<void> {
-    const fresh = await this.ctx.store.getPhone(phone.id);
+  private async refreshPhone(phone: PhoneRecord, store: Store): Promise<void> {
+    const fresh = await store.getPhone(phone.id);
     if (fresh) phone.lastScheduledAt = fresh.lastScheduledAt;
   }
 

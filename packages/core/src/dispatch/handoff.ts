@@ -2,13 +2,18 @@
  * One claimed message, one step: plan its hand-off, hand it off, or expire it.
  * Every write is a compare-and-set guarded by the claimer's lease, so a message
  * another party moved meanwhile (the phone took it, the user canceled it) is left alone.
+ *
+ * A step given a unit of work (`uow`) runs all its reads and writes in that
+ * transaction, so the dispatcher can commit many steps at once; without one, a
+ * step that writes more than one row runs in a transaction of its own.
  */
 import type { MessageRecord, PhoneRecord, SendScheduleRecord } from '../domain/records.js';
-import type { GatewayContext } from '../gateway/context.js';
+import type { GatewayContext, UnitOfWork } from '../gateway/context.js';
 import { commit } from '../gateway/context.js';
 import { expiredData, failedData } from '../gateway/payloads.js';
 import { touchThread } from '../gateway/thread-upkeep.js';
 import { decide } from '../lifecycle/machine.js';
+import type { Store } from '../store.js';
 import { awaitsHandoff, expiryDeadline, handoffSlot, pacingMs } from './plan.js';
 
 export interface StepContext {
@@ -19,22 +24,30 @@ export interface StepContext {
 
 const released = { leaseOwner: null, leaseUntil: null } as const;
 
+/** Runs `fn` in the caller's unit of work, or in a transaction of its own. */
+function inUnit<T>(
+  s: StepContext,
+  uow: UnitOfWork | undefined,
+  fn: (uow: UnitOfWork) => Promise<T>,
+): Promise<T> {
+  return uow ? fn(uow) : commit(s.ctx, fn);
+}
+
 /** Reserves the phone's next pacing slot (compare-and-set on its anchor); retries on a race. */
 async function reserveSlot(
-  s: StepContext,
   message: MessageRecord,
   phone: PhoneRecord,
   schedule: SendScheduleRecord | null,
   now: number,
+  store: Store,
 ): Promise<number> {
   if (pacingMs(phone.messagesPerMinute) === 0) return handoffSlot(now, message, phone, schedule);
   let current = phone;
   for (let attempt = 0; attempt < 20; attempt++) {
     const slot = handoffSlot(now, message, current, schedule);
     const anchor = Math.max(current.lastScheduledAt ?? slot, slot);
-    if (await s.ctx.store.reservePhoneSlot(current.id, current.lastScheduledAt, anchor))
-      return slot;
-    const fresh = await s.ctx.store.getPhone(current.id);
+    if (await store.reservePhoneSlot(current.id, current.lastScheduledAt, anchor)) return slot;
+    const fresh = await store.getPhone(current.id);
     if (!fresh) return slot;
     current = fresh;
   }
@@ -50,13 +63,14 @@ export async function planMessage(
   message: MessageRecord,
   phone: PhoneRecord,
   schedule: SendScheduleRecord | null,
+  uow?: UnitOfWork,
 ): Promise<MessageRecord | null> {
   const decision = decide(message.status, 'schedule');
   if (decision.kind !== 'move') return null;
   const now = s.ctx.clock.now();
-  const slot = await reserveSlot(s, message, phone, schedule, now);
+  const slot = await reserveSlot(message, phone, schedule, now, uow?.tx ?? s.ctx.store);
   const immediate = slot <= now;
-  return commit(s.ctx, async (uow) => {
+  return inUnit(s, uow, async (uow) => {
     const patch = immediate
       ? handedOffPatch(message, phone, now)
       : { scheduledAt: slot, dueAt: slot, updatedAt: now };
@@ -87,10 +101,11 @@ export async function startHandoff(
   s: StepContext,
   message: MessageRecord,
   phone: PhoneRecord,
+  store: Store = s.ctx.store,
 ): Promise<MessageRecord | null> {
   if (!awaitsHandoff(message)) return null;
   const now = s.ctx.clock.now();
-  const moved = await s.ctx.store.transition(
+  const moved = await store.transition(
     message.id,
     ['scheduled'],
     { ...handedOffPatch(message, phone, now), ...released },
@@ -111,10 +126,15 @@ export async function postponeHandoff(s: StepContext, message: MessageRecord, de
 }
 
 /** The message can never be handed off: it fails with `reason` (`message.send.failed`). */
-export async function failMessage(s: StepContext, message: MessageRecord, reason: string) {
+export async function failMessage(
+  s: StepContext,
+  message: MessageRecord,
+  reason: string,
+  uow?: UnitOfWork,
+) {
   const decision = decide(message.status, 'phone.failed');
   if (decision.kind !== 'move') return;
-  await commit(s.ctx, async (uow) => {
+  await inUnit(s, uow, async (uow) => {
     const now = uow.now;
     const moved = await uow.tx.transition(message.id, [message.status], {
       status: decision.to,
@@ -146,11 +166,13 @@ export async function checkExpiry(
   s: StepContext,
   message: MessageRecord,
   phone: PhoneRecord | null,
+  uow?: UnitOfWork,
 ) {
+  const store = uow?.tx ?? s.ctx.store;
   const now = s.ctx.clock.now();
   const deadline = expiryDeadline(message, phone);
   if (now < deadline) {
-    await s.ctx.store.transition(
+    await store.transition(
       message.id,
       [message.status],
       { dueAt: deadline, ...released },
@@ -160,11 +182,11 @@ export async function checkExpiry(
   }
   const decision = decide(message.status, 'expire');
   if (decision.kind !== 'move') {
-    await s.ctx.store.transition(message.id, [message.status], { dueAt: null, ...released });
+    await store.transition(message.id, [message.status], { dueAt: null, ...released });
     return;
   }
   const isFinal = message.sendAttemptCount >= message.maxSendAttempts;
-  await commit(s.ctx, async (uow) => {
+  await inUnit(s, uow, async (uow) => {
     const moved = await uow.tx.transition(
       message.id,
       [message.status],
@@ -187,8 +209,8 @@ export async function checkExpiry(
 }
 
 /** A row that needs nothing more from the dispatcher: clear its timer and lease. */
-export async function settle(s: StepContext, message: MessageRecord) {
-  await s.ctx.store.transition(
+export async function settle(s: StepContext, message: MessageRecord, store = s.ctx.store) {
+  await store.transition(
     message.id,
     [message.status],
     { dueAt: null, ...released },

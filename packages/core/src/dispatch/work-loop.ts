@@ -13,6 +13,8 @@ export interface WorkLoopOptions {
   pollIntervalMs: number;
   /** Milliseconds until the next known due item, or null when none is known. */
   nextDueIn?(): Promise<number | null>;
+  /** The clock `nextDueIn` reads (default `Date.now`). */
+  now?(): number;
   onError(error: unknown): void;
 }
 
@@ -21,6 +23,8 @@ export class WorkLoop {
   private running: Promise<void> | undefined;
   private again = false;
   private lastRound = 0;
+  /** When the last round began, on the `now` clock. */
+  private lastRoundAt = 0;
   private started = false;
 
   constructor(private readonly options: WorkLoopOptions) {}
@@ -60,6 +64,7 @@ export class WorkLoop {
       this.again = false;
       try {
         do {
+          this.lastRoundAt = this.now();
           this.lastRound = await this.options.runOnce();
         } while (this.started && this.lastRound >= this.options.batchSize);
       } catch (error) {
@@ -69,14 +74,23 @@ export class WorkLoop {
     await this.arm();
   }
 
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
   private async arm(): Promise<void> {
     if (!this.started) return;
     let delay = this.options.pollIntervalMs;
     try {
       const next = await this.options.nextDueIn?.();
-      // Due already but nothing claimed: the rows are leased elsewhere; wait for the poll.
+      // Due before the last round began, yet that round found nothing: the rows are
+      // leased elsewhere; wait for the poll. An item that fell due during the round
+      // (a timer may fire a little early) is not held: look again at once.
       const heldElsewhere =
-        next !== null && next !== undefined && next <= 0 && this.lastRound === 0;
+        next !== null &&
+        next !== undefined &&
+        this.lastRound === 0 &&
+        this.now() + next <= this.lastRoundAt;
       if (next !== null && next !== undefined && !heldElsewhere) {
         delay = Math.min(delay, Math.max(0, next));
       }

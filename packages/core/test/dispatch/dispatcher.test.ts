@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { TransportError } from '../../src/index.js';
+import type { Store } from '../../src/index.js';
+import {
+  createGateway,
+  FakeTransport,
+  ManualClock,
+  silentLogger,
+  TransportError,
+} from '../../src/index.js';
+import { createMemoryStore, memoryRawReader } from '../../src/store/memory/index.js';
 import { dispatchSetup, OWNER, ofType } from './helpers.js';
 
 describe('dispatcher: hand-off', () => {
@@ -35,6 +43,65 @@ describe('dispatcher: hand-off', () => {
     t.transport.setConnected(t.phone.id, true);
     await t.gateway.dispatcher.runOnce();
     expect(t.transport.handedOff()).toEqual([m.id]);
+  });
+});
+
+describe('dispatcher: rounds', () => {
+  it('hands a round across many threads to each phone in claim order', async () => {
+    const t = await dispatchSetup();
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const to = `+1312555${String(9000 - i * 7).padStart(4, '0')}`;
+      ids.push((await t.gateway.messages.send(t.account.id, { from: OWNER, to, content: 'x' })).id);
+    }
+    expect(await t.gateway.dispatcher.runOnce()).toBe(40);
+    expect(t.transport.handoffs).toEqual([{ phoneId: t.phone.id, messageIds: ids }]);
+  });
+
+  it('a failed step hands off nothing its transaction rolled back; the rows return after the lease', async () => {
+    const inner = createMemoryStore();
+    let failures = 1;
+    const failing = (tx: Store) =>
+      new Proxy(tx, {
+        get(target, prop) {
+          if (prop === 'findThread') {
+            return (accountId: string, owner: string, contact: string) => {
+              if (contact === '+13125550002' && failures-- > 0) throw new Error('disk on fire');
+              return target.findThread(accountId, owner, contact);
+            };
+          }
+          const value = Reflect.get(target, prop);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    let dispatching = false;
+    const store = new Proxy(inner, {
+      get(target, prop) {
+        if (prop === 'transaction') {
+          return <T>(fn: (tx: Store) => Promise<T>) =>
+            target.transaction((tx) => fn(dispatching ? failing(tx) : tx));
+        }
+        const value = Reflect.get(target, prop);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const clock = new ManualClock(Date.UTC(2026, 10, 24, 12, 0, 0));
+    const transport = new FakeTransport();
+    const gateway = createGateway({ store, clock, logger: silentLogger, transports: [transport] });
+    const { record: account } = await gateway.accounts.create();
+    await gateway.phones.upsert(account.id, { phoneNumber: OWNER, messagesPerMinute: 0 });
+    const ids: string[] = [];
+    for (const to of ['+13125550001', '+13125550002', '+13125550003']) {
+      ids.push((await gateway.messages.send(account.id, { from: OWNER, to, content: 'x' })).id);
+    }
+    dispatching = true;
+    await expect(gateway.dispatcher.runOnce()).rejects.toThrow('disk on fire');
+    expect(transport.handedOff()).toEqual([]);
+    const raw = memoryRawReader(inner);
+    for (const id of ids) expect((await raw.message(id))?.status).toBe('pending');
+    clock.advance(30_000);
+    expect(await gateway.dispatcher.runOnce()).toBe(3);
+    expect(transport.handedOff()).toEqual(ids);
   });
 });
 

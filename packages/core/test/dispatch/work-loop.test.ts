@@ -22,6 +22,33 @@ describe('WorkLoop', () => {
     await loop.stop();
   });
 
+  it('looks again at once for an item that fell due while a round found nothing', async () => {
+    vi.useFakeTimers();
+    let clock = 0;
+    // Each round takes 10 ms of the clock; the item falls due 5 ms into the first one
+    // (its timer fired early) and is then held by another claimer.
+    const runOnce = vi.fn(async () => {
+      clock += 10;
+      return 0;
+    });
+    const loop = new WorkLoop({
+      runOnce,
+      batchSize: 10,
+      pollIntervalMs: 1000,
+      nextDueIn: async () => 5 - clock,
+      now: () => clock,
+      onError: () => {},
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runOnce).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(runOnce).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(runOnce).toHaveBeenCalledTimes(3);
+    await loop.stop();
+  });
+
   it('sleeps until the next due time when it is sooner than the poll', async () => {
     vi.useFakeTimers();
     const runOnce = vi.fn(async () => 0);

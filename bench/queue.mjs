@@ -1,0 +1,342 @@
+// Dispatch on Postgres against a job-queue baseline, in the same run on the same database:
+// graphile-worker processing N no-op jobs, and textport handing N due messages to a no-op
+// transport. Run after `npx tsc --build`: `npm run bench:queue`.
+//
+// Needs TEXTPORT_BENCH_DATABASE_URL (or TEXTPORT_TEST_DATABASE_URL); without it the script says
+// so and exits. Every round of each side gets a fresh schema, dropped afterwards.
+// Options: JOBS (20000), ROUNDS (3), PHONES (10), BATCH (textport batchSize, 200),
+// POOL (textport's Knex pool, 10), GW_CONCURRENCY (24), GW_POLL_MS (10),
+// GW_BATCHED (1: graphile-worker's localQueue + completeJobBatchDelay batching; default 0),
+// ONLY (graphile | textport: one side alone, e.g. to profile it; no ratio then).
+//
+// Both sides are timed from their start call (`gateway.start()`, graphile-worker's `run()`) to
+// the moment the last item reaches the no-op handler; the rows are inserted, analyzed and the
+// connection pools warmed before that. graphile-worker's completion of the last jobs is still
+// in flight at that moment (textport's hand-off state is written before the transport sees a
+// message), so the clock stops slightly in graphile-worker's favour.
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import knexFactory from 'knex';
+import pg from 'pg';
+import { createGateway, silentLogger } from '../packages/core/dist/index.js';
+import { createKnexStore } from '../packages/store-knex/dist/index.js';
+import { figure, median, report } from './report.mjs';
+
+const PG_URL = process.env.TEXTPORT_BENCH_DATABASE_URL ?? process.env.TEXTPORT_TEST_DATABASE_URL;
+if (!PG_URL) {
+  console.log(
+    'queue bench skipped: set TEXTPORT_BENCH_DATABASE_URL (or TEXTPORT_TEST_DATABASE_URL) to a Postgres database',
+  );
+  process.exit(0);
+}
+
+const JOBS = Number(process.env.JOBS ?? 20_000);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const PHONES = Number(process.env.PHONES ?? 10);
+const BATCH = Number(process.env.BATCH ?? 200);
+const POOL = Number(process.env.POOL ?? 10);
+const GW_CONCURRENCY = Number(process.env.GW_CONCURRENCY ?? 24);
+const GW_POLL_MS = Number(process.env.GW_POLL_MS ?? 10);
+const GW_BATCHED = process.env.GW_BATCHED === '1';
+const ONLY = process.env.ONLY;
+if (ONLY !== undefined && ONLY !== 'graphile' && ONLY !== 'textport') {
+  throw new Error(`ONLY must be graphile or textport, not ${ONLY}`);
+}
+
+// graphile-worker formats a log line per finished job unless this is set when it loads.
+process.env.NO_LOG_SUCCESS ??= '1';
+const { Logger, makeWorkerUtils, run } = await import('graphile-worker');
+const quietLogger = new Logger(() => () => {});
+
+const now = () => performance.now();
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+const rand = () => globalThis.crypto.randomUUID().replaceAll('-', '').slice(0, 12);
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+
+/** A pool of one connection to create and drop the per-round schemas. */
+const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
+
+async function analyzeSchema(query, schema) {
+  const { rows } = await query('SELECT tablename FROM pg_tables WHERE schemaname = $1', [schema]);
+  for (const { tablename } of rows) await query(`ANALYZE "${schema}"."${tablename}"`);
+}
+
+/** Opens `count` connections at once so that neither side pays for connecting while timed. */
+async function warm(query, count) {
+  await Promise.all(Array.from({ length: count }, () => query('SELECT pg_sleep(0.02)')));
+}
+
+/** CPU ticks (1/100 s) of the Postgres backends serving `app`; 0 where /proc is not readable. */
+async function backendTicks(app) {
+  const { rows } = await admin.query(
+    'SELECT pid FROM pg_stat_activity WHERE application_name = $1',
+    [app],
+  );
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Not Linux, or Postgres runs elsewhere: its CPU is not counted.
+    }
+  }
+  return ticks;
+}
+
+/**
+ * CPU of one timed phase: this process and the backends of `app` (their backends
+ * must stay connected until `end`). Varies less than throughput on a shared machine.
+ */
+async function cpuMeter(app) {
+  const backends0 = await backendTicks(app);
+  const own0 = process.cpuUsage();
+  return {
+    async end(items) {
+      const own = process.cpuUsage(own0);
+      const backendsUs = ((await backendTicks(app)) - backends0) * 10_000;
+      return { nodeUs: (own.user + own.system) / items, pgUs: backendsUs / items };
+    },
+  };
+}
+
+/** One deferred finish line: `finish(at)` once, `finished` resolves to `at`. */
+function finishLine() {
+  let finish;
+  const finished = new Promise((resolve) => {
+    finish = resolve;
+  });
+  return { finish, finished };
+}
+
+async function graphileRound() {
+  const schema = `gw_bench_${rand()}`;
+  const pool = new pg.Pool({
+    connectionString: PG_URL,
+    max: GW_CONCURRENCY + 2,
+    application_name: schema,
+  });
+  const onError = (error) => console.error('graphile-worker pool error:', error.message);
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  const query = (text, values) => pool.query(text, values);
+  try {
+    const utils = await makeWorkerUtils({ pgPool: pool, schema, logger: quietLogger });
+    await utils.migrate();
+    for (let i = 0; i < JOBS; i += 1000) {
+      const n = Math.min(1000, JOBS - i);
+      await utils.addJobs(
+        Array.from({ length: n }, (_, k) => ({ identifier: 'noop', payload: { i: i + k } })),
+      );
+    }
+    await utils.release();
+    await analyzeSchema(query, schema);
+    await warm(query, GW_CONCURRENCY + 2);
+
+    let done = 0;
+    const ran = new Uint8Array(JOBS);
+    const { finish, finished } = finishLine();
+    const cpu = await cpuMeter(schema);
+    const started = now();
+    const runner = await run({
+      pgPool: pool,
+      schema,
+      concurrency: GW_CONCURRENCY,
+      pollInterval: GW_POLL_MS,
+      noHandleSignals: true,
+      logger: quietLogger,
+      taskList: {
+        noop: async (payload) => {
+          ran[payload.i] += 1;
+          done += 1;
+          if (done === JOBS) finish(now());
+        },
+      },
+      ...(GW_BATCHED
+        ? {
+            preset: {
+              worker: {
+                localQueue: { size: Math.max(GW_CONCURRENCY + 1, 500) },
+                completeJobBatchDelay: 0,
+              },
+            },
+          }
+        : {}),
+    });
+    const ended = await finished;
+    const usage = await cpu.end(JOBS);
+    await runner.stop();
+    if (done !== JOBS || ran.some((n) => n !== 1)) {
+      throw new Error(`graphile-worker ran ${done} jobs, expected each of ${JOBS} once`);
+    }
+    // The last completions may still be on their way when the runner has stopped.
+    let left = -1;
+    for (let wait = 0; wait < 50 && left !== 0; wait++) {
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      const { rows } = await query(`SELECT count(*)::int AS left FROM "${schema}"._private_jobs`);
+      left = rows[0].left;
+    }
+    if (left !== 0) console.error(`  graphile-worker: ${left} jobs still not completed after stop`);
+    return { rate: JOBS / ((ended - started) / 1000), ...usage };
+  } finally {
+    await pool.end();
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  }
+}
+
+async function textportRound() {
+  const schema = `textport_bench_${rand()}`;
+  await admin.query(`CREATE SCHEMA "${schema}"`);
+  const knex = knexFactory({
+    client: 'pg',
+    connection: { connectionString: PG_URL, application_name: schema },
+    searchPath: [schema],
+    pool: { min: 0, max: POOL },
+  });
+  const query = async (text, values) => knex.raw(text.replaceAll(/\$\d+/g, '?'), values ?? []);
+  try {
+    const store = createKnexStore(knex);
+    await store.migrate();
+    const perPhone = Math.ceil(JOBS / PHONES);
+    const total = perPhone * PHONES;
+    const seen = new Set();
+    const { finish, finished } = finishLine();
+    /** Reaches every phone and only counts: the figure is the gateway's own cost. */
+    const transport = {
+      name: 'noop',
+      async start() {},
+      async stop() {},
+      reachablePhones: () => 'all',
+      canReach: () => true,
+      async notify(_phone, messages) {
+        for (const m of messages) seen.add(m.id);
+        if (seen.size === total) finish(now());
+      },
+      async requestHeartbeat() {},
+    };
+    const gateway = createGateway({
+      store,
+      logger: silentLogger,
+      transports: [transport],
+      dispatch: { batchSize: BATCH },
+    });
+    const { record: account } = await gateway.accounts.create();
+    for (let p = 0; p < PHONES; p++) {
+      const from = `+1202555${String(1000 + p).padStart(4, '0')}`;
+      await gateway.phones.upsert(account.id, { phoneNumber: from, messagesPerMinute: 0 });
+      for (let i = 0; i < perPhone; i += 1000) {
+        const n = Math.min(1000, perPhone - i);
+        const to = Array.from({ length: n }, (_, k) => `+1312555${String(k).padStart(4, '0')}`);
+        await gateway.messages.sendBulk(account.id, { from, to, content: 'benchmark' });
+      }
+    }
+    await analyzeSchema(query, schema);
+    await warm(query, POOL);
+
+    const cpu = await cpuMeter(schema);
+    const started = now();
+    await gateway.start();
+    const ended = await finished;
+    const usage = await cpu.end(total);
+    await gateway.stop();
+    if (seen.size !== total) throw new Error(`handed off ${seen.size}, expected ${total}`);
+    return { rate: total / ((ended - started) / 1000), ...usage };
+  } finally {
+    await knex.destroy();
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  }
+}
+
+const graphile = [];
+const textport = [];
+const ratios = [];
+const loads = [];
+const sides = ONLY ? [ONLY] : ['graphile', 'textport'];
+const gwMode = GW_BATCHED
+  ? `concurrency ${GW_CONCURRENCY}, pollInterval ${GW_POLL_MS} ms, localQueue + completeJobBatchDelay 0`
+  : `concurrency ${GW_CONCURRENCY}, pollInterval ${GW_POLL_MS} ms, no batching (defaults)`;
+const cpuText = (r) => `${Math.round(r.nodeUs)}+${Math.round(r.pgUs)} µs CPU`;
+console.log(
+  `queue bench: ${JOBS} items per round, ${ROUNDS} rounds, Postgres; graphile-worker ${gwMode}; ` +
+    `textport ${PHONES} phones, batchSize ${BATCH}, pool ${POOL}. CPU per item: Node + Postgres backends`,
+);
+try {
+  for (let r = 0; r < ROUNDS; r++) {
+    // Alternate which side goes first so that neither always runs on a warmer database.
+    const round = {};
+    for (const side of r % 2 === 0 ? sides : [...sides].reverse()) {
+      round[side] = side === 'graphile' ? await graphileRound() : await textportRound();
+    }
+    const parts = [];
+    if (round.graphile) {
+      graphile.push(round.graphile);
+      parts.push(`graphile-worker ${fmt(round.graphile.rate)} jobs/s (${cpuText(round.graphile)})`);
+    }
+    if (round.textport) {
+      textport.push(round.textport);
+      parts.push(`textport ${fmt(round.textport.rate)} hand-offs/s (${cpuText(round.textport)})`);
+    }
+    if (round.graphile && round.textport) {
+      ratios.push(round.textport.rate / round.graphile.rate);
+      parts.push(`ratio ${(round.textport.rate / round.graphile.rate).toFixed(2)}`);
+    }
+    loads.push(load());
+    console.log(`  round ${r + 1}: ${parts.join(', ')}; load ${load()}`);
+  }
+} finally {
+  await admin.end();
+}
+
+const rates = (runs) => runs.map((r) => r.rate);
+const summary = (runs, unit) =>
+  `median ${fmt(median(rates(runs)))} ${unit} [${rates(runs).map(fmt).join(', ')}], ` +
+  `CPU per item ${Math.round(median(runs.map((r) => r.nodeUs)))} µs Node + ` +
+  `${Math.round(median(runs.map((r) => r.pgUs)))} µs Postgres`;
+const lines = [];
+if (graphile.length > 0) lines.push(`graphile-worker: ${summary(graphile, 'jobs/s')}`);
+if (textport.length > 0) lines.push(`textport dispatch: ${summary(textport, 'hand-offs/s')}`);
+if (ratios.length > 0) {
+  const ratio = median(ratios);
+  lines.push(
+    `textport dispatch / graphile-worker: median ${ratio.toFixed(2)} (target >= 1.0: ${ratio >= 1 ? 'met' : 'short'}) ` +
+      `[${ratios.map((x) => x.toFixed(2)).join(', ')}]`,
+  );
+}
+console.log(`${lines.join('\n')}\nload average ${load()}`);
+
+const note = `load average after each round: ${loads.join(' | ')}`;
+const results = [];
+if (ratios.length > 0) {
+  results.push(
+    figure('textport dispatch / graphile-worker', 'ratio', ratios, { op: '>=', value: 1 }, note),
+  );
+}
+if (textport.length > 0) {
+  results.push(
+    figure('textport dispatch on Postgres', 'hand-offs/s', rates(textport), undefined, note),
+  );
+}
+if (graphile.length > 0) {
+  results.push(figure('graphile-worker on Postgres', 'jobs/s', rates(graphile), undefined, gwMode));
+}
+report(
+  'queue',
+  'node bench/queue.mjs',
+  {
+    jobs: JOBS,
+    rounds: ROUNDS,
+    phones: PHONES,
+    batchSize: BATCH,
+    pool: POOL,
+    only: ONLY ?? null,
+    graphileWorker: {
+      concurrency: GW_CONCURRENCY,
+      pollIntervalMs: GW_POLL_MS,
+      batched: GW_BATCHED,
+    },
+  },
+  results,
+);
