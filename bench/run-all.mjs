@@ -93,6 +93,9 @@ const fmt = (value, unit) => {
   return `${value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 })}${unit === 'ratio' ? '×' : ''}`;
 };
 
+/** A table cell: a `|` inside it would end the cell. */
+const cell = (text) => String(text).replaceAll('|', '\\|');
+
 function table(outcomes) {
   const lines = [
     '| bench | figure | median | unit | runs | target | verdict |',
@@ -108,7 +111,7 @@ function table(outcomes) {
       const runs = r.runs.map((v) => fmt(v, r.unit)).join(', ');
       const target = r.target ? r.target.replace('>=', '≥').replace('<=', '≤') : '';
       lines.push(
-        `| ${bench.name} | ${r.name}${r.note ? ` (${r.note})` : ''} | ${fmt(r.value, r.unit)} | ${r.unit} | ${runs} | ${target} | ${verdict} |`,
+        `| ${bench.name} | ${cell(r.name)}${r.note ? ` (${cell(r.note)})` : ''} | ${fmt(r.value, r.unit)} | ${r.unit} | ${runs} | ${target} | ${verdict} |`,
       );
     }
   }
