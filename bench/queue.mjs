@@ -14,13 +14,12 @@
 // connection pools warmed before that. graphile-worker's completion of the last jobs is still
 // in flight at that moment (textport's hand-off state is written before the transport sees a
 // message), so the clock stops slightly in graphile-worker's favour.
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import knexFactory from 'knex';
 import pg from 'pg';
 import { createGateway, silentLogger } from '../packages/core/dist/index.js';
 import { createKnexStore } from '../packages/store-knex/dist/index.js';
-import { figure, median, report } from './report.mjs';
+import { figure, median, processCpuUs, report } from './report.mjs';
 
 const PG_URL = process.env.TEXTPORT_BENCH_DATABASE_URL ?? process.env.TEXTPORT_TEST_DATABASE_URL;
 if (!PG_URL) {
@@ -69,22 +68,13 @@ async function warm(query, count) {
   await Promise.all(Array.from({ length: count }, () => query('SELECT pg_sleep(0.02)')));
 }
 
-/** CPU ticks (1/100 s) of the Postgres backends serving `app`; 0 where /proc is not readable. */
-async function backendTicks(app) {
+/** CPU µs so far of the Postgres backends serving `app`. */
+async function backendCpuUs(app) {
   const { rows } = await admin.query(
     'SELECT pid FROM pg_stat_activity WHERE application_name = $1',
     [app],
   );
-  let ticks = 0;
-  for (const { pid } of rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // Not Linux, or Postgres runs elsewhere: its CPU is not counted.
-    }
-  }
-  return ticks;
+  return processCpuUs(rows.map((row) => row.pid));
 }
 
 /**
@@ -92,12 +82,12 @@ async function backendTicks(app) {
  * must stay connected until `end`). Varies less than throughput on a shared machine.
  */
 async function cpuMeter(app) {
-  const backends0 = await backendTicks(app);
+  const backends0 = await backendCpuUs(app);
   const own0 = process.cpuUsage();
   return {
     async end(items) {
       const own = process.cpuUsage(own0);
-      const backendsUs = ((await backendTicks(app)) - backends0) * 10_000;
+      const backendsUs = (await backendCpuUs(app)) - backends0;
       return { nodeUs: (own.user + own.system) / items, pgUs: backendsUs / items };
     },
   };

@@ -3,7 +3,7 @@
 //   { bench, command, settings, results: [{ name, value, unit, runs, target, met, note }] }
 // where `value` is the median of `runs`, `target` a text such as ">= 2000" (or null when the
 // figure has none), and `met` true, false or null.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -38,4 +38,21 @@ export function report(bench, command, settings, results) {
   const file = process.env.BENCH_RESULT;
   if (!file) return;
   writeFileSync(file, `${JSON.stringify({ bench, command, settings, results }, null, 2)}\n`);
+}
+
+/**
+ * CPU time (µs) the processes `pids` have used so far, read from /proc: for Postgres backends
+ * serving a benchmark. A process that cannot be read (not Linux, gone) counts 0.
+ */
+export function processCpuUs(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Not Linux, or the process is gone: its CPU is not counted.
+    }
+  }
+  return ticks * 10_000;
 }

@@ -7,13 +7,13 @@
 // backends serving it (read from /proc on Linux), which varies less than throughput when other
 // work shares the cores.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory from 'knex';
 import { makeMessage } from '../packages/core/dist/testing/fixtures.js';
 import { createKnexStore } from '../packages/store-knex/dist/index.js';
-import { figure, median, report } from './report.mjs';
+import { figure, median, processCpuUs, report } from './report.mjs';
 
 const ROWS = Number(process.env.ROWS ?? 20_000);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -160,16 +160,7 @@ async function pgDatabase() {
         'SELECT pid FROM pg_stat_activity WHERE application_name = ?',
         [schema],
       );
-      let ticks = 0;
-      for (const { pid } of rows) {
-        try {
-          const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-          ticks += Number(fields[11]) + Number(fields[12]);
-        } catch {
-          // Not Linux, or the backend is gone: its CPU is not counted.
-        }
-      }
-      return ticks * 10_000;
+      return processCpuUs(rows.map((row) => row.pid));
     },
     async destroy() {
       await knex.destroy();

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { WireMessage } from '@textport/core';
 import { PhoneClient } from '@textport/transport-websocket/client';
 import type { Knex } from 'knex';
+import { expect } from 'vitest';
 import { sleep } from './support.js';
 
 /** The built standalone server (`npx tsc --build` first). */
@@ -575,6 +576,16 @@ export interface Verdict {
   sentWithoutHandoff: string[];
   /** Rows still leased although the lease ended more than the margin ago. */
   staleLeases: Record<string, unknown>[];
+}
+
+/** The guarantees of a crash run: none lost, all terminal, no attempt twice, no stale lease. */
+export function expectIntact(verdict: Verdict): void {
+  expect(verdict.lost, 'accepted messages missing from the store').toEqual([]);
+  expect(verdict.notTerminal, 'accepted messages not terminal').toEqual([]);
+  expect(verdict.doubleHandoffs, 'an attempt handed off twice').toEqual([]);
+  expect(verdict.sentWithoutHandoff, 'sent rows no phone took').toEqual([]);
+  expect(verdict.staleLeases, 'rows still claimed past their lease').toEqual([]);
+  expect(verdict.report.accepted).toBeGreaterThan(0);
 }
 
 /** Collects everything the assertions need from the store and the logs. */
