@@ -164,7 +164,7 @@ export function createGateway(config: GatewayConfig) {
           skip: Math.max(0, input.skip ?? 0),
           limit: input.limit ?? 10,
         }),
-      delete: (accountId: string, id: string) => phones.deletePhone(ctx, accountId, id),
+      delete: (accountId: string, id: string) => phones.deletePhone(ctx, color, accountId, id),
       heartbeats: (accountId: string, input: PageInput & { owner: string }) =>
         ctx.store.listHeartbeats({
           accountId,

@@ -1,5 +1,6 @@
 /** Phones: settings upsert, the FCM-token login of the Android app, deletion, heartbeats. */
-import type { HeartbeatRecord, PhoneRecord } from '../domain/records.js';
+import { failMessage } from '../dispatch/handoff.js';
+import type { HeartbeatRecord, MessageRecord, PhoneRecord } from '../domain/records.js';
 import { formatTimestamp } from '../domain/time.js';
 import { GatewayError, isGatewayError } from '../errors.js';
 import type { Sim } from '../lifecycle/status.js';
@@ -189,10 +190,57 @@ export async function updateFcmToken(
   );
 }
 
-export async function deletePhone(ctx: GatewayContext, accountId: string, id: string) {
+/** Statuses of an outgoing message that still waits for its phone. */
+const QUEUED = ['pending', 'scheduled', 'sending', 'expired'] as const;
+const PAGE = 200;
+
+/** Queued outgoing messages of `phone`; an `expired` one only while it has attempts left. */
+function isQueuedFor(phone: PhoneRecord, message: MessageRecord): boolean {
+  return message.phoneId === phone.id && (message.status !== 'expired' || message.dueAt !== null);
+}
+
+/**
+ * The rule for a deleted phone's messages: every queued one fails (`message.send.failed`
+ * with the reason), in the deleting transaction. A phone registered later for the same
+ * number is a new phone: nothing queued for the old one is left waiting for ever.
+ */
+async function failQueuedMessages(
+  ctx: GatewayContext,
+  uow: UnitOfWork,
+  pickColor: () => string,
+  phone: PhoneRecord,
+): Promise<void> {
+  const step = { ctx, claimer: ctx.nodeId, pickColor };
+  const reason = `the phone [${phone.phoneNumber}] was deleted before the message was sent`;
+  // Failed rows leave the status filter, so the next page starts after the rows kept.
+  let skip = 0;
+  for (;;) {
+    const page = await uow.tx.searchMessages({
+      accountId: phone.accountId,
+      owners: [phone.phoneNumber],
+      types: ['mobile-terminated'],
+      statuses: [...QUEUED],
+      skip,
+      limit: PAGE,
+    });
+    for (const message of page) {
+      if (isQueuedFor(phone, message)) await failMessage(step, message, reason, uow);
+      else skip++;
+    }
+    if (page.length < PAGE) return;
+  }
+}
+
+export async function deletePhone(
+  ctx: GatewayContext,
+  pickColor: () => string,
+  accountId: string,
+  id: string,
+) {
   return commit(ctx, async (uow) => {
     const phone = await uow.tx.deletePhone(accountId, id);
     if (!phone) throw GatewayError.notFound(`cannot find phone with ID [${id}]`);
+    await failQueuedMessages(ctx, uow, pickColor, phone);
     await rewritePhoneKeys(uow.tx, accountId, uow.now, (key) =>
       key.phoneIds.includes(id)
         ? {

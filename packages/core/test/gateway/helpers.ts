@@ -3,6 +3,7 @@ import type {
   GatewayEvent,
   GatewayEventType,
   Principal,
+  Transport,
 } from '../../src/index.js';
 import { createGateway, ManualClock, silentLogger } from '../../src/index.js';
 import { createMemoryStore, memoryRawReader } from '../../src/store/memory/index.js';
@@ -11,10 +12,17 @@ export const OWNER = '+18005550199';
 export const CONTACT = '+18005550100';
 
 /** A gateway on a fresh memory store with a manual clock, one account and one phone. */
-export async function setup(options: { logger?: typeof silentLogger } = {}) {
+export async function setup(
+  options: { logger?: typeof silentLogger; transports?: Transport[] } = {},
+) {
   const store = createMemoryStore();
   const clock = new ManualClock(Date.UTC(2026, 10, 24, 12, 0, 0));
-  const gateway = createGateway({ store, clock, logger: options.logger ?? silentLogger });
+  const gateway = createGateway({
+    store,
+    clock,
+    logger: options.logger ?? silentLogger,
+    transports: options.transports ?? [],
+  });
   const { record: account, apiKey } = await gateway.accounts.create({ email: 'ops@example.com' });
   const phone = await gateway.phones.upsert(account.id, { phoneNumber: OWNER });
   const events: AnyGatewayEvent[] = [];
