@@ -51,8 +51,8 @@ const configSchema = z.object({
     })
     .default(consoleLogger),
   attachments: z
-    .custom<AttachmentStore>((v) => hasMethods(v, ['put', 'get']), {
-      message: 'must implement AttachmentStore (put and get methods)',
+    .custom<AttachmentStore>((v) => hasMethods(v, ['put', 'get', 'delete']), {
+      message: 'must implement AttachmentStore (put, get and delete methods; list for the sweep)',
     })
     .optional(),
   phoneDefaults: z
@@ -156,6 +156,15 @@ const configSchema = z.object({
       refusePrivateNetworks: z.boolean().default(false),
     })
     .prefault({}),
+  /** The sweep of attachment files no message points at (see gateway/attachment-sweep.ts). */
+  attachmentSweep: z
+    .object({
+      /** How often it runs; 0 turns it off. */
+      intervalMs: z.number().int().min(0).default(3_600_000),
+      /** A file this old that no message lists is an orphan (a receive takes seconds). */
+      orphanAfterMs: z.number().int().min(60_000).default(3_600_000),
+    })
+    .prefault({}),
   /** Base URL under which attachment URLs are built, e.g. `https://sms.example.com`. */
   publicUrl: z.string().url().optional(),
 });
@@ -186,7 +195,7 @@ export function resolveConfig(input: GatewayConfig): ResolvedConfig {
   return {
     ...config,
     random,
-    attachments: config.attachments ?? createMemoryAttachmentStore(),
+    attachments: config.attachments ?? createMemoryAttachmentStore(config.clock),
     notifier: config.notifier ?? createLocalNotifier(),
     nodeId: config.nodeId ?? `node-${random.uuid()}`,
   };

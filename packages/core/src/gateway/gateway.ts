@@ -12,6 +12,7 @@ import { GatewayError } from '../errors.js';
 import type { Store } from '../store.js';
 import { WebhookWorker } from '../webhooks/worker.js';
 import * as accounts from './accounts.js';
+import { startAttachmentSweep, sweepAttachments } from './attachment-sweep.js';
 import * as bulkUpload from './bulk-upload.js';
 import type { GatewayConfig } from './config.js';
 import { resolveConfig } from './config.js';
@@ -55,12 +56,15 @@ export function createGateway(config: GatewayConfig) {
   const monitor = new HeartbeatMonitor(ctx, ctx.transports, ctx.heartbeat, ctx.nodeId);
   const webhookWorker = new WebhookWorker(ctx, ctx.webhooks, ctx.nodeId);
   let state: 'idle' | 'running' | 'stopping' = 'idle';
+  let stopSweep = () => {};
 
   const gateway = {
     /** The store the gateway writes to. */
     store: ctx.store as Store,
     /** Where incoming MMS attachments are kept. */
     attachments: ctx.attachments,
+    /** Removes attachment files no message points at; runs on its own after `start()`. */
+    sweepAttachments: () => sweepAttachments(ctx),
     /** The validated configuration. */
     config: resolved,
 
@@ -80,12 +84,14 @@ export function createGateway(config: GatewayConfig) {
       dispatcher.start();
       monitor.start();
       webhookWorker.start();
+      stopSweep = startAttachmentSweep(ctx);
     },
 
     /** Graceful stop: no new claims, in-flight hand-offs finish, transports close. */
     async stop() {
       if (state !== 'running') return;
       state = 'stopping';
+      stopSweep();
       await monitor.stop();
       await dispatcher.stop();
       await webhookWorker.stop();

@@ -96,22 +96,45 @@ export function attachmentFileName(name: string, contentType: string, index: num
   return (safe || `attachment-${index}`) + extensionFor(contentType);
 }
 
+/** Removes stored files; a failure is logged (the orphan sweep removes them later). */
+export async function removeAttachments(ctx: GatewayContext, keys: readonly string[]) {
+  for (const key of keys) {
+    try {
+      await ctx.attachments.delete(key);
+    } catch (error) {
+      ctx.logger.warn({ err: error, key }, 'could not remove an attachment; the sweep will');
+    }
+  }
+}
+
+/** The key of an attachment: `<account>/<message>/<index>/<name>`. */
+export function attachmentKey(accountId: string, messageId: string, index: number, name: string) {
+  return `${accountId}/${messageId}/${index}/${name}`;
+}
+
 /**
  * Stores the files under `<account>/<message>/<index>/<name>`; the message id is a
- * random UUID, so the path cannot be guessed. Returns the public URLs.
+ * random UUID, so the path cannot be guessed. Returns the keys and their public URLs;
+ * when one file cannot be stored, those already stored are removed.
  */
 export async function storeAttachments(
   ctx: GatewayContext,
   accountId: string,
   messageId: string,
   files: readonly CheckedFile[],
-): Promise<string[]> {
+): Promise<{ keys: string[]; urls: string[] }> {
   const base = (ctx.publicUrl ?? '').replace(/\/+$/, '');
-  const urls: string[] = [];
-  for (const [index, file] of files.entries()) {
-    const key = `${accountId}/${messageId}/${index}/${attachmentFileName(file.name, file.contentType, index)}`;
-    await ctx.attachments.put(key, { contentType: file.contentType, data: file.bytes });
-    urls.push(`${base}/v1/attachments/${key}`);
+  const keys: string[] = [];
+  try {
+    for (const [index, file] of files.entries()) {
+      const name = attachmentFileName(file.name, file.contentType, index);
+      const key = attachmentKey(accountId, messageId, index, name);
+      keys.push(key);
+      await ctx.attachments.put(key, { contentType: file.contentType, data: file.bytes });
+    }
+  } catch (error) {
+    await removeAttachments(ctx, keys);
+    throw error;
   }
-  return urls;
+  return { keys, urls: keys.map((key) => `${base}/v1/attachments/${key}`) };
 }

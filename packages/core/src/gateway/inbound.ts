@@ -11,6 +11,7 @@ import type { GatewayContext, UnitOfWork } from './context.js';
 import { commit } from './context.js';
 import {
   type AttachmentInput,
+  removeAttachments,
   storeAttachments,
   validateAttachments,
 } from './inbound-attachments.js';
@@ -104,41 +105,48 @@ export async function receiveMessage(
   assertPhoneScope(principal, to);
 
   const id = ctx.random.uuid();
-  const urls = await storeAttachments(ctx, principal.accountId, id, files);
-  return commit(ctx, async (uow) => {
-    const phone = await uow.tx.findPhoneByNumber(principal.accountId, to);
-    const message = incoming(uow, principal, phone, {
-      id,
-      owner: to,
-      contact: sanitizeContact(to, rawFrom),
-      content,
-      type: 'mobile-originated',
-      sim,
-      encrypted: input.encrypted === true,
-      at,
-      attachments: urls,
-      receivedAt: at,
+  // Files first, so the committed message never points at a missing file; a receive
+  // that fails removes them (a crash in between leaves them to the orphan sweep).
+  const { keys, urls } = await storeAttachments(ctx, principal.accountId, id, files);
+  try {
+    return await commit(ctx, async (uow) => {
+      const phone = await uow.tx.findPhoneByNumber(principal.accountId, to);
+      const message = incoming(uow, principal, phone, {
+        id,
+        owner: to,
+        contact: sanitizeContact(to, rawFrom),
+        content,
+        type: 'mobile-originated',
+        sim,
+        encrypted: input.encrypted === true,
+        at,
+        attachments: urls,
+        receivedAt: at,
+      });
+      await uow.tx.insertMessages([message]);
+      await touchThread(
+        uow,
+        message,
+        { status: 'received', timestamp: at, markUnread: true, unarchive: phone?.unarchiveThread },
+        pickColor,
+      );
+      uow.event('message.phone.received', message.accountId, to, '/v1/messages/receive', {
+        message_id: message.id,
+        user_id: message.accountId,
+        owner: to,
+        encrypted: message.encrypted,
+        contact: message.contact,
+        timestamp: formatTimestamp(at),
+        content,
+        sim,
+        attachments: urls,
+      });
+      return message;
     });
-    await uow.tx.insertMessages([message]);
-    await touchThread(
-      uow,
-      message,
-      { status: 'received', timestamp: at, markUnread: true, unarchive: phone?.unarchiveThread },
-      pickColor,
-    );
-    uow.event('message.phone.received', message.accountId, to, '/v1/messages/receive', {
-      message_id: message.id,
-      user_id: message.accountId,
-      owner: to,
-      encrypted: message.encrypted,
-      contact: message.contact,
-      timestamp: formatTimestamp(at),
-      content,
-      sim,
-      attachments: urls,
-    });
-    return message;
-  });
+  } catch (error) {
+    await removeAttachments(ctx, keys);
+    throw error;
+  }
 }
 
 export async function recordMissedCall(
