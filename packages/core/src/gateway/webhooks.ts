@@ -5,6 +5,7 @@
 import { sanitizeAddress } from '../domain/phone-number.js';
 import type { WebhookRecord } from '../domain/records.js';
 import { GatewayError } from '../errors.js';
+import { whsecKeyProblem } from '../webhooks/signing.js';
 import type { GatewayContext } from './context.js';
 import { isWebhookEvent, WEBHOOK_EVENTS } from './events.js';
 import { Checker, isHttpUrl } from './validate.js';
@@ -12,7 +13,10 @@ import { Checker, isHttpUrl } from './validate.js';
 export interface WebhookInput {
   /** Trimmed; `https://` is prepended when it has no scheme. */
   url: string;
-  /** HS256 key of the `Authorization: Bearer` JWT; blank = no signature. */
+  /**
+   * HS256 key of the `Authorization: Bearer` JWT; blank = no signature. A `whsec_` key
+   * must be base64 of at least 24 bytes (it is the Standard Webhooks HMAC key).
+   */
   signingKey?: string | null;
   /** Event types of `WEBHOOK_EVENTS`; duplicates are dropped. */
   events: readonly string[];
@@ -49,6 +53,13 @@ async function checkWebhook(
     check.add('url', 'The url field must be a valid http or https URL');
   }
   const signingKey = check.text('signing_key', input.signingKey ?? '', 1, 255, false) || null;
+  const keyProblem = signingKey === null ? null : whsecKeyProblem(signingKey);
+  if (keyProblem) {
+    check.add(
+      'signing_key',
+      `The signing_key field ${keyProblem}; generate one with whsec_ + base64 of 32 random bytes, or use a key without the whsec_ prefix`,
+    );
+  }
 
   const events = [...new Set(input.events ?? [])];
   if (events.length === 0) check.add('events', 'The events field is required');

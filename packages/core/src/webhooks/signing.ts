@@ -7,12 +7,33 @@
  *   `webhook-timestamp` (seconds), `webhook-signature: v1,<base64 HMAC-SHA256 of
  *   "id.timestamp.body">`. The HMAC key is the signing key's bytes: a key written as
  *   `whsec_<base64>` is decoded; any other key is used as UTF-8 — give a receiver using a
- *   Standard Webhooks library the secret `whsec_` + base64(signing key).
+ *   Standard Webhooks library the secret `whsec_` + base64(signing key). A `whsec_` key
+ *   must be canonical base64 of at least 24 bytes (`whsecKeyProblem`): the gateway refuses
+ *   anything weaker when a webhook is stored.
  */
 import { createHmac } from 'node:crypto';
 import { SignJWT } from 'jose';
 
 const encoder = new TextEncoder();
+
+/** The shortest decoded `whsec_` key accepted (Standard Webhooks secrets are 24–64 bytes). */
+export const MIN_WHSEC_KEY_BYTES = 24;
+
+/** Why a `whsec_` key is unusable, or null (also null for keys without the prefix). */
+export function whsecKeyProblem(signingKey: string): string | null {
+  if (!signingKey.startsWith('whsec_')) return null;
+  const encoded = signingKey.slice(6);
+  const bytes = Buffer.from(encoded, 'base64');
+  // Node's decoder skips characters outside the alphabet: re-encode to catch them.
+  const canonical =
+    /^[A-Za-z0-9+/]*={0,2}$/.test(encoded) &&
+    bytes.toString('base64').replace(/=+$/, '') === encoded.replace(/=+$/, '');
+  if (!canonical) return 'must be whsec_ followed by standard base64';
+  if (bytes.length < MIN_WHSEC_KEY_BYTES) {
+    return `must decode to at least ${MIN_WHSEC_KEY_BYTES} bytes after whsec_ (it decodes to ${bytes.length})`;
+  }
+  return null;
+}
 
 export function signingKeyBytes(signingKey: string): Uint8Array {
   if (signingKey.startsWith('whsec_')) return Buffer.from(signingKey.slice(6), 'base64');
