@@ -10,8 +10,8 @@ const MS_PER_MINUTE = 60_000;
 const MS_PER_DAY = 86_400_000;
 
 /** The earliest and latest instants with a four-digit year (0000-01-01 and 9999-12-31, UTC). */
-const MIN_FORMATTABLE = -62_167_219_200_000;
-const MAX_FORMATTABLE = 253_402_300_799_999;
+export const MIN_TIMESTAMP = -62_167_219_200_000;
+export const MAX_TIMESTAMP = 253_402_300_799_999;
 
 function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
@@ -42,7 +42,9 @@ function daysFromCivil(year: number, month: number, day: number): number {
  * Accepts `T`/`t` as date-time separator, `Z`/`z` or a `±HH:MM` offset, and a
  * fraction of 1 to 9 digits, truncated to milliseconds. Returns `null` for
  * anything else: missing offset, out-of-range fields (month 13, Feb 30, hour
- * 24, second 60, offset hour 24), wrong digit counts or surrounding text.
+ * 24, second 60, offset hour 24), wrong digit counts, surrounding text, or an
+ * instant outside years 0000–9999 UTC once the offset is applied
+ * (`9999-12-31T23:59:59-23:59`), which `formatTimestamp` could not write back.
  */
 export function parseTimestamp(value: string): number | null {
   const match = RFC3339.exec(value);
@@ -73,12 +75,30 @@ export function parseTimestamp(value: string): number | null {
   }
   const millis = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, '0'));
   const secondsOfDay = hour * 3600 + minute * 60 + second;
-  return (
+  const ms =
     daysFromCivil(year, month, day) * MS_PER_DAY +
     secondsOfDay * 1000 +
     millis -
-    offsetMinutes * MS_PER_MINUTE
-  );
+    offsetMinutes * MS_PER_MINUTE;
+  return ms < MIN_TIMESTAMP || ms > MAX_TIMESTAMP ? null : ms;
+}
+
+/**
+ * An instant given as epoch milliseconds, a `Date` or an RFC 3339 string, as
+ * whole epoch milliseconds within years 0000–9999 UTC: what `formatTimestamp`
+ * writes back and every store keeps (a BIGINT of milliseconds). A fraction of a
+ * millisecond is dropped (floored, as `parseTimestamp` drops digits past the
+ * third); anything else (not finite, out of range, unparsable) is `null`.
+ */
+export function toTimestamp(value: Date | string | number): number | null {
+  const ms =
+    value instanceof Date
+      ? value.getTime()
+      : typeof value === 'number'
+        ? Math.floor(value)
+        : parseTimestamp(value);
+  if (ms === null || !Number.isFinite(ms) || ms < MIN_TIMESTAMP || ms > MAX_TIMESTAMP) return null;
+  return ms;
 }
 
 /**
@@ -93,7 +113,7 @@ export function parseTimestamp(value: string): number | null {
 export function formatTimestamp(ms: number): string {
   // One record carries the same instant several times (created, updated, ordered…).
   if (ms === lastFormatted.ms) return lastFormatted.text;
-  if (!Number.isFinite(ms) || ms < MIN_FORMATTABLE || ms > MAX_FORMATTABLE) {
+  if (!Number.isFinite(ms) || ms < MIN_TIMESTAMP || ms > MAX_TIMESTAMP) {
     throw new RangeError(`Timestamp out of the RFC 3339 range: ${ms}`);
   }
   const iso = new Date(ms).toISOString();

@@ -6,7 +6,7 @@
 
 import { isValidTimeZone, localToInstant } from '../dispatch/windows.js';
 import type { MessageRecord, PhoneRecord } from '../domain/records.js';
-import { parseTimestamp } from '../domain/time.js';
+import { parseTimestamp, toTimestamp } from '../domain/time.js';
 import { GatewayError } from '../errors.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../lifecycle/status.js';
 import { getAccount } from './accounts.js';
@@ -89,7 +89,10 @@ async function csvRows(data: Uint8Array): Promise<Row[]> {
 
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 19);
+  if (value instanceof Date) {
+    // A date cell the spreadsheet cannot place in time (a huge serial) is no time at all.
+    return Number.isNaN(value.getTime()) ? String(value) : value.toISOString().slice(0, 19);
+  }
   return String(value);
 }
 
@@ -123,7 +126,10 @@ function parseSendTime(text: string, timeZone: string): number | null {
   if (probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
   const zone = isValidTimeZone(timeZone) ? timeZone : 'UTC';
-  return localToInstant({ year, month, day }, hour * 60 + minute, zone) + second * 1000;
+  // Years 0000 and 9999 may leave the range once the zone's offset is applied.
+  return toTimestamp(
+    localToInstant({ year, month, day }, hour * 60 + minute, zone) + second * 1000,
+  );
 }
 
 interface CheckedRow {

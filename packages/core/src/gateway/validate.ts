@@ -6,7 +6,7 @@ import {
   phoneNumberMessage,
   sanitizeAddress,
 } from '../domain/phone-number.js';
-import { parseTimestamp } from '../domain/time.js';
+import { toTimestamp } from '../domain/time.js';
 import type { FieldErrors } from '../errors.js';
 import { addFieldError, GatewayError } from '../errors.js';
 import type { Sim } from '../lifecycle/status.js';
@@ -93,17 +93,18 @@ export class Checker {
     return urls.length > 0 ? urls : null;
   }
 
-  /** A time given as epoch ms, Date or RFC 3339 string; null when absent. */
+  /**
+   * A time given as epoch ms, Date or RFC 3339 string, as whole milliseconds in
+   * years 0000–9999 UTC (`toTimestamp`); null when absent.
+   */
   time(field: string, value: Date | string | number | null | undefined): number | null {
     if (value === undefined || value === null || value === '') return null;
-    const ms =
-      value instanceof Date
-        ? value.getTime()
-        : typeof value === 'number'
-          ? value
-          : parseTimestamp(value);
-    if (ms === null || !Number.isFinite(ms)) {
-      this.add(field, `The ${field} field must be an RFC 3339 timestamp`);
+    const ms = toTimestamp(value);
+    if (ms === null) {
+      this.add(
+        field,
+        `The ${field} field must be an RFC 3339 timestamp between years 0000 and 9999 (UTC)`,
+      );
       return null;
     }
     return ms;

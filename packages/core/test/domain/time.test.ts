@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatNullable, formatTimestamp, parseTimestamp } from '../../src/domain/time.js';
+import {
+  formatNullable,
+  formatTimestamp,
+  MAX_TIMESTAMP,
+  MIN_TIMESTAMP,
+  parseTimestamp,
+  toTimestamp,
+} from '../../src/domain/time.js';
 
 describe('parseTimestamp', () => {
   it.each([
@@ -98,6 +105,9 @@ describe('parseTimestamp', () => {
     '２０２６-01-01T12:00:00Z',
     '',
     'not a date',
+    '9999-12-31T23:59:59-23:59',
+    '9999-12-31T23:59:59.999-00:01',
+    '0000-01-01T00:00:00+00:01',
   ])('rejects %j', (input) => {
     expect(parseTimestamp(input)).toBeNull();
   });
@@ -137,5 +147,40 @@ describe('formatNullable', () => {
   it('keeps null and formats numbers', () => {
     expect(formatNullable(null)).toBeNull();
     expect(formatNullable(Date.UTC(2026, 0, 1, 0, 0, 0, 500))).toBe('2026-01-01T00:00:00.5Z');
+  });
+});
+
+describe('toTimestamp', () => {
+  it('takes numbers, Dates and RFC 3339 text as whole milliseconds', () => {
+    expect(toTimestamp(1_764_000_000_123)).toBe(1_764_000_000_123);
+    expect(toTimestamp(1_764_000_000_123.9)).toBe(1_764_000_000_123);
+    expect(toTimestamp(-0.5)).toBe(-1);
+    expect(toTimestamp(new Date(5))).toBe(5);
+    expect(toTimestamp('2026-01-01T00:00:00.0019Z')).toBe(Date.UTC(2026, 0, 1) + 1);
+    expect(toTimestamp(MIN_TIMESTAMP)).toBe(MIN_TIMESTAMP);
+    expect(toTimestamp(MAX_TIMESTAMP + 0.5)).toBe(MAX_TIMESTAMP);
+  });
+
+  it('refuses what formatTimestamp could not write back', () => {
+    for (const value of [
+      MAX_TIMESTAMP + 1,
+      MIN_TIMESTAMP - 0.5,
+      1e15,
+      -1e15,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      new Date(Number.NaN),
+      new Date(8.64e15),
+      '9999-12-31T23:59:59-23:59',
+      'soon',
+    ]) {
+      const ms = toTimestamp(value);
+      expect(ms, String(value)).toBeNull();
+    }
+    for (const ms of [MIN_TIMESTAMP, MAX_TIMESTAMP, 0, 1.5, -1.5]) {
+      const stored = toTimestamp(ms);
+      expect(stored).not.toBeNull();
+      expect(() => formatTimestamp(stored ?? Number.NaN)).not.toThrow();
+    }
   });
 });
