@@ -3,7 +3,8 @@
  * transaction. Each row is one event for one webhook; every attempt posts the same
  * body with the same event id. 2xx is success; `410 Gone` disables the webhook;
  * anything else is retried with exponential backoff and jitter (honouring
- * `Retry-After`) until `maxAttempts`, spread over days by default.
+ * `Retry-After`, capped at the longest backoff) until `maxAttempts`, spread over
+ * days by default.
  */
 import PQueue from 'p-queue';
 import type { RetryPolicy } from '../dispatch/backoff.js';
@@ -214,8 +215,10 @@ export class WebhookWorker {
       return;
     }
     const now = this.ctx.clock.now();
+    // Retry-After is honoured up to the longest backoff: a receiver cannot push the next
+    // attempt past what the policy would wait (nor past what a bigint column holds).
     const delay = Math.max(
-      retryAfter,
+      Math.min(retryAfter, this.options.retry.maxDelayMs),
       retryDelay(attempts, this.options.retry, this.ctx.random.next()),
     );
     await this.ctx.store.updateOutbox(
