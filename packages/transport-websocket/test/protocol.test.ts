@@ -121,7 +121,7 @@ describe('authentication', () => {
     await device.connect();
     expect(await old.closed).toEqual({ code: 4409, reason: 'replaced by a newer connection' });
     expect(node.transport.reachablePhones()).toEqual([phone.id]);
-    await vi.waitFor(() => expect(node.transport.stats()).toEqual({ sockets: 1, phones: 1 }));
+    await vi.waitFor(() => expect(node.transport.stats()).toMatchObject({ sockets: 1, phones: 1 }));
   });
 });
 

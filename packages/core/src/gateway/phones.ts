@@ -278,7 +278,9 @@ export async function recordHeartbeats(
   const raw = input.phoneNumbers?.length ? input.phoneNumbers : input.owner ? [input.owner] : [];
   const check = new Checker();
   if (raw.length < 1 || raw.length > 2) {
+    // Refused before any number is parsed: a channel may hand over a long list.
     check.add('phone_numbers', 'The phone_numbers field must have between 1 and 2 items');
+    check.throwIfInvalid();
   }
   const numbers = raw.map((n) => check.phoneNumber('phone_numbers', n));
   check.throwIfInvalid();

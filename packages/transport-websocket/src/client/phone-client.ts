@@ -191,18 +191,27 @@ export class PhoneClient extends EventEmitter<PhoneClientEvents> {
     return this.welcome?.phones ?? [];
   }
 
-  /** Sends a heartbeat for `phoneNumbers` (default every served number). */
+  /**
+   * Sends a heartbeat for `phoneNumbers` (default every served number). A heartbeat
+   * frame carries one or two numbers, so more are sent two per frame.
+   */
   async heartbeat(phoneNumbers?: readonly string[]): Promise<WireHeartbeat[]> {
-    const body = {
-      type: 'heartbeat',
-      phone_numbers: phoneNumbers?.length ? phoneNumbers : this.phones.map((p) => p.phone_number),
-      charging: this.options.charging?.() ?? false,
-      version: this.options.version ?? null,
-    };
+    const numbers = phoneNumbers?.length ? phoneNumbers : this.phones.map((p) => p.phone_number);
+    const charging = this.options.charging?.() ?? false;
+    const version = this.options.version ?? null;
     try {
-      const data = await this.link.request<ResultData['heartbeat']>(body);
-      this.emit('heartbeat', data.heartbeats);
-      return data.heartbeats;
+      const beats: WireHeartbeat[] = [];
+      for (let i = 0; i < Math.max(numbers.length, 1); i += 2) {
+        const body = {
+          type: 'heartbeat',
+          phone_numbers: numbers.slice(i, i + 2),
+          charging,
+          version,
+        };
+        beats.push(...(await this.link.request<ResultData['heartbeat']>(body)).heartbeats);
+      }
+      this.emit('heartbeat', beats);
+      return beats;
     } catch (error) {
       this.report(error, 'heartbeat');
       throw error;

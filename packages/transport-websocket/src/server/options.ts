@@ -24,12 +24,26 @@ export interface WebSocketTransportOptions {
   authTimeoutMs?: number;
   /** Largest frame a phone may send, in bytes; larger closes with 1009 (default 1 MiB). */
   maxPayload?: number;
-  /** Bytes that may wait in a socket's send buffer; beyond, `notify` refuses (default 1 MiB). */
+  /**
+   * Largest frame before the socket has authenticated (`welcome` sent), in bytes;
+   * larger closes with 1009 before it is parsed (default 4 KiB, at most `maxPayload`).
+   */
+  maxPreAuthPayload?: number;
+  /**
+   * Bytes that may wait in a socket's send buffer. Beyond, `notify` refuses and the
+   * socket's requests are not read or answered until it has drained (default 1 MiB).
+   */
   maxBufferedBytes?: number;
   /** Requests a socket may have queued; beyond, reading pauses (default 64). */
   maxQueuedRequests?: number;
   /** Heartbeat interval suggested to phones in `welcome` (default 15 minutes). */
   heartbeatIntervalMs?: number;
+  /**
+   * How often the keys of open sockets are checked again (default 5 minutes): the
+   * safety net behind the notifier's `keys` topic, which closes a revoked key's
+   * sockets at once.
+   */
+  keyCheckIntervalMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -38,9 +52,11 @@ export interface ResolvedOptions {
   pingIntervalMs: number;
   authTimeoutMs: number;
   maxPayload: number;
+  maxPreAuthPayload: number;
   maxBufferedBytes: number;
   maxQueuedRequests: number;
   heartbeatIntervalMs: number;
+  keyCheckIntervalMs: number;
 }
 
 export const DEFAULT_WEBSOCKET_OPTIONS = Object.freeze({
@@ -48,9 +64,11 @@ export const DEFAULT_WEBSOCKET_OPTIONS = Object.freeze({
   pingIntervalMs: 30_000,
   authTimeoutMs: 10_000,
   maxPayload: 1_048_576,
+  maxPreAuthPayload: 4096,
   maxBufferedBytes: 1_048_576,
   maxQueuedRequests: 64,
   heartbeatIntervalMs: 15 * 60_000,
+  keyCheckIntervalMs: 5 * 60_000,
 });
 
 const LIMITS: Record<keyof typeof DEFAULT_WEBSOCKET_OPTIONS, [number, number] | null> = {
@@ -58,9 +76,11 @@ const LIMITS: Record<keyof typeof DEFAULT_WEBSOCKET_OPTIONS, [number, number] | 
   pingIntervalMs: [10, 3_600_000],
   authTimeoutMs: [10, 600_000],
   maxPayload: [1024, 100 * 1_048_576],
+  maxPreAuthPayload: [256, 100 * 1_048_576],
   maxBufferedBytes: [0, 1024 * 1_048_576],
   maxQueuedRequests: [1, 100_000],
   heartbeatIntervalMs: [1000, 24 * 3_600_000],
+  keyCheckIntervalMs: [10, 24 * 3_600_000],
 };
 
 export function resolveOptions(input: WebSocketTransportOptions = {}): ResolvedOptions {
@@ -79,6 +99,13 @@ export function resolveOptions(input: WebSocketTransportOptions = {}): ResolvedO
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
       problems.push(`  - ${name}: must be an integer from ${min} to ${max}`);
     } else (resolved as unknown as Record<string, unknown>)[name] = value;
+  }
+  if (input.maxPreAuthPayload === undefined) {
+    resolved.maxPreAuthPayload = Math.min(resolved.maxPreAuthPayload, resolved.maxPayload);
+  } else if (resolved.maxPreAuthPayload > resolved.maxPayload) {
+    problems.push(
+      `  - maxPreAuthPayload: must be at most maxPayload (${resolved.maxPayload}); the limit before hello is the smaller one`,
+    );
   }
   const server = input.server as { on?: unknown } | undefined;
   if (server !== undefined && typeof server?.on !== 'function') {

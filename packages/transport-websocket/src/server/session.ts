@@ -3,20 +3,23 @@
  * the phones it serves, and its requests, handled one at a time in arrival order
  * (so SENT is applied before the DELIVERED that follows it). Each request gets a
  * `result` or an `error` frame with the request's `id`.
+ *
+ * What a socket may cost is bounded: until `welcome` a frame may be at most
+ * `maxPreAuthPayload` bytes (larger closes with 1009 before it is parsed); reading
+ * pauses while `maxQueuedRequests` requests or `maxPayload` bytes wait in the queue;
+ * and while more than `maxBufferedBytes` wait in the send buffer, no request is
+ * answered (so none is read once the queue fills) until the phone has read them.
+ * The key is kept so the transport can check it again: a revoked key closes the
+ * socket with 4401 (`revoke`), a key that lost numbers stops serving them (`rescope`).
  */
-import type { PhoneEventName, PhoneRecord, Principal } from '@textport/core';
-import { toGatewayError, toWireHeartbeat, toWireMessage } from '@textport/core';
+import type { PhoneRecord, Principal } from '@textport/core';
+import { toGatewayError } from '@textport/core';
 import type { RawData, WebSocket } from 'ws';
-import type {
-  HelloFrame,
-  PhoneFrame,
-  ResultData,
-  ServerFrameBody,
-  WelcomeFrame,
-} from '../protocol.js';
+import type { HelloFrame, PhoneFrame, ServerFrameBody, WelcomeFrame } from '../protocol.js';
 import { CLOSE_CODES, encodeFrame, FrameError, parsePhoneFrame } from '../protocol.js';
 import type { PhoneGateway, ResolvedOptions } from './options.js';
 import { registerNumbers, servedPhones } from './phones.js';
+import { handleRequest } from './requests.js';
 
 const OPEN = 1;
 /** Close code for a server-side failure (the phone reconnects later). */
@@ -25,10 +28,14 @@ const INTERNAL_ERROR = 1011;
 export interface SessionHost {
   readonly gateway: PhoneGateway;
   readonly options: ResolvedOptions;
+  /** Counts the key checks started so far (one per revocation heard, and per safety poll). */
+  readonly keyEpoch: number;
   /** The socket authenticated: route its phones to it. */
   attach(session: PhoneSession): void;
   /** The socket closed. */
   detach(session: PhoneSession): void;
+  /** Checks the session's key again (a revocation went by while it said hello). */
+  recheck(session: PhoneSession): void;
 }
 
 /** A close reason fits in 123 bytes of UTF-8. */
@@ -38,6 +45,25 @@ function reasonText(text: string): string {
   return out;
 }
 
+function byteLength(data: RawData): number {
+  return Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
+}
+
+/**
+ * Sets the largest frame the socket's reader accepts. `ws` checks it against the
+ * frame's length header, so a larger frame is neither buffered nor parsed; it has
+ * no public setter, and `receive` checks the size again should the field move.
+ */
+function setFrameLimit(socket: WebSocket, bytes: number): void {
+  const receiver = (socket as unknown as { _receiver?: { _maxPayload?: unknown } })._receiver;
+  if (receiver && typeof receiver._maxPayload === 'number') receiver._maxPayload = bytes;
+}
+
+interface Queued {
+  frame: PhoneFrame;
+  bytes: number;
+}
+
 export class PhoneSession {
   principal: Principal | null = null;
   phones: readonly PhoneRecord[] = [];
@@ -45,18 +71,25 @@ export class PhoneSession {
   alive = true;
   private key: string | undefined;
   private keyCheck: Promise<Principal | null> | undefined;
+  /** `host.keyEpoch` when the key was last resolved. */
+  private authEpoch = 0;
   private helloSeen = false;
-  private queue: PhoneFrame[] = [];
+  private queue: Queued[] = [];
+  private queuedBytes = 0;
   private draining = false;
   private paused = false;
   private closing = false;
   private authTimer: NodeJS.Timeout | undefined;
+  /** Frames handed to `ws` whose write has not completed. */
+  private unflushed = 0;
+  private flushed: (() => void) | undefined;
 
   constructor(
     readonly socket: WebSocket,
     private readonly host: SessionHost,
     headerKey: string | undefined,
   ) {
+    setFrameLimit(socket, host.options.maxPreAuthPayload);
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
     socket.on('pong', () => {
       this.alive = true;
@@ -79,9 +112,19 @@ export class PhoneSession {
     }
   }
 
+  /** The key the socket authenticated with (once it has). */
+  get apiKey(): string | undefined {
+    return this.principal ? this.key : undefined;
+  }
+
+  /** Whether the send buffer is within `maxBufferedBytes`. */
+  hasRoom(): boolean {
+    return this.socket.bufferedAmount <= this.host.options.maxBufferedBytes;
+  }
+
   /** Writes a frame if the socket is open. */
   send(frame: ServerFrameBody): void {
-    if (this.socket.readyState === OPEN) this.socket.send(encodeFrame(frame));
+    if (this.socket.readyState === OPEN) this.write(encodeFrame(frame));
   }
 
   /** Writes encoded frames; resolves once all are written to the socket. */
@@ -97,7 +140,7 @@ export class PhoneSession {
           reject(error);
         } else if (--left === 0) resolve();
       };
-      for (const frame of frames) this.socket.send(frame, written);
+      for (const frame of frames) this.write(frame, written);
     });
   }
 
@@ -108,14 +151,55 @@ export class PhoneSession {
     this.socket.close(code, reasonText(reason));
   }
 
+  /** The key is gone: an `error` frame, then the close (4401). */
+  revoke(message: string): void {
+    this.reject(null, CLOSE_CODES.unauthorized, message);
+  }
+
+  /** Takes the key's current scope; returns the phones it no longer serves (dropped). */
+  rescope(principal: Principal): PhoneRecord[] {
+    this.principal = principal;
+    const allowed = principal.phoneNumbers;
+    if (allowed === null) return [];
+    const dropped = this.phones.filter((p) => !allowed.includes(p.phoneNumber));
+    this.phones = this.phones.filter((p) => allowed.includes(p.phoneNumber));
+    return dropped;
+  }
+
+  private write(data: string, done?: (error?: Error) => void): void {
+    this.unflushed++;
+    this.socket.send(data, (error) => {
+      if (--this.unflushed === 0) this.wakeWriter();
+      done?.(error);
+    });
+  }
+
+  private wakeWriter(): void {
+    const flushed = this.flushed;
+    this.flushed = undefined;
+    flushed?.();
+  }
+
+  /** Waits while the send buffer is over `maxBufferedBytes`, until it is written out. */
+  private async room(): Promise<void> {
+    while (!this.closing && this.unflushed > 0 && !this.hasRoom()) {
+      await new Promise<void>((resolve) => {
+        this.flushed = resolve;
+      });
+    }
+  }
+
   private closed(): void {
     this.closing = true;
     clearTimeout(this.authTimer);
     this.queue = [];
+    this.queuedBytes = 0;
+    this.wakeWriter();
     this.host.detach(this);
   }
 
   private authenticate(key: string): Promise<Principal | null> {
+    this.authEpoch = this.host.keyEpoch;
     return this.host.gateway.accounts.authenticate(key).catch((error: unknown) => {
       this.host.gateway.config.logger.error({ err: error }, 'phone authentication failed');
       this.close(INTERNAL_ERROR, 'authentication is unavailable; retry later');
@@ -125,6 +209,7 @@ export class PhoneSession {
 
   /** An `error` frame, then the close. */
   private reject(id: string | null, code: number, message: string, errorCode = 'unauthorized') {
+    if (this.closing) return;
     this.send({ type: 'error', id, code: errorCode, message });
     this.close(code, message);
   }
@@ -132,6 +217,11 @@ export class PhoneSession {
   private receive(data: RawData, isBinary: boolean): void {
     this.alive = true;
     if (this.closing) return;
+    const bytes = byteLength(data);
+    if (!this.principal && bytes > this.host.options.maxPreAuthPayload) {
+      this.close(CLOSE_CODES.tooBig, 'frame too big before welcome');
+      return;
+    }
     if (isBinary) {
       this.reject(
         null,
@@ -154,22 +244,32 @@ export class PhoneSession {
       this.reject(frame.id, CLOSE_CODES.unauthorized, 'send hello first');
       return;
     }
-    this.queue.push(frame);
-    if (!this.paused && this.queue.length >= this.host.options.maxQueuedRequests) {
+    this.queue.push({ frame, bytes });
+    this.queuedBytes += bytes;
+    this.pauseWhenFull();
+    if (!this.draining) void this.drain();
+  }
+
+  /** Reading pauses while the queue is full (in requests or bytes) and resumes at half. */
+  private pauseWhenFull(): void {
+    const { maxQueuedRequests, maxPayload } = this.host.options;
+    const count = this.queue.length;
+    if (!this.paused && (count >= maxQueuedRequests || this.queuedBytes >= maxPayload)) {
       this.paused = true;
       this.socket.pause();
+    } else if (this.paused && count < maxQueuedRequests / 2 && this.queuedBytes < maxPayload / 2) {
+      this.paused = false;
+      this.socket.resume();
     }
-    if (!this.draining) void this.drain();
   }
 
   private async drain(): Promise<void> {
     this.draining = true;
-    for (let frame = this.queue.shift(); frame; frame = this.queue.shift()) {
-      if (this.paused && this.queue.length < this.host.options.maxQueuedRequests / 2) {
-        this.paused = false;
-        this.socket.resume();
-      }
-      await this.handle(frame);
+    for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+      this.queuedBytes -= next.bytes;
+      await this.room();
+      this.pauseWhenFull();
+      await this.handle(next.frame);
     }
     this.draining = false;
   }
@@ -185,7 +285,7 @@ export class PhoneSession {
         this.reject(frame.id, CLOSE_CODES.unauthorized, 'the hello of this socket failed');
         return;
       }
-      const data = await this.request(frame, this.principal);
+      const data = await handleRequest(this.host.gateway, this.principal, this.phones, frame);
       this.send({ type: 'result', id: frame.id, data });
     } catch (error) {
       const e = toGatewayError(error);
@@ -245,7 +345,7 @@ export class PhoneSession {
         numbers?.length &&
         (await registerNumbers(gateway, principal, numbers))
       ) {
-        principal = (await gateway.accounts.authenticate(key)) ?? principal;
+        principal = (await this.authenticate(key)) ?? principal;
       }
       this.phones = await servedPhones(gateway, principal, numbers);
     } catch (error) {
@@ -256,73 +356,12 @@ export class PhoneSession {
     }
     if (this.closing) return;
     this.principal = principal;
-    this.key = undefined;
+    this.key = key;
     this.keyCheck = undefined;
     clearTimeout(this.authTimer);
+    setFrameLimit(this.socket, this.host.options.maxPayload);
     this.send(this.welcome(frame.id));
     this.host.attach(this);
-  }
-
-  private async request(
-    frame: Exclude<PhoneFrame, HelloFrame>,
-    principal: Principal,
-  ): Promise<ResultData[keyof ResultData]> {
-    const api = this.host.gateway.phoneApi;
-    switch (frame.type) {
-      case 'ack':
-        return { message: toWireMessage(await api.takeOutstanding(principal, frame.message_id)) };
-      case 'event': {
-        const result = await api.reportEvent(principal, frame.message_id, {
-          event: frame.event as PhoneEventName,
-          timestamp: frame.timestamp ?? null,
-          reason: frame.reason ?? null,
-        });
-        return {
-          outcome: result.outcome,
-          status: result.message?.status ?? null,
-          ...(result.outcome === 'ignored' ? { reason: result.reason } : {}),
-        };
-      }
-      case 'received': {
-        const message = await api.receive(principal, {
-          from: frame.from,
-          to: frame.to,
-          content: frame.content ?? null,
-          encrypted: frame.encrypted === true,
-          sim: frame.sim ?? null,
-          timestamp: frame.timestamp ?? null,
-          attachments: frame.attachments?.map((a) => ({
-            name: a.name,
-            contentType: a.content_type,
-            data: a.content,
-          })),
-        });
-        return { message: toWireMessage(message) };
-      }
-      case 'missed_call': {
-        const message = await api.missedCall(principal, {
-          from: frame.from,
-          to: frame.to,
-          sim: frame.sim ?? null,
-          timestamp: frame.timestamp ?? null,
-        });
-        return { message: toWireMessage(message) };
-      }
-      case 'heartbeat': {
-        const numbers = frame.phone_numbers?.length
-          ? frame.phone_numbers
-          : this.phones.map((p) => p.phoneNumber);
-        const beats = [];
-        for (let i = 0; i < numbers.length; i += 2) {
-          const input = {
-            phoneNumbers: numbers.slice(i, i + 2),
-            charging: frame.charging === true,
-            version: frame.version ?? null,
-          };
-          beats.push(...(await api.heartbeat(principal, input)));
-        }
-        return { heartbeats: beats.map(toWireHeartbeat) };
-      }
-    }
+    if (this.authEpoch !== this.host.keyEpoch) this.host.recheck(this);
   }
 }

@@ -2,7 +2,8 @@
  * The WebSocket transport: phones hold a socket to this node, due messages are
  * pushed to them as `message` frames, and their acks, events, incoming SMS and
  * heartbeats go to the gateway's phone API. A phone is reachable from the node
- * holding its socket; several nodes share work through the store and its notifier.
+ * holding its socket; several nodes share work through the store and its notifier,
+ * which also tells every node when a key was revoked (see `key-check.ts`).
  *
  *   const ws = websocketTransport({ server, path: '/v1/phones/ws' });
  *   const gateway = createGateway({ store, transports: [ws] });
@@ -18,6 +19,7 @@ import { TransportError } from '@textport/core/transport';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
 import { CLOSE_CODES, encodeFrame } from '../protocol.js';
+import { KeyCheck } from './key-check.js';
 import type { PhoneGateway, ResolvedOptions, WebSocketTransportOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import { unackedMessages } from './phones.js';
@@ -57,9 +59,20 @@ export class WebSocketTransport implements Transport, SessionHost {
   private readonly byOwner = new Map<string, string>();
   private reachable: string[] | null = null;
   private pingTimer: NodeJS.Timeout | undefined;
+  private keyTimer: NodeJS.Timeout | undefined;
+  private unsubscribeKeys: (() => void) | undefined;
+  private readonly keys: KeyCheck;
 
   constructor(options: WebSocketTransportOptions = {}) {
     this.options = resolveOptions(options);
+    const transport = this;
+    this.keys = new KeyCheck({
+      get gateway() {
+        return transport.gateway;
+      },
+      sessions: () => this.sessions,
+      dropped: (session, phones) => this.dropPhones(session, phones),
+    });
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -84,9 +97,15 @@ export class WebSocketTransport implements Transport, SessionHost {
     return this.bound;
   }
 
-  /** Open sockets (authenticated or not) and phones reachable through them. */
-  stats(): { sockets: number; phones: number } {
-    return { sockets: this.sessions.size, phones: this.byPhone.size };
+  /** Open sockets (authenticated or not), phones reachable through them, bytes waiting to be sent. */
+  stats(): { sockets: number; phones: number; bufferedBytes: number } {
+    let bufferedBytes = 0;
+    for (const session of this.sessions) bufferedBytes += session.socket.bufferedAmount;
+    return { sockets: this.sessions.size, phones: this.byPhone.size, bufferedBytes };
+  }
+
+  get keyEpoch(): number {
+    return this.keys.epoch;
   }
 
   async start(host: TransportHost): Promise<void> {
@@ -95,8 +114,11 @@ export class WebSocketTransport implements Transport, SessionHost {
     this.host = host;
     this.options.server?.on('upgrade', this.onUpgrade);
     gateway.on('message.api.canceled', this.onCanceled);
+    this.unsubscribeKeys = gateway.config.notifier.subscribe('keys', () => this.keys.checkAll());
     this.pingTimer = setInterval(() => this.pingAll(), this.options.pingIntervalMs);
     this.pingTimer.unref?.();
+    this.keyTimer = setInterval(() => this.keys.checkAll(), this.options.keyCheckIntervalMs);
+    this.keyTimer.unref?.();
   }
 
   /** Closes every socket (1001, going away) and stops taking upgrades. */
@@ -105,7 +127,10 @@ export class WebSocketTransport implements Transport, SessionHost {
     this.host = undefined;
     this.options.server?.off('upgrade', this.onUpgrade);
     this.bound?.off('message.api.canceled', this.onCanceled);
+    this.unsubscribeKeys?.();
+    this.unsubscribeKeys = undefined;
     clearInterval(this.pingTimer);
+    clearInterval(this.keyTimer);
     for (const session of this.sessions) session.close(CLOSE_CODES.goingAway, 'server stopping');
     for (let waited = 0; this.sessions.size > 0 && waited < 2000; waited += 10) {
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -170,7 +195,16 @@ export class WebSocketTransport implements Transport, SessionHost {
 
   detach(session: PhoneSession): void {
     this.sessions.delete(session);
-    for (const phone of session.phones) {
+    this.dropPhones(session, session.phones);
+  }
+
+  recheck(session: PhoneSession): void {
+    this.keys.checkOne(session);
+  }
+
+  /** Stops routing `phones` to `session` (it closed, or its key no longer serves them). */
+  private dropPhones(session: PhoneSession, phones: readonly PhoneRecord[]): void {
+    for (const phone of phones) {
       if (this.byPhone.get(phone.id) !== session) continue;
       this.byPhone.delete(phone.id);
       this.byOwner.delete(ownerKey(phone.accountId, phone.phoneNumber));
@@ -192,6 +226,8 @@ export class WebSocketTransport implements Transport, SessionHost {
       try {
         const messages = await unackedMessages(this.gateway, phone);
         if (messages.length === 0 || this.byPhone.get(phone.id) !== session) continue;
+        // A phone that does not read gets them on their expiry retry instead.
+        if (!session.hasRoom()) return;
         await session.push(messages.map(messageFrame));
       } catch (error) {
         this.gateway.config.logger.warn(
@@ -216,7 +252,10 @@ export class WebSocketTransport implements Transport, SessionHost {
   private readonly onCanceled = (event: GatewayEvent<'message.api.canceled'>): void => {
     const phoneId = this.byOwner.get(ownerKey(event.accountId, event.owner));
     const session = phoneId === undefined ? undefined : this.byPhone.get(phoneId);
-    session?.send({ type: 'cancel', message_id: event.data.id, phone_number: event.owner });
+    // A courtesy notice: left out for a phone that does not read its socket.
+    if (session?.hasRoom()) {
+      session.send({ type: 'cancel', message_id: event.data.id, phone_number: event.owner });
+    }
   };
 
   reachablePhones(): readonly string[] {
@@ -259,7 +298,9 @@ export class WebSocketTransport implements Transport, SessionHost {
   /** Tells the phone a message was canceled (the server also does so on `message.api.canceled`). */
   async cancel(phone: PhoneRecord, message: MessageRecord): Promise<void> {
     const session = this.byPhone.get(phone.id);
-    session?.send({ type: 'cancel', message_id: message.id, phone_number: phone.phoneNumber });
+    if (session?.hasRoom()) {
+      session.send({ type: 'cancel', message_id: message.id, phone_number: phone.phoneNumber });
+    }
   }
 }
 

@@ -1,0 +1,73 @@
+/**
+ * A phone's requests (`ack`, `event`, `received`, `missed_call`, `heartbeat`) as
+ * calls of the gateway's phone API: the same calls, and so the same rules, as the
+ * HTTP phone routes. The reply is the request's `result.data`.
+ */
+import type { PhoneEventName, PhoneRecord, Principal } from '@textport/core';
+import { toWireHeartbeat, toWireMessage } from '@textport/core';
+import type { HelloFrame, PhoneFrame, ResultData } from '../protocol.js';
+import type { PhoneGateway } from './options.js';
+
+export type PhoneRequest = Exclude<PhoneFrame, HelloFrame>;
+
+/** Runs one request for a socket serving `phones` as `principal`; throws a GatewayError. */
+export async function handleRequest(
+  gateway: PhoneGateway,
+  principal: Principal,
+  phones: readonly PhoneRecord[],
+  frame: PhoneRequest,
+): Promise<ResultData[keyof ResultData]> {
+  const api = gateway.phoneApi;
+  switch (frame.type) {
+    case 'ack':
+      return { message: toWireMessage(await api.takeOutstanding(principal, frame.message_id)) };
+    case 'event': {
+      const result = await api.reportEvent(principal, frame.message_id, {
+        event: frame.event as PhoneEventName,
+        timestamp: frame.timestamp ?? null,
+        reason: frame.reason ?? null,
+      });
+      return {
+        outcome: result.outcome,
+        status: result.message?.status ?? null,
+        ...(result.outcome === 'ignored' ? { reason: result.reason } : {}),
+      };
+    }
+    case 'received': {
+      const message = await api.receive(principal, {
+        from: frame.from,
+        to: frame.to,
+        content: frame.content ?? null,
+        encrypted: frame.encrypted === true,
+        sim: frame.sim ?? null,
+        timestamp: frame.timestamp ?? null,
+        attachments: frame.attachments?.map((a) => ({
+          name: a.name,
+          contentType: a.content_type,
+          data: a.content,
+        })),
+      });
+      return { message: toWireMessage(message) };
+    }
+    case 'missed_call': {
+      const message = await api.missedCall(principal, {
+        from: frame.from,
+        to: frame.to,
+        sim: frame.sim ?? null,
+        timestamp: frame.timestamp ?? null,
+      });
+      return { message: toWireMessage(message) };
+    }
+    case 'heartbeat': {
+      // One call, so the phone API's rule (one or two numbers) holds here as over HTTP.
+      const beats = await api.heartbeat(principal, {
+        phoneNumbers: frame.phone_numbers?.length
+          ? frame.phone_numbers
+          : phones.map((p) => p.phoneNumber),
+        charging: frame.charging === true,
+        version: frame.version ?? null,
+      });
+      return { heartbeats: beats.map(toWireHeartbeat) };
+    }
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * What one socket may cost the server: the frame size before it has
+ * authenticated, the replies waiting in its send buffer, and the rows one
+ * heartbeat frame may write.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { CLOSE_CODES, websocketTransport } from '../src/index.js';
+import { accountWithPhone, gatewayNode, onCleanup, rawSocket } from './helpers.js';
+
+describe('frames before authentication', () => {
+  it('closes with 1009 on a frame over maxPreAuthPayload before welcome, unparsed', async () => {
+    const node = await gatewayNode({ transport: { maxPreAuthPayload: 1024 } });
+    const { phoneKey } = await accountWithPhone(node);
+    const socket = await rawSocket(node.url, { 'x-api-key': phoneKey });
+    // A valid hello, only too big for a socket that has not authenticated yet.
+    socket.send({ type: 'hello', id: 'h', client: 'x'.repeat(2000) });
+    expect((await socket.closed).code).toBe(CLOSE_CODES.tooBig);
+    expect(socket.frames).toEqual([]);
+  });
+
+  it('takes frames up to maxPayload once the socket has its welcome', async () => {
+    const node = await gatewayNode({ transport: { maxPreAuthPayload: 1024 } });
+    const { phoneKey } = await accountWithPhone(node);
+    const socket = await rawSocket(node.url, { 'x-api-key': phoneKey });
+    socket.send({ type: 'hello', id: 'h' });
+    await vi.waitFor(() => expect(socket.frames).toHaveLength(1));
+    socket.send({ type: 'heartbeat', id: 'b', padding: 'x'.repeat(100_000) });
+    await vi.waitFor(() => expect(socket.frames).toHaveLength(2));
+    expect(socket.frames[1]).toMatchObject({ type: 'result', id: 'b' });
+  });
+
+  it('refuses a pre-auth limit above maxPayload, and defaults to the smaller of the two', () => {
+    expect(() => websocketTransport({ maxPayload: 2048, maxPreAuthPayload: 4096 })).toThrow(
+      /maxPreAuthPayload: must be at most maxPayload/,
+    );
+    expect(websocketTransport({ maxPayload: 2048 }).options.maxPreAuthPayload).toBe(2048);
+    expect(websocketTransport().options.maxPreAuthPayload).toBe(4096);
+  });
+});
+
+describe('replies waiting to be sent', () => {
+  it('stops answering a socket that does not read once maxBufferedBytes wait, and resumes when it reads', async () => {
+    const cap = 64 * 1024;
+    const node = await gatewayNode({ start: false, transport: { maxBufferedBytes: cap } });
+    const { account, userKey } = await accountWithPhone(node);
+    for (let i = 0; i < 200; i++) {
+      const phoneNumber = `+1800555${String(1000 + i)}`;
+      await node.gateway.phones.upsert(account.id, { phoneNumber });
+    }
+    const ws = new WebSocket(node.url, { headers: { 'x-api-key': userKey } });
+    onCleanup(async () => ws.terminate());
+    let welcomes = 0;
+    let welcomeBytes = 0;
+    ws.on('message', (data: Buffer) => {
+      welcomes++;
+      welcomeBytes = data.length;
+    });
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(JSON.stringify({ v: 1, type: 'hello', id: 'h' }));
+    await vi.waitFor(() => expect(welcomes).toBe(1));
+    expect(welcomeBytes).toBeGreaterThan(15_000);
+
+    // Stop reading, then ask 2,000 times for the ~20 KB welcome (40 MB of replies).
+    ws.pause();
+    let mostBuffered = 0;
+    const watch = setInterval(() => {
+      mostBuffered = Math.max(mostBuffered, node.transport.stats().bufferedBytes);
+    }, 2);
+    onCleanup(async () => clearInterval(watch));
+    const requests = 2000;
+    for (let i = 0; i < requests; i++) {
+      ws.send(JSON.stringify({ v: 1, type: 'hello', id: `again-${i}` }));
+    }
+    await vi.waitFor(() => expect(mostBuffered).toBeGreaterThan(cap / 2), { timeout: 10_000 });
+    // Give a server that kept answering the time to buffer far past the cap.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    ws.resume();
+    await vi.waitFor(() => expect(welcomes).toBe(requests + 1), { timeout: 30_000 });
+    clearInterval(watch);
+    // At most one reply beyond the cap ever waited in the server's send buffer.
+    expect(mostBuffered).toBeGreaterThan(0);
+    expect(mostBuffered).toBeLessThanOrEqual(cap + welcomeBytes);
+  }, 60_000);
+});
+
+describe('heartbeat frames', () => {
+  it('follows the HTTP rule of one or two numbers per heartbeat and writes nothing past it', async () => {
+    const node = await gatewayNode({ start: false });
+    const { account, userKey, phone } = await accountWithPhone(node);
+    const numbers = [phone.phoneNumber, '+18005550111', '+18005550112'];
+    for (const phoneNumber of numbers.slice(1)) {
+      await node.gateway.phones.upsert(account.id, { phoneNumber });
+    }
+    const socket = await rawSocket(node.url, { 'x-api-key': userKey });
+    socket.send({ type: 'hello', id: 'h', phone_numbers: numbers });
+    await vi.waitFor(() => expect(socket.frames).toHaveLength(1));
+    const many = Array.from({ length: 20_000 }, (_, i) => `+1800${String(i).padStart(7, '0')}`);
+    socket.send({ type: 'heartbeat', id: 'three', phone_numbers: numbers });
+    socket.send({ type: 'heartbeat', id: 'many', phone_numbers: many });
+    // The socket serves three numbers: the default list breaks the rule too.
+    socket.send({ type: 'heartbeat', id: 'default' });
+    socket.send({ type: 'heartbeat', id: 'two', phone_numbers: numbers.slice(0, 2) });
+    await vi.waitFor(() => expect(socket.frames).toHaveLength(5));
+    for (const id of ['three', 'many', 'default']) {
+      const reply = socket.frames.find((f) => f.id === id);
+      expect(reply).toMatchObject({ type: 'error', code: 'validation' });
+      expect(reply?.fields).toHaveProperty('phone_numbers');
+    }
+    expect(socket.frames.find((f) => f.id === 'two')).toMatchObject({ type: 'result' });
+    const stored = await Promise.all(
+      numbers.map((owner) => node.gateway.phones.heartbeats(account.id, { owner, limit: 100 })),
+    );
+    expect(stored.map((rows) => rows.length)).toEqual([1, 1, 0]);
+  });
+});
