@@ -118,6 +118,13 @@ export interface PhoneListQuery extends PageQuery {
   query?: string | null;
 }
 
+/** Keyset paging over every account's phones that have an FCM token, by id. */
+export interface FcmPhoneQuery {
+  /** Only ids after this one (null: from the first). */
+  afterId: string | null;
+  limit: number;
+}
+
 export interface HeartbeatListQuery extends PageQuery {
   accountId: string;
   owner: string;
@@ -157,6 +164,8 @@ export interface ClaimOutboxQuery {
   limit: number;
   leaseMs: number;
   claimer: string;
+  /** Rows of these webhooks are left alone (the claimer's busy receivers). */
+  excludeWebhookIds?: readonly string[];
 }
 
 export interface OutboxListQuery extends PageQuery {
@@ -210,6 +219,8 @@ export interface Store {
   findPhoneByNumber(accountId: string, phoneNumber: string): Promise<PhoneRecord | null>;
   /** Newest first. */
   listPhones(query: PhoneListQuery): Promise<PhoneRecord[]>;
+  /** Phones of any account with an FCM token, ascending by id. */
+  listFcmPhones(query: FcmPhoneQuery): Promise<PhoneRecord[]>;
   updatePhone(id: string, patch: Patch<PhoneRecord>): Promise<PhoneRecord | null>;
   deletePhone(accountId: string, id: string): Promise<PhoneRecord | null>;
   /**

@@ -50,10 +50,12 @@ export async function claimOutbox(db: Db, query: ClaimOutboxQuery): Promise<Outb
   const t = db.kit.t.outbox;
   const { now } = query;
   const until = now + query.leaseMs;
+  const excluded = query.excludeWebhookIds ?? [];
   const due = and([
     raw(`status = 'pending'`),
     sql`next_attempt_at <= ${now}`,
     sql`(lease_until IS NULL OR lease_until <= ${now})`,
+    excluded.length === 0 ? null : sql`NOT ${db.kit.inList('webhook_id', excluded)}`,
   ]);
   const order = raw('ORDER BY next_attempt_at, created_at, id');
   if (db.kit.pg) {

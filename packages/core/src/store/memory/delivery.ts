@@ -36,12 +36,14 @@ const claimOrder = ascending<OutboxRecord>(
 
 export function claimOutbox(t: Tables, query: ClaimOutboxQuery): OutboxRecord[] {
   const { now } = query;
+  const excluded = new Set(query.excludeWebhookIds ?? []);
   const due = [...t.outbox.values()]
     .filter(
       (row) =>
         row.status === 'pending' &&
         row.nextAttemptAt <= now &&
-        (row.leaseUntil === null || row.leaseUntil <= now),
+        (row.leaseUntil === null || row.leaseUntil <= now) &&
+        !excluded.has(row.webhookId),
     )
     .sort(claimOrder)
     .slice(0, Math.max(0, Math.trunc(query.limit)));

@@ -99,6 +99,24 @@ export function outboxGroup(ctx: GroupContext): void {
       expect(ids(await claim({ limit: 2 }))).toEqual(ids(byTime.slice(4)));
     }));
 
+  it('leaves the rows of excluded webhooks alone', () =>
+    inWindow(async ({ start, make, claim }) => {
+      const [busy, slow, other] = [uuid(), uuid(), uuid()];
+      const rows = [
+        make({ webhookId: busy, nextAttemptAt: start }),
+        make({ webhookId: slow, nextAttemptAt: start + 1 }),
+        make({ webhookId: other, nextAttemptAt: start + 2 }),
+        make({ webhookId: busy, nextAttemptAt: start + 3 }),
+      ];
+      await ctx.store.insertOutbox(rows);
+      const claimed = await claim({ limit: 1, excludeWebhookIds: [busy, slow] });
+      expect(ids(claimed)).toEqual([rows[2]!.id]);
+      expect((await ctx.raw.outbox(rows[0]!.id))?.leaseOwner).toBeNull();
+      expect(ids(await claim({ excludeWebhookIds: [] }))).toEqual(
+        ids([rows[0]!, rows[1]!, rows[3]!]),
+      );
+    }));
+
   it('leases claimed rows until the lease runs out', () =>
     inWindow(async ({ start, make, claim }) => {
       const row = make();
