@@ -25,6 +25,7 @@ import {
   startHandoff,
 } from './handoff.js';
 import { awaitsHandoff, pacingMs } from './plan.js';
+import { failStrandedMessages } from './stranded.js';
 import { WorkLoop } from './work-loop.js';
 
 export interface DispatcherOptions {
@@ -39,6 +40,8 @@ export interface DispatcherOptions {
   /** Transport retries (retryable errors) before the message fails. */
   maxTransportRetries: number;
   retry: RetryPolicy;
+  /** How often the messages of stranded phones are checked (see stranded.ts). */
+  strandedCheckMs: number;
 }
 
 export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = Object.freeze({
@@ -48,6 +51,7 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = Object.freeze({
   concurrency: 16,
   maxTransportRetries: 5,
   retry: DEFAULT_RETRY_POLICY,
+  strandedCheckMs: 60_000,
 });
 
 /** Transactions that share the unpaced rows of one round. */
@@ -82,6 +86,7 @@ export class Dispatcher {
   private readonly loop: WorkLoop;
   private readonly transportRetries = new Map<string, number>();
   private unsubscribe: (() => void) | undefined;
+  private strandedTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ctx: GatewayContext,
@@ -111,12 +116,26 @@ export class Dispatcher {
     if (this.loop.isRunning) return;
     this.unsubscribe = this.notifier.subscribe('due', () => this.wake());
     this.loop.start();
+    if (this.transports.length > 0) {
+      this.strandedTimer = setInterval(() => {
+        this.failStranded().catch((error: unknown) =>
+          this.ctx.logger.error({ err: error }, 'the check of stranded phones failed'),
+        );
+      }, this.options.strandedCheckMs);
+      this.strandedTimer.unref?.();
+    }
+  }
+
+  /** Fails the messages that phones no transport can reach have waited out (stranded.ts). */
+  failStranded(): Promise<number> {
+    return failStrandedMessages(this.step, this.transports, this.options);
   }
 
   /** Stops looking for work; in-flight hand-offs finish first. */
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    clearInterval(this.strandedTimer);
     await this.loop.stop();
     await this.queue.onIdle();
   }

@@ -102,6 +102,7 @@ const configSchema = z.object({
       pollIntervalMs: z.number().int().min(10).max(60_000).default(1000),
       concurrency: z.number().int().min(1).max(1000).default(16),
       maxTransportRetries: z.number().int().min(0).max(100).default(5),
+      strandedCheckMs: z.number().int().min(1000).default(60_000),
       retry: z
         .object({
           minDelayMs: z.number().int().min(0).default(DEFAULT_RETRY_POLICY.minDelayMs),

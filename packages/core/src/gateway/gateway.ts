@@ -23,6 +23,7 @@ import * as inbound from './inbound.js';
 import * as messages from './messages.js';
 import * as phoneEvents from './phone-events.js';
 import * as phones from './phones.js';
+import { readiness } from './readiness.js';
 import * as schedules from './schedules.js';
 import type { BulkSendInput, SendInput, SendOptions } from './send.js';
 import { sendMessages } from './send.js';
@@ -63,6 +64,8 @@ export function createGateway(config: GatewayConfig) {
     store: ctx.store as Store,
     /** Where incoming MMS attachments are kept. */
     attachments: ctx.attachments,
+    /** Whether the gateway can do its work (`GET /health/ready`): pass, warn or fail. */
+    readiness: () => readiness(ctx),
     /** Removes attachment files no message points at; runs on its own after `start()`. */
     sweepAttachments: () => sweepAttachments(ctx),
     /** The validated configuration. */

@@ -1,5 +1,6 @@
 /** Phones: settings upsert, the FCM-token login of the Android app, deletion, heartbeats. */
 import { failMessage } from '../dispatch/handoff.js';
+import { isStranded, strandedReason } from '../dispatch/stranded.js';
 import type { HeartbeatRecord, MessageRecord, PhoneRecord } from '../domain/records.js';
 import { formatTimestamp } from '../domain/time.js';
 import { GatewayError, isGatewayError } from '../errors.js';
@@ -179,7 +180,7 @@ export async function updateFcmToken(
     fcmToken: input.fcmToken ?? null,
     sim: input.sim ?? 'SIM1',
   });
-  return upsertWithRetry(() =>
+  const phone = await upsertWithRetry(() =>
     commit(ctx, async (uow) => {
       const phone = await applyUpsert(ctx, uow, principal.accountId, number, patch);
       const keyId = principal.kind === 'phone' ? principal.keyId : null;
@@ -188,6 +189,13 @@ export async function updateFcmToken(
       return phone;
     }),
   );
+  if (isStranded(phone, ctx.transports)) {
+    ctx.logger.warn(
+      { phoneId: phone.id, accountId: phone.accountId },
+      `${strandedReason(phone)}; its messages fail after message_expiration_seconds`,
+    );
+  }
+  return phone;
 }
 
 /** Statuses of an outgoing message that still waits for its phone. */

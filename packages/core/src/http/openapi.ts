@@ -81,7 +81,7 @@ function successResponse(route: Route): Json {
   const { status, data, description } = route.docs.success;
   if (status === 204) return { description };
   if (route.path === '/health') return { description };
-  if (route.path === '/v1/openapi.json') {
+  if (route.path === '/v1/openapi.json' || route.path === '/health/ready') {
     return { description, content: { 'application/json': { schema: { type: 'object' } } } };
   }
   if (route.path.startsWith('/v1/attachments/')) {

@@ -4,6 +4,7 @@ import type {
   ApiKeyListQuery,
   ApiKeyRecord,
   ClaimHeartbeatQuery,
+  FcmPhoneQuery,
   HeartbeatListQuery,
   HeartbeatRecord,
   PhoneListQuery,
@@ -75,6 +76,19 @@ export function listPhones(db: Db, query: PhoneListQuery): Promise<PhoneRecord[]
     db.kit.contains(['phone_number'], query.query),
   ]);
   return selectMany(db, PHONE, where, NEWEST_FIRST, query);
+}
+
+export function listFcmPhones(db: Db, query: FcmPhoneQuery): Promise<PhoneRecord[]> {
+  const where = and([
+    raw('fcm_token IS NOT NULL'),
+    query.afterId === null ? null : sql`id > ${query.afterId}`,
+  ]);
+  return selectMany(
+    db,
+    PHONE,
+    where,
+    raw(`ORDER BY id LIMIT ${Math.max(0, Math.trunc(query.limit))}`),
+  );
 }
 
 export const updatePhone = (db: Db, id: string, patch: Partial<PhoneRecord>) =>

@@ -23,6 +23,22 @@ export function metaRoutes(openApiDocument: () => unknown) {
 
     defineRoute({
       method: 'GET',
+      path: '/health/ready',
+      auth: 'public',
+      docs: {
+        tag: 'Meta',
+        summary:
+          'Readiness: status pass, warn or fail and one entry per check (the store; phones no transport can reach)',
+        success: { status: 200, description: 'ready (pass or warn); 503 when a check fails' },
+      },
+      async handle({ gateway }) {
+        const ready = await gateway.readiness();
+        return json(ready.status === 'fail' ? 503 : 200, ready);
+      },
+    }),
+
+    defineRoute({
+      method: 'GET',
       path: '/v1/openapi.json',
       auth: 'public',
       docs: {

@@ -8,6 +8,7 @@ import type {
 import type {
   ApiKeyListQuery,
   ClaimHeartbeatQuery,
+  FcmPhoneQuery,
   HeartbeatListQuery,
   PhoneListQuery,
 } from '../../store.js';
@@ -127,6 +128,15 @@ export function listPhones(t: Tables, query: PhoneListQuery): PhoneRecord[] {
     (phone) => phone.accountId === query.accountId && matches(phone.phoneNumber),
   );
   return page(rows.sort(newestFirst), query);
+}
+
+export function listFcmPhones(t: Tables, query: FcmPhoneQuery): PhoneRecord[] {
+  const after = query.afterId;
+  return [...t.phones.values()]
+    .filter((phone) => phone.fcmToken !== null && (after === null || phone.id > after))
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .slice(0, query.limit)
+    .map((phone) => structuredClone(phone));
 }
 
 export function updatePhone(

@@ -48,6 +48,26 @@ export function phonesGroup(ctx: GroupContext): void {
     expect(ids(await list(null, 1, 1))).toEqual([p2!.id]);
   });
 
+  it('pages through the phones of every account that have an FCM token, by id', async () => {
+    const mine = [makePhone({ fcmToken: 'a' }), makePhone({ fcmToken: 'b' }), makePhone()];
+    for (const phone of mine) await ctx.store.insertPhone(phone);
+    const seen: PhoneRecord[] = [];
+    for (let afterId: string | null = null; ; ) {
+      const page = await ctx.store.listFcmPhones({ afterId, limit: 2 });
+      seen.push(...page);
+      if (page.length < 2) break;
+      afterId = page[page.length - 1]?.id ?? null;
+    }
+    const seenIds = ids(seen);
+    expect(seenIds).toEqual([...seenIds].sort());
+    expect(new Set(seenIds).size).toBe(seenIds.length);
+    expect(seen.every((phone) => phone.fcmToken !== null)).toBe(true);
+    const mineIds = new Set(ids(mine));
+    expect(seen.filter((p) => mineIds.has(p.id))).toEqual(
+      mine.filter((p) => p.fcmToken !== null).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    );
+  });
+
   it('updates a phone and keeps numbers unique', async () => {
     const phone = makePhone();
     const other = makePhone({ accountId: phone.accountId });
