@@ -1,5 +1,5 @@
 /** The Postgres LISTEN/NOTIFY notifier: delivery between instances, and reconnection. */
-import { silentLogger } from '@textport/core';
+import { NOTIFIER_TOPICS, silentLogger } from '@textport/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPgNotifier, type PgNotifier } from '../src/index.js';
 import { PG_SKIP, type PgDatabase, pgDatabase, rows } from './helpers.js';
@@ -51,6 +51,18 @@ describe.skipIf(PG_SKIP !== false)(
       await a.publish('outbox');
       await eventually(() => heard.includes('outbox'));
       expect(heard).toEqual(['outbox']);
+    });
+
+    it('carries every topic of the contract between instances (keys too)', async () => {
+      const { notifiers } = await setup(2);
+      const [a, b] = notifiers as [PgNotifier, PgNotifier];
+      const heard = new Set<string>();
+      for (const topic of NOTIFIER_TOPICS) b.subscribe(topic, () => heard.add(topic));
+      await b.ready();
+      for (const topic of NOTIFIER_TOPICS) await a.publish(topic);
+      await eventually(() => heard.size === NOTIFIER_TOPICS.length);
+      expect([...heard].sort()).toEqual([...NOTIFIER_TOPICS].sort());
+      expect(NOTIFIER_TOPICS).toContain('keys');
     });
 
     it('listens again after its connection is terminated', async () => {

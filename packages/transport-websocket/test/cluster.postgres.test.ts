@@ -1,13 +1,15 @@
 /**
  * Two gateway nodes on one Postgres schema with the LISTEN/NOTIFY notifier: a
- * message sent through node A reaches the phone whose socket is on node B. Each
- * node has its own Knex pool and notifier connection, as two processes would.
+ * message sent through node A reaches the phone whose socket is on node B, and a
+ * key revoked through node A closes its socket on node B. Each node has its own
+ * Knex pool and notifier connection, as two processes would.
  */
 import type { PgNotifier } from '@textport/store-knex';
 import { createKnexStore, createPgNotifier } from '@textport/store-knex';
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { accountWithPhone, CONTACT, gatewayNode, virtualPhone } from './helpers.js';
+import { revocationTests } from './revocation-cases.js';
 
 const DATABASE_URL = process.env.TEXTPORT_TEST_DATABASE_URL;
 const SKIP = DATABASE_URL ? null : 'TEXTPORT_TEST_DATABASE_URL is not set';
@@ -80,5 +82,7 @@ describe.skipIf(SKIP !== null)(
       expect(device.sender.sent.map((s) => s.id)).toEqual(ids);
       expect(a.transport.reachablePhones()).toEqual([]);
     });
+
+    revocationTests(async () => ({ a: await node('node-a'), b: await node('node-b') }));
   },
 );

@@ -4,7 +4,7 @@ import { isValidTimeZone } from '../dispatch/windows.js';
 import type { AccountRecord, ApiKeyKind, ApiKeyRecord } from '../domain/records.js';
 import { GatewayError } from '../errors.js';
 import type { GatewayContext } from './context.js';
-import { commit } from './context.js';
+import { commit, wake } from './context.js';
 import { rewritePhoneKeys } from './phone-keys.js';
 import { Checker } from './validate.js';
 
@@ -126,12 +126,20 @@ export async function updateAccount(
   return updated;
 }
 
+/**
+ * Tells every node, once the change has committed, that keys were revoked or lost
+ * numbers: open phone sockets check their key again (and close when it is gone).
+ */
+function keysRevoked(ctx: GatewayContext): void {
+  wake(ctx, 'keys');
+}
+
 /** Replaces the account's user key; the old key stops working at once. */
 export async function rotateUserKey(
   ctx: GatewayContext,
   accountId: string,
 ): Promise<IssuedKey<AccountRecord>> {
-  return commit(ctx, async ({ tx }) => {
+  const issued = await commit(ctx, async ({ tx }) => {
     const account = await tx.getAccount(accountId);
     if (!account) throw GatewayError.notFound(`cannot find account with ID [${accountId}]`);
     const old = await tx.listApiKeys({ accountId, kind: 'user', skip: 0, limit: 1000 });
@@ -140,6 +148,8 @@ export async function rotateUserKey(
     await tx.insertApiKey(keyRecord(ctx, accountId, 'user', 'account key', apiKey));
     return { record: account, apiKey };
   });
+  keysRevoked(ctx);
+  return issued;
 }
 
 export async function createPhoneKey(
@@ -162,6 +172,7 @@ export async function deletePhoneKey(ctx: GatewayContext, accountId: string, id:
   if (key?.kind !== 'phone' || !(await ctx.store.deleteApiKey(accountId, id))) {
     throw GatewayError.notFound(`cannot find phone API key with ID [${id}]`);
   }
+  keysRevoked(ctx);
 }
 
 /**
@@ -179,18 +190,22 @@ export async function importKey(
       api_key: [`a ${input.kind} key starts with ${prefix} followed by at least 16 characters`],
     });
   }
-  return commit(ctx, async ({ tx }) => {
+  let replaced = false;
+  const record = await commit(ctx, async ({ tx }) => {
     const existing = await tx.findApiKeyByHash(hashApiKey(input.apiKey));
     if (existing?.accountId === accountId) return existing;
     if (existing) throw new GatewayError('conflict', 'this key belongs to another account');
     const kind = input.kind;
     for (const old of await tx.listApiKeys({ accountId, kind, skip: 0, limit: 10_000 })) {
-      if (old.name === input.name) await tx.deleteApiKey(accountId, old.id);
+      if (old.name === input.name)
+        replaced = (await tx.deleteApiKey(accountId, old.id)) || replaced;
     }
     const record = keyRecord(ctx, accountId, kind, input.name, input.apiKey);
     await tx.insertApiKey(record);
     return record;
   });
+  if (replaced) keysRevoked(ctx);
+  return record;
 }
 
 /** Unbinds a phone from a phone key. */
@@ -200,7 +215,7 @@ export async function removePhoneFromKey(
   keyId: string,
   phoneId: string,
 ): Promise<ApiKeyRecord> {
-  return commit(ctx, async ({ tx }) => {
+  const updated = await commit(ctx, async ({ tx }) => {
     const key = await tx.getApiKey(accountId, keyId);
     if (key?.kind !== 'phone') {
       throw GatewayError.notFound(`cannot find phone API key with ID [${keyId}]`);
@@ -220,6 +235,8 @@ export async function removePhoneFromKey(
     );
     return (await tx.getApiKey(accountId, key.id)) ?? key;
   });
+  keysRevoked(ctx);
+  return updated;
 }
 
 /** Resolves an `x-api-key` value; null when it is unknown. */

@@ -112,7 +112,8 @@ async function writeOutbox(uow: UnitOfWork): Promise<void> {
 /** Events after which the dispatcher may have new work. */
 const DUE_EVENTS: ReadonlySet<string> = new Set(['message.api.sent', 'message.send.expired']);
 
-function wake(ctx: GatewayContext, topic: NotifierTopic): void {
+/** Publishes `topic` (after a commit); a failure is logged, the consumers' polls cover it. */
+export function wake(ctx: GatewayContext, topic: NotifierTopic): void {
   ctx.notifier.publish(topic).catch((error: unknown) => {
     ctx.logger.warn(
       { err: error, topic },

@@ -75,6 +75,41 @@ describe('accounts.removePhoneFromKey', () => {
     const unbound = await t.gateway.accounts.removePhoneFromKey(t.account.id, key.id, t.phone.id);
     expect(unbound).toMatchObject({ phoneIds: [], phoneNumbers: [] });
   });
+
+  it("announces on the notifier's keys topic, after the commit, each change that takes a key's rights away", async () => {
+    const t = await setup();
+    let heard = 0;
+    t.gateway.config.notifier.subscribe('keys', () => {
+      heard += 1;
+    });
+    const { record: key, apiKey } = await t.gateway.accounts.createPhoneKey(t.account.id, {
+      name: 'Pixel 8',
+    });
+    const principal = await t.gateway.accounts.authenticate(apiKey);
+    if (!principal) throw new Error('the phone key does not authenticate');
+    await t.gateway.phoneApi.updateFcmToken(principal, { phoneNumber: OWNER, fcmToken: 'fcm' });
+    const configured = `pk_${'c'.repeat(20)}`;
+    await t.gateway.accounts.importKey(t.account.id, {
+      kind: 'phone',
+      name: 'cfg',
+      apiKey: configured,
+    });
+    expect(heard).toBe(0);
+    await t.gateway.accounts.removePhoneFromKey(t.account.id, key.id, t.phone.id);
+    expect(heard).toBe(1);
+    await t.gateway.accounts.deletePhoneKey(t.account.id, key.id);
+    expect(heard).toBe(2);
+    await expect(t.gateway.accounts.deletePhoneKey(t.account.id, key.id)).rejects.toThrow();
+    await t.gateway.accounts.rotateApiKey(t.account.id);
+    expect(heard).toBe(3);
+    const replacement = `pk_${'d'.repeat(20)}`;
+    await t.gateway.accounts.importKey(t.account.id, {
+      kind: 'phone',
+      name: 'cfg',
+      apiKey: replacement,
+    });
+    expect(heard).toBe(4);
+  });
 });
 
 describe('accounts.update', () => {

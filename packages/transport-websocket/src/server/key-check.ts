@@ -86,6 +86,7 @@ export class KeyCheck {
     const before = session.principal;
     if (!before) return;
     if (!principal || principal.accountId !== before.accountId) {
+      this.host.dropped(session, session.phones);
       session.revoke('the API key of this socket was revoked');
       return;
     }

@@ -79,6 +79,9 @@ export class PhoneSession {
   private draining = false;
   private paused = false;
   private closing = false;
+  /** Why the key was revoked; the socket closes once the request in hand is answered. */
+  private revoked: string | undefined;
+  private busy = false;
   private authTimer: NodeJS.Timeout | undefined;
   /** Frames handed to `ws` whose write has not completed. */
   private unflushed = 0;
@@ -151,9 +154,16 @@ export class PhoneSession {
     this.socket.close(code, reasonText(reason));
   }
 
-  /** The key is gone: an `error` frame, then the close (4401). */
+  /**
+   * The key is gone: no further request is read or handled; the one in hand (if
+   * any) is answered, then an `error` frame and the close (4401).
+   */
   revoke(message: string): void {
-    this.reject(null, CLOSE_CODES.unauthorized, message);
+    if (this.closing || this.revoked !== undefined) return;
+    this.revoked = message;
+    this.queue = [];
+    this.queuedBytes = 0;
+    if (!this.busy) this.reject(null, CLOSE_CODES.unauthorized, message);
   }
 
   /** Takes the key's current scope; returns the phones it no longer serves (dropped). */
@@ -216,7 +226,7 @@ export class PhoneSession {
 
   private receive(data: RawData, isBinary: boolean): void {
     this.alive = true;
-    if (this.closing) return;
+    if (this.closing || this.revoked !== undefined) return;
     const bytes = byteLength(data);
     if (!this.principal && bytes > this.host.options.maxPreAuthPayload) {
       this.close(CLOSE_CODES.tooBig, 'frame too big before welcome');
@@ -269,13 +279,16 @@ export class PhoneSession {
       this.queuedBytes -= next.bytes;
       await this.room();
       this.pauseWhenFull();
+      this.busy = true;
       await this.handle(next.frame);
+      this.busy = false;
+      if (this.revoked !== undefined) this.reject(null, CLOSE_CODES.unauthorized, this.revoked);
     }
     this.draining = false;
   }
 
   private async handle(frame: PhoneFrame): Promise<void> {
-    if (this.closing) return;
+    if (this.closing || this.revoked !== undefined) return;
     try {
       if (frame.type === 'hello') {
         await this.hello(frame);
