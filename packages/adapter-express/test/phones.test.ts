@@ -135,6 +135,31 @@ describe('phone API keys', () => {
     expect((await t.call('post', '/v1/phone-api-keys').send({ name: '' })).status).toBe(422);
   });
 
+  it('a key created with phone_numbers logs in only for them (401 for another number)', async () => {
+    const t = await appSetup();
+    const created = await t.call('post', '/v1/phone-api-keys').send({
+      name: 'Pixel',
+      phone_numbers: [OWNER],
+    });
+    expect(created.status).toBe(200);
+    expect(created.body.data.allowed_phone_numbers).toEqual([OWNER]);
+    const as: string = created.body.data.api_key;
+    const other = await t
+      .call('put', '/v1/phones/fcm-token', as)
+      .send({ phone_number: '+18005550177', fcm_token: 't', sim: 'SIM1' });
+    expect(other.status).toBe(401);
+    expect(other.body.status).toBe('error');
+    await t
+      .call('put', '/v1/phones/fcm-token', as)
+      .send({ phone_number: OWNER, fcm_token: 't', sim: 'SIM1' })
+      .expect(200);
+    const bad = await t
+      .call('post', '/v1/phone-api-keys')
+      .send({ name: 'x', phone_numbers: ['x'] });
+    expect(bad.status).toBe(422);
+    expect(bad.body.data.phone_numbers).toBeDefined();
+  });
+
   it('unbinds a phone (204) and deletes a key (204, then 404); the deleted key stops working', async () => {
     const t = await appSetup();
     const pk = await t.phoneKey();

@@ -138,8 +138,14 @@ export interface ApiKeyRecord {
   keyHash: string;
   /** First characters of the key, for display (`pk_AbCd…`). */
   keyPrefix: string;
+  /** The phones bound to a phone key (by the phone's login); its scope. */
   phoneIds: string[];
   phoneNumbers: string[];
+  /**
+   * The numbers a phone key was created for: it may log in only for these. Null: any
+   * number of the account (the httpSMS rule), unless the gateway restricts phone keys.
+   */
+  allowedNumbers: string[] | null;
   createdAt: number;
   updatedAt: number;
 }

@@ -121,6 +121,10 @@ export const wirePhoneApiKeySchema = z.object({
   user_email: z.string().nullable(),
   phone_numbers: z.array(z.string()),
   phone_ids: z.array(uuid),
+  allowed_phone_numbers: z
+    .array(z.string())
+    .nullable()
+    .describe('textport: the numbers the key was created for; null for any number'),
   api_key: z.string().describe('the full key only right after creation; else masked'),
   created_at: time,
   updated_at: time,
@@ -269,6 +273,7 @@ export function toWirePhoneApiKey(
     user_email: email,
     phone_numbers: [...k.phoneNumbers],
     phone_ids: [...k.phoneIds],
+    allowed_phone_numbers: k.allowedNumbers === null ? null : [...k.allowedNumbers],
     api_key: fullKey ?? maskedKey(k),
     created_at: formatTimestamp(k.createdAt),
     updated_at: formatTimestamp(k.updatedAt),

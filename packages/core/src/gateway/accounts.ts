@@ -38,6 +38,7 @@ function keyRecord(
   kind: ApiKeyKind,
   name: string,
   key: string,
+  allowedNumbers: string[] | null = null,
 ): ApiKeyRecord {
   const now = ctx.clock.now();
   return {
@@ -49,6 +50,7 @@ function keyRecord(
     keyPrefix: key.slice(0, 7),
     phoneIds: [],
     phoneNumbers: [],
+    allowedNumbers,
     createdAt: now,
     updatedAt: now,
   };
@@ -152,17 +154,42 @@ export async function rotateUserKey(
   return issued;
 }
 
+/** The numbers a phone key may be created for, at most. */
+export const MAX_PHONE_KEY_NUMBERS = 10;
+
+/**
+ * A phone key. With `phoneNumbers` it may log in only for those numbers; without, for
+ * any number of the account (the httpSMS rule), unless the gateway restricts phone
+ * keys (`phoneKeys.restricted`), which makes the numbers required.
+ */
 export async function createPhoneKey(
   ctx: GatewayContext,
   accountId: string,
-  input: { name: string },
+  input: { name: string; phoneNumbers?: readonly string[] | null },
 ): Promise<IssuedKey<ApiKeyRecord>> {
   const check = new Checker();
   const name = check.text('name', input.name, 1, 60);
+  const given = input.phoneNumbers ?? null;
+  let numbers: string[] | null = null;
+  if (given === null && ctx.phoneKeys.restricted) {
+    check.add(
+      'phone_numbers',
+      'The phone_numbers field is required: phone keys on this server work only for the numbers they are created for',
+    );
+  } else if (given !== null) {
+    if (!Array.isArray(given) || given.length < 1 || given.length > MAX_PHONE_KEY_NUMBERS) {
+      check.add(
+        'phone_numbers',
+        `The phone_numbers field must have between 1 and ${MAX_PHONE_KEY_NUMBERS} items`,
+      );
+    } else {
+      numbers = [...new Set(given.map((n) => check.phoneNumber('phone_numbers', n)))];
+    }
+  }
   check.throwIfInvalid();
   await getAccount(ctx, accountId);
   const apiKey = generateKey(ctx, 'pk_');
-  const record = keyRecord(ctx, accountId, 'phone', name, apiKey);
+  const record = keyRecord(ctx, accountId, 'phone', name, apiKey, numbers);
   await ctx.store.insertApiKey(record);
   return { record, apiKey };
 }

@@ -157,6 +157,17 @@ const configSchema = z.object({
       refusePrivateNetworks: z.boolean().default(false),
     })
     .prefault({}),
+  phoneKeys: z
+    .object({
+      /**
+       * Phone keys work only for the numbers they were created for: creating one needs
+       * `phone_numbers`, and a key created without (before this was turned on) logs in
+       * only for the numbers it already holds. Off: the httpSMS rule, a phone key logs
+       * in for any number of its account.
+       */
+      restricted: z.boolean().default(false),
+    })
+    .prefault({}),
   /** The sweep of attachment files no message points at (see gateway/attachment-sweep.ts). */
   attachmentSweep: z
     .object({

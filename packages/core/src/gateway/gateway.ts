@@ -234,7 +234,7 @@ export function createGateway(config: GatewayConfig) {
       authenticate: (apiKey: string) => accounts.authenticate(ctx, apiKey),
       createPhoneKey: (
         accountId: string,
-        input: { name: string },
+        input: Parameters<typeof accounts.createPhoneKey>[2],
       ): Promise<accounts.IssuedKey<ApiKeyRecord>> =>
         accounts.createPhoneKey(ctx, accountId, input),
       listPhoneKeys: (accountId: string, input: PageInput = {}) =>

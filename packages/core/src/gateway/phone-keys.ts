@@ -5,6 +5,15 @@ import type { Store } from '../store.js';
 export type KeyBinding = Pick<ApiKeyRecord, 'phoneIds' | 'phoneNumbers'>;
 
 /**
+ * The numbers a phone key may log in for (register a phone with), or null for any
+ * number of its account: the numbers it was created for; else, when the gateway
+ * restricts phone keys, the numbers it already holds; else any (the httpSMS rule).
+ */
+export function registrableNumbers(key: ApiKeyRecord, restricted: boolean): string[] | null {
+  return key.allowedNumbers ?? (restricted ? key.phoneNumbers : null);
+}
+
+/**
  * Rewrites the account's phone keys that `change` alters (it returns a key's new
  * binding, or null to leave the key alone). A binding is a read-modify-write of
  * the key's number list, and on a store that runs transactions side by side

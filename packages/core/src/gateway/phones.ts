@@ -10,7 +10,7 @@ import type { Principal } from './accounts.js';
 import { assertPhoneScope } from './accounts.js';
 import type { GatewayContext, UnitOfWork } from './context.js';
 import { commit } from './context.js';
-import { rewritePhoneKeys } from './phone-keys.js';
+import { registrableNumbers, rewritePhoneKeys } from './phone-keys.js';
 import { Checker } from './validate.js';
 
 /** Settings to change; an omitted (undefined) field keeps its stored value. */
@@ -180,6 +180,13 @@ export async function updateFcmToken(
     fcmToken: input.fcmToken ?? null,
     sim: input.sim ?? 'SIM1',
   });
+  if (principal.kind === 'phone') {
+    const key = principal.keyId
+      ? await ctx.store.getApiKey(principal.accountId, principal.keyId)
+      : null;
+    const allowed = key ? registrableNumbers(key, ctx.phoneKeys.restricted) : [];
+    if (allowed !== null) assertPhoneScope({ ...principal, phoneNumbers: allowed }, number);
+  }
   const phone = await upsertWithRetry(() =>
     commit(ctx, async (uow) => {
       const phone = await applyUpsert(ctx, uow, principal.accountId, number, patch);

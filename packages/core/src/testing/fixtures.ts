@@ -136,6 +136,7 @@ export const makeApiKey = ownedFactory<ApiKeyRecord>((_base, overrides) => {
     keyPrefix: `uk_${keyHash.slice(0, 6)}`,
     phoneIds: [],
     phoneNumbers: [],
+    allowedNumbers: null,
   };
 });
 

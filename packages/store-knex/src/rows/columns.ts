@@ -159,6 +159,7 @@ export const API_KEY = spec<ApiKeyRecord>('api_keys', {
   keyPrefix: 'text',
   phoneIds: 'json',
   phoneNumbers: 'json',
+  allowedNumbers: 'json',
   createdAt: 'int',
   updatedAt: 'int',
 });

@@ -5,6 +5,7 @@
  */
 import type { Knex } from 'knex';
 import * as initial from './initial.js';
+import * as phoneKeyNumbers from './phone-key-numbers.js';
 
 export interface TextportMigration {
   readonly name: string;
@@ -12,7 +13,10 @@ export interface TextportMigration {
   down(knex: Knex, prefix: string): Promise<void>;
 }
 
-const MIGRATIONS: readonly TextportMigration[] = [{ name: '0001_initial', ...initial }];
+const MIGRATIONS: readonly TextportMigration[] = [
+  { name: '0001_initial', ...initial },
+  { name: '0002_phone_key_numbers', ...phoneKeyNumbers },
+];
 
 /** A Knex migration source creating the store's tables under `tablePrefix`. */
 export function createMigrationSource(

@@ -9,7 +9,7 @@ import type { Gateway } from '../../gateway/gateway.js';
 import { noContent, success, unauthorized } from '../envelope.js';
 import { uuidParam } from '../params.js';
 import { defineRoute } from '../route.js';
-import { needed, optional, text } from '../schemas.js';
+import { needed, optional, text, textList } from '../schemas.js';
 import { deleteById, listRoute, saveRoute } from './common.js';
 
 const USERS = 'Users';
@@ -102,13 +102,22 @@ export const keyRoutes = [
     path: '/v1/phone-api-keys',
     tag: KEYS,
     summary: 'Create a phone API key (the only answer that shows the full key)',
-    body: z.object({ name: needed(text, 'A name for the key (1–60 bytes).') }),
+    body: z.object({
+      name: needed(text, 'A name for the key (1–60 bytes).'),
+      phone_numbers: optional(
+        textList,
+        'textport: the numbers the key may log in for (1–10); absent, any number of the account unless phone keys are restricted.',
+      ),
+    }),
     status: 200,
     message: 'phone API key created successfully',
     data: 'PhoneApiKey',
     async save(gateway, accountId, body) {
       const account = await gateway.accounts.get(accountId);
-      const issued = await gateway.accounts.createPhoneKey(accountId, { name: body.name ?? '' });
+      const issued = await gateway.accounts.createPhoneKey(accountId, {
+        name: body.name ?? '',
+        phoneNumbers: body.phone_numbers ?? null,
+      });
       return toWirePhoneApiKey(issued.record, account.email, issued.apiKey);
     },
   }),

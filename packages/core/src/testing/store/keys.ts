@@ -41,6 +41,22 @@ export function keysGroup(ctx: GroupContext): void {
     expect(await ctx.raw.apiKey(key.id)).toMatchObject({ id: key.id, keyHash: key.keyHash });
   });
 
+  it('keeps the numbers a phone key was created for, and null for any number', async () => {
+    const restricted = makeApiKey({
+      kind: 'phone',
+      allowedNumbers: ['+12015550123', '+12015550124'],
+    });
+    const open = makeApiKey({ kind: 'phone' });
+    await ctx.store.insertApiKey(restricted);
+    await ctx.store.insertApiKey(open);
+    expect(
+      (await ctx.store.getApiKey(restricted.accountId, restricted.id))?.allowedNumbers,
+    ).toEqual(['+12015550123', '+12015550124']);
+    expect((await ctx.store.findApiKeyByHash(open.keyHash))?.allowedNumbers).toBeNull();
+    const updated = await ctx.store.updateApiKey(open.id, { allowedNumbers: ['+12015550125'] });
+    expect(updated?.allowedNumbers).toEqual(['+12015550125']);
+  });
+
   it('rejects a duplicate key hash, even across accounts', async () => {
     const key = makeApiKey();
     await ctx.store.insertApiKey(key);
