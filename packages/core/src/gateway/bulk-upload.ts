@@ -47,6 +47,7 @@ const NAIVE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})$/;
 const BASE62 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 /** One row as text: from, to, content, send time, attachment URLs (comma-separated). */
+const CELL_NAMES = ['FromPhoneNumber', 'ToPhoneNumber', 'Content', 'SendTime', 'AttachmentURLs'];
 type Row = [string, string, string, string, string];
 
 function invalid(message: string): GatewayError {
@@ -147,9 +148,12 @@ function checkRows(rows: readonly Row[], timeZone: string, now: number): Checked
     throw invalid(`The document must contain between 1 and ${MAX_ROWS} messages`);
   }
   const limit = now + MAX_AHEAD_HOURS * 3600_000;
-  const checked = rows.map(([from, to, content, sendTime, urls], i) => {
+  const checked = rows.map((cells, i) => {
     const line = i + 2;
     const row = new Checker();
+    const [from, to, content, sendTime, urls] = cells.map((cell, c) =>
+      row.storable(CELL_NAMES[c] ?? 'document', cell),
+    ) as Row;
     const result: CheckedRow = {
       line,
       from: row.phoneNumber('FromPhoneNumber', from),

@@ -29,6 +29,7 @@ import type { BulkSendInput, SendInput, SendOptions } from './send.js';
 import { sendMessages } from './send.js';
 import { colorPicker } from './thread-upkeep.js';
 import * as threads from './threads.js';
+import { storableMethods } from './validate.js';
 import * as webhooks from './webhooks.js';
 
 export type Gateway = ReturnType<typeof createGateway>;
@@ -115,7 +116,7 @@ export function createGateway(config: GatewayConfig) {
       return gateway;
     },
 
-    messages: {
+    messages: storableMethods({
       /** Accepts one message: durable (status `pending`) when the promise resolves. */
       async send(accountId: string, input: SendInput, options?: SendOptions) {
         const [message] = await sendMessages(ctx, color, accountId, input, false, options);
@@ -132,9 +133,9 @@ export function createGateway(config: GatewayConfig) {
         messages.searchMessages(ctx, accountId, input),
       delete: (accountId: string, id: string) => messages.deleteMessage(ctx, accountId, id),
       cancel: (accountId: string, id: string) => messages.cancelMessage(ctx, color, accountId, id),
-    },
+    }),
 
-    phoneApi: {
+    phoneApi: storableMethods({
       takeOutstanding: (principal: accounts.Principal, messageId: string) =>
         phoneEvents.takeOutstanding(ctx, color, principal, messageId),
       reportEvent: (
@@ -152,9 +153,9 @@ export function createGateway(config: GatewayConfig) {
         principal: accounts.Principal,
         input: Parameters<typeof phones.updateFcmToken>[2],
       ) => phones.updateFcmToken(ctx, principal, input),
-    },
+    }),
 
-    phones: {
+    phones: storableMethods({
       upsert: (accountId: string, input: phones.PhoneSettingsInput) =>
         phones.upsertPhone(ctx, accountId, input),
       async get(accountId: string, id: string): Promise<PhoneRecord> {
@@ -182,17 +183,17 @@ export function createGateway(config: GatewayConfig) {
           skip: Math.max(0, input.skip ?? 0),
           limit: input.limit ?? 1,
         }),
-    },
+    }),
 
-    threads: {
+    threads: storableMethods({
       list: (accountId: string, input: threads.ListThreadsInput) =>
         threads.listThreads(ctx, accountId, input),
       update: (accountId: string, id: string, input: { isArchived?: boolean; isRead?: boolean }) =>
         threads.updateThread(ctx, accountId, id, input),
       delete: (accountId: string, id: string) => threads.deleteThread(ctx, accountId, id),
-    },
+    }),
 
-    webhooks: {
+    webhooks: storableMethods({
       create: (accountId: string, input: webhooks.WebhookInput) =>
         webhooks.createWebhook(ctx, accountId, input),
       get: (accountId: string, id: string) => webhooks.getWebhook(ctx, accountId, id),
@@ -200,9 +201,9 @@ export function createGateway(config: GatewayConfig) {
       update: (accountId: string, id: string, input: webhooks.WebhookInput) =>
         webhooks.updateWebhook(ctx, accountId, id, input),
       delete: (accountId: string, id: string) => webhooks.deleteWebhook(ctx, accountId, id),
-    },
+    }),
 
-    schedules: {
+    schedules: storableMethods({
       create: (accountId: string, input: schedules.SendScheduleInput) =>
         schedules.createSchedule(ctx, accountId, input),
       get: (accountId: string, id: string) => schedules.getSchedule(ctx, accountId, id),
@@ -211,48 +212,52 @@ export function createGateway(config: GatewayConfig) {
         schedules.updateSchedule(ctx, accountId, id, input),
       /** Deletes the schedule and clears it from the account's phones. */
       delete: (accountId: string, id: string) => schedules.deleteSchedule(ctx, accountId, id),
-    },
+    }),
 
-    bulk: {
+    bulk: storableMethods({
       /** Queues every row of a CSV/XLSX document (httpSMS bulk upload), or none when a row is bad. */
       upload: (accountId: string, document: bulkUpload.BulkDocument) =>
         bulkUpload.sendBulkDocument(ctx, color, accountId, document),
       /** The latest bulk uploads with a count per status. */
       list: (accountId: string) => bulkUpload.listBulkBatches(ctx, accountId),
-    },
+    }),
 
-    accounts: {
-      /** Creates an account with its user API key (returned once, stored hashed). */
-      create: (input?: accounts.CreateAccountInput): Promise<accounts.IssuedKey<AccountRecord>> =>
-        accounts.createAccount(ctx, input),
-      get: (accountId: string) => accounts.getAccount(ctx, accountId),
-      /** Changes the time zone or the active phone. */
-      update: (accountId: string, input: accounts.AccountSettingsInput) =>
-        accounts.updateAccount(ctx, accountId, input),
-      rotateApiKey: (accountId: string) => accounts.rotateUserKey(ctx, accountId),
-      /** Resolves an `x-api-key` value to who is calling; null when unknown. */
-      authenticate: (apiKey: string) => accounts.authenticate(ctx, apiKey),
-      createPhoneKey: (
-        accountId: string,
-        input: Parameters<typeof accounts.createPhoneKey>[2],
-      ): Promise<accounts.IssuedKey<ApiKeyRecord>> =>
-        accounts.createPhoneKey(ctx, accountId, input),
-      listPhoneKeys: (accountId: string, input: PageInput = {}) =>
-        ctx.store.listApiKeys({
-          accountId,
-          kind: 'phone',
-          query: input.query ?? null,
-          skip: Math.max(0, input.skip ?? 0),
-          limit: input.limit ?? 1,
-        }),
-      deletePhoneKey: (accountId: string, id: string) =>
-        accounts.deletePhoneKey(ctx, accountId, id),
-      /** Adopts a key chosen elsewhere (configuration), replacing same-named keys of its kind. */
-      importKey: (accountId: string, input: Parameters<typeof accounts.importKey>[2]) =>
-        accounts.importKey(ctx, accountId, input),
-      removePhoneFromKey: (accountId: string, keyId: string, phoneId: string) =>
-        accounts.removePhoneFromKey(ctx, accountId, keyId, phoneId),
-    },
+    // Keys are only hashed: any text is a key nobody has (401), never a 422.
+    accounts: storableMethods(
+      {
+        /** Creates an account with its user API key (returned once, stored hashed). */
+        create: (input?: accounts.CreateAccountInput): Promise<accounts.IssuedKey<AccountRecord>> =>
+          accounts.createAccount(ctx, input),
+        get: (accountId: string) => accounts.getAccount(ctx, accountId),
+        /** Changes the time zone or the active phone. */
+        update: (accountId: string, input: accounts.AccountSettingsInput) =>
+          accounts.updateAccount(ctx, accountId, input),
+        rotateApiKey: (accountId: string) => accounts.rotateUserKey(ctx, accountId),
+        /** Resolves an `x-api-key` value to who is calling; null when unknown. */
+        authenticate: (apiKey: string) => accounts.authenticate(ctx, apiKey),
+        createPhoneKey: (
+          accountId: string,
+          input: Parameters<typeof accounts.createPhoneKey>[2],
+        ): Promise<accounts.IssuedKey<ApiKeyRecord>> =>
+          accounts.createPhoneKey(ctx, accountId, input),
+        listPhoneKeys: (accountId: string, input: PageInput = {}) =>
+          ctx.store.listApiKeys({
+            accountId,
+            kind: 'phone',
+            query: input.query ?? null,
+            skip: Math.max(0, input.skip ?? 0),
+            limit: input.limit ?? 1,
+          }),
+        deletePhoneKey: (accountId: string, id: string) =>
+          accounts.deletePhoneKey(ctx, accountId, id),
+        /** Adopts a key chosen elsewhere (configuration), replacing same-named keys of its kind. */
+        importKey: (accountId: string, input: Parameters<typeof accounts.importKey>[2]) =>
+          accounts.importKey(ctx, accountId, input),
+        removePhoneFromKey: (accountId: string, keyId: string, phoneId: string) =>
+          accounts.removePhoneFromKey(ctx, accountId, keyId, phoneId),
+      },
+      ['authenticate'],
+    ),
   };
   return gateway;
 }

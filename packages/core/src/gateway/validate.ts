@@ -1,4 +1,7 @@
-/** Field validation with httpSMS-style messages, collecting every problem before failing. */
+/**
+ * Field validation with httpSMS-style messages, collecting every problem before
+ * failing, and the rule for text every store can hold (`storableMethods`).
+ */
 import {
   contactNumberMessage,
   isContactPhoneNumber,
@@ -48,6 +51,12 @@ export class Checker {
       this.add(field, `The ${field} field must be between ${min} and ${max} characters`);
     }
     return value;
+  }
+
+  /** Text from a document cell: NUL refused, lone surrogates as U+FFFD (see `storableMethods`). */
+  storable(field: string, value: string): string {
+    if (value.includes('\u0000')) this.add(field, nulMessage(field));
+    return wellFormed(value);
   }
 
   /** A sender/owner number: sanitised to E.164 and checked with the phoneNumber rule. */
@@ -129,6 +138,81 @@ export class Checker {
   throwIfInvalid(): void {
     if (!this.ok) throw GatewayError.validation(this.fields);
   }
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+/** `text` with every lone surrogate replaced by U+FFFD, as UTF-8 (and so every store) keeps it. */
+export function wellFormed(text: string): string {
+  return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATES, '\ufffd') : text;
+}
+
+export function nulMessage(field: string): string {
+  return `The ${field} field must not contain the NUL character (\\u0000)`;
+}
+
+/** Input keys whose wire name is not their snake_case spelling. */
+const WIRE_NAMES: Readonly<Record<string, string>> = {
+  event: 'event_name',
+  sendScheduleId: 'message_send_schedule_id',
+  fileName: 'document',
+  contentType: 'document',
+};
+
+function wireName(key: string): string {
+  return WIRE_NAMES[key] ?? key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A copy of `value` with storable strings (see `storableMethods`); NUL is reported under `field`. */
+function storableValue(value: unknown, field: string, check: Checker): unknown {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) check.add(field, nulMessage(field));
+    return wellFormed(value);
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((item) => storableValue(item, field, check));
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = storableValue(item, field, check);
+  return out;
+}
+
+/**
+ * The one rule for text on its way to a store, applied where every channel
+ * (HTTP, WebSocket, a direct call) enters the gateway: Postgres holds neither
+ * NUL in TEXT nor NUL or lone surrogates in JSONB, and SQLite turns a lone
+ * surrogate into U+FFFD. So every string in the arguments of `group`'s methods
+ * (plain objects and arrays are walked; Dates and bytes are left alone) is
+ * checked first: a NUL is a 422 under the field's wire name (`fcmToken` →
+ * `fcm_token`; a bare string argument is `id`), a lone surrogate becomes U+FFFD,
+ * so the answer echoes what was stored. `except` names methods left as they are.
+ */
+export function storableMethods<T extends object>(group: T, except: readonly string[] = []): T {
+  const out: Record<string, unknown> = { ...group };
+  for (const [name, method] of Object.entries(group as Record<string, unknown>)) {
+    if (typeof method !== 'function' || except.includes(name)) continue;
+    out[name] = (...args: unknown[]) => {
+      const check = new Checker();
+      const clean = args.map((arg) => {
+        if (typeof arg === 'string') return storableValue(arg, 'id', check);
+        if (typeof arg !== 'object' || arg === null || !isPlainObject(arg)) return arg;
+        const fields: Record<string, unknown> = {};
+        for (const [key, item] of Object.entries(arg)) {
+          fields[key] = storableValue(item, wireName(key), check);
+        }
+        return fields;
+      });
+      if (!check.ok) return Promise.reject(GatewayError.validation(check.fields));
+      return (method as (...a: unknown[]) => unknown).apply(group, clean);
+    };
+  }
+  return out as T;
 }
 
 export function isHttpUrl(value: string): boolean {
