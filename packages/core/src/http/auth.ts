@@ -6,9 +6,9 @@
  * Resolved keys are remembered for `authCacheMs` (default 5 s), so a busy client
  * does not cost a hash and a store query per request. Requests through this API
  * that change keys or their phones (rotation, key and phone deletion, unbinding,
- * the FCM-token login) forget the account's entries at once; a change made
- * elsewhere (another node, a direct gateway call) is seen when the entry expires.
- * Unknown keys are never remembered.
+ * the FCM-token login) forget the account's entries at once; a revocation made
+ * elsewhere (another node, a direct gateway call) is announced on the notifier's
+ * `keys` topic, and every entry is forgotten then. Unknown keys are never remembered.
  */
 import type { Principal } from '../gateway/accounts.js';
 import type { Gateway } from '../gateway/gateway.js';
@@ -40,6 +40,8 @@ export function createAuthenticator(gateway: Gateway, options: AuthOptions): Aut
   const ttl = options.authCacheMs ?? 5000;
   const clock = gateway.config.clock;
   const cache = new Map<string, Entry>();
+  // A key revoked anywhere (another node too) stops working here at once.
+  gateway.config.notifier.subscribe('keys', () => cache.clear());
 
   async function resolve(key: string): Promise<Principal | null> {
     if (ttl <= 0) return gateway.accounts.authenticate(key);
