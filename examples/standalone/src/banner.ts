@@ -12,6 +12,10 @@ export function banner(
   else lines.push('  API key: as printed on the first start, or TEXTPORT_API_KEY');
   if (running.newPhoneApiKey) {
     lines.push(`  phone API key for your Android phones (shown once): ${running.newPhoneApiKey}`);
+  } else if (config.TEXTPORT_PHONE_KEYS_RESTRICTED) {
+    lines.push(
+      '  phone keys are restricted: create one per phone with POST /v1/phone-api-keys {"name", "phone_numbers"}',
+    );
   }
   if (running.virtualPhone) {
     const key = running.newApiKey ?? config.TEXTPORT_API_KEY ?? '$TEXTPORT_API_KEY';

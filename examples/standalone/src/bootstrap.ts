@@ -47,6 +47,8 @@ export async function bootstrap(
       apiKey: env.phoneApiKey,
     });
   } else if (
+    // Restricted phone keys are created for their numbers (POST /v1/phone-api-keys).
+    !gateway.config.phoneKeys.restricted &&
     !(await keysOf(gateway, accountId, 'phone')).some((k) => k.name === BOOTSTRAP_PHONE_KEY_NAME)
   ) {
     newPhoneApiKey = (
@@ -57,11 +59,19 @@ export async function bootstrap(
 }
 
 /** A fresh key for the built-in virtual phone, replacing the previous start's. */
-export async function virtualPhoneKey(gateway: Gateway, accountId: string): Promise<string> {
+/** A fresh key of the virtual phone, created for its number only. */
+export async function virtualPhoneKey(
+  gateway: Gateway,
+  accountId: string,
+  phoneNumber: string,
+): Promise<string> {
   for (const old of await keysOf(gateway, accountId, 'phone')) {
     if (old.name === VIRTUAL_PHONE_KEY_NAME)
       await gateway.accounts.deletePhoneKey(accountId, old.id);
   }
-  return (await gateway.accounts.createPhoneKey(accountId, { name: VIRTUAL_PHONE_KEY_NAME }))
-    .apiKey;
+  const issued = await gateway.accounts.createPhoneKey(accountId, {
+    name: VIRTUAL_PHONE_KEY_NAME,
+    phoneNumbers: [phoneNumber],
+  });
+  return issued.apiKey;
 }

@@ -42,6 +42,10 @@ const envSchema = z.object({
     .refine((v) => v === 'off' || isPhoneNumber(v), {
       message: 'must be an E.164 number such as +18005550199, or off',
     }),
+  TEXTPORT_PHONE_KEYS_RESTRICTED: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
   TEXTPORT_FCM_CREDENTIALS: optional,
   TEXTPORT_FCM_ENDPOINT: optional.refine((v) => v === undefined || URL.canParse(v), {
     message: 'must be a URL such as https://fcm.googleapis.com',

@@ -75,6 +75,7 @@ export async function startServer(
     logger: consoleLogger,
     attachments: createDiskAttachmentStore(join(db.dataDir, 'attachments')),
     publicUrl: config.TEXTPORT_PUBLIC_URL ?? url,
+    phoneKeys: { restricted: config.TEXTPORT_PHONE_KEYS_RESTRICTED },
     ...(db.notifier ? { notifier: db.notifier } : {}),
   });
   ws.bind(gateway);
@@ -96,7 +97,7 @@ export async function startServer(
     });
     virtualPhone = createVirtualPhone({
       url: `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}/v1/phones/ws`,
-      apiKey: await virtualPhoneKey(gateway, boot.accountId),
+      apiKey: await virtualPhoneKey(gateway, boot.accountId, config.TEXTPORT_DEMO_PHONE),
       phoneNumbers: [config.TEXTPORT_DEMO_PHONE],
       register: true,
       deliver: true,

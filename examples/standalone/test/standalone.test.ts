@@ -36,6 +36,7 @@ describe('configuration', () => {
         DATABASE_URL: 'mysql://x',
         TEXTPORT_API_KEY: 'secret',
         TEXTPORT_DEMO_PHONE: '555',
+        TEXTPORT_PHONE_KEYS_RESTRICTED: 'yes',
         TLS_CERT: 'cert.pem',
       });
     } catch (e) {
@@ -48,6 +49,7 @@ describe('configuration', () => {
       'DATABASE_URL',
       'TEXTPORT_API_KEY',
       'TEXTPORT_DEMO_PHONE',
+      'TEXTPORT_PHONE_KEYS_RESTRICTED',
       'TLS_KEY',
     ]) {
       expect(problems).toContain(name);
@@ -61,6 +63,7 @@ describe('configuration', () => {
       HOST: '0.0.0.0',
       DATABASE_URL: 'sqlite:./data/textport.sqlite',
       TEXTPORT_DEMO_PHONE: '+18005550199',
+      TEXTPORT_PHONE_KEYS_RESTRICTED: false,
     });
   });
 });
@@ -111,6 +114,37 @@ describe('standalone server', () => {
       expect(row?.dueAt).toBe(Date.parse(sendAt));
     } finally {
       await second.close();
+    }
+  });
+
+  it('TEXTPORT_PHONE_KEYS_RESTRICTED: a phone key needs its numbers; the virtual phone still delivers', async () => {
+    const server = await startServer(
+      env({
+        DATABASE_URL: `sqlite:${join(dir, 'restricted.sqlite')}`,
+        TEXTPORT_PHONE_KEYS_RESTRICTED: 'true',
+      }),
+      () => {},
+    );
+    try {
+      const key = server.newApiKey ?? '';
+      const open = await api(server, key, '/v1/phone-api-keys', {
+        method: 'POST',
+        body: JSON.stringify({ name: 'pixel' }),
+      });
+      expect(open.status).toBe(422);
+      expect(open.body.data).toHaveProperty('phone_numbers');
+      const sent = await api(server, key, '/v1/messages/send', {
+        method: 'POST',
+        body: JSON.stringify({ from: '+18005550199', to: '+18005550100', content: 'hello' }),
+      });
+      const id = String(sent.body.data.id);
+      await expect
+        .poll(async () => (await api(server, key, `/v1/messages/${id}`)).body.data.status, {
+          timeout: 10_000,
+        })
+        .toBe('delivered');
+    } finally {
+      await server.close();
     }
   });
 
