@@ -14,6 +14,7 @@ import type { GatewayContext } from './context.js';
 import { commit } from './context.js';
 import { enqueueOutgoing, newOutgoingMessage } from './send.js';
 import { Checker } from './validate.js';
+import { rowCountMessage, scanXlsx, XLSX_LIMITS } from './xlsx-bounds.js';
 
 export interface BulkDocument {
   fileName: string;
@@ -97,8 +98,13 @@ function cellText(value: unknown): string {
   return String(value);
 }
 
-/** XLSX: the first sheet, header row skipped, columns A–E; rows with fewer than 3 cells or an empty A are skipped. */
+/**
+ * XLSX: the first sheet, header row skipped, columns A–E; rows with fewer than 3 cells or an
+ * empty A are skipped. The zip is scanned within `XLSX_LIMITS` before it is unpacked.
+ */
 async function xlsxRows(data: Uint8Array): Promise<Row[]> {
+  const { refusal } = scanXlsx(data, { ...XLSX_LIMITS, rows: MAX_ROWS });
+  if (refusal) throw refusal;
   const { readSheet } = await import('read-excel-file/node');
   let sheet: unknown[][];
   try {
@@ -145,7 +151,7 @@ interface CheckedRow {
 function checkRows(rows: readonly Row[], timeZone: string, now: number): CheckedRow[] {
   const check = new Checker();
   if (rows.length < 1 || rows.length > MAX_ROWS) {
-    throw invalid(`The document must contain between 1 and ${MAX_ROWS} messages`);
+    throw invalid(rowCountMessage(MAX_ROWS));
   }
   const limit = now + MAX_AHEAD_HOURS * 3600_000;
   const checked = rows.map((cells, i) => {
