@@ -132,7 +132,7 @@ export async function updateAccount(
  * Tells every node, once the change has committed, that keys were revoked or lost
  * numbers: open phone sockets check their key again (and close when it is gone).
  */
-function keysRevoked(ctx: GatewayContext): void {
+export function keysRevoked(ctx: GatewayContext): void {
   wake(ctx, 'keys');
 }
 

@@ -7,7 +7,7 @@ import { GatewayError, isGatewayError } from '../errors.js';
 import type { Sim } from '../lifecycle/status.js';
 import type { Store } from '../store.js';
 import type { Principal } from './accounts.js';
-import { assertPhoneScope } from './accounts.js';
+import { assertPhoneScope, keysRevoked } from './accounts.js';
 import type { GatewayContext, UnitOfWork } from './context.js';
 import { commit } from './context.js';
 import { registrableNumbers, rewritePhoneKeys } from './phone-keys.js';
@@ -155,8 +155,17 @@ export async function upsertPhone(
   );
 }
 
-/** Binds `phone` to the phone key `keyId` and removes it from the account's other keys. */
-async function bindPhoneKey(tx: Store, phone: PhoneRecord, keyId: string, now: number) {
+/**
+ * Binds `phone` to the phone key `keyId` and removes it from the account's other keys.
+ * Returns whether another key lost it (a revocation for that key's sessions).
+ */
+async function bindPhoneKey(
+  tx: Store,
+  phone: PhoneRecord,
+  keyId: string,
+  now: number,
+): Promise<boolean> {
+  let taken = false;
   await rewritePhoneKeys(tx, phone.accountId, now, (key) => {
     const ids = key.phoneIds.filter((id) => id !== phone.id);
     const numbers = key.phoneNumbers.filter((n) => n !== phone.phoneNumber);
@@ -165,8 +174,10 @@ async function bindPhoneKey(tx: Store, phone: PhoneRecord, keyId: string, now: n
     }
     const unchanged =
       ids.length === key.phoneIds.length && numbers.length === key.phoneNumbers.length;
+    taken ||= !unchanged;
     return unchanged ? null : { phoneIds: ids, phoneNumbers: numbers };
   });
+  return taken;
 }
 
 /** The Android app's login call (`PUT /v1/phones/fcm-token`). */
@@ -187,15 +198,17 @@ export async function updateFcmToken(
     const allowed = key ? registrableNumbers(key, ctx.phoneKeys.restricted) : [];
     if (allowed !== null) assertPhoneScope({ ...principal, phoneNumbers: allowed }, number);
   }
+  let taken = false;
   const phone = await upsertWithRetry(() =>
     commit(ctx, async (uow) => {
       const phone = await applyUpsert(ctx, uow, principal.accountId, number, patch);
       const keyId = principal.kind === 'phone' ? principal.keyId : null;
-      if (keyId) await bindPhoneKey(uow.tx, phone, keyId, uow.now);
+      if (keyId) taken = await bindPhoneKey(uow.tx, phone, keyId, uow.now);
       phoneUpdated(uow, phone, keyId, '/v1/phones/fcm-token');
       return phone;
     }),
   );
+  if (taken) keysRevoked(ctx);
   if (isStranded(phone, ctx.transports)) {
     ctx.logger.warn(
       { phoneId: phone.id, accountId: phone.accountId },
@@ -252,18 +265,19 @@ export async function deletePhone(
   accountId: string,
   id: string,
 ) {
-  return commit(ctx, async (uow) => {
+  let unbound = false;
+  const deleted = await commit(ctx, async (uow) => {
     const phone = await uow.tx.deletePhone(accountId, id);
     if (!phone) throw GatewayError.notFound(`cannot find phone with ID [${id}]`);
     await failQueuedMessages(ctx, uow, pickColor, phone);
-    await rewritePhoneKeys(uow.tx, accountId, uow.now, (key) =>
-      key.phoneIds.includes(id)
-        ? {
-            phoneIds: key.phoneIds.filter((p) => p !== id),
-            phoneNumbers: key.phoneNumbers.filter((n) => n !== phone.phoneNumber),
-          }
-        : null,
-    );
+    await rewritePhoneKeys(uow.tx, accountId, uow.now, (key) => {
+      if (!key.phoneIds.includes(id)) return null;
+      unbound = true;
+      return {
+        phoneIds: key.phoneIds.filter((p) => p !== id),
+        phoneNumbers: key.phoneNumbers.filter((n) => n !== phone.phoneNumber),
+      };
+    });
     uow.event('phone.deleted', accountId, phone.phoneNumber, `/v1/phones/${id}`, {
       phone_id: phone.id,
       user_id: accountId,
@@ -273,6 +287,8 @@ export async function deletePhone(
     });
     return phone;
   });
+  if (unbound) keysRevoked(ctx);
+  return deleted;
 }
 
 export interface HeartbeatInput {

@@ -37,4 +37,36 @@ describe('key revocation over HTTP, across nodes', () => {
     await nodeA.accounts.deletePhoneKey(account.id, phoneKey.record.id);
     expect((await asPhone())?.status).toBe(401);
   });
+
+  it('a number taken by another key, or whose phone is deleted, stops working for the old key there', async () => {
+    const store = createMemoryStore();
+    const notifier = createLocalNotifier();
+    const nodeA = createGateway({ store, notifier, logger: silentLogger });
+    const nodeB = createGateway({ store, notifier, logger: silentLogger });
+    const apiB = createHttpApi(nodeB, { authCacheMs: 60_000 });
+    const { record: account } = await nodeA.accounts.create();
+    const login = async (gateway: typeof nodeA, apiKey: string, phoneNumber: string) => {
+      const principal = await gateway.accounts.authenticate(apiKey);
+      if (!principal) throw new Error('no principal');
+      return gateway.phoneApi.updateFcmToken(principal, { phoneNumber, fcmToken: 'tok' });
+    };
+    const first = await nodeA.accounts.createPhoneKey(account.id, { name: 'first' });
+    const second = await nodeA.accounts.createPhoneKey(account.id, { name: 'second' });
+    await login(nodeA, first.apiKey, '+18005550101');
+    const phone = await login(nodeA, first.apiKey, '+18005550102');
+    const heartbeat = (key: string, number: string) =>
+      apiB.handle({
+        method: 'POST',
+        path: '/v1/heartbeats',
+        headers: { 'x-api-key': key, 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify({ phone_numbers: [number], charging: true })),
+      });
+    expect((await heartbeat(first.apiKey, '+18005550101'))?.status).toBe(201);
+    expect((await heartbeat(first.apiKey, '+18005550102'))?.status).toBe(201);
+
+    await login(nodeA, second.apiKey, '+18005550101');
+    expect((await heartbeat(first.apiKey, '+18005550101'))?.status).toBe(401);
+    await nodeA.phones.delete(account.id, phone.id);
+    expect((await heartbeat(first.apiKey, '+18005550102'))?.status).toBe(401);
+  });
 });
