@@ -194,7 +194,7 @@ function storableValue(value: unknown, field: string, check: Checker): unknown {
  * so the answer echoes what was stored. `except` names methods left as they are.
  */
 export function storableMethods<T extends object>(group: T, except: readonly string[] = []): T {
-  const out: Record<string, unknown> = { ...group };
+  const out: Record<string, unknown> = { ...(group as Record<string, unknown>) };
   for (const [name, method] of Object.entries(group as Record<string, unknown>)) {
     if (typeof method !== 'function' || except.includes(name)) continue;
     out[name] = (...args: unknown[]) => {
