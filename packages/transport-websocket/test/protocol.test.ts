@@ -79,6 +79,18 @@ describe('authentication', () => {
     expect(socket.frames[0]).toMatchObject({ type: 'error', id: 'h', code: 'forbidden' });
   });
 
+  it('refuses hello numbers that are not E.164 before looking any up (Postgres refuses NUL)', async () => {
+    const node = await gatewayNode();
+    const { phoneKey } = await accountWithPhone(node);
+    for (const register of [false, true]) {
+      const socket = await rawSocket(node.url, { 'x-api-key': phoneKey });
+      socket.send({ type: 'hello', id: 'h', phone_numbers: ['+1800555\u00000199'], register });
+      expect((await socket.closed).code).toBe(CLOSE_CODES.forbidden);
+      expect(socket.frames[0]).toMatchObject({ type: 'error', id: 'h', code: 'validation' });
+      expect((socket.frames[0]?.fields as Record<string, unknown>).phone_numbers).toBeDefined();
+    }
+  });
+
   it('registers the numbers a new phone key names in hello with register: true', async () => {
     const node = await gatewayNode();
     const { record: account } = await node.gateway.accounts.create();

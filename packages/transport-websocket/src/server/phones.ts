@@ -4,13 +4,27 @@
  * account; `hello.phone_numbers` narrows either (and `register` binds new ones).
  */
 import type { MessageRecord, PhoneRecord, Principal } from '@textport/core';
-import { GatewayError } from '@textport/core';
+import { GatewayError, isPhoneNumber } from '@textport/core';
 import type { PhoneGateway } from './options.js';
 
 const PAGE = 200;
 
 function forbidden(message: string): GatewayError {
   return new GatewayError('forbidden', message);
+}
+
+/**
+ * `hello.phone_numbers` must be E.164 numbers before any is looked up or registered:
+ * a store may refuse odd text outright (Postgres refuses NUL), which is no server failure.
+ */
+export function assertPhoneNumbers(numbers: readonly string[] | undefined): void {
+  const bad = (numbers ?? []).filter((n) => !isPhoneNumber(n));
+  if (bad.length === 0) return;
+  throw GatewayError.validation({
+    phone_numbers: [
+      `The phone_numbers field must hold E.164 phone numbers e.g. +18005550199; ${bad.length} of them do not`,
+    ],
+  });
 }
 
 function mayActFor(principal: Principal, phoneNumber: string): boolean {

@@ -18,7 +18,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { HelloFrame, PhoneFrame, ServerFrameBody, WelcomeFrame } from '../protocol.js';
 import { CLOSE_CODES, encodeFrame, FrameError, parsePhoneFrame } from '../protocol.js';
 import type { PhoneGateway, ResolvedOptions } from './options.js';
-import { registerNumbers, servedPhones } from './phones.js';
+import { assertPhoneNumbers, registerNumbers, servedPhones } from './phones.js';
 import { handleRequest } from './requests.js';
 
 const OPEN = 1;
@@ -218,9 +218,15 @@ export class PhoneSession {
   }
 
   /** An `error` frame, then the close. */
-  private reject(id: string | null, code: number, message: string, errorCode = 'unauthorized') {
+  private reject(
+    id: string | null,
+    code: number,
+    message: string,
+    errorCode = 'unauthorized',
+    fields?: Record<string, string[]>,
+  ) {
     if (this.closing) return;
-    this.send({ type: 'error', id, code: errorCode, message });
+    this.send({ type: 'error', id, code: errorCode, message, ...(fields ? { fields } : {}) });
     this.close(code, message);
   }
 
@@ -353,6 +359,7 @@ export class PhoneSession {
     }
     try {
       const numbers = frame.phone_numbers;
+      assertPhoneNumbers(numbers);
       if (
         frame.register &&
         numbers?.length &&
@@ -364,7 +371,7 @@ export class PhoneSession {
     } catch (error) {
       const e = toGatewayError(error);
       if (e.code === 'internal' || e.code === 'store') throw error;
-      this.reject(frame.id, CLOSE_CODES.forbidden, e.message, e.code);
+      this.reject(frame.id, CLOSE_CODES.forbidden, e.message, e.code, e.fields);
       return;
     }
     if (this.closing) return;
