@@ -86,8 +86,12 @@ describe('authentication', () => {
       const socket = await rawSocket(node.url, { 'x-api-key': phoneKey });
       socket.send({ type: 'hello', id: 'h', phone_numbers: ['+1800555\u00000199'], register });
       expect((await socket.closed).code).toBe(CLOSE_CODES.forbidden);
-      expect(socket.frames[0]).toMatchObject({ type: 'error', id: 'h', code: 'validation' });
-      expect((socket.frames[0]?.fields as Record<string, unknown>).phone_numbers).toBeDefined();
+      expect(socket.frames[0]).toMatchObject({
+        type: 'error',
+        id: 'h',
+        code: 'validation',
+        fields: { phone_numbers: [expect.stringContaining('E.164')] },
+      });
     }
   });
 
