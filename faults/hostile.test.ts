@@ -3,24 +3,24 @@
  * invalid by construction: no key, a garbage, revoked or mangled key, a phone
  * key where a user key is needed, another account's ids, malformed JSON, wrong
  * JSON types, bodies over the limit, odd Unicode in fields that fail
- * validation, unknown routes and methods, bad query values and broken HTTP
- * framing. A real gateway on a SQLite file serves them through
- * `createNodeHandler` on node:http (most of them) and `createHttpApi` in process.
+ * validation (NUL in every text field, lone surrogates beside it), timestamps
+ * out of range, unknown routes and methods, bad query values and broken HTTP
+ * framing. A real gateway serves them through `createNodeHandler` on node:http
+ * (most of them) and `createHttpApi` in process: on a SQLite file, and on a
+ * fresh Postgres database of its own when TEXTPORT_TEST_DATABASE_URL is set
+ * (HOSTILE_PG_REQUESTS requests there; the skip says why otherwise).
  *
  * What must hold: no answer is a 5xx, every error answer is the httpSMS
  * envelope, the server keeps serving, nothing is logged as an internal error,
- * no promise rejection goes unhandled, and nothing is written: the SQLite
- * connection counts no changed row after any request, and every table hashes
- * the same at the end as before the first request.
+ * no promise rejection goes unhandled, and nothing is written: the store's
+ * write mark (SQLite: the connection's change count; Postgres: one hash of
+ * every row) is the same after every request, and every table hashes the same
+ * at the end as before the first request.
  *
  * A failure prints the request; `FAULT_HOSTILE_SEED` replays a run.
  */
-import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   type AttachmentStore,
   createGateway,
@@ -40,11 +40,17 @@ import {
   type HttpApi,
   type HttpRequest,
 } from '@textport/core/http';
-import { createKnexStore, type KnexStore } from '@textport/store-knex';
 import fc from 'fast-check';
-import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOSTILE_REQUESTS, sleep, waitFor } from './support.js';
+import { type HostileStore, openPostgres, openSqlite } from './hostile/store.js';
+import {
+  DATABASE_URL,
+  HOSTILE_PG_REQUESTS,
+  HOSTILE_REQUESTS,
+  PG_SKIP,
+  sleep,
+  waitFor,
+} from './support.js';
 
 const SEED = process.env.FAULT_HOSTILE_SEED ? Number(process.env.FAULT_HOSTILE_SEED) : undefined;
 const MIB = 1024 * 1024;
@@ -299,10 +305,21 @@ function odd(min = 0, max = 10): fc.Arbitrary<string> {
   return fc.array(oddChar, { minLength: min, maxLength: max }).map((p) => p.join(''));
 }
 
-/** Odd text of at most `bytes` UTF-8 bytes and at least one character. */
+/** Valid text holds no NUL: the gateway refuses it in every field (lone surrogates are kept as U+FFFD). */
+const noNul = (text: string) => text.replaceAll('\u0000', '');
+
+/** `base` with a NUL inserted somewhere: invalid in any text field, whatever else it holds. */
+function withNul(base: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  return fc.tuple(base, fc.nat()).map(([text, n]) => {
+    const at = n % (text.length + 1);
+    return `${text.slice(0, at)}\u0000${text.slice(at)}`;
+  });
+}
+
+/** Odd text of at most `bytes` UTF-8 bytes and at least one character, without NUL. */
 function oddWithin(bytes: number): fc.Arbitrary<string> {
   return odd(1, 8).map((text) => {
-    let s = text;
+    let s = noNul(text);
     while (s.length > 0 && utf8Length(s) > bytes) s = [...s].slice(0, -1).join('');
     return s === '' ? 'x' : s;
   });
@@ -356,6 +373,13 @@ const invalidTime = fc
   .oneof(
     odd(1, 6),
     fc.constantFrom('yesterday', 'now', 'NaN', 'T', '--:--', '2026-13-45T99:99:99Z', '12/24/2026'),
+    // Well-formed, but outside years 0000–9999 once the offset is applied.
+    fc.constantFrom(
+      '9999-12-31T23:59:59-23:59',
+      '9999-12-31T23:59:59.999-00:01',
+      '0000-01-01T00:00:00+00:01',
+      '0000-01-01T00:00:00.000000001+23:59',
+    ),
   )
   .filter((s) => s.trim() !== '' && parseTimestamp(s) === null);
 
@@ -507,6 +531,7 @@ function bodySpecs(me: Side, other: Side): Record<string, BodySpec> {
   const theirs = fc.constantFrom(...other.numbers);
   const contact = fc.constantFrom(...CONTACTS);
   const content = (max: number) => oddWithin(max);
+  const nulNumber = mine.map((n) => `${n}\u0000`);
   return {
     'POST /v1/messages/send': {
       invalidStatuses: [422],
@@ -515,14 +540,14 @@ function bodySpecs(me: Side, other: Side): Record<string, BodySpec> {
           kind: 'text',
           required: true,
           valid: mine,
-          invalid: fc.oneof(invalidPhone, theirs),
+          invalid: fc.oneof(invalidPhone, theirs, nulNumber),
         },
         to: { kind: 'text', required: true, valid: contact, invalid: invalidContact },
         content: {
           kind: 'text',
           required: true,
           valid: content(2048),
-          invalid: fc.oneof(fc.constant(''), oddOver(2048)),
+          invalid: fc.oneof(fc.constant(''), oddOver(2048), withNul(content(1000))),
         },
         attachments: {
           kind: 'texts',
@@ -535,7 +560,11 @@ function bodySpecs(me: Side, other: Side): Record<string, BodySpec> {
           ),
         },
         encrypted: { kind: 'flag', valid: fc.boolean() },
-        request_id: { kind: 'text', valid: content(200), invalid: oddOver(255) },
+        request_id: {
+          kind: 'text',
+          valid: content(200),
+          invalid: fc.oneof(oddOver(255), withNul(content(100))),
+        },
         send_at: {
           kind: 'text',
           valid: fc.constantFrom('2020-01-01T00:00:00Z'),
@@ -570,7 +599,7 @@ function bodySpecs(me: Side, other: Side): Record<string, BodySpec> {
           kind: 'text',
           required: true,
           valid: content(1024),
-          invalid: fc.oneof(fc.constant(''), oddOver(1024)),
+          invalid: fc.oneof(fc.constant(''), oddOver(1024), withNul(content(500))),
         },
         attachments: {
           kind: 'texts',
@@ -578,7 +607,11 @@ function bodySpecs(me: Side, other: Side): Record<string, BodySpec> {
           invalid: fc.array(invalidUrl, { minLength: 1, maxLength: 3 }),
         },
         encrypted: { kind: 'flag', valid: fc.boolean() },
-        request_id: { kind: 'text', valid: content(200), invalid: oddOver(255) },
+        request_id: {
+          kind: 'text',
+          valid: content(200),
+          invalid: fc.oneof(oddOver(255), withNul(content(100))),
+        },
       },
     },
     'POST /v1/messages/{messageID}/events': {
@@ -600,7 +633,7 @@ function bodySpecs(me: Side, other: Side): Record<string, BodySpec> {
           valid: fc.constant('2026-11-24T12:00:00Z'),
           invalid: invalidTime,
         },
-        reason: { kind: 'text', valid: odd(0, 6) },
+        reason: { kind: 'text', valid: odd(0, 6).map(noNul), invalid: withNul(odd(0, 6)) },
       },
     },
     'POST /v1/messages/receive': {
@@ -610,10 +643,20 @@ function bodySpecs(me: Side, other: Side): Record<string, BodySpec> {
           kind: 'text',
           required: true,
           valid: content(200),
-          invalid: fc.oneof(fc.constant(''), oddOver(255)),
+          invalid: fc.oneof(fc.constant(''), oddOver(255), withNul(content(100))),
         },
-        to: { kind: 'text', required: true, valid: mine, invalid: fc.oneof(invalidPhone, theirs) },
-        content: { kind: 'text', required: true, valid: content(2048), invalid: oddOver(2048) },
+        to: {
+          kind: 'text',
+          required: true,
+          valid: mine,
+          invalid: fc.oneof(invalidPhone, theirs, nulNumber),
+        },
+        content: {
+          kind: 'text',
+          required: true,
+          valid: content(2048),
+          invalid: fc.oneof(oddOver(2048), withNul(content(1000))),
+        },
         encrypted: { kind: 'flag', valid: fc.boolean() },
         sim: {
           kind: 'text',
@@ -655,10 +698,15 @@ function bodySpecs(me: Side, other: Side): Record<string, BodySpec> {
           kind: 'text',
           required: true,
           valid: contact,
-          invalid: fc.oneof(fc.constant(''), oddOver(255)),
+          invalid: fc.oneof(fc.constant(''), oddOver(255), withNul(contact)),
         },
-        to: { kind: 'text', required: true, valid: mine, invalid: fc.oneof(invalidPhone, theirs) },
-        sim: { kind: 'text', valid: odd(0, 3) },
+        to: {
+          kind: 'text',
+          required: true,
+          valid: mine,
+          invalid: fc.oneof(invalidPhone, theirs, nulNumber),
+        },
+        sim: { kind: 'text', valid: odd(0, 3).map(noNul), invalid: withNul(odd(0, 3)) },
         timestamp: {
           kind: 'text',
           valid: fc.constant('2026-11-24T12:00:00Z'),
@@ -682,13 +730,24 @@ function bodySpecs(me: Side, other: Side): Record<string, BodySpec> {
         fc.record({ phone_numbers: theirs.map((t) => [me.numbers[0] ?? '', t]) }),
         fc.record({ owner: theirs }),
         fc.record({ owner: invalidPhone }),
+        fc.record({ phone_numbers: nulNumber.map((n) => [n]) }),
+        fc.record({ owner: nulNumber }),
       ),
     },
     'PUT /v1/phones/fcm-token': {
       invalidStatuses: [422],
       fields: {
-        phone_number: { kind: 'text', required: true, valid: mine, invalid: invalidPhone },
-        fcm_token: { kind: 'text', valid: content(500), invalid: oddOver(1000) },
+        phone_number: {
+          kind: 'text',
+          required: true,
+          valid: mine,
+          invalid: fc.oneof(invalidPhone, nulNumber),
+        },
+        fcm_token: {
+          kind: 'text',
+          valid: content(500),
+          invalid: fc.oneof(oddOver(1000), withNul(content(400))),
+        },
         sim: { kind: 'text', valid: fc.constantFrom('SIM1', 'SIM2'), invalid: invalidSim },
       },
     },
@@ -699,9 +758,13 @@ function bodySpecs(me: Side, other: Side): Record<string, BodySpec> {
           kind: 'text',
           required: true,
           valid: fc.constantFrom(me.numbers[0] ?? '', ...FRESH_NUMBERS),
-          invalid: invalidPhone,
+          invalid: fc.oneof(invalidPhone, nulNumber),
         },
-        fcm_token: { kind: 'text', valid: content(500), invalid: oddOver(1000) },
+        fcm_token: {
+          kind: 'text',
+          valid: content(500),
+          invalid: fc.oneof(oddOver(1000), withNul(content(400))),
+        },
         messages_per_minute: {
           kind: 'unsigned',
           valid: fc.integer({ min: 0, max: 60 }),
@@ -720,7 +783,11 @@ function bodySpecs(me: Side, other: Side): Record<string, BodySpec> {
             fc.integer({ min: 3601, max: 2_000_000_000 }),
           ),
         },
-        missed_call_auto_reply: { kind: 'text', valid: content(500), invalid: oddOver(2048) },
+        missed_call_auto_reply: {
+          kind: 'text',
+          valid: content(500),
+          invalid: fc.oneof(oddOver(2048), withNul(content(400))),
+        },
         unarchive_thread: { kind: 'flag', valid: fc.boolean() },
         sim: { kind: 'text', valid: fc.constantFrom('SIM1', 'SIM2'), invalid: invalidSim },
         message_send_schedule_id: {
@@ -764,7 +831,7 @@ function bodySpecs(me: Side, other: Side): Record<string, BodySpec> {
           kind: 'text',
           required: true,
           valid: content(60),
-          invalid: fc.oneof(fc.constantFrom('', null), oddOver(60)),
+          invalid: fc.oneof(fc.constantFrom('', null), oddOver(60), withNul(content(30))),
         },
       },
     },
@@ -782,9 +849,14 @@ function bodySpecs(me: Side, other: Side): Record<string, BodySpec> {
                 fc.constant(''),
                 invalidUrl.filter((s) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s.trim())),
                 oddOver(255).map((s) => `https://example.com/${s}`),
+                withNul(fc.constant('https://hooks.example.com/in')),
               ),
             },
-            signing_key: { kind: 'text', valid: content(100), invalid: oddOver(255) },
+            signing_key: {
+              kind: 'text',
+              valid: content(100),
+              invalid: fc.oneof(oddOver(255), withNul(content(50))),
+            },
             events: {
               kind: 'texts',
               required: true,
@@ -821,7 +893,11 @@ function bodySpecs(me: Side, other: Side): Record<string, BodySpec> {
               kind: 'text',
               required: true,
               valid: oddWithin(100).map((s) => `ok ${s}`.slice(0, 60)),
-              invalid: fc.oneof(fc.constantFrom('', 'x', ' x '), oddOver(100)),
+              invalid: fc.oneof(
+                fc.constantFrom('', 'x', ' x '),
+                oddOver(100),
+                withNul(fc.constant('Office hours')),
+              ),
             },
             timezone: {
               kind: 'text',
@@ -1060,6 +1136,7 @@ function invalidDocument(me: Side, other: Side): fc.Arbitrary<Buffer> {
     invalidPhoneInFile.map((from) => [from, CONTACTS[0] ?? '', 'hi', '']),
     invalidPhoneInFile.map((to) => [me.numbers[0] ?? '', to, 'hi', '']),
     oddOver(1024).map((content) => good(content)),
+    withNul(oddWithin(200)).map((content) => good(content)),
     fc.constant(good('')),
     invalidTime
       .map(wellFormed)
@@ -2707,44 +2784,6 @@ function judge(h: Hostile, o: Outcome): string | null {
 }
 
 // ---------------------------------------------------------------------------
-// The store's contents.
-
-async function tableNames(knex: Knex): Promise<string[]> {
-  const rows = (await knex.raw(
-    "select name from sqlite_master where type = 'table' and name like 'textport%' order by name",
-  )) as { name: string }[];
-  return rows.map((r) => r.name);
-}
-
-/** Row count and a hash of every row of every textport table. */
-async function snapshot(knex: Knex): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const name of await tableNames(knex)) {
-    const rows = (await knex.raw(`select * from "${name}"`)) as Record<string, unknown>[];
-    const lines = rows
-      .map((row) =>
-        JSON.stringify(row, (_k, value: unknown) =>
-          Buffer.isBuffer(value)
-            ? `blob:${value.toString('base64')}`
-            : typeof value === 'bigint'
-              ? String(value)
-              : value,
-        ),
-      )
-      .sort();
-    out[name] =
-      `${rows.length} rows, sha256 ${createHash('sha256').update(lines.join('\n')).digest('hex')}`;
-  }
-  return out;
-}
-
-/** Rows changed on the store's SQLite connection since it opened (Knex keeps one connection). */
-async function changedRows(knex: Knex): Promise<number> {
-  const [row] = (await knex.raw('select total_changes() as n')) as { n: number }[];
-  return Number(row?.n);
-}
-
-// ---------------------------------------------------------------------------
 
 interface Logged {
   message: string;
@@ -2752,259 +2791,281 @@ interface Logged {
   during: string;
 }
 
-describe('hostile requests', () => {
-  let dir = '';
-  let knex: Knex;
-  let store: KnexStore;
-  let gateway: Gateway;
-  let server: Server;
-  let port = 0;
-  let api: HttpApi;
-  let world: World;
-  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-  const errors: Logged[] = [];
-  const unhandled: string[] = [];
-  const puts: string[] = [];
-  let current = '(setup)';
-  let inflight = 0;
-  const perform = (h: Hostile, over: Agent) =>
-    h.via === 'raw'
-      ? overRawSocket(port, h)
-      : h.via === 'api'
-        ? inProcess(api, h)
-        : overHttp(port, over, h);
-  const onUnhandled = (reason: unknown) => {
-    unhandled.push(`${String((reason as Error)?.stack ?? reason)}\nduring: ${current}`);
-  };
-  const onUncaught = (error: Error) => {
-    unhandled.push(`uncaught: ${String(error?.stack ?? error)}\nduring: ${current}`);
-  };
+const STORES: {
+  name: string;
+  open: () => Promise<HostileStore>;
+  skip: false | string;
+  requests: number;
+}[] = [
+  { name: 'SQLite', open: openSqlite, skip: false, requests: HOSTILE_REQUESTS },
+  {
+    name: 'Postgres',
+    open: () => openPostgres(DATABASE_URL ?? ''),
+    skip: PG_SKIP,
+    requests: HOSTILE_PG_REQUESTS,
+  },
+];
 
-  beforeAll(async () => {
-    process.on('unhandledRejection', onUnhandled);
-    process.on('uncaughtException', onUncaught);
-    dir = await mkdtemp(join(tmpdir(), 'textport-hostile-'));
-    knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: join(dir, 'textport.sqlite') },
-      useNullAsDefault: true,
-    });
-    store = createKnexStore(knex);
-    await store.migrate();
-    const logger: Logger = {
-      debug: () => {},
-      info: () => {},
-      warn: () => {},
-      error: (obj, msg) => {
-        const err = (obj as { err?: Error } | undefined)?.err;
-        errors.push({
-          message: msg ?? '',
-          detail: String(err?.stack ?? JSON.stringify(obj)),
-          during: current,
-        });
-      },
-    };
-    const memory = createMemoryAttachmentStore();
-    const attachments: AttachmentStore = {
-      async put(key, file) {
-        puts.push(`${key} during ${current}`);
-        await memory.put(key, file);
-      },
-      get: (key) => memory.get(key),
-    };
-    gateway = createGateway({ store, logger, attachments });
-    world = await seedWorld(gateway);
-    puts.length = 0;
-    api = createHttpApi(gateway);
-    const handler = createNodeHandler(gateway);
-    server = createServer((req, res) => {
-      inflight++;
-      res.on('close', () => inflight--);
-      handler(req, res);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
-  });
+for (const { name, open, skip, requests: REQUESTS } of STORES) {
+  describe.skipIf(skip !== false)(
+    `hostile requests on ${name}${skip ? ` (skipped: ${skip})` : ''}`,
+    () => {
+      let db: HostileStore;
+      let gateway: Gateway;
+      let server: Server;
+      let port = 0;
+      let api: HttpApi;
+      let world: World;
+      /** The write mark of the migrated, empty store. */
+      let empty = '';
+      const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+      const errors: Logged[] = [];
+      const unhandled: string[] = [];
+      const puts: string[] = [];
+      let current = '(setup)';
+      let inflight = 0;
+      const perform = (h: Hostile, over: Agent) =>
+        h.via === 'raw'
+          ? overRawSocket(port, h)
+          : h.via === 'api'
+            ? inProcess(api, h)
+            : overHttp(port, over, h);
+      const onUnhandled = (reason: unknown) => {
+        unhandled.push(`${String((reason as Error)?.stack ?? reason)}\nduring: ${current}`);
+      };
+      const onUncaught = (error: Error) => {
+        unhandled.push(`uncaught: ${String(error?.stack ?? error)}\nduring: ${current}`);
+      };
 
-  afterAll(async () => {
-    process.off('unhandledRejection', onUnhandled);
-    process.off('uncaughtException', onUncaught);
-    agent.destroy();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await store?.close();
-    await knex?.destroy();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  it('every route of the API is known to the generator', () => {
-    const served = api.routes
-      .filter((r) => r.auth !== 'public')
-      .map((r) => `${routeKey(r)} ${r.auth}`)
-      .sort();
-    const known = ROUTES.map((r) => `${routeKey(r)} ${r.auth}`).sort();
-    expect(known).toEqual(served);
-  });
-
-  it(`${HOSTILE_REQUESTS} hostile requests: no 5xx, no crash, nothing written`, async () => {
-    const before = await snapshot(knex);
-    const seeded = await changedRows(knex);
-    expect(seeded, 'the write detector sees the seeding').toBeGreaterThan(0);
-    let changes = seeded;
-    const tally = new Map<string, Map<string, number>>();
-    let sent = 0;
-    const vias = new Map<Via, number>();
-    const started = Date.now();
-
-    await fc.assert(
-      fc.asyncProperty(hostileRequests(world), async (h) => {
-        current = describeRequest(h);
-        const loggedBefore = errors.length;
-        const unhandledBefore = unhandled.length;
-        const outcome = await perform(h, agent);
-        if (h.via === 'raw' || outcome.status === null) {
-          // Let the server finish with a connection the client dropped.
-          await waitFor('the server to finish the dropped request', () =>
-            inflight === 0 ? true : undefined,
-          );
-          await sleep(5);
-        }
-        sent++;
-        vias.set(h.via, (vias.get(h.via) ?? 0) + 1);
-        const family = tally.get(h.family) ?? new Map<string, number>();
-        const key = outcome.status === null ? 'none' : String(outcome.status);
-        family.set(key, (family.get(key) ?? 0) + 1);
-        tally.set(h.family, family);
-
-        const now = await changedRows(knex);
-        const wrote = now - changes;
-        changes = now;
-        const problems = [
-          judge(h, outcome),
-          wrote > 0 ? `it wrote ${wrote} row(s)` : null,
-          errors.length > loggedBefore
-            ? `the gateway logged an error: ${errors
-                .slice(loggedBefore)
-                .map((e) => `${e.message}: ${e.detail.split('\n').slice(0, 3).join(' | ')}`)
-                .join('; ')}`
-            : null,
-          puts.length > 0 ? `an attachment was stored: ${puts[0]}` : null,
-          unhandled.length > unhandledBefore
-            ? `an uncaught exception or unhandled rejection: ${unhandled.slice(unhandledBefore).join('; ').split('\nduring:')[0]}`
-            : null,
-        ].filter((p): p is string => p !== null);
-        if (problems.length > 0) {
-          throw new Error(
-            `${problems.join('\n')}\n${describeRequest(h)}\nanswer:  ${outcome.status} ${outcome.body.slice(0, 600)}`,
-          );
-        }
-      }),
-      {
-        numRuns: HOSTILE_REQUESTS,
-        ...(SEED === undefined ? {} : { seed: SEED }),
-        endOnFailure: false,
-      },
-    );
-    current = '(after the run)';
-
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const lines = [...tally.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([family, statuses]) => {
-        const total = [...statuses.values()].reduce((x, y) => x + y, 0);
-        const detail = [...statuses.entries()]
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([s, n]) => `${s}×${n}`)
-          .join(' ');
-        return `  ${family.padEnd(18)} ${String(total).padStart(6)}  ${detail}`;
-      });
-    const split = (['http', 'api', 'raw'] as const)
-      .map((v) => `${v} ${vias.get(v) ?? 0}`)
-      .join(', ');
-    console.log(`hostile requests: ${sent} in ${seconds} s (${split})\n${lines.join('\n')}`);
-
-    // The server still serves, over a fresh connection too.
-    const health = await overHttp(port, new Agent({ keepAlive: false }), {
-      family: 'health',
-      via: 'http',
-      method: 'GET',
-      path: '/health',
-      headers: {},
-      payload: { kind: 'none' },
-    });
-    expect(health.status).toBe(200);
-    const me = await overHttp(port, agent, {
-      family: 'health',
-      via: 'http',
-      method: 'GET',
-      path: '/v1/users/me',
-      headers: { 'x-api-key': world.a.userKey },
-      payload: { kind: 'none' },
-    });
-    expect(me.status).toBe(200);
-
-    expect(unhandled, 'unhandled promise rejections').toEqual([]);
-    expect(
-      errors.map((e) => `${e.message} during\n${e.during}`),
-      'errors logged',
-    ).toEqual([]);
-    expect(puts, 'attachments stored').toEqual([]);
-    expect(await changedRows(knex), 'rows changed on the store connection').toBe(seeded);
-    expect(await snapshot(knex)).toEqual(before);
-  });
-
-  it('a fifth as many again, 16 at a time: still no 5xx and nothing written', async () => {
-    const before = await snapshot(knex);
-    const changes = await changedRows(knex);
-    const seed = SEED ?? Date.now() % 2_147_483_647;
-    const requests = fc.sample(hostileRequests(world), {
-      numRuns: Math.max(1, Math.ceil(HOSTILE_REQUESTS / 5)),
-      seed,
-    });
-    const parallel = new Agent({ keepAlive: true, maxSockets: 16 });
-    const failures: string[] = [];
-    current = `(parallel run, seed ${seed})`;
-    let next = 0;
-    const worker = async () => {
-      for (let h = requests[next++]; h !== undefined; h = requests[next++]) {
-        const outcome = await perform(h, parallel);
-        const problem = judge(h, outcome);
-        if (problem) {
-          failures.push(
-            `${problem}\n${describeRequest(h)}\nanswer:  ${outcome.status} ${outcome.body.slice(0, 300)}`,
-          );
-        }
-      }
-    };
-    try {
-      await Promise.all(Array.from({ length: 16 }, worker));
-    } finally {
-      parallel.destroy();
-    }
-    await waitFor('the server to finish every request', () => (inflight === 0 ? true : undefined));
-    await sleep(20);
-    expect(failures.slice(0, 3), `${failures.length} failed requests (seed ${seed})`).toEqual([]);
-    expect(unhandled, 'unhandled promise rejections').toEqual([]);
-    expect(
-      errors.map((e) => `${e.message}: ${e.detail.split('\n')[0]}`),
-      'errors logged',
-    ).toEqual([]);
-    expect(puts, 'attachments stored').toEqual([]);
-    expect(await changedRows(knex), 'rows changed on the store connection').toBe(changes);
-    expect(await snapshot(knex)).toEqual(before);
-    expect(
-      (
-        await perform(
-          {
-            family: 'health',
-            via: 'http',
-            method: 'GET',
-            path: '/health',
-            headers: {},
-            payload: { kind: 'none' },
+      beforeAll(async () => {
+        process.on('unhandledRejection', onUnhandled);
+        process.on('uncaughtException', onUncaught);
+        db = await open();
+        empty = await db.writeMark();
+        const logger: Logger = {
+          debug: () => {},
+          info: () => {},
+          warn: () => {},
+          error: (obj, msg) => {
+            const err = (obj as { err?: Error } | undefined)?.err;
+            errors.push({
+              message: msg ?? '',
+              detail: String(err?.stack ?? JSON.stringify(obj)),
+              during: current,
+            });
           },
-          agent,
-        )
-      ).status,
-    ).toBe(200);
-  });
-});
+        };
+        const memory = createMemoryAttachmentStore();
+        const attachments: AttachmentStore = {
+          async put(key, file) {
+            puts.push(`${key} during ${current}`);
+            await memory.put(key, file);
+          },
+          get: (key) => memory.get(key),
+          async delete(key) {
+            puts.push(`delete ${key} during ${current}`);
+            await memory.delete(key);
+          },
+        };
+        gateway = createGateway({ store: db.store, logger, attachments });
+        world = await seedWorld(gateway);
+        puts.length = 0;
+        api = createHttpApi(gateway);
+        const handler = createNodeHandler(gateway);
+        server = createServer((req, res) => {
+          inflight++;
+          res.on('close', () => inflight--);
+          handler(req, res);
+        });
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        port = (server.address() as AddressInfo).port;
+      });
+
+      afterAll(async () => {
+        process.off('unhandledRejection', onUnhandled);
+        process.off('uncaughtException', onUncaught);
+        agent.destroy();
+        await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+        await db?.close();
+      });
+
+      it('every route of the API is known to the generator', () => {
+        const served = api.routes
+          .filter((r) => r.auth !== 'public')
+          .map((r) => `${routeKey(r)} ${r.auth}`)
+          .sort();
+        const known = ROUTES.map((r) => `${routeKey(r)} ${r.auth}`).sort();
+        expect(known).toEqual(served);
+      });
+
+      it(`${REQUESTS} hostile requests: no 5xx, no crash, nothing written`, async () => {
+        const before = await db.snapshot();
+        const seeded = await db.writeMark();
+        expect(seeded, 'the write detector sees the seeding').not.toBe(empty);
+        let mark = seeded;
+        const tally = new Map<string, Map<string, number>>();
+        let sent = 0;
+        const vias = new Map<Via, number>();
+        const started = Date.now();
+
+        await fc.assert(
+          fc.asyncProperty(hostileRequests(world), async (h) => {
+            current = describeRequest(h);
+            const loggedBefore = errors.length;
+            const unhandledBefore = unhandled.length;
+            const outcome = await perform(h, agent);
+            if (h.via === 'raw' || outcome.status === null) {
+              // Let the server finish with a connection the client dropped.
+              await waitFor('the server to finish the dropped request', () =>
+                inflight === 0 ? true : undefined,
+              );
+              await sleep(5);
+            }
+            sent++;
+            vias.set(h.via, (vias.get(h.via) ?? 0) + 1);
+            const family = tally.get(h.family) ?? new Map<string, number>();
+            const key = outcome.status === null ? 'none' : String(outcome.status);
+            family.set(key, (family.get(key) ?? 0) + 1);
+            tally.set(h.family, family);
+
+            const now = await db.writeMark();
+            const wrote = now !== mark;
+            mark = now;
+            const problems = [
+              judge(h, outcome),
+              wrote ? `it wrote to the store (${db.name})` : null,
+              errors.length > loggedBefore
+                ? `the gateway logged an error: ${errors
+                    .slice(loggedBefore)
+                    .map((e) => `${e.message}: ${e.detail.split('\n').slice(0, 3).join(' | ')}`)
+                    .join('; ')}`
+                : null,
+              puts.length > 0 ? `an attachment was stored: ${puts[0]}` : null,
+              unhandled.length > unhandledBefore
+                ? `an uncaught exception or unhandled rejection: ${unhandled.slice(unhandledBefore).join('; ').split('\nduring:')[0]}`
+                : null,
+            ].filter((p): p is string => p !== null);
+            if (problems.length > 0) {
+              throw new Error(
+                `${problems.join('\n')}\n${describeRequest(h)}\nanswer:  ${outcome.status} ${outcome.body.slice(0, 600)}`,
+              );
+            }
+          }),
+          {
+            numRuns: REQUESTS,
+            ...(SEED === undefined ? {} : { seed: SEED }),
+            endOnFailure: false,
+          },
+        );
+        current = '(after the run)';
+
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        const lines = [...tally.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([family, statuses]) => {
+            const total = [...statuses.values()].reduce((x, y) => x + y, 0);
+            const detail = [...statuses.entries()]
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([s, n]) => `${s}×${n}`)
+              .join(' ');
+            return `  ${family.padEnd(18)} ${String(total).padStart(6)}  ${detail}`;
+          });
+        const split = (['http', 'api', 'raw'] as const)
+          .map((v) => `${v} ${vias.get(v) ?? 0}`)
+          .join(', ');
+        console.log(
+          `hostile requests on ${db.name}: ${sent} in ${seconds} s (${split})\n${lines.join('\n')}`,
+        );
+
+        // The server still serves, over a fresh connection too.
+        const health = await overHttp(port, new Agent({ keepAlive: false }), {
+          family: 'health',
+          via: 'http',
+          method: 'GET',
+          path: '/health',
+          headers: {},
+          payload: { kind: 'none' },
+        });
+        expect(health.status).toBe(200);
+        const me = await overHttp(port, agent, {
+          family: 'health',
+          via: 'http',
+          method: 'GET',
+          path: '/v1/users/me',
+          headers: { 'x-api-key': world.a.userKey },
+          payload: { kind: 'none' },
+        });
+        expect(me.status).toBe(200);
+
+        expect(unhandled, 'unhandled promise rejections').toEqual([]);
+        expect(
+          errors.map((e) => `${e.message} during\n${e.during}`),
+          'errors logged',
+        ).toEqual([]);
+        expect(puts, 'attachments stored').toEqual([]);
+        expect(await db.writeMark(), 'rows written to the store').toBe(seeded);
+        expect(await db.snapshot()).toEqual(before);
+      });
+
+      it('a fifth as many again, 16 at a time: still no 5xx and nothing written', async () => {
+        const before = await db.snapshot();
+        const mark = await db.writeMark();
+        const seed = SEED ?? Date.now() % 2_147_483_647;
+        const requests = fc.sample(hostileRequests(world), {
+          numRuns: Math.max(1, Math.ceil(REQUESTS / 5)),
+          seed,
+        });
+        const parallel = new Agent({ keepAlive: true, maxSockets: 16 });
+        const failures: string[] = [];
+        current = `(parallel run, seed ${seed})`;
+        let next = 0;
+        const worker = async () => {
+          for (let h = requests[next++]; h !== undefined; h = requests[next++]) {
+            const outcome = await perform(h, parallel);
+            const problem = judge(h, outcome);
+            if (problem) {
+              failures.push(
+                `${problem}\n${describeRequest(h)}\nanswer:  ${outcome.status} ${outcome.body.slice(0, 300)}`,
+              );
+            }
+          }
+        };
+        try {
+          await Promise.all(Array.from({ length: 16 }, worker));
+        } finally {
+          parallel.destroy();
+        }
+        await waitFor('the server to finish every request', () =>
+          inflight === 0 ? true : undefined,
+        );
+        await sleep(20);
+        expect(failures.slice(0, 3), `${failures.length} failed requests (seed ${seed})`).toEqual(
+          [],
+        );
+        expect(unhandled, 'unhandled promise rejections').toEqual([]);
+        expect(
+          errors.map((e) => `${e.message}: ${e.detail.split('\n')[0]}`),
+          'errors logged',
+        ).toEqual([]);
+        expect(puts, 'attachments stored').toEqual([]);
+        expect(await db.writeMark(), 'rows written to the store').toBe(mark);
+        expect(await db.snapshot()).toEqual(before);
+        expect(
+          (
+            await perform(
+              {
+                family: 'health',
+                via: 'http',
+                method: 'GET',
+                path: '/health',
+                headers: {},
+                payload: { kind: 'none' },
+              },
+              agent,
+            )
+          ).status,
+        ).toBe(200);
+      });
+    },
+  );
+}

@@ -17,6 +17,11 @@ export const KILLS = size('FAULT_KILLS', 100);
 export const MESSAGES = size('FAULT_MESSAGES', 10_000);
 /** Hostile requests generated with fast-check. */
 export const HOSTILE_REQUESTS = size('FAULT_HOSTILE_REQUESTS', 10_000);
+/** Hostile requests on Postgres, where proving that nothing was written costs a round trip each. */
+export const HOSTILE_PG_REQUESTS = size(
+  'FAULT_HOSTILE_PG_REQUESTS',
+  Math.min(3_000, HOSTILE_REQUESTS),
+);
 
 /** The PostgreSQL URL for the cluster fault; the test skips with this reason without it. */
 export const DATABASE_URL = process.env.TEXTPORT_TEST_DATABASE_URL;
