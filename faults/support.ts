@@ -22,6 +22,10 @@ export const HOSTILE_PG_REQUESTS = size(
   'FAULT_HOSTILE_PG_REQUESTS',
   Math.min(3_000, HOSTILE_REQUESTS),
 );
+/** Hostile WebSocket sessions generated with fast-check. */
+export const HOSTILE_FRAMES = size('FAULT_HOSTILE_FRAMES', 2000);
+/** Sockets flooding the WebSocket transport at once. */
+export const FLOOD_SOCKETS = size('FAULT_HOSTILE_FLOOD_SOCKETS', 40);
 
 /** The PostgreSQL URL for the cluster fault; the test skips with this reason without it. */
 export const DATABASE_URL = process.env.TEXTPORT_TEST_DATABASE_URL;
