@@ -47,6 +47,7 @@ const CONTACT = '+18005550142';
 const MINE = ['+18005550100', '+18005550101'];
 const THEIRS = '+447700900123';
 const FRESH = '+4915112345678';
+const bigNumbers = Array.from({ length: 300 }, (_, i) => `+1800555${String(2000 + i)}`);
 
 // ---------------------------------------------------------------------------
 // The world.
@@ -58,7 +59,7 @@ interface World {
   revoked: string[];
   /** A message of the other account (its phone may not ack it). */
   theirMessage: string;
-  /** A user key of an account with 200 phones: its welcome is ~20 KB. */
+  /** A user key of an account with 300 phones (`bigNumbers`), shared out among the flood's sockets. */
   bigKey: string;
 }
 
@@ -85,9 +86,7 @@ async function seedWorld(gateway: Gateway): Promise<World> {
   const deleted = await gateway.accounts.createPhoneKey(me.id, { name: 'deleted' });
   await gateway.accounts.deletePhoneKey(me.id, deleted.record.id);
   const { record: big, apiKey: bigKey } = await gateway.accounts.create({});
-  for (let i = 0; i < 200; i++) {
-    await gateway.phones.upsert(big.id, { phoneNumber: `+1800555${String(2000 + i)}` });
-  }
+  for (const phoneNumber of bigNumbers) await gateway.phones.upsert(big.id, { phoneNumber });
   return {
     userKey,
     phoneKey: key.apiKey,
@@ -601,7 +600,8 @@ describe.each(BACKENDS)('hostile WebSocket phones on $name', ({ name, skip, open
       },
     };
     server = createServer((_req, res) => res.writeHead(404).end());
-    transport = websocketTransport({ server, pingIntervalMs: 1000, authTimeoutMs: 2000 });
+    // The default ping interval (30 s): a client that never reads is not closed during the flood.
+    transport = websocketTransport({ server, authTimeoutMs: 2000 });
     gateway = createGateway({ store, logger, transports: [transport] });
     transport.bind(gateway);
     world = await seedWorld(gateway);
@@ -689,7 +689,13 @@ describe.each(BACKENDS)('hostile WebSocket phones on $name', ({ name, skip, open
       const flooders = Array.from({ length: FLOOD_SOCKETS }, async (_, i) => {
         const kind = i % 4;
         // One phone of the big account each, so no flood socket replaces another.
-        const own = [`+1800555${String(2000 + (i % 200))}`];
+        // Phones of their own, so no flood socket replaces another: 20 for a client that
+        // never reads (each welcome ~2 KB), one for the others.
+        const slot = Math.floor(i / 4) % 10;
+        const own =
+          kind === 3
+            ? bigNumbers.slice(slot * 20, slot * 20 + 20)
+            : [bigNumbers[200 + (i % 100)] as string];
         while (!stop) {
           if (kind === 3) {
             await neverReads(url, world.bigKey, own, () => stop);
