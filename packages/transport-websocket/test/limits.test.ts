@@ -6,7 +6,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE_CODES, websocketTransport } from '../src/index.js';
-import { accountWithPhone, gatewayNode, onCleanup, rawSocket } from './helpers.js';
+import { accountWithPhone, gatewayNode, onCleanup, rawSocket, virtualPhone } from './helpers.js';
 
 describe('frames before authentication', () => {
   it('closes with 1009 on a frame over maxPreAuthPayload before welcome, unparsed', async () => {
@@ -112,5 +112,18 @@ describe('heartbeat frames', () => {
       numbers.map((owner) => node.gateway.phones.heartbeats(account.id, { owner, limit: 100 })),
     );
     expect(stored.map((rows) => rows.length)).toEqual([1, 1, 0]);
+  });
+
+  it('the phone client sends the heartbeat of a socket serving three numbers two per frame', async () => {
+    const node = await gatewayNode({ start: false });
+    const { account, userKey, phone } = await accountWithPhone(node);
+    const numbers = [phone.phoneNumber, '+18005550111', '+18005550112'];
+    for (const phoneNumber of numbers.slice(1)) {
+      await node.gateway.phones.upsert(account.id, { phoneNumber });
+    }
+    const device = virtualPhone({ url: node.url, apiKey: userKey, phoneNumbers: numbers });
+    await device.connect();
+    const beats = await device.heartbeat();
+    expect(beats.map((b) => b.owner).sort()).toEqual([...numbers].sort());
   });
 });
