@@ -34,6 +34,7 @@ export type { ListMessagesInput, SearchMessagesInput } from './gateway/messages.
 export type { PhoneEventInput, PhoneEventName, PhoneEventOutcome } from './gateway/phone-events.js';
 export { PHONE_EVENTS } from './gateway/phone-events.js';
 export type { HeartbeatInput, PhoneSettingsInput } from './gateway/phones.js';
+export type { CheckStatus, Readiness, ReadinessCheck } from './gateway/readiness.js';
 export type { SendScheduleInput } from './gateway/schedules.js';
 export type { BulkSendInput, SendInput, SendOptions } from './gateway/send.js';
 export type { ListThreadsInput } from './gateway/threads.js';

@@ -148,7 +148,7 @@ describe('attachment files of incoming MMS', () => {
     expect(await readdir(join(dir, t.account.id))).not.toContain(
       '00000000-0000-4000-8000-000000000000',
     );
-    const served = kept.attachments[0]?.split('/v1/attachments/')[1] ?? '';
+    const served = kept.attachments?.[0]?.split('/v1/attachments/')[1] ?? '';
     expect(await disk.get(served)).not.toBeNull();
   });
 });
