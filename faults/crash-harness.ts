@@ -110,6 +110,11 @@ export class StandaloneNode {
     return this.isHealthy;
   }
 
+  /** The running server's process id (undefined while it is down). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Resolves when the current (or next) instance answers `/health`. */
   whenHealthy(): Promise<void> {
     return this.healthy.promise;

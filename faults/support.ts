@@ -1,7 +1,7 @@
 /** Shared by the fault tests: sizes from the environment, and small waiting helpers. */
 import { createServer } from 'node:net';
 
-function size(name: string, fallback: number): number {
+export function size(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);

@@ -4,82 +4,22 @@
  * sheet past 1,000 rows, a row-number gap, a far column or too many parts is 422,
  * and the scan stops there instead of unpacking the rest.
  */
-import { constants, deflateRawSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import writeXlsxFile from 'write-excel-file/node';
 import { scanXlsx, XLSX_LIMITS } from '../../src/gateway/xlsx-bounds.js';
 import type { GatewayError } from '../../src/index.js';
+import {
+  type DeflatedEntry as Entry,
+  deflated as entry,
+  deflatedZeros as zeros,
+  zipOf as zip,
+} from '../../src/testing/zip-bomb.js';
 import { httpSetup } from '../http/helpers.js';
 import { CONTACT, OWNER, setup } from './helpers.js';
 
 const MIB = 1024 * 1024;
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-interface Entry {
-  name: string;
-  /** Raw deflate data. */
-  deflated: Buffer;
-  size: number;
-}
-
-/** A zip of already deflated entries (CRCs left 0: nothing here reads that far). */
-function zip(entries: readonly Entry[]): Buffer {
-  const locals: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = Buffer.from(e.name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(e.deflated.length, 18);
-    local.writeUInt32LE(Math.min(e.size, 0xffffffff), 22);
-    local.writeUInt16LE(name.length, 26);
-    const dir = Buffer.alloc(46);
-    dir.writeUInt32LE(0x02014b50, 0);
-    dir.writeUInt16LE(20, 4);
-    dir.writeUInt16LE(20, 6);
-    dir.writeUInt16LE(8, 10);
-    dir.writeUInt32LE(e.deflated.length, 20);
-    dir.writeUInt32LE(Math.min(e.size, 0xffffffff), 24);
-    dir.writeUInt16LE(name.length, 28);
-    dir.writeUInt32LE(offset, 42);
-    locals.push(local, name, e.deflated);
-    central.push(dir, name);
-    offset += local.length + name.length + e.deflated.length;
-  }
-  const directory = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}
-
-function entry(name: string, data: Uint8Array | string): Entry {
-  const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data);
-  return { name, deflated: deflateRawSync(bytes), size: bytes.length };
-}
-
-/**
- * `mib` MiB of zeros as raw deflate, built without holding them: one MiB deflated
- * with a sync flush (a non-final block, about 1 KB), repeated, then a final empty block.
- */
-function zeros(name: string, mib: number): Entry {
-  const block = deflateRawSync(Buffer.alloc(MIB), {
-    level: 9,
-    finishFlush: constants.Z_SYNC_FLUSH,
-  });
-  const deflated = Buffer.concat([
-    ...Array.from({ length: mib }, () => block),
-    Buffer.from([3, 0]),
-  ]);
-  return { name, deflated, size: mib * MIB };
-}
 
 /** The parts of a valid XLSX written by write-excel-file, with `sheet` as its first sheet when given. */
 async function xlsxParts(rows = 2, sheet?: string): Promise<Entry[]> {
