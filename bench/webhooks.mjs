@@ -71,14 +71,24 @@ async function measure(url) {
     }),
   );
   await store.insertOutbox(rows);
-  const started = process.hrtime.bigint();
+  // The worker runs as in production (start(): continuous claims); the store says when
+  // the last row is delivered.
   let sent = 0;
-  for (;;) {
-    const n = await gateway.webhookWorker.runOnce();
-    if (n === 0) break;
-    sent += n;
-  }
+  let resolve;
+  const allSent = new Promise((done) => {
+    resolve = done;
+  });
+  const updateOutbox = store.updateOutbox.bind(store);
+  store.updateOutbox = async (...args) => {
+    const row = await updateOutbox(...args);
+    if (row?.status === 'delivered' && ++sent === DELIVERIES) resolve();
+    return row;
+  };
+  const started = process.hrtime.bigint();
+  await gateway.start();
+  await allSent;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await gateway.stop();
   const failed = (
     await store.listOutbox({ accountId: account.id, skip: 0, limit: DELIVERIES })
   ).filter((r) => r.status !== 'delivered').length;

@@ -137,6 +137,7 @@ const configSchema = z.object({
   webhooks: z
     .object({
       concurrency: z.number().int().min(1).max(1000).default(64),
+      perWebhookConcurrency: z.number().int().min(1).max(1000).default(8),
       timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
       maxAttempts: z.number().int().min(1).max(100).default(12),
       retry: z

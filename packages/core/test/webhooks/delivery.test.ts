@@ -181,6 +181,35 @@ describe('webhook delivery', () => {
     expect(row?.lastError).toContain('private network');
   });
 
+  it('refuses an IPv4-mapped loopback URL when asked to', async () => {
+    const receiver = await startReceiver();
+    closers.push(receiver.close);
+    const url = `http://[::ffff:127.0.0.1]:${receiver.port}/hooks/sms`;
+    const t = await setup(url, { webhooks: { refusePrivateNetworks: true } });
+    await t.sentEvent();
+    await t.gateway.webhookWorker.runOnce();
+    expect(receiver.received).toHaveLength(0);
+    const [row] = await t.store.listOutbox({ accountId: t.account.id, skip: 0, limit: 1 });
+    expect(row).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(row?.lastError).toContain('private network');
+  });
+
+  it('a redirect to another origin is a failed attempt, retried, and nothing reaches the target', async () => {
+    const target = await startReceiver();
+    closers.push(target.close);
+    const receiver = await startReceiver([{ status: 307, headers: { location: target.url } }]);
+    closers.push(receiver.close);
+    const t = await setup(receiver.url);
+    await t.sentEvent();
+    await t.gateway.webhookWorker.runOnce();
+    expect(target.received).toHaveLength(0);
+    const [row] = await t.store.listOutbox({ accountId: t.account.id, skip: 0, limit: 1 });
+    expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(row?.lastError).toContain(
+      `HTTP 307 Temporary Redirect: redirect to ${target.url} not followed`,
+    );
+  });
+
   it('the default schedule retries at least 10 times over at least 3 days', () => {
     const o = DEFAULT_WEBHOOK_OPTIONS;
     expect(o.maxAttempts).toBeGreaterThanOrEqual(10);
