@@ -46,6 +46,14 @@ const envSchema = z.object({
     .enum(['true', 'false'], { message: 'must be true or false' })
     .default('false')
     .transform((v) => v === 'true'),
+  /**
+   * `true`: webhook receivers on private or local addresses are refused (checked on the
+   * address connected to). Off by default: self-hosted receivers often live on the LAN.
+   */
+  TEXTPORT_WEBHOOKS_REFUSE_PRIVATE: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
   TEXTPORT_FCM_CREDENTIALS: optional,
   TEXTPORT_FCM_ENDPOINT: optional.refine((v) => v === undefined || URL.canParse(v), {
     message: 'must be a URL such as https://fcm.googleapis.com',

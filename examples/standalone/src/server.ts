@@ -76,6 +76,7 @@ export async function startServer(
     attachments: createDiskAttachmentStore(join(db.dataDir, 'attachments')),
     publicUrl: config.TEXTPORT_PUBLIC_URL ?? url,
     phoneKeys: { restricted: config.TEXTPORT_PHONE_KEYS_RESTRICTED },
+    webhooks: { refusePrivateNetworks: config.TEXTPORT_WEBHOOKS_REFUSE_PRIVATE },
     ...(db.notifier ? { notifier: db.notifier } : {}),
   });
   ws.bind(gateway);
