@@ -54,7 +54,12 @@ function flakyStore(): { store: Store; fail: (n: number) => void } {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-  return { store: wrap(store), fail: (n) => void (failures = n) };
+  return {
+    store: wrap(store),
+    fail: (n) => {
+      failures = n;
+    },
+  };
 }
 
 async function setup(attachments: AttachmentStore) {
