@@ -87,6 +87,10 @@ export interface HeartbeatFrame {
   phone_numbers?: string[] | null;
   charging?: boolean;
   version?: string | null;
+  /** Battery charge, an integer 0–100, when the radio knows it. */
+  battery_level?: number | null;
+  /** Signal strength in dBm (an integer, -150 to 0), when the radio knows it. */
+  signal_dbm?: number | null;
 }
 
 export type PhoneFrame =
@@ -174,7 +178,7 @@ export class FrameError extends Error {
 }
 
 type Json = Record<string, unknown>;
-type Kind = 'string' | 'boolean' | 'strings' | 'time' | 'attachments';
+type Kind = 'string' | 'boolean' | 'number' | 'strings' | 'time' | 'attachments';
 
 const FIELDS: Record<PhoneFrame['type'], Record<string, [Kind, 'required' | 'optional']>> = {
   hello: {
@@ -209,6 +213,8 @@ const FIELDS: Record<PhoneFrame['type'], Record<string, [Kind, 'required' | 'opt
     phone_numbers: ['strings', 'optional'],
     charging: ['boolean', 'optional'],
     version: ['string', 'optional'],
+    battery_level: ['number', 'optional'],
+    signal_dbm: ['number', 'optional'],
   },
 };
 
@@ -228,6 +234,8 @@ function fits(kind: Kind, value: unknown): boolean {
       return typeof value === 'string';
     case 'boolean':
       return typeof value === 'boolean';
+    case 'number':
+      return typeof value === 'number';
     case 'time':
       return typeof value === 'string' || typeof value === 'number';
     case 'strings':

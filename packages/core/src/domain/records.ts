@@ -98,6 +98,10 @@ export interface HeartbeatRecord {
   owner: string;
   version: string | null;
   charging: boolean;
+  /** Battery charge 0–100, when the phone reports it (the WebSocket phone's radio drivers). */
+  batteryLevel: number | null;
+  /** Received signal strength in dBm, when the phone reports it (a GSM modem). */
+  signalDbm: number | null;
   timestamp: number;
 }
 

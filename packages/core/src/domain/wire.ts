@@ -80,6 +80,8 @@ export const wireHeartbeatSchema = z.object({
   owner: z.string(),
   version: z.string().nullable(),
   charging: z.boolean(),
+  battery_level: z.number().int().nullable().describe('Battery charge 0–100, when the phone reports it.'),
+  signal_dbm: z.number().int().nullable().describe('Signal strength in dBm, when the phone reports it.'),
   user_id: z.string(),
   timestamp: time,
 });
@@ -220,6 +222,8 @@ export function toWireHeartbeat(h: HeartbeatRecord): WireHeartbeat {
     owner: h.owner,
     version: h.version,
     charging: h.charging,
+    battery_level: h.batteryLevel,
+    signal_dbm: h.signalDbm,
     user_id: h.accountId,
     timestamp: formatTimestamp(h.timestamp),
   };

@@ -298,6 +298,25 @@ export interface HeartbeatInput {
   charging?: boolean;
   /** The app version (`X-Client-Version`). */
   version?: string | null;
+  /** Battery charge, an integer 0–100 (phones that report it). */
+  batteryLevel?: number | null;
+  /** Signal strength in dBm, an integer -150 to 0 (phones that report it). */
+  signalDbm?: number | null;
+}
+
+function radioField(
+  check: Checker,
+  field: string,
+  value: number | null | undefined,
+  min: number,
+  max: number,
+): number | null {
+  if (value === undefined || value === null) return null;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    check.add(field, `The ${field} field must be an integer from ${min} to ${max}`);
+    return null;
+  }
+  return value;
 }
 
 /** Stores one heartbeat per number; a phone that was offline comes back online. */
@@ -314,6 +333,8 @@ export async function recordHeartbeats(
     check.throwIfInvalid();
   }
   const numbers = raw.map((n) => check.phoneNumber('phone_numbers', n));
+  const batteryLevel = radioField(check, 'battery_level', input.batteryLevel, 0, 100);
+  const signalDbm = radioField(check, 'signal_dbm', input.signalDbm, -150, 0);
   check.throwIfInvalid();
   for (const n of numbers) assertPhoneScope(principal, n);
   return commit(ctx, async (uow) => {
@@ -324,6 +345,8 @@ export async function recordHeartbeats(
       owner,
       version: input.version ?? null,
       charging: input.charging === true,
+      batteryLevel,
+      signalDbm,
       timestamp: now,
     }));
     await uow.tx.insertHeartbeats(beats);

@@ -182,6 +182,8 @@ export function makeHeartbeat(overrides: Partial<HeartbeatRecord> = {}): Heartbe
     owner: randomPhoneNumber(),
     version: '1.0.0',
     charging: false,
+    batteryLevel: null,
+    signalDbm: null,
     timestamp: Date.now(),
     ...overrides,
   };

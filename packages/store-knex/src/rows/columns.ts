@@ -119,6 +119,8 @@ export const HEARTBEAT = spec<HeartbeatRecord>(
     owner: 'text',
     version: 'text',
     charging: 'bool',
+    batteryLevel: 'int',
+    signalDbm: 'int',
     timestamp: 'int',
   },
   { timestamp: 'beat_at' },

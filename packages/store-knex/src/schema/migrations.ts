@@ -4,6 +4,7 @@
  * table (`<prefix>migrations`), so they live beside the application's own.
  */
 import type { Knex } from 'knex';
+import * as heartbeatRadio from './heartbeat-radio.js';
 import * as initial from './initial.js';
 import * as phoneKeyNumbers from './phone-key-numbers.js';
 
@@ -16,6 +17,7 @@ export interface TextportMigration {
 const MIGRATIONS: readonly TextportMigration[] = [
   { name: '0001_initial', ...initial },
   { name: '0002_phone_key_numbers', ...phoneKeyNumbers },
+  { name: '0003_heartbeat_radio', ...heartbeatRadio },
 ];
 
 /** A Knex migration source creating the store's tables under `tablePrefix`. */

@@ -66,6 +66,8 @@ export async function handleRequest(
           : phones.map((p) => p.phoneNumber),
         charging: frame.charging === true,
         version: frame.version ?? null,
+        batteryLevel: frame.battery_level ?? null,
+        signalDbm: frame.signal_dbm ?? null,
       });
       return { heartbeats: beats.map(toWireHeartbeat) };
     }

@@ -1,0 +1,19 @@
+/**
+ * Migration 0003: what a phone's radio reports in its heartbeats, when it knows
+ * (`battery_level` 0–100, `signal_dbm`); NULL for phones that do not say.
+ */
+import type { Knex } from 'knex';
+
+export async function up(knex: Knex, prefix: string): Promise<void> {
+  await knex.schema.alterTable(`${prefix}heartbeats`, (t) => {
+    t.integer('battery_level');
+    t.integer('signal_dbm');
+  });
+}
+
+export async function down(knex: Knex, prefix: string): Promise<void> {
+  await knex.schema.alterTable(`${prefix}heartbeats`, (t) => {
+    t.dropColumn('battery_level');
+    t.dropColumn('signal_dbm');
+  });
+}
