@@ -1,5 +1,15 @@
 /** `@textport/transport-websocket/client`: the phone side of the WebSocket protocol. */
 export { BoundedSet } from './bounded-set.js';
+export type {
+  InboundCall,
+  InboundSms,
+  RadioDriver,
+  RadioSink,
+  RadioStatus,
+  Sim,
+} from './drivers/driver.js';
+export type { JournalEntry, JournalState, SendJournal } from './journal.js';
+export { FileJournal, MemoryJournal } from './journal.js';
 export type { DisconnectInfo } from './link.js';
 export { DisconnectedError, PhoneRequestError } from './link.js';
 export type {
@@ -15,11 +25,15 @@ export type {
 export {
   CANNOT_DECRYPT,
   DEFAULT_RECONNECT_POLICY,
+  INTERRUPTED,
   NO_ENCRYPTION_KEY,
   PhoneClient,
 } from './phone-client.js';
+export type { RadioPhoneOptions } from './radio-phone.js';
+export { RadioPhone } from './radio-phone.js';
 export type { VirtualPhoneOptions, VirtualSender } from './virtual-phone.js';
 export {
+  createVirtualDriver,
   createVirtualPhone,
   createVirtualSender,
   SIMULATED_FAILURE,

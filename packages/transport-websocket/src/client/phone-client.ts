@@ -3,13 +3,18 @@
  * over WebSocket. It acks each pushed message (which moves it to `sending`),
  * hands it to an `SmsSender` once, and reports SENT, DELIVERED or FAILED; it
  * sends heartbeats on an interval and on request, and reports incoming SMS and
- * missed calls. Duplicate pushes (after a reconnect) are dropped by message id.
+ * missed calls. Duplicate pushes (after a reconnect) are dropped by message id;
+ * with a persistent `journal`, a message pushed again after a restart is not sent
+ * again: the client reports the outcome it recorded.
  */
 import { EventEmitter } from 'node:events';
 import type { RetryPolicy, WireHeartbeat, WireMessage } from '@textport/core';
 import { decrypt } from '@textport/core';
 import type { ResultData, WelcomeFrame } from '../protocol.js';
 import { BoundedSet } from './bounded-set.js';
+import type { RadioStatus } from './drivers/driver.js';
+import type { JournalEntry, SendJournal } from './journal.js';
+import { MemoryJournal } from './journal.js';
 import type { DisconnectInfo } from './link.js';
 import { PhoneLink } from './link.js';
 
@@ -56,10 +61,17 @@ export interface PhoneClientOptions {
   reconnect?: Partial<RetryPolicy>;
   /** Message ids remembered for dedupe (default 10,000). */
   dedupeSize?: number;
+  /**
+   * What the phone did with each message it took (default: in memory, `dedupeSize`
+   * entries). Give a `FileJournal` so a restart does not send a message twice.
+   */
+  journal?: SendJournal;
   requestTimeoutMs?: number;
   /** Reported in heartbeats and `hello`. */
   version?: string;
   charging?: () => boolean;
+  /** Battery, charging and signal for heartbeats (a radio driver's `status`). */
+  radioStatus?: () => Promise<RadioStatus>;
   /** A float in [0, 1), for reconnect jitter. */
   random?: () => number;
 }
@@ -75,6 +87,9 @@ export const NO_ENCRYPTION_KEY =
   'Outgoing message is encrypted but mobile app has no encryption key';
 export const CANNOT_DECRYPT =
   'Cannot decrypt the outgoing message. Check your encryption key on the Android app.';
+/** The FAILED reason for a message the radio had when an earlier run of the phone stopped. */
+export const INTERRUPTED =
+  'The phone stopped while sending this message; it is not sent again, to avoid a duplicate';
 
 export interface PhoneClientEvents {
   connected: [welcome: WelcomeFrame];
@@ -86,6 +101,8 @@ export interface PhoneClientEvents {
   failed: [messageId: string, reason: string];
   canceled: [messageId: string];
   heartbeat: [heartbeats: WireHeartbeat[]];
+  /** A message pushed again after a restart: the outcome the journal holds is reported. */
+  recovered: [messageId: string, entry: JournalEntry];
   /** The server asked for a heartbeat (one is sent right away). */
   heartbeatRequested: [phoneNumbers: string[]];
   /** Something the client could not do (a report the server refused, an ack that failed). */
@@ -114,6 +131,17 @@ function isoTime(at: Date | number | undefined): string {
   return (at === undefined ? new Date() : new Date(at)).toISOString();
 }
 
+/** The heartbeat fields for what the radio knows (integers in the protocol's ranges). */
+function radioFields(radio: RadioStatus): { battery_level?: number; signal_dbm?: number } {
+  const fields: { battery_level?: number; signal_dbm?: number } = {};
+  const clamp = (v: number, min: number, max: number) =>
+    Math.min(max, Math.max(min, Math.round(v)));
+  if (Number.isFinite(radio.batteryLevel))
+    fields.battery_level = clamp(radio.batteryLevel ?? 0, 0, 100);
+  if (Number.isFinite(radio.signalDbm)) fields.signal_dbm = clamp(radio.signalDbm ?? 0, -150, 0);
+  return fields;
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message || error.name : String(error);
 }
@@ -121,6 +149,7 @@ function errorText(error: unknown): string {
 export class PhoneClient extends EventEmitter<PhoneClientEvents> {
   private readonly link: PhoneLink;
   private readonly seen: BoundedSet<string>;
+  private readonly journal: SendJournal;
   private readonly acking = new Set<string>();
   private sending: Promise<void> = Promise.resolve();
   private welcome: WelcomeFrame | null = null;
@@ -131,6 +160,7 @@ export class PhoneClient extends EventEmitter<PhoneClientEvents> {
   constructor(private readonly options: PhoneClientOptions) {
     super();
     this.seen = new BoundedSet(options.dedupeSize ?? 10_000);
+    this.journal = options.journal ?? new MemoryJournal(options.dedupeSize ?? 10_000);
     this.link = new PhoneLink(
       {
         url: options.url,
@@ -197,9 +227,10 @@ export class PhoneClient extends EventEmitter<PhoneClientEvents> {
    */
   async heartbeat(phoneNumbers?: readonly string[]): Promise<WireHeartbeat[]> {
     const numbers = phoneNumbers?.length ? phoneNumbers : this.phones.map((p) => p.phone_number);
-    const charging = this.options.charging?.() ?? false;
     const version = this.options.version ?? null;
     try {
+      const radio = await this.radio();
+      const charging = radio.charging ?? this.options.charging?.() ?? false;
       const beats: WireHeartbeat[] = [];
       for (let i = 0; i < Math.max(numbers.length, 1); i += 2) {
         const body = {
@@ -207,6 +238,7 @@ export class PhoneClient extends EventEmitter<PhoneClientEvents> {
           phone_numbers: numbers.slice(i, i + 2),
           charging,
           version,
+          ...radioFields(radio),
         };
         beats.push(...(await this.link.request<ResultData['heartbeat']>(body)).heartbeats);
       }
@@ -266,6 +298,17 @@ export class PhoneClient extends EventEmitter<PhoneClientEvents> {
     }
   }
 
+  /** The radio's status; a driver that cannot answer leaves the heartbeat without it. */
+  private async radio(): Promise<RadioStatus> {
+    if (!this.options.radioStatus) return {};
+    try {
+      return await this.options.radioStatus();
+    } catch (error) {
+      this.report(error, 'radio status');
+      return {};
+    }
+  }
+
   private welcomed(frame: WelcomeFrame): void {
     this.welcome = frame;
     this.firstWelcome?.resolve(frame);
@@ -288,8 +331,13 @@ export class PhoneClient extends EventEmitter<PhoneClientEvents> {
   }
 
   private received(message: WireMessage): void {
-    const duplicate = this.seen.has(message.id) || this.acking.has(message.id);
+    const earlier = this.seen.has(message.id) ? undefined : this.journal.get(message.id);
+    const duplicate = this.seen.has(message.id) || this.acking.has(message.id) || !!earlier;
     this.emit('push', message, duplicate);
+    if (earlier && !this.acking.has(message.id)) {
+      this.recover(message, earlier);
+      return;
+    }
     if (duplicate) return;
     this.acking.add(message.id);
     this.link
@@ -304,6 +352,43 @@ export class PhoneClient extends EventEmitter<PhoneClientEvents> {
         (error: unknown) => this.report(error, `ack of ${message.id}`),
       )
       .finally(() => this.acking.delete(message.id));
+  }
+
+  /**
+   * A message an earlier run took (it was pushed again: a retry after it expired, or
+   * its report was lost with that run). Take it and report what the journal knows;
+   * never hand it to the radio again.
+   */
+  private recover(message: WireMessage, entry: JournalEntry): void {
+    this.acking.add(message.id);
+    this.link
+      .request<ResultData['ack']>({ type: 'ack', message_id: message.id })
+      .then(
+        () => {
+          this.seen.add(message.id);
+          this.emit('recovered', message.id, entry);
+          const at = entry.at || undefined;
+          const report = (event: 'SENT' | 'DELIVERED' | 'FAILED', reason?: string) =>
+            this.reportEvent(message.id, event, { at, ...(reason ? { reason } : {}) });
+          if (entry.state === 'sending') this.fail(message.id, INTERRUPTED);
+          else if (entry.state === 'failed')
+            this.fail(message.id, entry.reason ?? 'GENERIC_FAILURE');
+          else
+            void report('SENT')
+              .then(() => (entry.state === 'delivered' ? report('DELIVERED') : undefined))
+              .catch(() => {});
+        },
+        (error: unknown) => this.report(error, `ack of ${message.id}`),
+      )
+      .finally(() => this.acking.delete(message.id));
+  }
+
+  private note(messageId: string, state: JournalEntry['state'], reason?: string): void {
+    try {
+      this.journal.record(messageId, { state, at: Date.now(), ...(reason ? { reason } : {}) });
+    } catch (error) {
+      this.report(error, `journal of ${messageId}`);
+    }
   }
 
   /** Emits `problem` without letting a throwing listener break the send queue. */
@@ -343,19 +428,25 @@ export class PhoneClient extends EventEmitter<PhoneClientEvents> {
     const report: DeliveryReport = {
       delivered: (at) =>
         later(() => {
+          this.note(message.id, 'delivered');
           this.emit('delivered', message.id);
           void this.reportEvent(message.id, 'DELIVERED', { at }).catch(() => {});
         }),
       failed: (reason, at) =>
-        later(() => void this.reportEvent(message.id, 'FAILED', { reason, at }).catch(() => {})),
+        later(() => {
+          this.note(message.id, 'failed', reason);
+          void this.reportEvent(message.id, 'FAILED', { reason, at }).catch(() => {});
+        }),
     };
     let result: SendResult;
+    this.note(message.id, 'sending');
     try {
       result = await this.options.sender.send(sms, report);
     } catch (error) {
       result = { ok: false, reason: errorText(error) };
     }
     if (result.ok) {
+      this.note(message.id, 'sent');
       this.emit('sent', sms);
       void this.reportEvent(message.id, 'SENT').catch(() => {});
     } else {
@@ -366,6 +457,7 @@ export class PhoneClient extends EventEmitter<PhoneClientEvents> {
   }
 
   private fail(messageId: string, reason: string): void {
+    this.note(messageId, 'failed', reason);
     this.emit('failed', messageId, reason);
     void this.reportEvent(messageId, 'FAILED', { reason }).catch(() => {});
   }

@@ -4,6 +4,8 @@
  * `deliver` is also reported DELIVERED. Used by the `textport-phone` command, and
  * embeddable in a server process for demos and tests.
  */
+
+import type { RadioDriver } from './drivers/driver.js';
 import type { OutgoingSms, PhoneClientOptions, SendResult, SmsSender } from './phone-client.js';
 import { PhoneClient } from './phone-client.js';
 
@@ -67,4 +69,19 @@ export class VirtualPhone extends PhoneClient {
 
 export function createVirtualPhone(options: VirtualPhoneOptions): VirtualPhone {
   return new VirtualPhone(options);
+}
+
+/** The simulated radio as a `RadioDriver` (`textport-phone --driver virtual`). */
+export function createVirtualDriver(options: VirtualPhoneOptions): RadioDriver & {
+  sent: OutgoingSms[];
+} {
+  const sender = createVirtualSender(options);
+  return {
+    name: 'virtual',
+    sent: sender.sent,
+    send: (sms, report) => sender.send(sms, report),
+    start: async () => {},
+    stop: async () => {},
+    status: async () => (options.charging ? { charging: options.charging() } : {}),
+  };
 }
