@@ -8,6 +8,8 @@ export type {
   RadioStatus,
   Sim,
 } from './drivers/driver.js';
+export type { TermuxDriver, TermuxDriverOptions } from './drivers/termux.js';
+export { createTermuxDriver, TERMUX_DEFAULTS } from './drivers/termux.js';
 export type { JournalEntry, JournalState, SendJournal } from './journal.js';
 export { FileJournal, MemoryJournal } from './journal.js';
 export type { DisconnectInfo } from './link.js';
