@@ -11,7 +11,8 @@
  *   ERROR), `firstReference` (first `+CMGS` reference, default 0), `echo` (default true until
  *   `ATE0`, like a real modem), `path`.
  * - `path`; `openPort()`: for `ModemDriverOptions.openPort` (a new opened `SerialPortMock`
- *   each time; the emulator keeps its state across opens); `opens`: how many times it was opened.
+ *   each time; the emulator keeps its state across opens); `opens`: how many times it was opened;
+ *   `isOpen`: whether the port is open now.
  * - What it saw: `commands` (every command line, also while silent), `written` (every byte the
  *   driver wrote, latin1), `submitted` (`SubmittedSms`: the decoded SMS-SUBMIT with `hex`,
  *   `length` and the `mr` answered), `swallowed` (PDUs taken while going silent: maybe sent),
@@ -125,6 +126,11 @@ export class ModemEmulator {
     this.pduInput = undefined;
     this.opens += 1;
     return port;
+  }
+
+  /** Whether the driver has the port open now. */
+  get isOpen(): boolean {
+    return this.port?.isOpen === true;
   }
 
   // ---- network side ----

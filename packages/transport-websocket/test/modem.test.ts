@@ -1,6 +1,8 @@
+import { EventEmitter } from 'node:events';
 import type { WireMessage } from '@textport/core';
 import { parse, type Submit } from 'node-pdu';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AtChannel, AtTimeoutError, type Urc } from '../src/client/drivers/modem/at.js';
 import {
   createModemDriver,
   type ModemDriver,
@@ -308,6 +310,21 @@ describe('modem driver: inbound SMS', () => {
     await until(() => expect(emu.deleted.sort()).toEqual([1, 2]));
   });
 
+  it('never deletes a slot that was reused for another SMS meanwhile', async () => {
+    const { emu, sink } = await started();
+    const text = 'Two parts. '.repeat(16);
+    const parts = encodeDeliver({ from: SENDER, text, timestamp: new Date(NOW), reference: 3 });
+    emu.deliverSms(parts[0]!); // index 1, waits for part 2
+    await until(() => expect(emu.commands).toContain('AT+CMGR=1'));
+    emu.storage.delete(1); // another program empties the slot…
+    emu.deliverText(SENDER, 'new one'); // …and the next SMS lands in it
+    await until(() => expect(sink.messages.map((m) => m.content)).toEqual(['new one']));
+    emu.deliverSms(parts[1]!); // index 1 again
+    await until(() => expect(sink.messages.map((m) => m.content)).toEqual(['new one', text]));
+    await until(() => expect(emu.storage.size).toBe(0));
+    expect(emu.deleted).toEqual([1, 1]);
+  });
+
   it('reports the messages stored while the driver was down', async () => {
     const r = rig();
     r.emu.store(
@@ -405,5 +422,68 @@ describe('modem driver: calls, status, URCs', () => {
       ]),
     );
     expect(await driver.send(sms(SWEDEN, 'still here'), reportSpy())).toEqual({ ok: true });
+  });
+});
+
+/** A port the test writes the modem's side of by hand. */
+class HandPort extends EventEmitter {
+  isOpen = true;
+  readonly written: string[] = [];
+  write(data: Buffer | string, callback?: (error: Error | null | undefined) => void): boolean {
+    this.written.push(String(data));
+    callback?.(null);
+    return true;
+  }
+  close(callback?: (error: Error | null) => void): void {
+    this.isOpen = false;
+    callback?.(null);
+  }
+  feed(text: string): void {
+    this.emit('data', Buffer.from(text, 'latin1'));
+  }
+}
+
+describe('AtChannel', () => {
+  function channel() {
+    const port = new HandPort();
+    const urcs: Urc[] = [];
+    const at = new AtChannel(port, { onUrc: (urc) => urcs.push(urc), onProblem: () => {} });
+    return { port, urcs, at };
+  }
+
+  it('takes a prompt without a line ending, split across reads, and URCs around it', async () => {
+    const { port, urcs, at } = channel();
+    const mr = at.submit(22, 'ABCD', { promptTimeoutMs: 1_000, answerTimeoutMs: 1_000 });
+    expect(port.written).toEqual(['AT+CMGS=22\r']);
+    port.feed('\r\n+CMTI: "SM",');
+    port.feed('4\r\n\r');
+    expect(port.written).toEqual(['AT+CMGS=22\r']);
+    port.feed('\n> ');
+    expect(port.written).toEqual(['AT+CMGS=22\r', 'ABCD\x1a']);
+    port.feed('\r\n+CDS: 6\r\n0006AB\r\n+CMGS: 17\r\n\r\nRING\r\nOK\r\n');
+    expect(await mr).toBe(17);
+    expect(urcs).toEqual([
+      { line: '+CMTI: "SM",4' },
+      { line: '+CDS: 6', pdu: '0006AB' },
+      { line: 'RING' },
+    ]);
+  });
+
+  it('keeps an answer line that looks like a URC when the command expects it', async () => {
+    const { port, urcs, at } = channel();
+    const answer = at.command('AT+CREG?', { timeoutMs: 1_000, expect: '+CREG:' });
+    port.feed('AT+CREG?\r\r\n+CREG: 0,1\r\n\r\nOK\r\n');
+    expect(await answer).toEqual(['+CREG: 0,1']);
+    port.feed('\r\n+CREG: 5\r\n');
+    expect(urcs).toEqual([{ line: '+CREG: 5' }]);
+  });
+
+  it('runs one command at a time and names a timed-out one without its PIN', async () => {
+    const { at } = channel();
+    const pin = at.command('AT+CPIN="1234"', { timeoutMs: 10 });
+    await expect(at.command('AT', { timeoutMs: 10 })).rejects.toThrow(/one at a time/);
+    const error = await pin.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AtTimeoutError);
+    expect((error as Error).message).toBe('AT+CPIN="…" was not answered within 10 ms');
   });
 });

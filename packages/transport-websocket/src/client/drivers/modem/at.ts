@@ -91,6 +91,8 @@ export class AtClosedError extends Error {
 }
 
 const DEFAULT_MAX_LINE = 4096;
+/** Lines kept of one answer (a listing of 1,000 stored SMS); the rest are read at a later listing. */
+const MAX_ANSWER_LINES = 2_000;
 const CTRL_Z = '\x1a';
 const ESC = '\x1b';
 const FINAL_OK = /^OK$/;
@@ -118,6 +120,11 @@ interface Pending {
   reject(error: Error): void;
   /** For `submit`: called when the prompt arrived. */
   onPrompt?: () => void;
+}
+
+/** The command as errors and traces show it: a PIN is not written out. */
+export function redact(command: string): string {
+  return command.replace(/^(AT\+CPIN=).*/i, '$1"…"');
 }
 
 /** Parses a final result line; null when the line is not one. */
@@ -235,7 +242,9 @@ export class AtChannel {
     if (this.closed) return Promise.reject(this.closed);
     if (this.pending) {
       return Promise.reject(
-        new Error(`${command} while ${this.pending.command} is still in flight (one at a time)`),
+        new Error(
+          `${redact(command)} while ${redact(this.pending.command)} is still in flight (one at a time)`,
+        ),
       );
     }
     return new Promise<string[]>((resolve, reject) => {
@@ -260,12 +269,12 @@ export class AtChannel {
     pending.timer = setTimeout(() => {
       if (this.pending !== pending) return;
       this.pending = undefined;
-      pending.reject(new AtTimeoutError(pending.command, timeoutMs, pduWritten));
+      pending.reject(new AtTimeoutError(redact(pending.command), timeoutMs, pduWritten));
     }, timeoutMs);
   }
 
   private write(data: string): void {
-    this.options.trace?.(`> ${JSON.stringify(data)}`);
+    this.options.trace?.(`> ${JSON.stringify(redact(data))}`);
     try {
       this.port.write(data, (error) => {
         if (error) this.fail(error);
@@ -322,9 +331,9 @@ export class AtChannel {
         return;
       }
       if (!(pending.expect && line.startsWith(pending.expect)) && this.unsolicited(line)) return;
-      const result = finalResult(pending.command, line);
+      const result = finalResult(redact(pending.command), line);
       if (result === null) {
-        if (pending.lines.length < 1_000) pending.lines.push(line);
+        if (pending.lines.length < MAX_ANSWER_LINES) pending.lines.push(line);
         return;
       }
       clearTimeout(pending.timer);

@@ -1,8 +1,12 @@
 /**
- * Inbound SMS and status reports. A stored SMS (`+CMTI`, or listed at start) is read, decoded,
- * joined with its other parts, reported to the sink and deleted from the modem only after the
- * sink resolved; when the sink rejects it stays stored and is offered again later. A PDU that
- * does not decode is reported as a problem and deleted, so it cannot block the storage.
+ * Inbound SMS and status reports. A stored SMS (`+CMTI`, or listed at start and after a reset)
+ * is read, decoded, joined with its other parts, reported to the sink, and deleted from the
+ * modem only after the sink resolved; when the sink rejects, it stays stored and is offered
+ * again later. A PDU that does not decode is reported as a problem and deleted, so it cannot
+ * block the storage.
+ *
+ * A stored message is known by its slot and its PDU: a slot can be reused once emptied, so a
+ * deletion reads the slot first and deletes only the PDU that was reported.
  */
 import type { RadioSink } from '../driver.js';
 import type { AtChannel } from './at.js';
@@ -13,8 +17,9 @@ import { parseRead, type StoredPdu } from './responses.js';
 import { listStorage } from './setup.js';
 import type { DeliveryTracker } from './tracker.js';
 
-/** Where a part is stored; null for one delivered directly (`+CMT`), which is not stored. */
-export type Slot = { memory: string | null; index: number } | null;
+/** A stored PDU; null for one delivered directly (`+CMT`), which is not stored. */
+export type Slot = { memory: string | null; index: number; pdu: string } | null;
+type Place = { memory: string | null; index: number };
 
 export interface InboundHost {
   /** Runs `work` with the modem to itself (after a reset when one is due). */
@@ -29,12 +34,12 @@ export interface InboundHost {
   log(line: string): void;
 }
 
-function key(slot: { memory: string | null; index: number }): string {
-  return `${slot.memory ?? ''}:${slot.index}`;
+function key(place: Place): string {
+  return `${place.memory ?? ''}:${place.index}`;
 }
 
-function describe(slot: Slot): string {
-  return slot ? `the SMS at ${slot.memory ?? 'storage'} index ${slot.index}` : 'an SMS';
+function describe(place: Place | null): string {
+  return place ? `the SMS at ${place.memory ?? 'storage'} index ${place.index}` : 'an SMS';
 }
 
 function asError(error: unknown): Error {
@@ -43,10 +48,12 @@ function asError(error: unknown): Error {
 
 export class InboundMessages {
   private queue: Promise<void> = Promise.resolve();
-  /** Slots queued, being reported, or waiting in a partial group: not taken again. */
-  private readonly held = new Set<string>();
-  /** Slots reported to the sink whose deletion failed: deleted when seen again. */
-  private readonly reported = new Set<string>();
+  /** Slot → PDU being handled (queued, being reported, or waiting for its other parts). */
+  private readonly held = new Map<string, string>();
+  /** Slot → PDU reported to the sink whose deletion is still due. */
+  private readonly reported = new Map<string, string>();
+  /** Slots with a read queued (`+CMTI` twice for one slot reads it once). */
+  private readonly reading = new Set<string>();
   private readonly parts: Reassembler<Slot>;
   /** The storage `AT+CPMS` reads from now; null when unknown (then never switched). */
   private memory: string | null = null;
@@ -57,28 +64,21 @@ export class InboundMessages {
     this.parts = new Reassembler({ now: () => host.now() });
   }
 
-  /** After a (re)set: the storage reads come from, and what it holds. */
+  /** What the storage holds (after a (re)set, or a rescan), and the storage reads come from. */
   listed(memory: string | null, stored: readonly StoredPdu[]): void {
     this.memory = memory;
     for (const item of stored) {
-      const slot = { memory, index: item.index };
-      if (this.reported.has(key(slot))) {
-        this.enqueue(() => this.remove([slot]));
-        continue;
-      }
       // 2 and 3 are messages stored to send, not received.
-      if (item.stat >= 2 || this.held.has(key(slot))) continue;
-      this.held.add(key(slot));
-      this.enqueue(() => this.handle(slot, item.pdu));
+      if (item.stat < 2) this.take({ memory, index: item.index, pdu: item.pdu });
     }
   }
 
   /** `+CMTI: "<memory>",<index>` / `+CDSI:`: a message was stored. */
   stored(memory: string, index: number): void {
-    const slot = { memory, index };
-    if (this.held.has(key(slot))) return;
-    this.held.add(key(slot));
-    this.enqueue(() => this.read(slot));
+    const place = { memory, index };
+    if (this.reading.has(key(place))) return;
+    this.reading.add(key(place));
+    this.enqueue(() => this.read(place));
   }
 
   /** `+CMT:` with its PDU: delivered to us directly, not stored. */
@@ -114,6 +114,22 @@ export class InboundMessages {
     clearTimeout(this.retryTimer);
   }
 
+  /** A stored PDU seen (listed or read): handled unless it already is. */
+  private take(slot: NonNullable<Slot>): void {
+    const k = key(slot);
+    if (this.held.get(k) === slot.pdu) return;
+    if (this.reported.get(k) === slot.pdu) {
+      this.enqueue(() => this.remove([slot]));
+      return;
+    }
+    this.held.set(k, slot.pdu);
+    this.enqueue(() => this.handle(slot, slot.pdu));
+  }
+
+  private release(slot: Slot): void {
+    if (slot && this.held.get(key(slot)) === slot.pdu) this.held.delete(key(slot));
+  }
+
   private enqueue(task: () => Promise<void>): void {
     this.queue = this.queue.then(async () => {
       if (this.stopped) return;
@@ -125,30 +141,24 @@ export class InboundMessages {
     });
   }
 
-  private async read(slot: { memory: string | null; index: number }): Promise<void> {
-    let item: StoredPdu | null;
+  private async read(place: Place): Promise<void> {
     try {
-      item = await this.host.exclusive(async (at) => {
-        await this.select(at, slot.memory);
-        const lines = await at.command(`AT+CMGR=${slot.index}`, {
+      const item = await this.host.exclusive(async (at) => {
+        await this.select(at, place.memory);
+        const lines = await at.command(`AT+CMGR=${place.index}`, {
           timeoutMs: this.host.commandTimeoutMs,
           expect: '+CMGR:',
         });
-        return parseRead(slot.index, lines);
+        return parseRead(place.index, lines);
       });
+      if (item) this.take({ ...place, pdu: item.pdu });
+      else this.host.log(`${describe(place)} was empty`);
     } catch (error) {
-      // Read again at the next listing (after a reset the modem lists its storage).
-      this.held.delete(key(slot));
-      if (error instanceof AtCommandError) this.host.problem(error, `reading ${describe(slot)}`);
-      else this.host.problem(asError(error), `reading ${describe(slot)}; read again after a reset`);
-      return;
+      // A modem that did not answer is reset, and lists its storage again.
+      this.host.problem(asError(error), `reading ${describe(place)}`);
+    } finally {
+      this.reading.delete(key(place));
     }
-    if (!item) {
-      this.held.delete(key(slot));
-      this.host.log(`${describe(slot)} was empty`);
-      return;
-    }
-    await this.handle(slot, item.pdu);
   }
 
   private async handle(slot: Slot, pdu: string): Promise<void> {
@@ -159,7 +169,7 @@ export class InboundMessages {
       return this.remove([slot]);
     }
     if (decoded.type === 'submit') {
-      if (slot) this.held.delete(key(slot));
+      this.release(slot);
       return;
     }
     const { from, text, timestamp, concat } = decoded;
@@ -210,7 +220,7 @@ export class InboundMessages {
         sim: 'SIM1',
       });
     } catch (error) {
-      for (const slot of message.tags) if (slot) this.held.delete(key(slot));
+      for (const slot of message.tags) this.release(slot);
       const stored = message.tags.some((slot) => slot !== null);
       this.host.problem(
         asError(error),
@@ -225,21 +235,36 @@ export class InboundMessages {
     await this.remove(message.tags);
   }
 
-  /** Deletes the slots (`AT+CMGD`); one that cannot be deleted now is deleted when listed again. */
+  /**
+   * Deletes the slots that still hold the PDU reported (`AT+CMGR`, then `AT+CMGD`). One the
+   * modem could not be asked about now is deleted when listed again.
+   */
   private async remove(slots: readonly Slot[]): Promise<void> {
     for (const slot of slots) {
       if (!slot) continue;
-      this.reported.add(key(slot));
+      const k = key(slot);
+      this.reported.set(k, slot.pdu);
       try {
         await this.host.exclusive(async (at) => {
           await this.select(at, slot.memory);
-          await at.command(`AT+CMGD=${slot.index}`, { timeoutMs: this.host.commandTimeoutMs });
+          const timeoutMs = this.host.commandTimeoutMs;
+          const now = parseRead(
+            slot.index,
+            await at.command(`AT+CMGR=${slot.index}`, { timeoutMs, expect: '+CMGR:' }),
+          );
+          if (now?.pdu === slot.pdu) await at.command(`AT+CMGD=${slot.index}`, { timeoutMs });
+          else this.host.log(`${describe(slot)} no longer holds the SMS reported; not deleted`);
         });
-        this.reported.delete(key(slot));
-        this.held.delete(key(slot));
       } catch (error) {
-        this.host.problem(asError(error), `deleting ${describe(slot)}; deleted when seen again`);
+        if (!(error instanceof AtCommandError)) {
+          this.host.problem(asError(error), `deleting ${describe(slot)}; deleted when seen again`);
+          continue;
+        }
+        // An error answer: the slot is empty or unreadable; nothing more to do with it.
+        this.host.problem(error, `deleting ${describe(slot)}`);
       }
+      if (this.reported.get(k) === slot.pdu) this.reported.delete(k);
+      this.release(slot);
     }
   }
 
@@ -268,7 +293,9 @@ export class InboundMessages {
   /** Lists the storage again (what the sink refused is offered again). */
   private async rescan(): Promise<void> {
     const listing = await this.host.exclusive((at) =>
-      listStorage(at, this.host.commandTimeoutMs, this.host.problem),
+      listStorage(at, this.host.commandTimeoutMs, (error, context) =>
+        this.host.problem(error, context),
+      ),
     );
     this.listed(listing.memory, listing.stored);
   }

@@ -17,7 +17,7 @@ import { RingWatcher } from './calls.js';
 import { InboundMessages } from './inbound.js';
 import { OutboundQueue, unanswered } from './outbound.js';
 import { parseClip, parseStoredNotice } from './responses.js';
-import { initialise, ModemSetupError, openSerialPort } from './setup.js';
+import { initialise, ModemSetupError, openSerialPort, type PinState } from './setup.js';
 import { readStatus } from './status.js';
 import { DeliveryTracker } from './tracker.js';
 
@@ -112,7 +112,7 @@ class ModemRadio implements ModemDriver {
   }) => Promise<ModemPort> | ModemPort;
   private readonly inbound: InboundMessages;
   private readonly rings: RingWatcher;
-  private readonly pinState = { refused: false };
+  private readonly pinState: PinState = { refused: false, unanswered: 0 };
   private port: ModemPort | undefined;
   private at: AtChannel | undefined;
   private currentSink: RadioSink | undefined;

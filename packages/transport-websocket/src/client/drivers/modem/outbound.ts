@@ -21,7 +21,7 @@ export interface OutboundHost {
   readonly commandTimeoutMs: number;
   readonly sendTimeoutMs: number;
   readonly statusReports: boolean;
-  /** False once the driver is stopping: what is still queued is not sent. */
+  /** False once the driver is stopping: new messages are refused, and no reset is tried. */
   accepting(): boolean;
   log(line: string): void;
 }
@@ -59,7 +59,14 @@ export class OutboundQueue {
     private reference: number,
   ) {}
 
+  /** Queued while the driver runs; what was queued before `stop()` is still sent. */
   send(sms: OutgoingSms, report: DeliveryReport): Promise<SendResult> {
+    if (!this.host.accepting()) {
+      return Promise.resolve({
+        ok: false,
+        reason: 'the modem driver is stopped; the message was not sent',
+      });
+    }
     const result = this.queue.then(() => this.sendNow(sms, report));
     this.queue = result.catch(() => {});
     return result;
@@ -71,9 +78,6 @@ export class OutboundQueue {
   }
 
   private async sendNow(sms: OutgoingSms, report: DeliveryReport): Promise<SendResult> {
-    if (!this.host.accepting()) {
-      return { ok: false, reason: 'the modem driver is stopped; the message was not sent' };
-    }
     const refused = refusal(sms);
     if (refused) return { ok: false, reason: refused };
     const to = sms.to.trim();

@@ -26,6 +26,13 @@ export class ModemSetupError extends Error {
   }
 }
 
+/** What became of the PIN, kept across resets: a PIN is never sent where it may be wrong. */
+export interface PinState {
+  refused: boolean;
+  /** PIN entries the modem did not answer. */
+  unanswered: number;
+}
+
 export interface SetupOptions {
   port: string;
   pin: string | undefined;
@@ -73,7 +80,7 @@ export async function readRegistration(
 export async function initialise(
   at: AtChannel,
   options: SetupOptions,
-  pinState: { refused: boolean },
+  pinState: PinState,
 ): Promise<Listing> {
   const timeoutMs = options.commandTimeoutMs;
   at.cancelInput(); // leaves a PDU prompt a previous run may have left open
@@ -170,11 +177,7 @@ async function simState(at: AtChannel, options: SetupOptions): Promise<string> {
   }
 }
 
-async function unlock(
-  at: AtChannel,
-  options: SetupOptions,
-  pinState: { refused: boolean },
-): Promise<void> {
+async function unlock(at: AtChannel, options: SetupOptions, pinState: PinState): Promise<void> {
   let state = await simState(at, options);
   for (let poll = 0; state === 'BUSY' && poll < PIN_POLLS; poll++) {
     await sleep(options.registrationPollMs);
@@ -199,10 +202,20 @@ async function unlock(
       true,
     );
   }
+  if (pinState.unanswered > 0) {
+    // It may have been wrong: a second unanswered try could be the third wrong one.
+    throw new ModemSetupError(
+      'the modem stopped answering after the PIN was sent, and the SIM still asks for it; not sent again',
+      true,
+    );
+  }
   try {
     await at.command(`AT+CPIN="${options.pin}"`, { timeoutMs: options.commandTimeoutMs });
   } catch (error) {
-    if (!(error instanceof AtCommandError)) throw error;
+    if (!(error instanceof AtCommandError)) {
+      pinState.unanswered += 1;
+      throw error;
+    }
     pinState.refused = true;
     throw new ModemSetupError(
       `the SIM refused the PIN (${cmeReason(error.code, error.result)}); not retried: a SIM locks after three wrong PINs`,
