@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { WireMessage } from '@textport/core';
 import { parse, type Submit } from 'node-pdu';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -9,6 +11,7 @@ import {
   type ModemDriverOptions,
 } from '../src/client/drivers/modem/index.js';
 import { encodeDeliver } from '../src/client/drivers/modem/pdu.js';
+import { DeliveryTracker } from '../src/client/drivers/modem/tracker.js';
 import type { DeliveryReport, OutgoingSms } from '../src/client/index.js';
 import {
   type EmulatorOptions,
@@ -126,6 +129,18 @@ describe('modem driver: start', () => {
     expect(emu.commands.filter((c) => c === 'AT+CREG?')).toHaveLength(4);
     const never = rig({ registration: 3 });
     await expect(never.driver.start(never.sink)).rejects.toThrow(/not registered .*denied/);
+  });
+
+  it('checks every option at once', () => {
+    expect(() => createModemDriver({ port: '', baudRate: 3, pin: '12ab' })).toThrow(
+      'modem driver: baudRate must be a whole number from 50 to 4000000, got 3; port is required: the serial device of the modem, e.g. /dev/ttyUSB0; pin must be 4 to 8 digits',
+    );
+  });
+
+  it('opens a real port through serialport, with a clear error when it cannot', async () => {
+    const path = join(tmpdir(), `textport-no-such-modem-${process.pid}`);
+    const driver = createModemDriver({ port: path });
+    await expect(driver.start(recordingSink())).rejects.toThrow(`cannot open ${path}`);
   });
 
   it('copes with the echo a modem has before ATE0', async () => {
@@ -422,6 +437,37 @@ describe('modem driver: calls, status, URCs', () => {
       ]),
     );
     expect(await driver.send(sms(SWEDEN, 'still here'), reportSpy())).toEqual({ ok: true });
+  });
+});
+
+describe('DeliveryTracker', () => {
+  const status = (mr: number, outcome: 'delivered' | 'failed' = 'delivered') => ({
+    type: 'status-report' as const,
+    smsc: null,
+    messageReference: mr,
+    recipient: SWEDEN,
+    submittedAt: new Date(NOW),
+    dischargedAt: new Date(NOW),
+    status: outcome === 'delivered' ? 0 : 0x41,
+    outcome,
+  });
+
+  it('forgets the oldest parts beyond its capacity and parts older than maxAgeMs', () => {
+    let now = NOW;
+    const tracker = new DeliveryTracker({ capacity: 2, maxAgeMs: 1_000, now: () => now });
+    const reports = [reportSpy(), reportSpy(), reportSpy()];
+    for (const [mr, report] of reports.entries()) tracker.track(SWEDEN, [mr], report);
+    expect(tracker.size).toBe(2);
+    expect(tracker.settle(status(0))).toBe('unknown');
+    expect(tracker.settle(status(1, 'failed'))).toBe('failed');
+    expect(reports[1]!.failed).toHaveBeenCalledWith(
+      expect.stringMatching(/incompatible destination/),
+      new Date(NOW),
+    );
+    now += 1_001;
+    expect(tracker.settle(status(2))).toBe('unknown');
+    expect(tracker.size).toBe(0);
+    expect(reports[2]!.delivered).not.toHaveBeenCalled();
   });
 });
 

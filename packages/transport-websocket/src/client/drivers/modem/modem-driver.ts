@@ -78,11 +78,40 @@ export const MODEM_DEFAULTS = Object.freeze({
 
 const MAX_RESET_DELAY_MS = 60_000;
 
-function whole(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
+type Settings = { -readonly [K in keyof typeof MODEM_DEFAULTS]: number };
+
+/** Every numeric option checked at once; one error lists every problem. */
+function settings(options: ModemDriverOptions): Settings {
+  const hour = 3_600_000;
+  const ranges: Record<keyof Settings, [number, number]> = {
+    baudRate: [50, 4_000_000],
+    commandTimeoutMs: [1, hour],
+    sendTimeoutMs: [1, hour],
+    registrationTimeoutMs: [1, 24 * hour],
+    registrationPollMs: [1, hour],
+    ringGapMs: [1, hour],
+    resetDelayMs: [1, hour],
+    maxResetAttempts: [1, 1_000],
+    inboundRetryMs: [1, 24 * hour],
+  };
+  const out = { ...MODEM_DEFAULTS } as Settings;
+  const problems: string[] = [];
+  for (const name of Object.keys(ranges) as (keyof Settings)[]) {
+    const value = options[name];
+    const [min, max] = ranges[name];
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
+    } else out[name] = value;
   }
-  return value;
+  if (typeof options.port !== 'string' || !options.port) {
+    problems.push('port is required: the serial device of the modem, e.g. /dev/ttyUSB0');
+  }
+  if (options.pin !== undefined && !/^\d{4,8}$/.test(options.pin)) {
+    problems.push('pin must be 4 to 8 digits');
+  }
+  if (problems.length > 0) throw new RangeError(`modem driver: ${problems.join('; ')}`);
+  return out;
 }
 
 function asError(error: unknown): Error {
@@ -94,16 +123,7 @@ class ModemRadio implements ModemDriver {
   readonly tracker: DeliveryTracker;
   readonly commandTimeoutMs: number;
   readonly retryMs: number;
-  private readonly o: Required<
-    Pick<
-      ModemDriverOptions,
-      | 'baudRate'
-      | 'registrationTimeoutMs'
-      | 'registrationPollMs'
-      | 'resetDelayMs'
-      | 'maxResetAttempts'
-    >
-  >;
+  private readonly o: Settings;
   readonly statusReports: boolean;
   readonly sendTimeoutMs: number;
   private readonly openPort: (options: {
@@ -127,50 +147,11 @@ class ModemRadio implements ModemDriver {
   private wake: (() => void) | undefined;
 
   constructor(private readonly options: ModemDriverOptions) {
-    if (typeof options.port !== 'string' || !options.port) {
-      throw new TypeError('port is required: the serial device of the modem, e.g. /dev/ttyUSB0');
-    }
-    if (options.pin !== undefined && !/^\d{4,8}$/.test(options.pin)) {
-      throw new RangeError('pin must be 4 to 8 digits');
-    }
-    const d = MODEM_DEFAULTS;
-    const hour = 3_600_000;
-    this.commandTimeoutMs = whole(
-      'commandTimeoutMs',
-      options.commandTimeoutMs ?? d.commandTimeoutMs,
-      1,
-      hour,
-    );
-    this.retryMs = whole(
-      'inboundRetryMs',
-      options.inboundRetryMs ?? d.inboundRetryMs,
-      1,
-      24 * hour,
-    );
-    this.o = {
-      baudRate: whole('baudRate', options.baudRate ?? d.baudRate, 50, 4_000_000),
-      registrationTimeoutMs: whole(
-        'registrationTimeoutMs',
-        options.registrationTimeoutMs ?? d.registrationTimeoutMs,
-        1,
-        24 * hour,
-      ),
-      registrationPollMs: whole(
-        'registrationPollMs',
-        options.registrationPollMs ?? d.registrationPollMs,
-        1,
-        hour,
-      ),
-      resetDelayMs: whole('resetDelayMs', options.resetDelayMs ?? d.resetDelayMs, 1, hour),
-      maxResetAttempts: whole(
-        'maxResetAttempts',
-        options.maxResetAttempts ?? d.maxResetAttempts,
-        1,
-        1_000,
-      ),
-    };
+    this.o = settings(options);
+    this.commandTimeoutMs = this.o.commandTimeoutMs;
+    this.retryMs = this.o.inboundRetryMs;
+    this.sendTimeoutMs = this.o.sendTimeoutMs;
     this.statusReports = options.statusReports ?? true;
-    this.sendTimeoutMs = whole('sendTimeoutMs', options.sendTimeoutMs ?? d.sendTimeoutMs, 1, hour);
     this.openPort = options.openPort ?? ((o) => openSerialPort(o.path, o.baudRate));
     this.outbound = new OutboundQueue(
       this,
@@ -180,7 +161,7 @@ class ModemRadio implements ModemDriver {
     this.tracker = new DeliveryTracker({ now });
     this.inbound = new InboundMessages(this);
     this.rings = new RingWatcher({
-      gapMs: whole('ringGapMs', options.ringGapMs ?? d.ringGapMs, 1, hour),
+      gapMs: this.o.ringGapMs,
       now,
       ended: (call) => this.missedCall(call),
     });
@@ -305,6 +286,8 @@ class ModemRadio implements ModemDriver {
   private async reset(): Promise<AtChannel> {
     await this.closePort();
     const port = await this.openPort({ path: this.options.port, baudRate: this.o.baudRate });
+    // Kept for the port's life: an 'error' event with no listener would throw.
+    port.on('error', (error) => this.log(`serial port: ${error.message}`));
     const at = new AtChannel(port, {
       onUrc: (urc) => this.urc(urc),
       onClose: (error) => {
@@ -327,6 +310,7 @@ class ModemRadio implements ModemDriver {
           statusReports: this.statusReports,
           log: (line) => this.log(line),
           problem: (error, context) => this.problem(error, context),
+          stopping: () => this.closing || !this.running,
         },
         this.pinState,
       );

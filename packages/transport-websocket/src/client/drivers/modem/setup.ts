@@ -42,6 +42,8 @@ export interface SetupOptions {
   statusReports: boolean;
   log(line: string): void;
   problem(error: Error, context: string): void;
+  /** True once the driver is stopping: waits end early. */
+  stopping(): boolean;
 }
 
 /** Tries of `AT` before the modem is taken for dead. */
@@ -52,6 +54,13 @@ const PIN_POLLS = 10;
 const MAX_SETTLE_MS = 250;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Sleeps between polls; throws when the driver is stopping. */
+async function nap(options: SetupOptions): Promise<void> {
+  if (options.stopping()) throw new Error('the modem driver is stopping');
+  await sleep(options.registrationPollMs);
+  if (options.stopping()) throw new Error('the modem driver is stopping');
+}
 
 export type Registration = NonNullable<RadioStatus['registration']>;
 
@@ -180,7 +189,7 @@ async function simState(at: AtChannel, options: SetupOptions): Promise<string> {
 async function unlock(at: AtChannel, options: SetupOptions, pinState: PinState): Promise<void> {
   let state = await simState(at, options);
   for (let poll = 0; state === 'BUSY' && poll < PIN_POLLS; poll++) {
-    await sleep(options.registrationPollMs);
+    await nap(options);
     state = await simState(at, options);
   }
   if (state === 'READY') return;
@@ -226,7 +235,7 @@ async function unlock(at: AtChannel, options: SetupOptions, pinState: PinState):
   for (let poll = 0; poll < PIN_POLLS; poll++) {
     state = await simState(at, options);
     if (state === 'READY') return;
-    await sleep(options.registrationPollMs);
+    await nap(options);
   }
   throw new ModemSetupError(`the SIM is not ready after its PIN (it says "${state}")`, false);
 }
@@ -240,7 +249,7 @@ async function waitForNetwork(at: AtChannel, options: SetupOptions): Promise<voi
       options.log(`registered (${state})`);
       return;
     }
-    if (poll + 1 < polls) await sleep(options.registrationPollMs);
+    if (poll + 1 < polls) await nap(options);
   }
   throw new ModemSetupError(
     `the modem on ${options.port} is not registered on a network after ${options.registrationTimeoutMs} ms (${state ?? 'no answer to AT+CREG?'})`,
