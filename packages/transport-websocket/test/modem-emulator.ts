@@ -24,8 +24,9 @@
  *   (`RING` + `+CLIP`, then `NO CARRIER` when `hangUp`), `urc(...lines)` (raw lines).
  * - Faults: `silent(on)` (stop answering / answer again), `silenceOn('prompt' | 'pdu')` (the next
  *   `AT+CMGS` goes silent before its prompt, or after taking its PDU), `rejectNextSend(code,
- *   { count?, after? })` (`+CMS ERROR` for `count` sends after `after` accepted ones), `interleave(command, lines)` (the next matching command's answer
- *   carries `lines` before its final result), `disconnect()` (the port closes under the driver).
+ *   { count?, after? })` (`+CMS ERROR` for `count` sends after `after` accepted ones),
+ *   `interleave(command, lines)` (the next matching command's answer carries `lines` before its
+ *   final result), `disconnect()` (the port closes under the driver).
  * - `recordingSink()`: a `RadioSink` recording `messages` (resolved), `refused`, `calls` and
  *   `problems`; `onReceived` decides what `received` does (default: resolves).
  */
