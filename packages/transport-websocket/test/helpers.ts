@@ -1,8 +1,9 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig, Principal, Store } from '@textport/core';
 import { createGateway, createMemoryStore, silentLogger } from '@textport/core';
+import { createNodeHandler } from '@textport/core/http';
 import { afterEach } from 'vitest';
 import WebSocket from 'ws';
 import type { VirtualPhoneOptions } from '../src/client/index.js';
@@ -35,14 +36,13 @@ export interface NodeSetup {
   gateway?: Partial<GatewayConfig>;
   /** Start the gateway (dispatcher and heartbeat monitor); default true. */
   start?: boolean;
+  /** Serve the HTTP API on the same port (default: every request is 404). */
+  api?: boolean;
 }
 
 /** One gateway node: an HTTP server hosting the socket, the transport, the gateway. */
 export async function gatewayNode(setup: NodeSetup = {}) {
-  const server = createServer((_req, res) => {
-    res.statusCode = 404;
-    res.end();
-  });
+  const server = createServer();
   const transport = websocketTransport({ server, ...setup.transport });
   const store = setup.store ?? createMemoryStore();
   const gateway = createGateway({
@@ -52,6 +52,15 @@ export async function gatewayNode(setup: NodeSetup = {}) {
     ...setup.gateway,
   });
   transport.bind(gateway);
+  server.on(
+    'request',
+    setup.api
+      ? createNodeHandler(gateway)
+      : (_req: unknown, res: ServerResponse) => {
+          res.statusCode = 404;
+          res.end();
+        },
+  );
   const port = await listen(server);
   if (setup.start !== false) await gateway.start();
   else await transport.start({ wake: () => {} });
@@ -62,7 +71,7 @@ export async function gatewayNode(setup: NodeSetup = {}) {
     server.close();
   });
   const url = `ws://127.0.0.1:${port}${transport.options.path}`;
-  return { server, port, url, transport, gateway, store };
+  return { server, port, url, api: `http://127.0.0.1:${port}`, transport, gateway, store };
 }
 
 export type GatewayNode = Awaited<ReturnType<typeof gatewayNode>>;

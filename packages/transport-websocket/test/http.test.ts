@@ -1,42 +1,10 @@
 /** The httpSMS API over real HTTP and the phone socket on one `http.Server`, one port. */
-import { createServer } from 'node:http';
-import { createGateway, createMemoryStore, silentLogger } from '@textport/core';
-import { createNodeHandler } from '@textport/core/http';
 import { describe, expect, it, vi } from 'vitest';
-import { websocketTransport } from '../src/index.js';
-import { accountWithPhone, CONTACT, listen, onCleanup, virtualPhone } from './helpers.js';
-
-async function apiAndSocketOnOnePort() {
-  const server = createServer();
-  const transport = websocketTransport({ server });
-  const gateway = createGateway({
-    store: createMemoryStore(),
-    logger: silentLogger,
-    transports: [transport],
-  });
-  transport.bind(gateway);
-  server.on('request', createNodeHandler(gateway));
-  const port = await listen(server);
-  await gateway.start();
-  onCleanup(async () => {
-    await gateway.stop();
-    server.closeAllConnections();
-    server.close();
-  });
-  const node = {
-    server,
-    port,
-    url: `ws://127.0.0.1:${port}/v1/phones/ws`,
-    transport,
-    gateway,
-    store: gateway.store,
-  };
-  return node;
-}
+import { accountWithPhone, CONTACT, gatewayNode, virtualPhone } from './helpers.js';
 
 describe('API over HTTP, phone over WebSocket, same server', () => {
   it('POST /v1/messages/send reaches the phone; the API then shows it delivered', async () => {
-    const node = await apiAndSocketOnOnePort();
+    const node = await gatewayNode({ api: true });
     const { userKey, phoneKey, phone } = await accountWithPhone(node);
     const device = virtualPhone({ url: node.url, apiKey: phoneKey, deliver: true });
     await device.connect();
@@ -62,7 +30,7 @@ describe('API over HTTP, phone over WebSocket, same server', () => {
   });
 
   it('leaves other upgrade paths and plain requests to the host', async () => {
-    const node = await apiAndSocketOnOnePort();
+    const node = await gatewayNode({ api: true });
     const res = await fetch(`http://127.0.0.1:${node.port}/v1/phones/ws`);
     expect(res.status).not.toBe(101);
     const { phoneKey } = await accountWithPhone(node);

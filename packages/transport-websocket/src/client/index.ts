@@ -8,6 +8,8 @@ export type {
   RadioStatus,
   Sim,
 } from './drivers/driver.js';
+export type { ModemDriver, ModemDriverOptions, ModemPort } from './drivers/modem/index.js';
+export { AMBIGUOUS_SEND, createModemDriver, MODEM_DEFAULTS } from './drivers/modem/index.js';
 export type { TermuxDriver, TermuxDriverOptions } from './drivers/termux.js';
 export { createTermuxDriver, TERMUX_DEFAULTS } from './drivers/termux.js';
 export type { JournalEntry, JournalState, SendJournal } from './journal.js';
