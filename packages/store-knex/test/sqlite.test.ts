@@ -63,7 +63,11 @@ describe('SQLite store setup', () => {
     expect(names).not.toContain('knex_migrations');
     expect(names.filter((n) => String(n).startsWith('textport_'))).toEqual([]);
     const applied = await rows(knex, 'SELECT name FROM sms_migrations');
-    expect(applied.map((r) => r.name)).toEqual(['0001_initial', '0002_phone_key_numbers', '0003_heartbeat_radio']);
+    expect(applied.map((r) => r.name)).toEqual([
+      '0001_initial',
+      '0002_phone_key_numbers',
+      '0003_heartbeat_radio',
+    ]);
   });
 
   it('keeps two prefixes apart in one database', async () => {

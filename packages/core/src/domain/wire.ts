@@ -80,8 +80,16 @@ export const wireHeartbeatSchema = z.object({
   owner: z.string(),
   version: z.string().nullable(),
   charging: z.boolean(),
-  battery_level: z.number().int().nullable().describe('Battery charge 0–100, when the phone reports it.'),
-  signal_dbm: z.number().int().nullable().describe('Signal strength in dBm, when the phone reports it.'),
+  battery_level: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Battery charge 0–100, when the phone reports it.'),
+  signal_dbm: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Signal strength in dBm, when the phone reports it.'),
   user_id: z.string(),
   timestamp: time,
 });
