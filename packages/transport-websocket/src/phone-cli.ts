@@ -117,8 +117,6 @@ async function createDriver(
   const log = (line: string) => io.out(`${new Date().toISOString()} ${line}`);
   if (name === 'virtual') {
     return createVirtualDriver({
-      url: '',
-      apiKey: '',
       delayMs: numberArg('delay', values.delay, 0),
       failureRate: numberArg('failure-rate', values['failure-rate'], 0),
       deliver: values.deliver === true,

@@ -155,8 +155,6 @@ describe('building blocks', () => {
     const lines: string[] = [];
     const rolls = [0.1, 0.9];
     const sender = createVirtualSender({
-      url: 'ws://unused',
-      apiKey: 'pk_unused',
       failureRate: 0.5,
       random: () => rolls.shift() ?? 0,
       log: (line) => void lines.push(line),
@@ -167,6 +165,6 @@ describe('building blocks', () => {
     expect(await sender.send(sms, report)).toEqual({ ok: true });
     expect(sender.sent).toEqual([sms]);
     expect(lines).toHaveLength(2);
-    expect(() => createVirtualSender({ url: '', apiKey: '', failureRate: 2 })).toThrow(RangeError);
+    expect(() => createVirtualSender({ failureRate: 2 })).toThrow(RangeError);
   });
 });

@@ -35,7 +35,7 @@ export {
 } from './phone-client.js';
 export type { RadioPhoneOptions } from './radio-phone.js';
 export { RadioPhone } from './radio-phone.js';
-export type { VirtualPhoneOptions, VirtualSender } from './virtual-phone.js';
+export type { VirtualPhoneOptions, VirtualRadioOptions, VirtualSender } from './virtual-phone.js';
 export {
   createVirtualDriver,
   createVirtualPhone,

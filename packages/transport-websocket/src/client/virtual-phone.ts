@@ -20,6 +20,12 @@ export interface VirtualPhoneOptions extends Omit<PhoneClientOptions, 'sender'> 
   log?: (line: string) => void;
 }
 
+/** What the simulated radio needs of the options. */
+export type VirtualRadioOptions = Pick<
+  VirtualPhoneOptions,
+  'delayMs' | 'failureRate' | 'deliver' | 'log' | 'random' | 'charging'
+>;
+
 /** The reason a simulated failure reports (one of the Android app's radio errors). */
 export const SIMULATED_FAILURE = 'GENERIC_FAILURE';
 
@@ -30,7 +36,7 @@ function check(name: string, value: number, min: number, max: number): number {
   return value;
 }
 
-export function createVirtualSender(options: VirtualPhoneOptions): SmsSender & {
+export function createVirtualSender(options: VirtualRadioOptions): SmsSender & {
   sent: OutgoingSms[];
 } {
   const delayMs = check('delayMs', options.delayMs ?? 0, 0, 3_600_000);
@@ -72,7 +78,7 @@ export function createVirtualPhone(options: VirtualPhoneOptions): VirtualPhone {
 }
 
 /** The simulated radio as a `RadioDriver` (`textport-phone --driver virtual`). */
-export function createVirtualDriver(options: VirtualPhoneOptions): RadioDriver & {
+export function createVirtualDriver(options: VirtualRadioOptions = {}): RadioDriver & {
   sent: OutgoingSms[];
 } {
   const sender = createVirtualSender(options);
