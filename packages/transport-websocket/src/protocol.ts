@@ -91,6 +91,10 @@ export interface HeartbeatFrame {
   battery_level?: number | null;
   /** Signal strength in dBm (an integer, -150 to 0), when the radio knows it. */
   signal_dbm?: number | null;
+  /** `home`, `roaming`, `searching`, `denied`, `unregistered` or `unknown`, when the radio knows it. */
+  network_registration?: string | null;
+  /** The network operator's name (at most 64 characters), when the radio knows it. */
+  network_operator?: string | null;
 }
 
 export type PhoneFrame =
@@ -215,6 +219,8 @@ const FIELDS: Record<PhoneFrame['type'], Record<string, [Kind, 'required' | 'opt
     version: ['string', 'optional'],
     battery_level: ['number', 'optional'],
     signal_dbm: ['number', 'optional'],
+    network_registration: ['string', 'optional'],
+    network_operator: ['string', 'optional'],
   },
 };
 

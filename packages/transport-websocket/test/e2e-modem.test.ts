@@ -124,6 +124,10 @@ describe('textport-phone --driver modem, end to end', () => {
     // The heartbeat carries what the modem says of its signal.
     await run.phone.heartbeat();
     const [beat] = await node.gateway.phones.heartbeats(account.id, { owner: phone.phoneNumber });
-    expect(beat?.signalDbm).toBe(-113 + 2 * modem.signal);
+    expect(beat).toMatchObject({
+      signalDbm: -113 + 2 * modem.signal,
+      networkRegistration: 'home',
+      networkOperator: 'Emulated Net',
+    });
   });
 });

@@ -53,13 +53,25 @@ describe('RadioPhone', () => {
   it("sends the radio's battery, charging and signal in its heartbeats", async () => {
     const node = await gatewayNode();
     const { account, phoneKey, phone } = await accountWithPhone(node);
-    const driver = testDriver({ batteryLevel: 57.4, charging: true, signalDbm: -71 });
+    const driver = testDriver({
+      batteryLevel: 57.4,
+      charging: true,
+      signalDbm: -71,
+      registration: 'roaming',
+      operator: ' Emulated Net ',
+    });
     const device = radioPhone({ url: node.url, apiKey: phoneKey, driver });
     const beats = new Promise((resolve) => device.once('heartbeat', resolve));
     await device.start();
     await beats;
     const [beat] = await node.gateway.phones.heartbeats(account.id, { owner: phone.phoneNumber });
-    expect(beat).toMatchObject({ charging: true, batteryLevel: 57, signalDbm: -71 });
+    expect(beat).toMatchObject({
+      charging: true,
+      batteryLevel: 57,
+      signalDbm: -71,
+      networkRegistration: 'roaming',
+      networkOperator: 'Emulated Net',
+    });
   });
 
   it('reports what the radio receives to the number on its SIM, and stops the radio', async () => {
@@ -173,13 +185,20 @@ describe('a journal across restarts', () => {
 });
 
 describe('radio fields of the heartbeat frame', () => {
-  it('refuses a battery level out of range (error) and of the wrong type (4400)', async () => {
+  it('refuses radio fields out of range (error) and of the wrong type (4400)', async () => {
     const node = await gatewayNode();
     const { phoneKey } = await accountWithPhone(node);
     const socket = await rawSocket(node.url, { 'x-api-key': phoneKey });
     socket.send({ type: 'hello', id: 'h' });
     await vi.waitFor(() => expect(socket.frames.some((f) => f.type === 'welcome')).toBe(true));
-    socket.send({ type: 'heartbeat', id: 'b1', battery_level: 101, signal_dbm: 3 });
+    socket.send({
+      type: 'heartbeat',
+      id: 'b1',
+      battery_level: 101,
+      signal_dbm: 3,
+      network_registration: 'lost',
+      network_operator: 'x'.repeat(65),
+    });
     await vi.waitFor(() => expect(socket.frames.some((f) => f.id === 'b1')).toBe(true));
     expect(socket.frames.find((f) => f.id === 'b1')).toMatchObject({
       type: 'error',
@@ -187,6 +206,10 @@ describe('radio fields of the heartbeat frame', () => {
       fields: {
         battery_level: ['The battery_level field must be an integer from 0 to 100'],
         signal_dbm: ['The signal_dbm field must be an integer from -150 to 0'],
+        network_registration: [
+          'The network_registration field must be one of home, roaming, searching, denied, unregistered, unknown',
+        ],
+        network_operator: ['The network_operator field must be at most 64 characters'],
       },
     });
     socket.send({ type: 'heartbeat', id: 'b2', battery_level: 'full' });

@@ -102,6 +102,10 @@ export interface HeartbeatRecord {
   batteryLevel: number | null;
   /** Received signal strength in dBm, when the phone reports it (a GSM modem). */
   signalDbm: number | null;
+  /** Network registration (`home`, `roaming`, `searching`, `denied`, `unregistered`, `unknown`). */
+  networkRegistration: string | null;
+  /** The network operator's name, when the phone reports it. */
+  networkOperator: string | null;
   timestamp: number;
 }
 

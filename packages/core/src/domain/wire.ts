@@ -90,6 +90,11 @@ export const wireHeartbeatSchema = z.object({
     .int()
     .nullable()
     .describe('Signal strength in dBm, when the phone reports it.'),
+  network_registration: z
+    .string()
+    .nullable()
+    .describe('Network registration (home, roaming, searching, denied, unregistered, unknown).'),
+  network_operator: z.string().nullable().describe("The network operator's name, when reported."),
   user_id: z.string(),
   timestamp: time,
 });
@@ -232,6 +237,8 @@ export function toWireHeartbeat(h: HeartbeatRecord): WireHeartbeat {
     charging: h.charging,
     battery_level: h.batteryLevel,
     signal_dbm: h.signalDbm,
+    network_registration: h.networkRegistration,
+    network_operator: h.networkOperator,
     user_id: h.accountId,
     timestamp: formatTimestamp(h.timestamp),
   };

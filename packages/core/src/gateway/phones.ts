@@ -302,6 +302,40 @@ export interface HeartbeatInput {
   batteryLevel?: number | null;
   /** Signal strength in dBm, an integer -150 to 0 (phones that report it). */
   signalDbm?: number | null;
+  /** Network registration, one of `NETWORK_REGISTRATIONS` (phones that report it). */
+  networkRegistration?: string | null;
+  /** The network operator's name, at most 64 characters (phones that report it). */
+  networkOperator?: string | null;
+}
+
+export const NETWORK_REGISTRATIONS: readonly string[] = Object.freeze([
+  'home',
+  'roaming',
+  'searching',
+  'denied',
+  'unregistered',
+  'unknown',
+]);
+
+function registrationField(check: Checker, value: string | null | undefined): string | null {
+  if (value === undefined || value === null) return null;
+  if (!NETWORK_REGISTRATIONS.includes(value)) {
+    check.add(
+      'network_registration',
+      `The network_registration field must be one of ${NETWORK_REGISTRATIONS.join(', ')}`,
+    );
+    return null;
+  }
+  return value;
+}
+
+function operatorField(check: Checker, value: string | null | undefined): string | null {
+  if (value === undefined || value === null || value.trim() === '') return null;
+  if (value.length > 64) {
+    check.add('network_operator', 'The network_operator field must be at most 64 characters');
+    return null;
+  }
+  return value.trim();
 }
 
 function radioField(
@@ -335,6 +369,8 @@ export async function recordHeartbeats(
   const numbers = raw.map((n) => check.phoneNumber('phone_numbers', n));
   const batteryLevel = radioField(check, 'battery_level', input.batteryLevel, 0, 100);
   const signalDbm = radioField(check, 'signal_dbm', input.signalDbm, -150, 0);
+  const networkRegistration = registrationField(check, input.networkRegistration);
+  const networkOperator = operatorField(check, input.networkOperator);
   check.throwIfInvalid();
   for (const n of numbers) assertPhoneScope(principal, n);
   return commit(ctx, async (uow) => {
@@ -347,6 +383,8 @@ export async function recordHeartbeats(
       charging: input.charging === true,
       batteryLevel,
       signalDbm,
+      networkRegistration,
+      networkOperator,
       timestamp: now,
     }));
     await uow.tx.insertHeartbeats(beats);

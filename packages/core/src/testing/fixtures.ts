@@ -184,6 +184,8 @@ export function makeHeartbeat(overrides: Partial<HeartbeatRecord> = {}): Heartbe
     charging: false,
     batteryLevel: null,
     signalDbm: null,
+    networkRegistration: null,
+    networkOperator: null,
     timestamp: Date.now(),
     ...overrides,
   };

@@ -121,6 +121,8 @@ export const HEARTBEAT = spec<HeartbeatRecord>(
     charging: 'bool',
     batteryLevel: 'int',
     signalDbm: 'int',
+    networkRegistration: 'text',
+    networkOperator: 'text',
     timestamp: 'int',
   },
   { timestamp: 'beat_at' },

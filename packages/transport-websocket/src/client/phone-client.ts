@@ -132,13 +132,15 @@ function isoTime(at: Date | number | undefined): string {
 }
 
 /** The heartbeat fields for what the radio knows (integers in the protocol's ranges). */
-function radioFields(radio: RadioStatus): { battery_level?: number; signal_dbm?: number } {
-  const fields: { battery_level?: number; signal_dbm?: number } = {};
+function radioFields(radio: RadioStatus): Record<string, number | string> {
+  const fields: Record<string, number | string> = {};
   const clamp = (v: number, min: number, max: number) =>
     Math.min(max, Math.max(min, Math.round(v)));
   if (Number.isFinite(radio.batteryLevel))
     fields.battery_level = clamp(radio.batteryLevel ?? 0, 0, 100);
   if (Number.isFinite(radio.signalDbm)) fields.signal_dbm = clamp(radio.signalDbm ?? 0, -150, 0);
+  if (radio.registration) fields.network_registration = radio.registration;
+  if (radio.operator?.trim()) fields.network_operator = radio.operator.trim().slice(0, 64);
   return fields;
 }
 

@@ -68,6 +68,8 @@ export async function handleRequest(
         version: frame.version ?? null,
         batteryLevel: frame.battery_level ?? null,
         signalDbm: frame.signal_dbm ?? null,
+        networkRegistration: frame.network_registration ?? null,
+        networkOperator: frame.network_operator ?? null,
       });
       return { heartbeats: beats.map(toWireHeartbeat) };
     }
