@@ -10,6 +10,8 @@ import type { Principal } from './accounts.js';
 import { assertPhoneScope, keysRevoked } from './accounts.js';
 import type { GatewayContext, UnitOfWork } from './context.js';
 import { commit } from './context.js';
+import type { RadioFieldsInput } from './heartbeat-radio.js';
+import { checkRadioFields } from './heartbeat-radio.js';
 import { registrableNumbers, rewritePhoneKeys } from './phone-keys.js';
 import { Checker } from './validate.js';
 
@@ -291,66 +293,14 @@ export async function deletePhone(
   return deleted;
 }
 
-export interface HeartbeatInput {
+/** A heartbeat, with what the phone's radio reports (`RadioFieldsInput`). */
+export interface HeartbeatInput extends RadioFieldsInput {
   phoneNumbers?: readonly string[] | null;
   /** Legacy single number (apps before 2024-11), used when `phoneNumbers` is empty. */
   owner?: string | null;
   charging?: boolean;
   /** The app version (`X-Client-Version`). */
   version?: string | null;
-  /** Battery charge, an integer 0–100 (phones that report it). */
-  batteryLevel?: number | null;
-  /** Signal strength in dBm, an integer -150 to 0 (phones that report it). */
-  signalDbm?: number | null;
-  /** Network registration, one of `NETWORK_REGISTRATIONS` (phones that report it). */
-  networkRegistration?: string | null;
-  /** The network operator's name, at most 64 characters (phones that report it). */
-  networkOperator?: string | null;
-}
-
-export const NETWORK_REGISTRATIONS: readonly string[] = Object.freeze([
-  'home',
-  'roaming',
-  'searching',
-  'denied',
-  'unregistered',
-  'unknown',
-]);
-
-function registrationField(check: Checker, value: string | null | undefined): string | null {
-  if (value === undefined || value === null) return null;
-  if (!NETWORK_REGISTRATIONS.includes(value)) {
-    check.add(
-      'network_registration',
-      `The network_registration field must be one of ${NETWORK_REGISTRATIONS.join(', ')}`,
-    );
-    return null;
-  }
-  return value;
-}
-
-function operatorField(check: Checker, value: string | null | undefined): string | null {
-  if (value === undefined || value === null || value.trim() === '') return null;
-  if (value.length > 64) {
-    check.add('network_operator', 'The network_operator field must be at most 64 characters');
-    return null;
-  }
-  return value.trim();
-}
-
-function radioField(
-  check: Checker,
-  field: string,
-  value: number | null | undefined,
-  min: number,
-  max: number,
-): number | null {
-  if (value === undefined || value === null) return null;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    check.add(field, `The ${field} field must be an integer from ${min} to ${max}`);
-    return null;
-  }
-  return value;
 }
 
 /** Stores one heartbeat per number; a phone that was offline comes back online. */
@@ -367,10 +317,7 @@ export async function recordHeartbeats(
     check.throwIfInvalid();
   }
   const numbers = raw.map((n) => check.phoneNumber('phone_numbers', n));
-  const batteryLevel = radioField(check, 'battery_level', input.batteryLevel, 0, 100);
-  const signalDbm = radioField(check, 'signal_dbm', input.signalDbm, -150, 0);
-  const networkRegistration = registrationField(check, input.networkRegistration);
-  const networkOperator = operatorField(check, input.networkOperator);
+  const radio = checkRadioFields(check, input);
   check.throwIfInvalid();
   for (const n of numbers) assertPhoneScope(principal, n);
   return commit(ctx, async (uow) => {
@@ -381,10 +328,7 @@ export async function recordHeartbeats(
       owner,
       version: input.version ?? null,
       charging: input.charging === true,
-      batteryLevel,
-      signalDbm,
-      networkRegistration,
-      networkOperator,
+      ...radio,
       timestamp: now,
     }));
     await uow.tx.insertHeartbeats(beats);

@@ -6,16 +6,9 @@
  * report lost with the old process) is not sent a second time: the client
  * reports what it knows instead. `FileJournal` keeps it across restarts.
  */
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { replaceFile } from './atomic-file.js';
 
 export type JournalState = 'sending' | 'sent' | 'delivered' | 'failed';
 
@@ -136,17 +129,9 @@ export class FileJournal extends MemoryJournal {
 
   /** Rewrites the file with one line per remembered message. */
   private compact(): void {
-    const temporary = `${this.path}.tmp`;
-    const fd = openSync(temporary, 'w');
-    try {
-      let text = '';
-      for (const [id, entry] of this.entries) text += encode(id, entry);
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, this.path);
+    let text = '';
+    for (const [id, entry] of this.entries) text += encode(id, entry);
+    replaceFile(this.path, text);
     closeSync(this.fd);
     this.fd = openSync(this.path, 'a');
     this.lines = this.entries.size;

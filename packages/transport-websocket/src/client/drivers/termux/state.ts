@@ -5,16 +5,8 @@
  * (written to a temporary file, synced, renamed over), so a crash leaves either
  * the old state or the new one.
  */
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { replaceFile } from '../../atomic-file.js';
 
 export interface FeedState {
   /** The newest entry date read past (epoch ms); absent before the first entry. */
@@ -73,14 +65,5 @@ export function loadState(path: string): TermuxState | undefined {
 }
 
 export function saveState(path: string, state: TermuxState): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temporary, 'w');
-  try {
-    writeSync(fd, `${JSON.stringify(state)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, path);
+  replaceFile(path, `${JSON.stringify(state)}\n`);
 }
