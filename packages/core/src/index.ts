@@ -1,19 +1,31 @@
 export { attachmentPath, createDiskAttachmentStore } from './attachments/disk.js';
 export { mediaTypeOf } from './attachments/media-types.js';
+export * from './attachments/store.js';
 export * from './clock.js';
+export type {
+  DispatcherOptions,
+  GatewayConfig,
+  HeartbeatOptions,
+  ResolvedConfig,
+  WebhookDeliveryOptions,
+} from './config/config.js';
+export {
+  DEFAULT_DISPATCHER_OPTIONS,
+  DEFAULT_HEARTBEAT_OPTIONS,
+  DEFAULT_RETRY_POLICY,
+  DEFAULT_WEBHOOK_OPTIONS,
+} from './config/config.js';
 export { decrypt, encrypt } from './crypto/cipher.js';
-export * from './dispatch/backoff.js';
-export type { DispatcherOptions } from './dispatch/dispatcher.js';
 export { Dispatcher } from './dispatch/dispatcher.js';
-export type { HeartbeatOptions } from './dispatch/heartbeats.js';
 export { HeartbeatMonitor } from './dispatch/heartbeats.js';
 export { handoffSlot, pacingMs } from './dispatch/plan.js';
-export { isValidTimeZone, nextWindowStart } from './dispatch/windows.js';
 export * from './domain/phone-number.js';
 export * from './domain/segments.js';
 export * from './domain/time.js';
+export { isValidTimeZone, nextWindowStart } from './domain/windows.js';
 export * from './domain/wire.js';
 export * from './errors.js';
+export * from './events/events.js';
 export type {
   AccountSettingsInput,
   CreateAccountInput,
@@ -21,12 +33,8 @@ export type {
   Principal,
 } from './gateway/accounts.js';
 export { hashApiKey } from './gateway/accounts.js';
-export * from './gateway/attachments.js';
 export type { BulkBatch, BulkDocument, BulkUploadResult } from './gateway/bulk-upload.js';
 export { MAX_BULK_DOCUMENT_BYTES } from './gateway/bulk-upload.js';
-export type { GatewayConfig, ResolvedConfig } from './gateway/config.js';
-export { type CloudEvent, toCloudEvent } from './gateway/context.js';
-export * from './gateway/events.js';
 export type { Gateway, PageInput } from './gateway/gateway.js';
 export { createGateway } from './gateway/gateway.js';
 export type { AttachmentInput, MissedCallInput, ReceiveInput } from './gateway/inbound.js';
@@ -39,6 +47,7 @@ export type { SendScheduleInput } from './gateway/schedules.js';
 export type { BulkSendInput, SendInput, SendOptions } from './gateway/send.js';
 export type { ListThreadsInput } from './gateway/threads.js';
 export type { WebhookInput, WebhookListInput } from './gateway/webhooks.js';
+export * from './jobs/backoff.js';
 export * from './lifecycle/machine.js';
 export * from './lifecycle/status.js';
 export * from './lifecycle/thread-rules.js';
@@ -48,7 +57,7 @@ export * from './store/memory/index.js';
 export type * from './store.js';
 export * from './transport/fake.js';
 export * from './transport.js';
+export { type CloudEvent, toCloudEvent } from './uow/context.js';
 export { isPrivateAddress } from './webhooks/network.js';
 export { standardSignature, standardWebhooksSecret } from './webhooks/signing.js';
-export type { WebhookDeliveryOptions } from './webhooks/worker.js';
-export { DEFAULT_WEBHOOK_OPTIONS, retryAfterMs, WebhookWorker } from './webhooks/worker.js';
+export { retryAfterMs, WebhookWorker } from './webhooks/worker.js';

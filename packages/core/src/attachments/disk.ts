@@ -5,8 +5,8 @@
  */
 import { mkdir, opendir, readFile, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import type { AttachmentEntry, AttachmentStore } from '../gateway/attachments.js';
 import { mediaTypeOf } from './media-types.js';
+import type { AttachmentEntry, AttachmentStore } from './store.js';
 
 const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 

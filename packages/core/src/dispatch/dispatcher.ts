@@ -6,15 +6,16 @@
  * the next due row, listens to wake-ups, and polls slowly as a safety net.
  */
 import PQueue from 'p-queue';
+import type { DispatcherOptions } from '../config/config.js';
 import type { MessageRecord, PhoneRecord, SendScheduleRecord } from '../domain/records.js';
-import type { GatewayContext, UnitOfWork } from '../gateway/context.js';
-import { commit } from '../gateway/context.js';
+import { retryDelay } from '../jobs/backoff.js';
+import { WorkLoop } from '../jobs/work-loop.js';
 import type { Notifier } from '../notifier.js';
 import type { Store } from '../store.js';
 import type { Transport } from '../transport.js';
 import { isRetryable, TransportError } from '../transport.js';
-import type { RetryPolicy } from './backoff.js';
-import { DEFAULT_RETRY_POLICY, retryDelay } from './backoff.js';
+import type { GatewayContext, UnitOfWork } from '../uow/context.js';
+import { runUnitOfWork } from '../uow/context.js';
 import type { StepContext } from './handoff.js';
 import {
   checkExpiry,
@@ -26,33 +27,6 @@ import {
 } from './handoff.js';
 import { awaitsHandoff, pacingMs } from './plan.js';
 import { failStrandedMessages } from './stranded.js';
-import { WorkLoop } from './work-loop.js';
-
-export interface DispatcherOptions {
-  /** Rows claimed per round. */
-  batchSize: number;
-  /** How long a claim is held before another node may take the row over. */
-  leaseMs: number;
-  /** Safety poll: the longest the dispatcher sleeps without looking. */
-  pollIntervalMs: number;
-  /** Hand-offs running at once; also bounds the steps of one round worked on at once. */
-  concurrency: number;
-  /** Transport retries (retryable errors) before the message fails. */
-  maxTransportRetries: number;
-  retry: RetryPolicy;
-  /** How often the messages of stranded phones are checked (see stranded.ts). */
-  strandedCheckMs: number;
-}
-
-export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = Object.freeze({
-  batchSize: 200,
-  leaseMs: 30_000,
-  pollIntervalMs: 1_000,
-  concurrency: 16,
-  maxTransportRetries: 5,
-  retry: DEFAULT_RETRY_POLICY,
-  strandedCheckMs: 60_000,
-});
 
 /** Transactions that share the unpaced rows of one round. */
 const ROUND_TRANSACTIONS = 4;
@@ -88,15 +62,16 @@ export class Dispatcher {
   private unsubscribe: (() => void) | undefined;
   private strandedTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly ctx: GatewayContext,
-    private readonly transports: readonly Transport[],
-    private readonly notifier: Notifier,
-    private readonly options: DispatcherOptions,
-    claimer: string,
-    pickColor: () => string,
-  ) {
-    this.step = { ctx, claimer, pickColor };
+  private readonly transports: readonly Transport[];
+  private readonly notifier: Notifier;
+  private readonly options: DispatcherOptions;
+
+  constructor(private readonly ctx: GatewayContext) {
+    this.transports = ctx.transports;
+    this.notifier = ctx.notifier;
+    const options = ctx.dispatch;
+    this.options = options;
+    this.step = { ctx, claimer: ctx.nodeId };
     this.queue = new PQueue({ concurrency: options.concurrency });
     this.loop = new WorkLoop({
       runOnce: () => this.runOnce(),
@@ -225,7 +200,7 @@ export class Dispatcher {
     const threadLanes = [...threads.keys()].sort().map((key) => threads.get(key) ?? []);
     const unitWorker = async () => {
       try {
-        const done = await commit(this.ctx, async (uow) => {
+        const done = await runUnitOfWork(this.ctx, async (uow) => {
           const mine: [number, MessageRecord][] = [];
           while (!failure) {
             const lane = threadLanes.shift();

@@ -8,18 +8,17 @@
  * step that writes more than one row runs in a transaction of its own.
  */
 import type { MessageRecord, PhoneRecord, SendScheduleRecord } from '../domain/records.js';
-import type { GatewayContext, UnitOfWork } from '../gateway/context.js';
-import { commit } from '../gateway/context.js';
-import { expiredData, failedData } from '../gateway/payloads.js';
-import { touchThread } from '../gateway/thread-upkeep.js';
 import { decide } from '../lifecycle/machine.js';
 import type { Store } from '../store.js';
+import type { GatewayContext, UnitOfWork } from '../uow/context.js';
+import { runUnitOfWork } from '../uow/context.js';
+import { expiredData, failedData } from '../uow/payloads.js';
+import { touchThread } from '../uow/thread-upkeep.js';
 import { awaitsHandoff, expiryDeadline, handoffSlot, pacingMs } from './plan.js';
 
 export interface StepContext {
   ctx: GatewayContext;
   claimer: string;
-  pickColor: () => string;
 }
 
 const released = { leaseOwner: null, leaseUntil: null } as const;
@@ -30,7 +29,7 @@ function inUnit<T>(
   uow: UnitOfWork | undefined,
   fn: (uow: UnitOfWork) => Promise<T>,
 ): Promise<T> {
-  return uow ? fn(uow) : commit(s.ctx, fn);
+  return uow ? fn(uow) : runUnitOfWork(s.ctx, fn);
 }
 
 /** Reserves the phone's next pacing slot (compare-and-set on its anchor); retries on a race. */
@@ -81,7 +80,7 @@ export async function planMessage(
       { leaseOwner: s.claimer },
     );
     if (!moved.ok) return null;
-    await touchThread(uow, moved.message, { status: 'scheduled', timestamp: now }, s.pickColor);
+    await touchThread(uow, moved.message, { status: 'scheduled', timestamp: now });
     return immediate ? moved.message : null;
   });
 }
@@ -147,7 +146,7 @@ export async function failMessage(
     });
     if (!moved.ok) return;
     const m = moved.message;
-    await touchThread(uow, m, { status: 'failed', timestamp: now }, s.pickColor);
+    await touchThread(uow, m, { status: 'failed', timestamp: now });
     uow.event(
       'message.send.failed',
       m.accountId,
@@ -202,7 +201,7 @@ export async function checkExpiry(
     );
     if (!moved.ok) return;
     const m = moved.message;
-    await touchThread(uow, m, { status: 'expired', timestamp: now }, s.pickColor);
+    await touchThread(uow, m, { status: 'expired', timestamp: now });
     const source = '/v1/messages/send';
     uow.event('message.send.expired', m.accountId, m.owner, source, expiredData(m, now, isFinal));
   });

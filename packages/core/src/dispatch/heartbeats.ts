@@ -5,39 +5,27 @@
  * heartbeat brings it back online (`phone.heartbeat.online`, in the phone API).
  * Check times live in the store (`heartbeatCheckAt`), claimed like messages.
  */
+
+import type { HeartbeatOptions } from '../config/config.js';
 import type { PhoneRecord } from '../domain/records.js';
 import { formatNullable, formatTimestamp } from '../domain/time.js';
-import type { GatewayContext } from '../gateway/context.js';
-import { commit } from '../gateway/context.js';
 import type { Transport } from '../transport.js';
-
-export interface HeartbeatOptions {
-  /** How often each phone is checked (httpSMS: 16 minutes). */
-  checkIntervalMs: number;
-  /** Age after which a heartbeat is requested (httpSMS: 16 minutes). */
-  missedAfterMs: number;
-  /** Age after which the phone is offline (httpSMS: 64 minutes). */
-  offlineAfterMs: number;
-  batchSize: number;
-}
-
-export const DEFAULT_HEARTBEAT_OPTIONS: HeartbeatOptions = Object.freeze({
-  checkIntervalMs: 16 * 60_000,
-  missedAfterMs: 16 * 60_000,
-  offlineAfterMs: 64 * 60_000,
-  batchSize: 200,
-});
+import type { GatewayContext } from '../uow/context.js';
+import { runUnitOfWork } from '../uow/context.js';
 
 export class HeartbeatMonitor {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
 
-  constructor(
-    private readonly ctx: GatewayContext,
-    private readonly transports: readonly Transport[],
-    private readonly options: HeartbeatOptions,
-    private readonly claimer: string,
-  ) {}
+  private readonly transports: readonly Transport[];
+  private readonly options: HeartbeatOptions;
+  private readonly claimer: string;
+
+  constructor(private readonly ctx: GatewayContext) {
+    this.transports = ctx.transports;
+    this.options = ctx.heartbeat;
+    this.claimer = ctx.nodeId;
+  }
 
   start(): void {
     if (this.timer) return;
@@ -83,7 +71,7 @@ export class HeartbeatMonitor {
       }
     }
     const goesOffline = age > this.options.offlineAfterMs && phone.online;
-    await commit(this.ctx, async (uow) => {
+    await runUnitOfWork(this.ctx, async (uow) => {
       await uow.tx.updatePhone(phone.id, {
         heartbeatCheckAt: now + this.options.checkIntervalMs,
         ...(goesOffline ? { online: false, updatedAt: now } : {}),

@@ -1,6 +1,6 @@
 /** When may a message be handed to its phone: exact `send_at`, pacing, send windows (§4.5). */
 import type { MessageRecord, PhoneRecord, SendScheduleRecord } from '../domain/records.js';
-import { nextWindowStart } from './windows.js';
+import { nextWindowStart } from '../domain/windows.js';
 
 /** Spacing between two hand-offs to one phone; 0 = no pacing. */
 export function pacingMs(messagesPerMinute: number): number {

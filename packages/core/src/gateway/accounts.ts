@@ -1,10 +1,10 @@
 /** Accounts and their API keys: user keys (`uk_`) and phone keys (`pk_`), stored hashed. */
 import { createHash } from 'node:crypto';
-import { isValidTimeZone } from '../dispatch/windows.js';
 import type { AccountRecord, ApiKeyKind, ApiKeyRecord } from '../domain/records.js';
+import { isValidTimeZone } from '../domain/windows.js';
 import { GatewayError } from '../errors.js';
-import type { GatewayContext } from './context.js';
-import { commit, wake } from './context.js';
+import type { GatewayContext } from '../uow/context.js';
+import { runUnitOfWork, wake } from '../uow/context.js';
 import { rewritePhoneKeys } from './phone-keys.js';
 import { Checker } from './validate.js';
 
@@ -76,7 +76,7 @@ export async function createAccount(
     updatedAt: now,
   };
   const apiKey = generateKey(ctx, 'uk_');
-  return commit(ctx, async ({ tx }) => {
+  return runUnitOfWork(ctx, async ({ tx }) => {
     await tx.insertAccount(account);
     await tx.insertApiKey(keyRecord(ctx, account.id, 'user', 'account key', apiKey));
     return { record: account, apiKey };
@@ -141,7 +141,7 @@ export async function rotateUserKey(
   ctx: GatewayContext,
   accountId: string,
 ): Promise<IssuedKey<AccountRecord>> {
-  const issued = await commit(ctx, async ({ tx }) => {
+  const issued = await runUnitOfWork(ctx, async ({ tx }) => {
     const account = await tx.getAccount(accountId);
     if (!account) throw GatewayError.notFound(`cannot find account with ID [${accountId}]`);
     const old = await tx.listApiKeys({ accountId, kind: 'user', skip: 0, limit: 1000 });
@@ -218,7 +218,7 @@ export async function importKey(
     });
   }
   let replaced = false;
-  const record = await commit(ctx, async ({ tx }) => {
+  const record = await runUnitOfWork(ctx, async ({ tx }) => {
     const existing = await tx.findApiKeyByHash(hashApiKey(input.apiKey));
     if (existing?.accountId === accountId) return existing;
     if (existing) throw new GatewayError('conflict', 'this key belongs to another account');
@@ -242,7 +242,7 @@ export async function removePhoneFromKey(
   keyId: string,
   phoneId: string,
 ): Promise<ApiKeyRecord> {
-  const updated = await commit(ctx, async ({ tx }) => {
+  const updated = await runUnitOfWork(ctx, async ({ tx }) => {
     const key = await tx.getApiKey(accountId, keyId);
     if (key?.kind !== 'phone') {
       throw GatewayError.notFound(`cannot find phone API key with ID [${keyId}]`);

@@ -6,7 +6,7 @@
  * messages, and half-written `.part` files). It runs when the gateway starts and
  * every `intervalMs`; a store without `list` is not swept.
  */
-import type { GatewayContext } from './context.js';
+import type { GatewayContext } from '../uow/context.js';
 
 /** Messages looked up at most once per sweep, up to this many remembered. */
 const REMEMBERED = 10_000;

@@ -4,14 +4,14 @@
  * and queued in one transaction.
  */
 
-import { isValidTimeZone, localToInstant } from '../dispatch/windows.js';
 import type { MessageRecord, PhoneRecord } from '../domain/records.js';
 import { parseTimestamp, toTimestamp } from '../domain/time.js';
+import { isValidTimeZone, localToInstant } from '../domain/windows.js';
 import { GatewayError } from '../errors.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../lifecycle/status.js';
+import type { GatewayContext } from '../uow/context.js';
+import { runUnitOfWork } from '../uow/context.js';
 import { getAccount } from './accounts.js';
-import type { GatewayContext } from './context.js';
-import { commit } from './context.js';
 import { enqueueOutgoing, newOutgoingMessage } from './send.js';
 import { Checker } from './validate.js';
 import { rowCountMessage, scanXlsx, XLSX_LIMITS } from './xlsx-bounds.js';
@@ -218,14 +218,13 @@ export async function readBulkDocument(doc: BulkDocument): Promise<Row[]> {
 /** Validates every row, then queues all messages in one transaction (none when any row is bad). */
 export async function sendBulkDocument(
   ctx: GatewayContext,
-  pickColor: () => string,
   accountId: string,
   doc: BulkDocument,
 ): Promise<BulkUploadResult> {
   const account = await getAccount(ctx, accountId);
   const rows = checkRows(await readBulkDocument(doc), account.timezone, ctx.clock.now());
   const requestId = bulkRequestId(doc.fileName, ctx.clock.now());
-  const messages = await commit(ctx, async (uow) => {
+  const messages = await runUnitOfWork(ctx, async (uow) => {
     const phones = new Map<string, PhoneRecord | null>();
     const check = new Checker();
     for (const row of rows) {
@@ -249,7 +248,7 @@ export async function sendBulkDocument(
       const fields = { ...row, id: uow.uuid(), contact: row.to, encrypted: false, requestId };
       return newOutgoingMessage(phone, { ...fields, bulkIndex }, now);
     });
-    await enqueueOutgoing(uow, created, '/v1/bulk-messages', pickColor);
+    await enqueueOutgoing(uow, created, '/v1/bulk-messages');
     return created;
   });
   return { requestId, total: rows.length, messages };

@@ -5,20 +5,20 @@
  * and `accounts`.
  */
 
+import type { GatewayConfig } from '../config/config.js';
+import { resolveConfig } from '../config/config.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { HeartbeatMonitor } from '../dispatch/heartbeats.js';
 import type { AccountRecord, ApiKeyRecord, PhoneRecord } from '../domain/records.js';
 import { GatewayError } from '../errors.js';
+import type { GatewayEventListener, GatewayEventType } from '../events/events.js';
+import { GatewayEmitter } from '../events/events.js';
 import type { Store } from '../store.js';
+import type { GatewayContext } from '../uow/context.js';
 import { WebhookWorker } from '../webhooks/worker.js';
 import * as accounts from './accounts.js';
 import { startAttachmentSweep, sweepAttachments } from './attachment-sweep.js';
 import * as bulkUpload from './bulk-upload.js';
-import type { GatewayConfig } from './config.js';
-import { resolveConfig } from './config.js';
-import type { GatewayContext } from './context.js';
-import type { GatewayEventListener, GatewayEventType } from './events.js';
-import { GatewayEmitter } from './events.js';
 import * as inbound from './inbound.js';
 import * as messages from './messages.js';
 import * as phoneEvents from './phone-events.js';
@@ -27,7 +27,6 @@ import { readiness } from './readiness.js';
 import * as schedules from './schedules.js';
 import type { BulkSendInput, SendInput, SendOptions } from './send.js';
 import { sendMessages } from './send.js';
-import { colorPicker } from './thread-upkeep.js';
 import * as threads from './threads.js';
 import { storableMethods } from './validate.js';
 import * as webhooks from './webhooks.js';
@@ -46,17 +45,9 @@ export function createGateway(config: GatewayConfig) {
     resolved.logger.error({ err: error, event: type }, 'a gateway event listener failed'),
   );
   const ctx: GatewayContext = { ...resolved, emitter };
-  const color = colorPicker(() => ctx.random.next());
-  const dispatcher = new Dispatcher(
-    ctx,
-    ctx.transports,
-    ctx.notifier,
-    ctx.dispatch,
-    ctx.nodeId,
-    color,
-  );
-  const monitor = new HeartbeatMonitor(ctx, ctx.transports, ctx.heartbeat, ctx.nodeId);
-  const webhookWorker = new WebhookWorker(ctx, ctx.webhooks, ctx.nodeId);
+  const dispatcher = new Dispatcher(ctx);
+  const monitor = new HeartbeatMonitor(ctx);
+  const webhookWorker = new WebhookWorker(ctx);
   let state: 'idle' | 'running' | 'stopping' = 'idle';
   let stopSweep = () => {};
 
@@ -119,34 +110,34 @@ export function createGateway(config: GatewayConfig) {
     messages: storableMethods({
       /** Accepts one message: durable (status `pending`) when the promise resolves. */
       async send(accountId: string, input: SendInput, options?: SendOptions) {
-        const [message] = await sendMessages(ctx, color, accountId, input, false, options);
+        const [message] = await sendMessages(ctx, accountId, input, false, options);
         if (!message) throw new GatewayError('internal', 'send produced no message');
         return message;
       },
       /** One message per recipient (1–1000), all written in one transaction. */
       sendBulk: (accountId: string, input: BulkSendInput, options?: SendOptions) =>
-        sendMessages(ctx, color, accountId, input, true, options),
+        sendMessages(ctx, accountId, input, true, options),
       get: (accountId: string, id: string) => messages.getMessage(ctx, accountId, id),
       list: (accountId: string, input: messages.ListMessagesInput) =>
         messages.listMessages(ctx, accountId, input),
       search: (accountId: string, input: messages.SearchMessagesInput) =>
         messages.searchMessages(ctx, accountId, input),
       delete: (accountId: string, id: string) => messages.deleteMessage(ctx, accountId, id),
-      cancel: (accountId: string, id: string) => messages.cancelMessage(ctx, color, accountId, id),
+      cancel: (accountId: string, id: string) => messages.cancelMessage(ctx, accountId, id),
     }),
 
     phoneApi: storableMethods({
       takeOutstanding: (principal: accounts.Principal, messageId: string) =>
-        phoneEvents.takeOutstanding(ctx, color, principal, messageId),
+        phoneEvents.takeOutstanding(ctx, principal, messageId),
       reportEvent: (
         principal: accounts.Principal,
         messageId: string,
         input: phoneEvents.PhoneEventInput,
-      ) => phoneEvents.reportPhoneEvent(ctx, color, principal, messageId, input),
+      ) => phoneEvents.reportPhoneEvent(ctx, principal, messageId, input),
       receive: (principal: accounts.Principal, input: inbound.ReceiveInput) =>
-        inbound.receiveMessage(ctx, color, principal, input),
+        inbound.receiveMessage(ctx, principal, input),
       missedCall: (principal: accounts.Principal, input: inbound.MissedCallInput) =>
-        inbound.recordMissedCall(ctx, color, principal, input),
+        inbound.recordMissedCall(ctx, principal, input),
       heartbeat: (principal: accounts.Principal, input: phones.HeartbeatInput) =>
         phones.recordHeartbeats(ctx, principal, input),
       updateFcmToken: (
@@ -174,7 +165,7 @@ export function createGateway(config: GatewayConfig) {
           skip: Math.max(0, input.skip ?? 0),
           limit: input.limit ?? 10,
         }),
-      delete: (accountId: string, id: string) => phones.deletePhone(ctx, color, accountId, id),
+      delete: (accountId: string, id: string) => phones.deletePhone(ctx, accountId, id),
       heartbeats: (accountId: string, input: PageInput & { owner: string }) =>
         ctx.store.listHeartbeats({
           accountId,
@@ -217,7 +208,7 @@ export function createGateway(config: GatewayConfig) {
     bulk: storableMethods({
       /** Queues every row of a CSV/XLSX document (httpSMS bulk upload), or none when a row is bad. */
       upload: (accountId: string, document: bulkUpload.BulkDocument) =>
-        bulkUpload.sendBulkDocument(ctx, color, accountId, document),
+        bulkUpload.sendBulkDocument(ctx, accountId, document),
       /** The latest bulk uploads with a count per status. */
       list: (accountId: string) => bulkUpload.listBulkBatches(ctx, accountId),
     }),

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { IdempotencyRecord, MessageRecord } from '../domain/records.js';
 import { GatewayError, isGatewayError } from '../errors.js';
-import type { GatewayContext } from './context.js';
+import type { GatewayContext } from '../uow/context.js';
 
 export function fingerprint(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');

@@ -1,5 +1,5 @@
 /** Attachments of incoming MMS: validated (types, sizes), stored, and given public paths. */
-import type { GatewayContext } from './context.js';
+import type { GatewayContext } from '../uow/context.js';
 import type { Checker } from './validate.js';
 
 export interface AttachmentInput {

@@ -5,10 +5,11 @@ import type { MessageRecord, PhoneRecord } from '../domain/records.js';
 import { UNSET_MESSAGE_FIELDS } from '../domain/records.js';
 import { measureText } from '../domain/segments.js';
 import { formatTimestamp } from '../domain/time.js';
+import type { GatewayContext, UnitOfWork } from '../uow/context.js';
+import { runUnitOfWork } from '../uow/context.js';
+import { touchThread } from '../uow/thread-upkeep.js';
 import type { Principal } from './accounts.js';
 import { assertPhoneScope } from './accounts.js';
-import type { GatewayContext, UnitOfWork } from './context.js';
-import { commit } from './context.js';
 import {
   type AttachmentInput,
   removeAttachments,
@@ -16,7 +17,6 @@ import {
   validateAttachments,
 } from './inbound-attachments.js';
 import { enqueueOutgoing, newOutgoingMessage } from './send.js';
-import { touchThread } from './thread-upkeep.js';
 import { Checker } from './validate.js';
 
 export type { AttachmentInput } from './inbound-attachments.js';
@@ -84,7 +84,6 @@ function incoming(
 
 export async function receiveMessage(
   ctx: GatewayContext,
-  pickColor: () => string,
   principal: Principal,
   input: ReceiveInput,
 ): Promise<MessageRecord> {
@@ -109,7 +108,7 @@ export async function receiveMessage(
   // that fails removes them (a crash in between leaves them to the orphan sweep).
   const { keys, urls } = await storeAttachments(ctx, principal.accountId, id, files);
   try {
-    return await commit(ctx, async (uow) => {
+    return await runUnitOfWork(ctx, async (uow) => {
       const phone = await uow.tx.findPhoneByNumber(principal.accountId, to);
       const message = incoming(uow, principal, phone, {
         id,
@@ -124,12 +123,12 @@ export async function receiveMessage(
         receivedAt: at,
       });
       await uow.tx.insertMessages([message]);
-      await touchThread(
-        uow,
-        message,
-        { status: 'received', timestamp: at, markUnread: true, unarchive: phone?.unarchiveThread },
-        pickColor,
-      );
+      await touchThread(uow, message, {
+        status: 'received',
+        timestamp: at,
+        markUnread: true,
+        unarchive: phone?.unarchiveThread,
+      });
       uow.event('message.phone.received', message.accountId, to, '/v1/messages/receive', {
         message_id: message.id,
         user_id: message.accountId,
@@ -151,7 +150,6 @@ export async function receiveMessage(
 
 export async function recordMissedCall(
   ctx: GatewayContext,
-  pickColor: () => string,
   principal: Principal,
   input: MissedCallInput,
 ): Promise<MessageRecord> {
@@ -163,7 +161,7 @@ export async function recordMissedCall(
   const sim = input.sim === 'SIM2' ? 'SIM2' : 'SIM1';
   assertPhoneScope(principal, to);
 
-  return commit(ctx, async (uow) => {
+  return runUnitOfWork(ctx, async (uow) => {
     const phone = await uow.tx.findPhoneByNumber(principal.accountId, to);
     const message = incoming(uow, principal, phone, {
       id: uow.uuid(),
@@ -178,12 +176,12 @@ export async function recordMissedCall(
       receivedAt: null,
     });
     await uow.tx.insertMessages([message]);
-    await touchThread(
-      uow,
-      message,
-      { status: 'received', timestamp: at, content: 'Missed phone call', markUnread: true },
-      pickColor,
-    );
+    await touchThread(uow, message, {
+      status: 'received',
+      timestamp: at,
+      content: 'Missed phone call',
+      markUnread: true,
+    });
     const source = '/v1/messages/calls/missed';
     uow.event('message.call.missed', message.accountId, to, source, {
       message_id: message.id,
@@ -209,7 +207,7 @@ export async function recordMissedCall(
         },
         uow.now,
       );
-      await enqueueOutgoing(uow, [auto], source, pickColor);
+      await enqueueOutgoing(uow, [auto], source);
     }
     return message;
   });

@@ -3,10 +3,10 @@ import type { MessageRecord } from '../domain/records.js';
 import { GatewayError } from '../errors.js';
 import { decide } from '../lifecycle/machine.js';
 import type { MessageStatus, MessageType } from '../lifecycle/status.js';
-import type { GatewayContext } from './context.js';
-import { commit } from './context.js';
-import { messageEventData } from './payloads.js';
-import { touchThread } from './thread-upkeep.js';
+import type { GatewayContext } from '../uow/context.js';
+import { runUnitOfWork } from '../uow/context.js';
+import { messageEventData } from '../uow/payloads.js';
+import { touchThread } from '../uow/thread-upkeep.js';
 
 export interface ListMessagesInput {
   owner: string;
@@ -76,7 +76,7 @@ export async function deleteMessage(
   accountId: string,
   id: string,
 ): Promise<MessageRecord> {
-  return commit(ctx, async (uow) => {
+  return runUnitOfWork(ctx, async (uow) => {
     const deleted = await uow.tx.deleteMessage(accountId, id);
     if (!deleted) throw notFoundMessage(id);
     const previous = await uow.tx.latestMessageBetween(accountId, deleted.owner, deleted.contact);
@@ -115,7 +115,6 @@ export async function deleteMessage(
  */
 export async function cancelMessage(
   ctx: GatewayContext,
-  pickColor: () => string,
   accountId: string,
   id: string,
 ): Promise<MessageRecord> {
@@ -124,7 +123,7 @@ export async function cancelMessage(
     const decision = decide(current.status, 'cancel');
     if (decision.kind === 'ignore') return current;
     if (decision.kind === 'reject') throw new GatewayError('invalid_transition', decision.reason);
-    const result = await commit(ctx, async (uow) => {
+    const result = await runUnitOfWork(ctx, async (uow) => {
       const now = uow.now;
       const moved = await uow.tx.transition(id, [current.status], {
         status: decision.to,
@@ -136,7 +135,7 @@ export async function cancelMessage(
         leaseUntil: null,
       });
       if (!moved.ok) return null;
-      await touchThread(uow, moved.message, { status: 'canceled', timestamp: now }, pickColor);
+      await touchThread(uow, moved.message, { status: 'canceled', timestamp: now });
       uow.event(
         'message.api.canceled',
         accountId,

@@ -3,13 +3,13 @@ import type { MessageRecord } from '../domain/records.js';
 import { GatewayError } from '../errors.js';
 import type { LifecycleEvent } from '../lifecycle/machine.js';
 import { decide } from '../lifecycle/machine.js';
+import type { GatewayContext } from '../uow/context.js';
+import { runUnitOfWork } from '../uow/context.js';
+import { failedData, messageEventData } from '../uow/payloads.js';
+import { touchThread } from '../uow/thread-upkeep.js';
 import type { Principal } from './accounts.js';
 import { assertPhoneScope } from './accounts.js';
-import type { GatewayContext } from './context.js';
-import { commit } from './context.js';
 import { notFoundMessage } from './messages.js';
-import { failedData, messageEventData } from './payloads.js';
-import { touchThread } from './thread-upkeep.js';
 import { Checker } from './validate.js';
 
 export const PHONE_EVENTS = Object.freeze(['SENT', 'DELIVERED', 'FAILED'] as const);
@@ -43,14 +43,13 @@ const LIFECYCLE_OF: Record<PhoneEventName, LifecycleEvent> = {
 /** Atomically moves a pending, scheduled or expired message to `sending` for the phone. */
 export async function takeOutstanding(
   ctx: GatewayContext,
-  pickColor: () => string,
   principal: Principal,
   messageId: string,
 ): Promise<MessageRecord> {
   const check = new Checker();
   check.uuid('message_id', messageId);
   check.throwIfInvalid();
-  return commit(ctx, async (uow) => {
+  return runUnitOfWork(ctx, async (uow) => {
     const now = uow.now;
     const message = await uow.tx.takeOutstanding({
       accountId: principal.accountId,
@@ -61,7 +60,7 @@ export async function takeOutstanding(
     if (!message) {
       throw GatewayError.notFound(`Cannot find outstanding message with ID [${messageId}]`);
     }
-    await touchThread(uow, message, { status: 'sending', timestamp: now }, pickColor);
+    await touchThread(uow, message, { status: 'sending', timestamp: now });
     const source = '/v1/messages/outstanding';
     const data = { ...messageEventData(message, now), request_id: null };
     uow.event('message.phone.sending', message.accountId, message.owner, source, data);
@@ -76,7 +75,6 @@ export function failureReason(reason: string | null | undefined): string {
 
 export async function reportPhoneEvent(
   ctx: GatewayContext,
-  pickColor: () => string,
   principal: Principal,
   messageId: string,
   input: PhoneEventInput,
@@ -98,7 +96,7 @@ export async function reportPhoneEvent(
     if (decision.kind !== 'move') {
       return { outcome: 'ignored', message: current, reason: decision.reason };
     }
-    const applied = await commit(ctx, async (uow) => {
+    const applied = await runUnitOfWork(ctx, async (uow) => {
       const now = uow.now;
       const ts = at ?? now;
       const common = {
@@ -119,7 +117,7 @@ export async function reportPhoneEvent(
       const moved = await uow.tx.transition(messageId, [current.status], patch);
       if (!moved.ok) return null;
       const m = moved.message;
-      await touchThread(uow, m, { status: m.status, timestamp: ts }, pickColor);
+      await touchThread(uow, m, { status: m.status, timestamp: ts });
       const source = `/v1/messages/${messageId}/events`;
       if (input.event === 'SENT') {
         uow.event('message.phone.sent', m.accountId, m.owner, source, messageEventData(m, ts));

@@ -6,10 +6,10 @@ import { formatTimestamp } from '../domain/time.js';
 import { GatewayError, isGatewayError } from '../errors.js';
 import type { Sim } from '../lifecycle/status.js';
 import type { Store } from '../store.js';
+import type { GatewayContext, UnitOfWork } from '../uow/context.js';
+import { runUnitOfWork } from '../uow/context.js';
 import type { Principal } from './accounts.js';
 import { assertPhoneScope, keysRevoked } from './accounts.js';
-import type { GatewayContext, UnitOfWork } from './context.js';
-import { commit } from './context.js';
 import type { RadioFieldsInput } from './heartbeat-radio.js';
 import { checkRadioFields } from './heartbeat-radio.js';
 import { registrableNumbers, rewritePhoneKeys } from './phone-keys.js';
@@ -149,7 +149,7 @@ export async function upsertPhone(
 ): Promise<PhoneRecord> {
   const { number, patch } = settingsPatch(ctx, input);
   return upsertWithRetry(() =>
-    commit(ctx, async (uow) => {
+    runUnitOfWork(ctx, async (uow) => {
       const phone = await applyUpsert(ctx, uow, accountId, number, patch);
       phoneUpdated(uow, phone, null, '/v1/phones');
       return phone;
@@ -202,7 +202,7 @@ export async function updateFcmToken(
   }
   let taken = false;
   const phone = await upsertWithRetry(() =>
-    commit(ctx, async (uow) => {
+    runUnitOfWork(ctx, async (uow) => {
       const phone = await applyUpsert(ctx, uow, principal.accountId, number, patch);
       const keyId = principal.kind === 'phone' ? principal.keyId : null;
       if (keyId) taken = await bindPhoneKey(uow.tx, phone, keyId, uow.now);
@@ -237,10 +237,9 @@ function isQueuedFor(phone: PhoneRecord, message: MessageRecord): boolean {
 async function failQueuedMessages(
   ctx: GatewayContext,
   uow: UnitOfWork,
-  pickColor: () => string,
   phone: PhoneRecord,
 ): Promise<void> {
-  const step = { ctx, claimer: ctx.nodeId, pickColor };
+  const step = { ctx, claimer: ctx.nodeId };
   const reason = `the phone [${phone.phoneNumber}] was deleted before the message was sent`;
   // Failed rows leave the status filter, so the next page starts after the rows kept.
   let skip = 0;
@@ -261,17 +260,12 @@ async function failQueuedMessages(
   }
 }
 
-export async function deletePhone(
-  ctx: GatewayContext,
-  pickColor: () => string,
-  accountId: string,
-  id: string,
-) {
+export async function deletePhone(ctx: GatewayContext, accountId: string, id: string) {
   let unbound = false;
-  const deleted = await commit(ctx, async (uow) => {
+  const deleted = await runUnitOfWork(ctx, async (uow) => {
     const phone = await uow.tx.deletePhone(accountId, id);
     if (!phone) throw GatewayError.notFound(`cannot find phone with ID [${id}]`);
-    await failQueuedMessages(ctx, uow, pickColor, phone);
+    await failQueuedMessages(ctx, uow, phone);
     await rewritePhoneKeys(uow.tx, accountId, uow.now, (key) => {
       if (!key.phoneIds.includes(id)) return null;
       unbound = true;
@@ -320,7 +314,7 @@ export async function recordHeartbeats(
   const radio = checkRadioFields(check, input);
   check.throwIfInvalid();
   for (const n of numbers) assertPhoneScope(principal, n);
-  return commit(ctx, async (uow) => {
+  return runUnitOfWork(ctx, async (uow) => {
     const now = uow.now;
     const beats: HeartbeatRecord[] = numbers.map((owner) => ({
       id: uow.uuid(),

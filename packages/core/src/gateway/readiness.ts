@@ -5,7 +5,7 @@
  * but something needs the operator (phones that no transport can reach).
  */
 import { strandedPhones } from '../dispatch/stranded.js';
-import type { GatewayContext } from './context.js';
+import type { GatewayContext } from '../uow/context.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 

@@ -4,11 +4,11 @@
  * `sendScheduleId`.
  */
 
-import { isValidTimeZone } from '../dispatch/windows.js';
 import type { SendScheduleRecord, SendWindow } from '../domain/records.js';
+import { isValidTimeZone } from '../domain/windows.js';
 import { GatewayError } from '../errors.js';
-import type { GatewayContext } from './context.js';
-import { commit } from './context.js';
+import type { GatewayContext } from '../uow/context.js';
+import { runUnitOfWork } from '../uow/context.js';
 import { Checker } from './validate.js';
 
 export interface SendScheduleInput {
@@ -138,7 +138,7 @@ export async function deleteSchedule(
   id: string,
 ): Promise<void> {
   requireParseableId(id);
-  await commit(ctx, async (uow) => {
+  await runUnitOfWork(ctx, async (uow) => {
     if (!(await uow.tx.deleteSendSchedule(accountId, id))) throw notFound(id);
     const phones = await uow.tx.listPhones({ accountId, skip: 0, limit: 10_000 });
     for (const phone of phones) {

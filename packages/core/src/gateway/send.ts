@@ -4,11 +4,11 @@ import { UNSET_MESSAGE_FIELDS } from '../domain/records.js';
 import { measureText } from '../domain/segments.js';
 import { GatewayError } from '../errors.js';
 import type { Store } from '../store.js';
-import type { GatewayContext, UnitOfWork } from './context.js';
-import { commit } from './context.js';
+import type { GatewayContext, UnitOfWork } from '../uow/context.js';
+import { runUnitOfWork } from '../uow/context.js';
+import { apiSentData } from '../uow/payloads.js';
+import { touchThread } from '../uow/thread-upkeep.js';
 import { idempotent } from './idempotency.js';
-import { apiSentData } from './payloads.js';
-import { touchThread } from './thread-upkeep.js';
 import { Checker } from './validate.js';
 
 export interface SendInput {
@@ -144,19 +144,17 @@ export async function enqueueOutgoing(
   uow: UnitOfWork,
   messages: readonly MessageRecord[],
   source: string,
-  pickColor: () => string,
   idempotency?: Parameters<Store['insertMessages']>[1],
 ): Promise<void> {
   await uow.tx.insertMessages(messages, idempotency);
   for (const m of messages) {
-    await touchThread(uow, m, { status: 'pending', timestamp: m.requestReceivedAt }, pickColor);
+    await touchThread(uow, m, { status: 'pending', timestamp: m.requestReceivedAt });
     uow.event('message.api.sent', m.accountId, m.owner, source, apiSentData(m));
   }
 }
 
 export async function sendMessages(
   ctx: GatewayContext,
-  pickColor: () => string,
   accountId: string,
   input: SendInput | BulkSendInput,
   bulk: boolean,
@@ -170,7 +168,7 @@ export async function sendMessages(
     options.idempotencyKey,
     { bulk, ...d },
     (record) =>
-      commit(
+      runUnitOfWork(
         ctx,
         async (uow) => {
           const phone = await requirePhone(uow.tx, accountId, d.from);
@@ -183,7 +181,6 @@ export async function sendMessages(
             uow,
             messages,
             source,
-            pickColor,
             record ? { idempotency: record } : undefined,
           );
           return messages;

@@ -2,8 +2,8 @@
 import type { ThreadRecord } from '../domain/records.js';
 import { formatTimestamp } from '../domain/time.js';
 import { GatewayError } from '../errors.js';
-import type { GatewayContext } from './context.js';
-import { commit } from './context.js';
+import type { GatewayContext } from '../uow/context.js';
+import { runUnitOfWork } from '../uow/context.js';
 
 export interface ListThreadsInput {
   owner: string;
@@ -55,7 +55,7 @@ export async function updateThread(
 
 /** Deletes the thread and every message between its owner and contact. */
 export async function deleteThread(ctx: GatewayContext, accountId: string, id: string) {
-  return commit(ctx, async (uow) => {
+  return runUnitOfWork(ctx, async (uow) => {
     const thread = await uow.tx.deleteThread(accountId, id);
     if (!thread) throw notFound(id);
     await uow.tx.deleteMessagesBetween(accountId, thread.owner, thread.contact);

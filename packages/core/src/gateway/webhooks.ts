@@ -5,9 +5,9 @@
 import { sanitizeAddress } from '../domain/phone-number.js';
 import type { WebhookRecord } from '../domain/records.js';
 import { GatewayError } from '../errors.js';
+import { isWebhookEvent, WEBHOOK_EVENTS } from '../events/events.js';
+import type { GatewayContext } from '../uow/context.js';
 import { whsecKeyProblem } from '../webhooks/signing.js';
-import type { GatewayContext } from './context.js';
-import { isWebhookEvent, WEBHOOK_EVENTS } from './events.js';
 import { Checker, isHttpUrl } from './validate.js';
 
 export interface WebhookInput {

@@ -5,11 +5,12 @@
  * receiver's `Retry-After` when longer (capped at the longest backoff), until
  * `maxAttempts`. Every write is guarded by the claimer's lease.
  */
-import { retryDelay } from '../dispatch/backoff.js';
+
+import type { WebhookDeliveryOptions } from '../config/config.js';
 import type { OutboxRecord, WebhookRecord } from '../domain/records.js';
-import type { GatewayContext } from '../gateway/context.js';
+import { retryDelay } from '../jobs/backoff.js';
+import type { GatewayContext } from '../uow/context.js';
 import { PrivateNetworkError } from './network.js';
-import type { WebhookDeliveryOptions } from './options.js';
 import type { createPoster } from './post.js';
 import { deliveryHeaders, type JwtCache } from './signing.js';
 

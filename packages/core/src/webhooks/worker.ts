@@ -13,17 +13,16 @@
  * (twice that plus a second) outlasts it, and a row that waited in its lane is
  * re-leased before its attempt when its lease would not cover the deadline.
  */
-import { WorkLoop } from '../dispatch/work-loop.js';
+
+import type { WebhookDeliveryOptions } from '../config/config.js';
 import type { OutboxRecord, WebhookRecord } from '../domain/records.js';
-import type { GatewayContext } from '../gateway/context.js';
+import { WorkLoop } from '../jobs/work-loop.js';
+import type { GatewayContext } from '../uow/context.js';
 import { type AttemptDeps, deliverRow } from './attempt.js';
-import type { WebhookDeliveryOptions } from './options.js';
 import { createPoster } from './post.js';
 import { JwtCache } from './signing.js';
 
 export { retryAfterMs } from './attempt.js';
-export type { WebhookDeliveryOptions } from './options.js';
-export { DEFAULT_WEBHOOK_OPTIONS } from './options.js';
 
 /** A claimed row and the promise its attempt settles. */
 interface Claimed {
@@ -52,15 +51,15 @@ export class WebhookWorker {
   private moreDue = false;
   private unsubscribe: (() => void) | undefined;
 
-  constructor(
-    private readonly ctx: GatewayContext,
-    private readonly options: WebhookDeliveryOptions,
-    claimer: string,
-  ) {
+  private readonly options: WebhookDeliveryOptions;
+
+  constructor(private readonly ctx: GatewayContext) {
+    const options = ctx.webhooks;
+    this.options = options;
     this.deps = {
       ctx,
       options,
-      claimer,
+      claimer: ctx.nodeId,
       http: createPoster({
         maxSockets: options.concurrency,
         refusePrivateNetworks: options.refusePrivateNetworks,

@@ -1,7 +1,7 @@
 /** Webhooks (httpSMS §2.7); a missing webhook is 404 here (httpSMS answers 500). */
 import { z } from 'zod';
 import { toWireWebhook } from '../../domain/wire.js';
-import { WEBHOOK_EVENTS } from '../../gateway/events.js';
+import { WEBHOOK_EVENTS } from '../../events/events.js';
 import type { WebhookInput } from '../../gateway/webhooks.js';
 import { needed, optional, text, textList } from '../schemas.js';
 import { crudRoutes } from './common.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_POLICY, retryDelay } from '../../src/dispatch/backoff.js';
-import { localToInstant, nextWindowStart } from '../../src/dispatch/windows.js';
+import { DEFAULT_RETRY_POLICY } from '../../src/config/config.js';
+import { localToInstant, nextWindowStart } from '../../src/domain/windows.js';
+import { retryDelay } from '../../src/jobs/backoff.js';
 
 const iso = (s: string) => Date.parse(s);
 

@@ -1,7 +1,7 @@
 /** Keeps message threads in step with message events, inside the caller's transaction. */
 import type { MessageRecord } from '../domain/records.js';
 import type { MessageStatus } from '../lifecycle/status.js';
-import { applyThreadEvent, THREAD_COLORS } from '../lifecycle/thread-rules.js';
+import { applyThreadEvent } from '../lifecycle/thread-rules.js';
 import type { Store } from '../store.js';
 import type { UnitOfWork } from './context.js';
 
@@ -18,7 +18,6 @@ export async function touchThread(
   uow: UnitOfWork,
   message: MessageRecord,
   touch: ThreadTouch,
-  pickColor: () => string,
 ): Promise<void> {
   const tx: Store = uow.tx;
   const thread = await tx.findThread(message.accountId, message.owner, message.contact);
@@ -35,12 +34,8 @@ export async function touchThread(
       markUnread: touch.markUnread ?? false,
       unarchive: touch.unarchive ?? false,
     },
-    { newId: uow.uuid(), color: pickColor(), now: uow.now },
+    { newId: uow.uuid(), color: uow.pickColor(), now: uow.now },
   );
   if (change.kind === 'insert') await tx.insertThread(change.thread);
   else if (change.kind === 'update' && thread) await tx.updateThread(thread.id, change.patch);
-}
-
-export function colorPicker(next: () => number): () => string {
-  return () => THREAD_COLORS[Math.floor(next() * THREAD_COLORS.length)] ?? 'blue';
 }

@@ -10,13 +10,6 @@ export interface RetryPolicy {
   jitter: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
-  minDelayMs: 1_000,
-  maxDelayMs: 5 * 60_000,
-  multiplier: 2,
-  jitter: 0.2,
-});
-
 /** Delay before retry number `attempt` (1-based); `random` is a float in [0, 1). */
 export function retryDelay(attempt: number, policy: RetryPolicy, random: number): number {
   const exponent = Math.min(Math.max(attempt - 1, 0), 30);

@@ -1,7 +1,7 @@
 /** Builders of event `data` payloads (httpSMS §7 keys) from stored records. */
 import type { MessageRecord } from '../domain/records.js';
 import { formatNullable, formatTimestamp } from '../domain/time.js';
-import type { GatewayEventData } from './events.js';
+import type { GatewayEventData } from '../events/events.js';
 
 type MessageData = GatewayEventData['message.phone.sent'];
 

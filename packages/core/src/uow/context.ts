@@ -3,18 +3,20 @@
  * collects events, writes their webhook outbox rows in the same transaction, and
  * emits them only after the commit.
  */
+
+import type { ResolvedConfig } from '../config/config.js';
 import { formatTimestamp } from '../domain/time.js';
-import type { NotifierTopic } from '../notifier.js';
-import type { OutboxRecord, Store } from '../store.js';
-import type { ResolvedConfig } from './config.js';
 import type {
   AnyGatewayEvent,
   GatewayEmitter,
   GatewayEvent,
   GatewayEventData,
   GatewayEventType,
-} from './events.js';
-import { isWebhookEvent } from './events.js';
+} from '../events/events.js';
+import { isWebhookEvent } from '../events/events.js';
+import { THREAD_COLORS } from '../lifecycle/thread-rules.js';
+import type { NotifierTopic } from '../notifier.js';
+import type { OutboxRecord, Store } from '../store.js';
 
 export interface GatewayContext extends ResolvedConfig {
   emitter: GatewayEmitter;
@@ -34,6 +36,11 @@ export class UnitOfWork {
 
   uuid(): string {
     return this.ctx.random.uuid();
+  }
+
+  /** A colour for a new thread, from the injected random. */
+  pickColor(): string {
+    return THREAD_COLORS[Math.floor(this.ctx.random.next() * THREAD_COLORS.length)] ?? 'blue';
   }
 
   /** Records an event: its outbox rows join this transaction, listeners hear it after commit. */
@@ -127,7 +134,7 @@ export function wake(ctx: GatewayContext, topic: NotifierTopic): void {
  * recorded on the unit are emitted once the transaction has committed; a throw
  * rolls everything back and emits nothing.
  */
-export async function commit<T>(
+export async function runUnitOfWork<T>(
   ctx: GatewayContext,
   fn: (uow: UnitOfWork) => Promise<T>,
   store: Store = ctx.store,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WorkLoop } from '../../src/dispatch/work-loop.js';
+import { WorkLoop } from '../../src/jobs/work-loop.js';
 
 afterEach(() => vi.useRealTimers());
 

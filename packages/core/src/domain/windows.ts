@@ -3,7 +3,7 @@
  * midnight on `dayOfWeek` (0 = Sunday), resolved in the schedule's IANA time zone,
  * across midnight and daylight-saving changes.
  */
-import type { SendWindow } from '../domain/records.js';
+import type { SendWindow } from './records.js';
 
 interface LocalDate {
   year: number;

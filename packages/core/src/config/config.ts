@@ -1,20 +1,113 @@
 /**
  * Gateway configuration, validated once at construction. Every problem is
- * reported at once, each with what to do about it.
+ * reported at once, each with what to do about it. Every default of the gateway
+ * and its workers lives here.
  */
 import { z } from 'zod';
+import type { AttachmentStore } from '../attachments/store.js';
+import { createMemoryAttachmentStore } from '../attachments/store.js';
 import type { Clock, Random } from '../clock.js';
 import { systemClock, systemRandom } from '../clock.js';
-import { DEFAULT_RETRY_POLICY } from '../dispatch/backoff.js';
 import { GatewayError } from '../errors.js';
+import type { RetryPolicy } from '../jobs/backoff.js';
 import type { Logger } from '../logger.js';
 import { consoleLogger } from '../logger.js';
 import type { Notifier } from '../notifier.js';
 import { createLocalNotifier } from '../notifier.js';
 import type { Store } from '../store.js';
 import type { Transport } from '../transport.js';
-import type { AttachmentStore } from './attachments.js';
-import { createMemoryAttachmentStore } from './attachments.js';
+
+/** Transport retries of the dispatcher (a retryable transport failure). */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
+  minDelayMs: 1_000,
+  maxDelayMs: 5 * 60_000,
+  multiplier: 2,
+  jitter: 0.2,
+});
+
+export interface DispatcherOptions {
+  /** Rows claimed per round. */
+  batchSize: number;
+  /** How long a claim is held before another node may take the row over. */
+  leaseMs: number;
+  /** Safety poll: the longest the dispatcher sleeps without looking. */
+  pollIntervalMs: number;
+  /** Hand-offs running at once; also bounds the steps of one round worked on at once. */
+  concurrency: number;
+  /** Transport retries (retryable errors) before the message fails. */
+  maxTransportRetries: number;
+  retry: RetryPolicy;
+  /** How often the messages of stranded phones are checked (see stranded.ts). */
+  strandedCheckMs: number;
+}
+
+export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = Object.freeze({
+  batchSize: 200,
+  leaseMs: 30_000,
+  pollIntervalMs: 1_000,
+  concurrency: 16,
+  maxTransportRetries: 5,
+  retry: DEFAULT_RETRY_POLICY,
+  strandedCheckMs: 60_000,
+});
+
+export interface HeartbeatOptions {
+  /** How often each phone is checked (httpSMS: 16 minutes). */
+  checkIntervalMs: number;
+  /** Age after which a heartbeat is requested (httpSMS: 16 minutes). */
+  missedAfterMs: number;
+  /** Age after which the phone is offline (httpSMS: 64 minutes). */
+  offlineAfterMs: number;
+  batchSize: number;
+}
+
+export const DEFAULT_HEARTBEAT_OPTIONS: HeartbeatOptions = Object.freeze({
+  checkIntervalMs: 16 * 60_000,
+  missedAfterMs: 16 * 60_000,
+  offlineAfterMs: 64 * 60_000,
+  batchSize: 200,
+});
+
+export interface WebhookDeliveryOptions {
+  /** Deliveries in flight at once. */
+  concurrency: number;
+  /**
+   * Deliveries in flight at once to one webhook: a slow receiver holds at most this
+   * many of the `concurrency` slots, so other webhooks keep theirs.
+   */
+  perWebhookConcurrency: number;
+  /** Wall-clock deadline of one attempt (connect, response and redirects together). */
+  timeoutMs: number;
+  /** Attempts before a delivery is given up (status `failed`). */
+  maxAttempts: number;
+  /** Backoff between attempts; `Retry-After` is honoured up to `retry.maxDelayMs`. */
+  retry: RetryPolicy;
+  /** The most rows one claim takes. */
+  batchSize: number;
+  pollIntervalMs: number;
+  /** `iss` of the httpSMS JWT. */
+  issuer: string;
+  /** Refuse receivers on private or local addresses (off for self-hosting). */
+  refusePrivateNetworks: boolean;
+}
+
+/** 5 s, 20 s, 80 s, … ×4, capped at 24 h: 12 attempts span about four days. */
+export const DEFAULT_WEBHOOK_OPTIONS: WebhookDeliveryOptions = Object.freeze({
+  concurrency: 64,
+  perWebhookConcurrency: 8,
+  timeoutMs: 15_000,
+  maxAttempts: 12,
+  retry: Object.freeze({
+    minDelayMs: 5_000,
+    maxDelayMs: 24 * 3_600_000,
+    multiplier: 4,
+    jitter: 0.2,
+  }),
+  batchSize: 200,
+  pollIntervalMs: 1_000,
+  issuer: 'api.httpsms.com',
+  refusePrivateNetworks: false,
+});
 
 const STORE_METHODS = [
   'transaction',
@@ -97,12 +190,31 @@ const configSchema = z.object({
   nodeId: z.string().min(1).optional(),
   dispatch: z
     .object({
-      batchSize: z.number().int().min(1).max(10_000).default(200),
-      leaseMs: z.number().int().min(1000).default(30_000),
-      pollIntervalMs: z.number().int().min(10).max(60_000).default(1000),
-      concurrency: z.number().int().min(1).max(1000).default(16),
-      maxTransportRetries: z.number().int().min(0).max(100).default(5),
-      strandedCheckMs: z.number().int().min(1000).default(60_000),
+      batchSize: z.number().int().min(1).max(10_000).default(DEFAULT_DISPATCHER_OPTIONS.batchSize),
+      leaseMs: z.number().int().min(1000).default(DEFAULT_DISPATCHER_OPTIONS.leaseMs),
+      pollIntervalMs: z
+        .number()
+        .int()
+        .min(10)
+        .max(60_000)
+        .default(DEFAULT_DISPATCHER_OPTIONS.pollIntervalMs),
+      concurrency: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .default(DEFAULT_DISPATCHER_OPTIONS.concurrency),
+      maxTransportRetries: z
+        .number()
+        .int()
+        .min(0)
+        .max(100)
+        .default(DEFAULT_DISPATCHER_OPTIONS.maxTransportRetries),
+      strandedCheckMs: z
+        .number()
+        .int()
+        .min(1000)
+        .default(DEFAULT_DISPATCHER_OPTIONS.strandedCheckMs),
       retry: z
         .object({
           minDelayMs: z.number().int().min(0).default(DEFAULT_RETRY_POLICY.minDelayMs),
@@ -119,43 +231,41 @@ const configSchema = z.object({
         .number()
         .int()
         .min(1000)
-        .default(16 * 60_000),
-      missedAfterMs: z
-        .number()
-        .int()
-        .min(1000)
-        .default(16 * 60_000),
-      offlineAfterMs: z
-        .number()
-        .int()
-        .min(1000)
-        .default(64 * 60_000),
-      batchSize: z.number().int().min(1).default(200),
+        .default(DEFAULT_HEARTBEAT_OPTIONS.checkIntervalMs),
+      missedAfterMs: z.number().int().min(1000).default(DEFAULT_HEARTBEAT_OPTIONS.missedAfterMs),
+      offlineAfterMs: z.number().int().min(1000).default(DEFAULT_HEARTBEAT_OPTIONS.offlineAfterMs),
+      batchSize: z.number().int().min(1).default(DEFAULT_HEARTBEAT_OPTIONS.batchSize),
     })
     .prefault({}),
   /** Webhook delivery (retries over days by default; see webhooks/worker.ts). */
   webhooks: z
     .object({
-      concurrency: z.number().int().min(1).max(1000).default(64),
-      perWebhookConcurrency: z.number().int().min(1).max(1000).default(8),
-      timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
-      maxAttempts: z.number().int().min(1).max(100).default(12),
+      concurrency: z.number().int().min(1).max(1000).default(DEFAULT_WEBHOOK_OPTIONS.concurrency),
+      perWebhookConcurrency: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .default(DEFAULT_WEBHOOK_OPTIONS.perWebhookConcurrency),
+      timeoutMs: z.number().int().min(100).max(120_000).default(DEFAULT_WEBHOOK_OPTIONS.timeoutMs),
+      maxAttempts: z.number().int().min(1).max(100).default(DEFAULT_WEBHOOK_OPTIONS.maxAttempts),
       retry: z
         .object({
-          minDelayMs: z.number().int().min(0).default(5_000),
-          maxDelayMs: z
-            .number()
-            .int()
-            .min(0)
-            .default(24 * 3_600_000),
-          multiplier: z.number().min(1).default(4),
-          jitter: z.number().min(0).max(1).default(0.2),
+          minDelayMs: z.number().int().min(0).default(DEFAULT_WEBHOOK_OPTIONS.retry.minDelayMs),
+          maxDelayMs: z.number().int().min(0).default(DEFAULT_WEBHOOK_OPTIONS.retry.maxDelayMs),
+          multiplier: z.number().min(1).default(DEFAULT_WEBHOOK_OPTIONS.retry.multiplier),
+          jitter: z.number().min(0).max(1).default(DEFAULT_WEBHOOK_OPTIONS.retry.jitter),
         })
         .prefault({}),
-      batchSize: z.number().int().min(1).max(10_000).default(200),
-      pollIntervalMs: z.number().int().min(10).max(60_000).default(1000),
-      issuer: z.string().min(1).default('api.httpsms.com'),
-      refusePrivateNetworks: z.boolean().default(false),
+      batchSize: z.number().int().min(1).max(10_000).default(DEFAULT_WEBHOOK_OPTIONS.batchSize),
+      pollIntervalMs: z
+        .number()
+        .int()
+        .min(10)
+        .max(60_000)
+        .default(DEFAULT_WEBHOOK_OPTIONS.pollIntervalMs),
+      issuer: z.string().min(1).default(DEFAULT_WEBHOOK_OPTIONS.issuer),
+      refusePrivateNetworks: z.boolean().default(DEFAULT_WEBHOOK_OPTIONS.refusePrivateNetworks),
     })
     .prefault({}),
   phoneKeys: z
