@@ -1,40 +1,94 @@
 /**
- * The Transport contract: how a due message reaches a phone.
+ * The Transport contract: how a due message reaches a phone. A transport is
+ * written from this file alone.
  *
  * Writing an implementation
- * - `reachablePhones()` says which phones this node can hand messages to: a list of
- *   phone ids (a WebSocket transport: the phones connected to this node), or `'all'`
- *   (FCM: any phone, checked per phone by `canReach`).
+ * - `start(host)` is called by `gateway.start()`; the `TransportHost` is all a
+ *   transport may use: wake-ups, the phone API (what phones call over the
+ *   transport's own channel), key authentication, clearing a dead push token,
+ *   gateway events (e.g. `message.api.canceled`, to tell the phone), key changes,
+ *   a few read-only lookups, the logger and the clock. `stop()` by `gateway.stop()`;
+ *   a stopped transport can be started again.
+ * - `reach()` says which phones this node can hand messages to right now: a list
+ *   of phone ids (a WebSocket transport: the phones connected to this node), or
+ *   `'any'` with `has(phone)` checking one phone (FCM: a phone with a push token).
  * - `notify(phone, messages)` hands messages to the phone, or wakes it so it fetches
- *   them (FCM: one `KEY_MESSAGE_ID` push per message). Throw `TransportError` on
- *   failure: `retryable: true` when trying later may work (timeouts, 429, 5xx),
- *   false when it never will (no token, unregistered); the dispatcher retries or
- *   fails the message accordingly. Resolving means "handed off": the expiry clock runs.
+ *   them (FCM: one push per message), and resolves to one `NotifyOutcome` per
+ *   message, in order: a message whose push failed does not hold back those that
+ *   went out. A failure carries a `TransportError`: `retryable: true` when trying
+ *   later may work (timeouts, 429, 5xx), false when it never will (no token,
+ *   unregistered). Rejecting fails the whole batch with that error. "Handed off"
+ *   starts the expiry clock. An empty batch resolves to no outcomes.
  * - `requestHeartbeat(phone)` asks the phone to post a heartbeat now.
- * - Phones answer through the gateway's phone API (`takeOutstanding`, `reportEvent`,
- *   `receive`, `heartbeat`) over HTTP or over the transport's own channel.
- * - `start(host)` is called by `gateway.start()`; `stop()` by `gateway.stop()`.
+ * - When a phone becomes reachable and `host.lookups.hasDueWork([phone.id])`,
+ *   call `host.wake()` so its backlog goes out at once.
  * - Run `runTransportConformance` from `@textport/core/testing` against it.
  */
+import type { Clock } from './clock.js';
 import type { MessageRecord, PhoneRecord } from './domain/records.js';
 import { GatewayError } from './errors.js';
+import type { GatewayEventListener, GatewayEventType } from './events/events.js';
+import type { Logger } from './logger.js';
+import type { PhoneApi, Principal } from './phone-api.js';
 
+/** Which phones a transport can hand messages to right now. */
+export interface Reach {
+  /** The ids of the phones reachable through this node, or `'any'` (check each with `has`). */
+  readonly phoneIds: readonly string[] | 'any';
+  has(phone: PhoneRecord): boolean;
+}
+
+/** What became of one message of a `notify` batch. */
+export type NotifyOutcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
+
+/** The outcome of a message handed off. */
+export const HANDED_OFF: NotifyOutcome = Object.freeze({ ok: true });
+
+/** Every message of a batch handed off. */
+export function handedOffAll(messages: readonly unknown[]): NotifyOutcome[] {
+  return messages.map(() => HANDED_OFF);
+}
+
+/** Read-only questions a transport may ask about phones and their messages. */
+export interface TransportLookups {
+  /** Every phone of an account. */
+  phonesOf(accountId: string): Promise<PhoneRecord[]>;
+  phoneByNumber(accountId: string, phoneNumber: string): Promise<PhoneRecord | null>;
+  /** Messages handed off to the phone and not yet taken (pushed again on reconnect), oldest first. */
+  handedOff(phone: PhoneRecord): Promise<MessageRecord[]>;
+  /** Whether any message of these phones is due now or later (worth a wake-up). */
+  hasDueWork(phoneIds: readonly string[]): Promise<boolean>;
+}
+
+/** Everything a transport may use, handed to `start(host)`. */
 export interface TransportHost {
   /** Call when phones became reachable (or work may be due): the dispatcher looks at once. */
   wake(): void;
+  /** What a phone may call over the transport's own channel. */
+  readonly phoneApi: PhoneApi;
+  /** Resolves an API key to who is calling; null when unknown or revoked. */
+  authenticate(apiKey: string): Promise<Principal | null>;
+  /**
+   * Forgets a push token the push service rejected for good, through the gateway
+   * (`phone.updated` fires); a token that changed meanwhile is kept.
+   */
+  clearPushToken(phoneId: string, token: string): Promise<void>;
+  /** Listens to a gateway event of this node; returns the unsubscribe. */
+  subscribe<T extends GatewayEventType>(type: T, listener: GatewayEventListener<T>): () => void;
+  /** Called when API keys may have been revoked or changed on any node; returns the unsubscribe. */
+  onKeysChanged(listener: () => void): () => void;
+  readonly lookups: TransportLookups;
+  readonly logger: Logger;
+  readonly clock: Clock;
 }
 
 export interface Transport {
   readonly name: string;
   start(host: TransportHost): Promise<void>;
   stop(): Promise<void>;
-  reachablePhones(): readonly string[] | 'all';
-  /** Whether this transport can hand messages to `phone` right now. */
-  canReach(phone: PhoneRecord): boolean;
-  notify(phone: PhoneRecord, messages: readonly MessageRecord[]): Promise<void>;
+  reach(): Reach;
+  notify(phone: PhoneRecord, messages: readonly MessageRecord[]): Promise<readonly NotifyOutcome[]>;
   requestHeartbeat(phone: PhoneRecord): Promise<void>;
-  /** Optional: tell the phone a message it holds was canceled. */
-  cancel?(phone: PhoneRecord, message: MessageRecord): Promise<void>;
 }
 
 /** A transport failure; `retryable` decides between a retry and a failed message. */

@@ -167,15 +167,7 @@ const configSchema = z.object({
   transports: z
     .array(
       z.custom<Transport>(
-        (v) =>
-          hasMethods(v, [
-            'start',
-            'stop',
-            'reachablePhones',
-            'canReach',
-            'notify',
-            'requestHeartbeat',
-          ]),
+        (v) => hasMethods(v, ['start', 'stop', 'reach', 'notify', 'requestHeartbeat']),
         { message: 'must implement the Transport contract of @textport/core (see transport.ts)' },
       ),
     )

@@ -12,7 +12,7 @@ import { retryDelay } from '../jobs/backoff.js';
 import { WorkLoop } from '../jobs/work-loop.js';
 import type { Notifier } from '../notifier.js';
 import type { Store } from '../store.js';
-import type { Transport } from '../transport.js';
+import type { NotifyOutcome, Transport } from '../transport.js';
 import { isRetryable, TransportError } from '../transport.js';
 import type { GatewayContext, UnitOfWork } from '../uow/context.js';
 import { runUnitOfWork } from '../uow/context.js';
@@ -30,6 +30,12 @@ import { failStrandedMessages } from './stranded.js';
 
 /** Transactions that share the unpaced rows of one round. */
 const ROUND_TRANSACTIONS = 4;
+
+function missingOutcome(phone: PhoneRecord): TransportError {
+  return new TransportError(`the transport of phone [${phone.phoneNumber}] reported no outcome`, {
+    retryable: true,
+  });
+}
 
 function threadKey(row: MessageRecord): string {
   return `${row.accountId}\u0000${row.owner}\u0000${row.contact}`;
@@ -120,11 +126,12 @@ export class Dispatcher {
     this.loop.wake();
   }
 
+  /** The phones any transport reaches now, as the store's claims take them. */
   private reachable(): readonly string[] | 'all' {
     const ids = new Set<string>();
     for (const t of this.transports) {
-      const phones = t.reachablePhones();
-      if (phones === 'all') return 'all';
+      const phones = t.reach().phoneIds;
+      if (phones === 'any') return 'all';
       for (const id of phones) ids.add(id);
     }
     return [...ids];
@@ -284,22 +291,35 @@ export class Dispatcher {
   }
 
   private transportFor(phone: PhoneRecord): Transport | undefined {
-    return this.transports.find((t) => t.canReach(phone));
+    return this.transports.find((t) => t.reach().has(phone));
   }
 
+  /** Notifies the phone's transport; each message then settles on its own outcome. */
   private async handOff(phone: PhoneRecord, messages: MessageRecord[]): Promise<void> {
+    const outcomes = await this.notify(phone, messages);
+    for (const [i, m] of messages.entries()) {
+      const outcome = outcomes[i];
+      if (outcome?.ok) this.transportRetries.delete(m.id);
+      else await this.handOffFailed([m], outcome ? outcome.error : missingOutcome(phone));
+    }
+  }
+
+  /** The transport's outcomes; a rejection (or no transport) fails every message alike. */
+  private async notify(
+    phone: PhoneRecord,
+    messages: readonly MessageRecord[],
+  ): Promise<readonly NotifyOutcome[]> {
     const transport = this.transportFor(phone);
     try {
       if (!transport) {
         throw new TransportError(
           `no transport can reach phone [${phone.phoneNumber}]: it has no FCM token and no open connection`,
-          { retryable: this.transports.some((t) => t.reachablePhones() !== 'all') },
+          { retryable: this.transports.some((t) => t.reach().phoneIds !== 'any') },
         );
       }
-      await transport.notify(phone, messages);
-      for (const m of messages) this.transportRetries.delete(m.id);
+      return await transport.notify(phone, messages);
     } catch (error) {
-      await this.handOffFailed(messages, error);
+      return messages.map(() => ({ ok: false, error }));
     }
   }
 

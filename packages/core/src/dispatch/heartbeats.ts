@@ -63,7 +63,7 @@ export class HeartbeatMonitor {
   private async check(phone: PhoneRecord, now: number): Promise<void> {
     const age = now - (phone.lastHeartbeatAt ?? phone.createdAt);
     if (age > this.options.missedAfterMs) {
-      const transport = this.transports.find((t) => t.canReach(phone));
+      const transport = this.transports.find((t) => t.reach().has(phone));
       try {
         await transport?.requestHeartbeat(phone);
       } catch (error) {

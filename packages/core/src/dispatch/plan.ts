@@ -52,3 +52,8 @@ export function awaitsHandoff(message: MessageRecord): boolean {
     message.dueAt === message.scheduledAt
   );
 }
+
+/** Handed to its phone's transport and not yet taken: waiting on its expiry check. */
+export function isHandedOff(message: MessageRecord): boolean {
+  return message.status === 'scheduled' && message.sendAttemptCount > 0 && !awaitsHandoff(message);
+}

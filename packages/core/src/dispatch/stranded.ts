@@ -21,7 +21,9 @@ const PHONES_PER_PAGE = 500;
  */
 export function isStranded(phone: PhoneRecord, transports: readonly Transport[]): boolean {
   return (
-    phone.fcmToken !== null && transports.length > 0 && !transports.some((t) => t.canReach(phone))
+    phone.fcmToken !== null &&
+    transports.length > 0 &&
+    !transports.some((t) => t.reach().has(phone))
   );
 }
 

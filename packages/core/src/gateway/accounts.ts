@@ -1,22 +1,17 @@
 /** Accounts and their API keys: user keys (`uk_`) and phone keys (`pk_`), stored hashed. */
+
 import { createHash } from 'node:crypto';
 import type { AccountRecord, ApiKeyKind, ApiKeyRecord } from '../domain/records.js';
 import { isValidTimeZone } from '../domain/windows.js';
 import { GatewayError } from '../errors.js';
+import type { Principal } from '../phone-api.js';
 import type { GatewayContext } from '../uow/context.js';
 import { runUnitOfWork, wake } from '../uow/context.js';
 import { rewritePhoneKeys } from './phone-keys.js';
 import { Checker } from './validate.js';
 
 /** Who is calling: resolved from an API key, or supplied by the host's own auth. */
-export interface Principal {
-  accountId: string;
-  kind: 'user' | 'phone' | 'host';
-  /** The API key used, when one was. */
-  keyId: string | null;
-  /** Phone numbers a phone key may act for; null = every number of the account. */
-  phoneNumbers: readonly string[] | null;
-}
+export type { Principal } from '../phone-api.js';
 
 export interface IssuedKey<T> {
   record: T;

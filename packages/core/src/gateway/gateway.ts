@@ -13,6 +13,7 @@ import type { AccountRecord, ApiKeyRecord, PhoneRecord } from '../domain/records
 import { GatewayError } from '../errors.js';
 import type { GatewayEventListener, GatewayEventType } from '../events/events.js';
 import { GatewayEmitter } from '../events/events.js';
+import type { PhoneApi } from '../phone-api.js';
 import type { Store } from '../store.js';
 import type { GatewayContext } from '../uow/context.js';
 import { WebhookWorker } from '../webhooks/worker.js';
@@ -28,6 +29,7 @@ import * as schedules from './schedules.js';
 import type { BulkSendInput, SendInput, SendOptions } from './send.js';
 import { sendMessages } from './send.js';
 import * as threads from './threads.js';
+import { createTransportHost } from './transport-host.js';
 import { storableMethods } from './validate.js';
 import * as webhooks from './webhooks.js';
 
@@ -48,6 +50,30 @@ export function createGateway(config: GatewayConfig) {
   const dispatcher = new Dispatcher(ctx);
   const monitor = new HeartbeatMonitor(ctx);
   const webhookWorker = new WebhookWorker(ctx);
+  const phoneApi: PhoneApi = storableMethods({
+    takeOutstanding: (principal: accounts.Principal, messageId: string) =>
+      phoneEvents.takeOutstanding(ctx, principal, messageId),
+    reportEvent: (
+      principal: accounts.Principal,
+      messageId: string,
+      input: phoneEvents.PhoneEventInput,
+    ) => phoneEvents.reportPhoneEvent(ctx, principal, messageId, input),
+    receive: (principal: accounts.Principal, input: inbound.ReceiveInput) =>
+      inbound.receiveMessage(ctx, principal, input),
+    missedCall: (principal: accounts.Principal, input: inbound.MissedCallInput) =>
+      inbound.recordMissedCall(ctx, principal, input),
+    heartbeat: (principal: accounts.Principal, input: phones.HeartbeatInput) =>
+      phones.recordHeartbeats(ctx, principal, input),
+    updateFcmToken: (
+      principal: accounts.Principal,
+      input: Parameters<typeof phones.updateFcmToken>[2],
+    ) => phones.updateFcmToken(ctx, principal, input),
+  });
+  const transportHost = createTransportHost(ctx, {
+    wake: () => dispatcher.wake(),
+    phoneApi,
+    authenticate: (apiKey) => accounts.authenticate(ctx, apiKey),
+  });
   let state: 'idle' | 'running' | 'stopping' = 'idle';
   let stopSweep = () => {};
 
@@ -63,6 +89,9 @@ export function createGateway(config: GatewayConfig) {
     /** The validated configuration. */
     config: resolved,
 
+    /** What the gateway hands its transports on `start()` (see transport.ts). */
+    transportHost,
+
     /** Hands due messages to phones (claims, pacing, expiry); `runOnce()` drives it by hand. */
     dispatcher,
     /** Watches heartbeats; `runOnce()` checks the due phones by hand. */
@@ -74,8 +103,7 @@ export function createGateway(config: GatewayConfig) {
     async start() {
       if (state !== 'idle') return;
       state = 'running';
-      const host = { wake: () => dispatcher.wake() };
-      for (const transport of ctx.transports) await transport.start(host);
+      for (const transport of ctx.transports) await transport.start(transportHost);
       dispatcher.start();
       monitor.start();
       webhookWorker.start();
@@ -126,25 +154,7 @@ export function createGateway(config: GatewayConfig) {
       cancel: (accountId: string, id: string) => messages.cancelMessage(ctx, accountId, id),
     }),
 
-    phoneApi: storableMethods({
-      takeOutstanding: (principal: accounts.Principal, messageId: string) =>
-        phoneEvents.takeOutstanding(ctx, principal, messageId),
-      reportEvent: (
-        principal: accounts.Principal,
-        messageId: string,
-        input: phoneEvents.PhoneEventInput,
-      ) => phoneEvents.reportPhoneEvent(ctx, principal, messageId, input),
-      receive: (principal: accounts.Principal, input: inbound.ReceiveInput) =>
-        inbound.receiveMessage(ctx, principal, input),
-      missedCall: (principal: accounts.Principal, input: inbound.MissedCallInput) =>
-        inbound.recordMissedCall(ctx, principal, input),
-      heartbeat: (principal: accounts.Principal, input: phones.HeartbeatInput) =>
-        phones.recordHeartbeats(ctx, principal, input),
-      updateFcmToken: (
-        principal: accounts.Principal,
-        input: Parameters<typeof phones.updateFcmToken>[2],
-      ) => phones.updateFcmToken(ctx, principal, input),
-    }),
+    phoneApi,
 
     phones: storableMethods({
       upsert: (accountId: string, input: phones.PhoneSettingsInput) =>

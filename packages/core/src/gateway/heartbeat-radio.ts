@@ -2,19 +2,12 @@
  * What a phone's radio reports in a heartbeat (battery, signal, network), checked:
  * each field is optional, and a value out of range is a validation error.
  */
+
 import type { HeartbeatRecord } from '../domain/records.js';
+import type { RadioFieldsInput } from '../phone-api.js';
 import type { Checker } from './validate.js';
 
-export interface RadioFieldsInput {
-  /** Battery charge, an integer 0–100. */
-  batteryLevel?: number | null;
-  /** Signal strength in dBm, an integer -150 to 0. */
-  signalDbm?: number | null;
-  /** Network registration, one of `NETWORK_REGISTRATIONS`. */
-  networkRegistration?: string | null;
-  /** The network operator's name, at most 64 characters. */
-  networkOperator?: string | null;
-}
+export type { RadioFieldsInput } from '../phone-api.js';
 
 export type RadioFields = Pick<
   HeartbeatRecord,

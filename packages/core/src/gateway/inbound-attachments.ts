@@ -1,13 +1,9 @@
 /** Attachments of incoming MMS: validated (types, sizes), stored, and given public paths. */
+import type { AttachmentInput } from '../phone-api.js';
 import type { GatewayContext } from '../uow/context.js';
 import type { Checker } from './validate.js';
 
-export interface AttachmentInput {
-  name: string;
-  contentType: string;
-  /** The bytes, or standard base64 as the Android app sends them. */
-  data: Uint8Array | string;
-}
+export type { AttachmentInput } from '../phone-api.js';
 
 interface CheckedFile {
   name: string;

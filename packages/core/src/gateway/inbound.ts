@@ -5,6 +5,7 @@ import type { MessageRecord, PhoneRecord } from '../domain/records.js';
 import { UNSET_MESSAGE_FIELDS } from '../domain/records.js';
 import { measureText } from '../domain/segments.js';
 import { formatTimestamp } from '../domain/time.js';
+import type { MissedCallInput, ReceiveInput } from '../phone-api.js';
 import type { GatewayContext, UnitOfWork } from '../uow/context.js';
 import { runUnitOfWork } from '../uow/context.js';
 import { touchThread } from '../uow/thread-upkeep.js';
@@ -19,25 +20,8 @@ import {
 import { enqueueOutgoing, newOutgoingMessage } from './send.js';
 import { Checker } from './validate.js';
 
+export type { MissedCallInput, ReceiveInput } from '../phone-api.js';
 export type { AttachmentInput } from './inbound-attachments.js';
-
-export interface ReceiveInput {
-  from: string;
-  to: string;
-  content?: string | null;
-  encrypted?: boolean;
-  sim?: string | null;
-  /** When the phone received it; default now. */
-  timestamp?: Date | string | number | null;
-  attachments?: readonly AttachmentInput[] | null;
-}
-
-export interface MissedCallInput {
-  from: string;
-  to: string;
-  sim?: string | null;
-  timestamp?: Date | string | number | null;
-}
 
 function incoming(
   uow: UnitOfWork,

@@ -1,8 +1,11 @@
 /** The phone side of an outgoing message: taking it, then reporting SENT, DELIVERED or FAILED. */
+
 import type { MessageRecord } from '../domain/records.js';
 import { GatewayError } from '../errors.js';
 import type { LifecycleEvent } from '../lifecycle/machine.js';
 import { decide } from '../lifecycle/machine.js';
+import type { PhoneEventInput, PhoneEventName, PhoneEventOutcome } from '../phone-api.js';
+import { PHONE_EVENTS } from '../phone-api.js';
 import type { GatewayContext } from '../uow/context.js';
 import { runUnitOfWork } from '../uow/context.js';
 import { failedData, messageEventData } from '../uow/payloads.js';
@@ -12,24 +15,8 @@ import { assertPhoneScope } from './accounts.js';
 import { notFoundMessage } from './messages.js';
 import { Checker } from './validate.js';
 
-export const PHONE_EVENTS = Object.freeze(['SENT', 'DELIVERED', 'FAILED'] as const);
-export type PhoneEventName = (typeof PHONE_EVENTS)[number];
-
-export interface PhoneEventInput {
-  event: PhoneEventName;
-  /** When it happened on the phone; default now. */
-  timestamp?: Date | string | number | null;
-  /** Failure reason (FAILED only). */
-  reason?: string | null;
-}
-
-export type PhoneEventOutcome =
-  /** The status changed. */
-  | { outcome: 'applied'; message: MessageRecord }
-  /** A late or repeated event: nothing changed (not an error, the phone must not retry). */
-  | { outcome: 'ignored'; message: MessageRecord; reason: string }
-  /** An event for a non-final part of a multipart SMS (`<id>.<part>`): nothing to do. */
-  | { outcome: 'duplicate'; message: null };
+export type { PhoneEventInput, PhoneEventName, PhoneEventOutcome } from '../phone-api.js';
+export { PHONE_EVENTS } from '../phone-api.js';
 
 const SMS_PERMISSION_HINT =
   ' You need to grant the SMS permission to the httpSMS Android app https://httpsms.com/blog/grant-send-and-read-sms-permissions-on-android';

@@ -1,10 +1,12 @@
 /** Phones: settings upsert, the FCM-token login of the Android app, deletion, heartbeats. */
+
 import { failMessage } from '../dispatch/handoff.js';
 import { isStranded, strandedReason } from '../dispatch/stranded.js';
 import type { HeartbeatRecord, MessageRecord, PhoneRecord } from '../domain/records.js';
 import { formatTimestamp } from '../domain/time.js';
 import { GatewayError, isGatewayError } from '../errors.js';
 import type { Sim } from '../lifecycle/status.js';
+import type { HeartbeatInput } from '../phone-api.js';
 import type { Store } from '../store.js';
 import type { GatewayContext, UnitOfWork } from '../uow/context.js';
 import { runUnitOfWork } from '../uow/context.js';
@@ -287,15 +289,7 @@ export async function deletePhone(ctx: GatewayContext, accountId: string, id: st
   return deleted;
 }
 
-/** A heartbeat, with what the phone's radio reports (`RadioFieldsInput`). */
-export interface HeartbeatInput extends RadioFieldsInput {
-  phoneNumbers?: readonly string[] | null;
-  /** Legacy single number (apps before 2024-11), used when `phoneNumbers` is empty. */
-  owner?: string | null;
-  charging?: boolean;
-  /** The app version (`X-Client-Version`). */
-  version?: string | null;
-}
+export type { HeartbeatInput } from '../phone-api.js';
 
 /** Stores one heartbeat per number; a phone that was offline comes back online. */
 export async function recordHeartbeats(
@@ -345,5 +339,23 @@ export async function recordHeartbeats(
       });
     }
     return beats;
+  });
+}
+
+/**
+ * Forgets a push token the push service rejected for good, unless the phone has
+ * registered another one meanwhile; `phone.updated` fires when it is cleared.
+ */
+export async function clearPushToken(
+  ctx: GatewayContext,
+  phoneId: string,
+  token: string,
+): Promise<boolean> {
+  return runUnitOfWork(ctx, async (uow) => {
+    const phone = await uow.tx.getPhone(phoneId);
+    if (!phone || phone.fcmToken !== token) return false;
+    const updated = await uow.tx.updatePhone(phone.id, { fcmToken: null, updatedAt: uow.now });
+    phoneUpdated(uow, updated ?? phone, null, '/v1/phones/fcm-token');
+    return true;
   });
 }

@@ -1,12 +1,14 @@
-import { FakeTransport } from '../../src/index.js';
+import { createGateway, createMemoryStore, FakeTransport, silentLogger } from '../../src/index.js';
 import { runTransportConformance } from '../../src/testing/index.js';
 
 runTransportConformance({
   name: 'fake',
   async createHarness() {
     const transport = new FakeTransport({ phones: [] });
+    const gateway = createGateway({ store: createMemoryStore(), logger: silentLogger });
     return {
       transport,
+      host: gateway.transportHost,
       async connect(phone) {
         transport.setConnected(phone.id, true);
         return phone;
@@ -22,6 +24,9 @@ runTransportConformance({
       },
       async heartbeatRequests(phone) {
         return transport.heartbeatRequests.filter((id) => id === phone.id).length;
+      },
+      async canceled() {
+        return [...transport.cancels];
       },
     };
   },

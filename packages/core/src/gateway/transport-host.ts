@@ -1,0 +1,76 @@
+/**
+ * The `TransportHost` a gateway hands its transports on `start()`: wake-ups, the
+ * phone API, key authentication, clearing dead push tokens through a unit of work
+ * (so `phone.updated` fires), event and key-change subscriptions, and read-only
+ * lookups. Nothing else of the gateway is reachable from a transport.
+ */
+import { isHandedOff } from '../dispatch/plan.js';
+import type { MessageRecord, PhoneRecord } from '../domain/records.js';
+import type { PhoneApi, Principal } from '../phone-api.js';
+import type { TransportHost, TransportLookups } from '../transport.js';
+import type { GatewayContext } from '../uow/context.js';
+import { clearPushToken } from './phones.js';
+
+const PAGE = 200;
+
+export interface TransportHostParts {
+  wake(): void;
+  phoneApi: PhoneApi;
+  authenticate(apiKey: string): Promise<Principal | null>;
+}
+
+function lookups(ctx: GatewayContext): TransportLookups {
+  return {
+    async phonesOf(accountId) {
+      const phones: PhoneRecord[] = [];
+      for (let skip = 0; ; skip += PAGE) {
+        const page = await ctx.store.listPhones({ accountId, skip, limit: PAGE });
+        phones.push(...page);
+        if (page.length < PAGE) return phones;
+      }
+    },
+    phoneByNumber: (accountId, phoneNumber) => ctx.store.findPhoneByNumber(accountId, phoneNumber),
+    async handedOff(phone) {
+      const found: MessageRecord[] = [];
+      for (let skip = 0; ; skip += PAGE) {
+        const page = await ctx.store.searchMessages({
+          accountId: phone.accountId,
+          owners: [phone.phoneNumber],
+          types: ['mobile-terminated'],
+          statuses: ['scheduled'],
+          skip,
+          limit: PAGE,
+        });
+        for (const m of page) if (m.phoneId === phone.id && isHandedOff(m)) found.push(m);
+        if (page.length < PAGE) break;
+      }
+      return found.sort(
+        (a, b) =>
+          (a.scheduledAt ?? 0) - (b.scheduledAt ?? 0) ||
+          a.createdAt - b.createdAt ||
+          a.bulkIndex - b.bulkIndex,
+      );
+    },
+    hasDueWork: async (phoneIds) =>
+      phoneIds.length > 0 && (await ctx.store.nextDueAt(phoneIds)) !== null,
+  };
+}
+
+export function createTransportHost(ctx: GatewayContext, parts: TransportHostParts): TransportHost {
+  return {
+    wake: parts.wake,
+    phoneApi: parts.phoneApi,
+    authenticate: parts.authenticate,
+    async clearPushToken(phoneId, token) {
+      await clearPushToken(ctx, phoneId, token);
+    },
+    subscribe(type, listener) {
+      ctx.emitter.on(type, listener as never);
+      return () => void ctx.emitter.off(type, listener as never);
+    },
+    onKeysChanged: (listener) => ctx.notifier.subscribe('keys', listener),
+    lookups: lookups(ctx),
+    logger: ctx.logger,
+    clock: ctx.clock,
+  };
+}
