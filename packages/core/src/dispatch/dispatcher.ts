@@ -15,7 +15,6 @@ import type { Store } from '../store.js';
 import type { NotifyOutcome, Transport } from '../transport.js';
 import { isRetryable, TransportError } from '../transport.js';
 import type { GatewayContext, UnitOfWork } from '../uow/context.js';
-import { runUnitOfWork } from '../uow/context.js';
 import type { StepContext } from './handoff.js';
 import {
   checkExpiry,
@@ -25,39 +24,15 @@ import {
   settle,
   startHandoff,
 } from './handoff.js';
-import { awaitsHandoff, pacingMs } from './plan.js';
+import { awaitsHandoff } from './plan.js';
+import type { Act } from './round.js';
+import { laneRows, loadRound, readyByPhone, workLanes } from './round.js';
 import { failStrandedMessages } from './stranded.js';
-
-/** Transactions that share the unpaced rows of one round. */
-const ROUND_TRANSACTIONS = 4;
 
 function missingOutcome(phone: PhoneRecord): TransportError {
   return new TransportError(`the transport of phone [${phone.phoneNumber}] reported no outcome`, {
     retryable: true,
   });
-}
-
-function threadKey(row: MessageRecord): string {
-  return `${row.accountId}\u0000${row.owner}\u0000${row.contact}`;
-}
-
-/** Runs `fn` on every item, at most `limit` at once. */
-async function eachConcurrently<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 export class Dispatcher {
@@ -143,112 +118,43 @@ export class Dispatcher {
    *
    * Rows of a paced phone are worked on one after another (each reserves the
    * phone's next slot), each step in its own transaction. All other rows need only
-   * their thread to themselves: they are grouped by thread, and a few transactions
-   * (`ROUND_TRANSACTIONS`) take the groups in thread order and commit many steps
-   * at once. Either way each phone gets its ready messages in claim order, in one
-   * hand-off; after a failed step no more rows are taken up, the steps committed
-   * are handed off, and the round throws (the rest wait for their lease to end).
+   * their thread to themselves: a few transactions take the threads in order and
+   * commit many steps at once (round.ts). Either way each phone gets its ready
+   * messages in claim order, in one hand-off; after a failed step no more rows are
+   * taken up, the steps committed are handed off, and the round throws (the rest
+   * wait for their lease to end).
    */
   async runOnce(): Promise<number> {
+    const rows = await this.claim();
+    if (rows.length === 0) return 0;
+    const round = await loadRound(this.ctx.store, rows, this.options.concurrency);
+    const act: Act = (row, phone, schedules, uow) => this.act(row, phone, schedules, uow);
+    const { ready, failure } = await workLanes(
+      this.ctx,
+      round,
+      laneRows(round),
+      act,
+      this.options.concurrency,
+    );
+    for (const [phone, messages] of readyByPhone(round, ready)) {
+      void this.queue.add(() => this.handOff(phone, messages));
+    }
+    await this.queue.onIdle();
+    if (failure) throw failure.error;
+    return rows.length;
+  }
+
+  /** Claims the due rows of the phones this node's transports reach. */
+  private async claim(): Promise<MessageRecord[]> {
     const phoneIds = this.reachable();
-    if (phoneIds !== 'all' && phoneIds.length === 0) return 0;
-    const rows = await this.ctx.store.claimDue({
+    if (phoneIds !== 'all' && phoneIds.length === 0) return [];
+    return this.ctx.store.claimDue({
       now: this.ctx.clock.now(),
       phoneIds,
       limit: this.options.batchSize,
       leaseMs: this.options.leaseMs,
       claimer: this.step.claimer,
     });
-    if (rows.length === 0) return 0;
-    // The round's phones and their send schedules, read concurrently (a round of
-    // scheduled messages often spans many phones with a few rows each).
-    const phones = new Map<string, PhoneRecord | null>();
-    const schedules = new Map<string, SendScheduleRecord | null>();
-    const phoneIdsOfRound = [...new Set(rows.map((r) => r.phoneId))].filter((id) => id !== null);
-    await eachConcurrently(phoneIdsOfRound, this.options.concurrency, async (id) => {
-      phones.set(id, await this.ctx.store.getPhone(id));
-    });
-    const scheduleKeys = new Map<string, string>();
-    for (const phone of phones.values()) {
-      if (phone?.sendScheduleId) scheduleKeys.set(phone.sendScheduleId, phone.accountId);
-    }
-    await eachConcurrently([...scheduleKeys], this.options.concurrency, async ([id, account]) => {
-      schedules.set(id, await this.ctx.store.getSendSchedule(account, id));
-    });
-    const phoneOf = (row: MessageRecord) =>
-      row.phoneId === null ? null : (phones.get(row.phoneId) ?? null);
-    const paced = new Map<string, number[]>();
-    const threads = new Map<string, number[]>();
-    for (const [index, row] of rows.entries()) {
-      const phone = phoneOf(row);
-      if (phone && pacingMs(phone.messagesPerMinute) > 0) append(paced, phone.id, index);
-      else append(threads, threadKey(row), index);
-    }
-
-    const ready: (MessageRecord | null)[] = rows.map(() => null);
-    let failure: { error: unknown } | undefined;
-    const pacedLanes = [...paced.values()];
-    const pacedWorker = async () => {
-      try {
-        while (!failure) {
-          const lane = pacedLanes.shift();
-          if (!lane) break;
-          for (const index of lane) {
-            if (failure) return;
-            const row = rows[index] as MessageRecord;
-            ready[index] = await this.act(row, phoneOf(row), schedules);
-          }
-        }
-      } catch (error) {
-        failure ??= { error };
-      }
-    };
-    // Thread order: concurrent transactions (here or on other nodes) lock threads in one order.
-    const threadLanes = [...threads.keys()].sort().map((key) => threads.get(key) ?? []);
-    const unitWorker = async () => {
-      try {
-        const done = await runUnitOfWork(this.ctx, async (uow) => {
-          const mine: [number, MessageRecord][] = [];
-          while (!failure) {
-            const lane = threadLanes.shift();
-            if (!lane) break;
-            for (const index of lane) {
-              const row = rows[index] as MessageRecord;
-              try {
-                const handoff = await this.act(row, phoneOf(row), schedules, uow);
-                if (handoff) mine.push([index, handoff]);
-              } catch (error) {
-                // Before the rollback lets the next transaction in: it must take no more rows.
-                failure ??= { error };
-                throw error;
-              }
-            }
-          }
-          return mine;
-        });
-        for (const [index, handoff] of done) ready[index] = handoff;
-      } catch (error) {
-        failure ??= { error };
-      }
-    };
-    const concurrency = this.options.concurrency;
-    await Promise.all([
-      ...Array.from({ length: Math.min(concurrency, pacedLanes.length) }, pacedWorker),
-      ...Array.from(
-        { length: Math.min(concurrency, ROUND_TRANSACTIONS, threadLanes.length) },
-        unitWorker,
-      ),
-    ]);
-
-    const byPhone = new Map<string, MessageRecord[]>();
-    for (const message of ready) if (message?.phoneId) append(byPhone, message.phoneId, message);
-    for (const [phoneId, messages] of byPhone) {
-      const phone = phones.get(phoneId);
-      if (phone) void this.queue.add(() => this.handOff(phone, messages));
-    }
-    await this.queue.onIdle();
-    if (failure) throw failure.error;
-    return rows.length;
   }
 
   /**

@@ -11,12 +11,7 @@ import { runUnitOfWork } from '../uow/context.js';
 import { touchThread } from '../uow/thread-upkeep.js';
 import type { Principal } from './accounts.js';
 import { assertPhoneScope } from './accounts.js';
-import {
-  type AttachmentInput,
-  removeAttachments,
-  storeAttachments,
-  validateAttachments,
-} from './inbound-attachments.js';
+import { removeAttachments, storeAttachments, validateAttachments } from './inbound-attachments.js';
 import { enqueueOutgoing, newOutgoingMessage } from './send.js';
 import { Checker } from './validate.js';
 

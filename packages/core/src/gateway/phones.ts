@@ -12,7 +12,6 @@ import type { GatewayContext, UnitOfWork } from '../uow/context.js';
 import { runUnitOfWork } from '../uow/context.js';
 import type { Principal } from './accounts.js';
 import { assertPhoneScope, keysRevoked } from './accounts.js';
-import type { RadioFieldsInput } from './heartbeat-radio.js';
 import { checkRadioFields } from './heartbeat-radio.js';
 import { registrableNumbers, rewritePhoneKeys } from './phone-keys.js';
 import { Checker } from './validate.js';
