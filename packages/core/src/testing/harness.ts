@@ -1,46 +1,10 @@
 /** What a Store implementation hands to the conformance suite. */
 
 import type { MessageRecord, OutboxRecord, ThreadRecord } from '../domain/records.js';
+import type { RawReader } from '../store/raw-reader.js';
 import type { Store } from '../store.js';
 
-/** Ground truth, read straight from the backing tables (never through the Store methods). */
-export interface RawReader {
-  message(
-    id: string,
-  ): Promise<Pick<
-    MessageRecord,
-    | 'id'
-    | 'accountId'
-    | 'status'
-    | 'dueAt'
-    | 'leaseOwner'
-    | 'leaseUntil'
-    | 'sendAttemptCount'
-    | 'content'
-    | 'orderTimestamp'
-    | 'lastAttemptedAt'
-    | 'updatedAt'
-  > | null>;
-  countMessages(accountId: string): Promise<number>;
-  outbox(
-    id: string,
-  ): Promise<Pick<
-    OutboxRecord,
-    'id' | 'status' | 'attempts' | 'leaseOwner' | 'leaseUntil' | 'nextAttemptAt' | 'payload'
-  > | null>;
-  countOutbox(accountId: string): Promise<number>;
-  idempotency(
-    accountId: string,
-    key: string,
-  ): Promise<{ requestHash: string; messageIds: (string | null)[] } | null>;
-  apiKey(id: string): Promise<{ id: string; keyHash: string } | null>;
-  thread(
-    id: string,
-  ): Promise<Pick<
-    ThreadRecord,
-    'id' | 'status' | 'lastMessageId' | 'isRead' | 'isArchived'
-  > | null>;
-}
+export type { RawReader } from '../store/raw-reader.js';
 
 export interface StoreHarness {
   store: Store;

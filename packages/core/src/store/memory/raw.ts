@@ -1,5 +1,5 @@
 /** Ground-truth reads of a memory store's tables, bypassing its Store methods (for tests). */
-import type { RawReader } from '../../testing/harness.js';
+import type { RawReader } from '../raw-reader.js';
 import { type MemoryStore, tablesOf } from './store.js';
 import { idempotencyKey } from './tables.js';
 
