@@ -30,18 +30,14 @@ export type {
   AccountSettingsInput,
   CreateAccountInput,
   IssuedKey,
-  Principal,
 } from './gateway/accounts.js';
 export { hashApiKey } from './gateway/accounts.js';
 export type { BulkBatch, BulkDocument, BulkUploadResult } from './gateway/bulk-upload.js';
 export { MAX_BULK_DOCUMENT_BYTES } from './gateway/bulk-upload.js';
 export type { Gateway, PageInput } from './gateway/gateway.js';
 export { createGateway } from './gateway/gateway.js';
-export type { AttachmentInput, MissedCallInput, ReceiveInput } from './gateway/inbound.js';
 export type { ListMessagesInput, SearchMessagesInput } from './gateway/messages.js';
-export type { PhoneEventInput, PhoneEventName, PhoneEventOutcome } from './gateway/phone-events.js';
-export { PHONE_EVENTS } from './gateway/phone-events.js';
-export type { HeartbeatInput, PhoneSettingsInput } from './gateway/phones.js';
+export type { PhoneSettingsInput } from './gateway/phones.js';
 export type { CheckStatus, Readiness, ReadinessCheck } from './gateway/readiness.js';
 export type { SendScheduleInput } from './gateway/schedules.js';
 export type { BulkSendInput, SendInput, SendOptions } from './gateway/send.js';
@@ -53,6 +49,7 @@ export * from './lifecycle/status.js';
 export * from './lifecycle/thread-rules.js';
 export * from './logger.js';
 export * from './notifier.js';
+export * from './phone-api.js';
 export * from './store/memory/index.js';
 export type * from './store.js';
 export * from './transport/fake.js';
