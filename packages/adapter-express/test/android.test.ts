@@ -1,5 +1,5 @@
 /**
- * Replays the httpSMS Android app's calls as it makes them (clients reference §B):
+ * Replays the httpSMS Android app's calls as it makes them (docs/android-app.md, How the app and the server talk):
  * `x-api-key`, `X-Client-Version`, `Content-Type: application/json; charset=utf-8`,
  * bodies written from the app's string templates (Klaxon for receive).
  */

@@ -1,5 +1,5 @@
 /**
- * The heartbeat monitor (httpSMS §5): a phone whose last heartbeat is older than
+ * The heartbeat monitor (docs/android-app.md, Heartbeats; README, What it does): a phone whose last heartbeat is older than
  * `missedAfterMs` is asked for one through its transport; older than
  * `offlineAfterMs` it is marked offline (`phone.heartbeat.offline`). The next
  * heartbeat brings it back online (`phone.heartbeat.online`, in the phone API).

@@ -1,4 +1,4 @@
-/** When may a message be handed to its phone: exact `send_at`, pacing, send windows (§4.5). */
+/** When may a message be handed to its phone: exact `send_at`, pacing, send windows (README, What it does: Dispatch). */
 import type { MessageRecord, PhoneRecord, SendScheduleRecord } from '../domain/records.js';
 import { nextWindowStart } from '../domain/windows.js';
 

@@ -1,5 +1,5 @@
 /**
- * Send-schedule windows (httpSMS §2.11/§4.5): `[startMinute, endMinute)` after local
+ * Send-schedule windows (`/v1/send-schedules` in docs/http-api.md): `[startMinute, endMinute)` after local
  * midnight on `dayOfWeek` (0 = Sunday), resolved in the schedule's IANA time zone,
  * across midnight and daylight-saving changes.
  */

@@ -1,6 +1,6 @@
 /**
  * Gateway events, named exactly as the httpSMS events (they are also the webhook
- * types). Each carries the httpSMS payload keys (§7) as `data`, in httpSMS key order.
+ * types). Each carries the httpSMS payload keys as `data`, in httpSMS key order.
  */
 import { EventEmitter } from 'eventemitter3';
 import type { Sim } from '../lifecycle/status.js';

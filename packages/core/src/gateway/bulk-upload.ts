@@ -1,5 +1,5 @@
 /**
- * Bulk upload (httpSMS §11): a CSV or XLSX document with one message a row,
+ * Bulk upload (`POST /v1/bulk-messages` in docs/http-api.md): a CSV or XLSX document with one message a row,
  * validated as a whole (every problem reported under `document` with its row)
  * and queued in one transaction.
  */

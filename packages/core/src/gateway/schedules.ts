@@ -1,5 +1,5 @@
 /**
- * Send schedules (httpSMS §2.11): weekly windows, in an IANA time zone, during
+ * Send schedules (`/v1/send-schedules` in docs/http-api.md): weekly windows, in an IANA time zone, during
  * which a phone may be handed messages. A phone points at one schedule through
  * `sendScheduleId`.
  */

@@ -1,5 +1,5 @@
 /**
- * Webhooks: where an account's events are POSTed (httpSMS §2.7, §8). A webhook
+ * Webhooks: where an account's events are POSTed (`/v1/webhooks` in docs/http-api.md). A webhook
  * subscribes to event types of the allow-list for some of the account's numbers.
  */
 import { sanitizeAddress } from '../domain/phone-number.js';

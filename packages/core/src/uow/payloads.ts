@@ -1,4 +1,4 @@
-/** Builders of event `data` payloads (httpSMS §7 keys) from stored records. */
+/** Builders of event `data` payloads (the httpSMS payload keys, as listed in events/events.ts) from stored records. */
 import type { MessageRecord } from '../domain/records.js';
 import { formatNullable, formatTimestamp } from '../domain/time.js';
 import type { GatewayEventData } from '../events/events.js';
