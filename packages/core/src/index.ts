@@ -22,8 +22,8 @@ export type {
 } from './gateway/accounts.js';
 export { hashApiKey } from './gateway/accounts.js';
 export * from './gateway/attachments.js';
-export type { BulkBatch, BulkDocument, BulkUploadResult } from './gateway/bulk-upload.js';
-export { MAX_BULK_DOCUMENT_BYTES } from './gateway/bulk-upload.js';
+export type { BulkBatch, BulkRow, BulkSendOptions, BulkSendResult } from './gateway/bulk-send.js';
+export { bulkRowCountMessage, MAX_BULK_ROWS } from './gateway/bulk-send.js';
 export type { GatewayConfig, ResolvedConfig } from './gateway/config.js';
 export { type CloudEvent, toCloudEvent } from './gateway/context.js';
 export * from './gateway/events.js';
