@@ -1,5 +1,5 @@
 /** A gateway on a memory store with a manual clock, one account and phone, and its HTTP API. */
-import type { Principal, Transport } from '@textport/core';
+import type { GatewayConfig, Principal } from '@textport/core';
 import {
   createGateway,
   createMemoryStore,
@@ -7,6 +7,7 @@ import {
   memoryRawReader,
   silentLogger,
 } from '@textport/core';
+import type { RawReader } from '@textport/core/testing';
 import type { HttpApiOptions, HttpRequest } from '../src/index.js';
 import { createHttpApi } from '../src/index.js';
 
@@ -14,21 +15,15 @@ export const OWNER = '+18005550199';
 export const CONTACT = '+18005550100';
 
 /** A gateway on a fresh memory store with a manual clock, one account and one phone. */
-export async function setup(
-  options: { logger?: typeof silentLogger; transports?: Transport[] } = {},
-) {
+export async function setup(config: Partial<GatewayConfig> = {}) {
   const store = createMemoryStore();
   const clock = new ManualClock(Date.UTC(2026, 10, 24, 12, 0, 0));
-  const gateway = createGateway({
-    store,
-    clock,
-    logger: options.logger ?? silentLogger,
-    transports: options.transports ?? [],
-  });
+  const gateway = createGateway({ store, clock, logger: silentLogger, ...config });
   const { record: account, apiKey } = await gateway.accounts.create({ email: 'ops@example.com' });
   const phone = await gateway.phones.upsert(account.id, { phoneNumber: OWNER });
   const user: Principal = { accountId: account.id, kind: 'user', keyId: null, phoneNumbers: null };
-  return { store, raw: memoryRawReader(store), clock, gateway, account, apiKey, phone, user };
+  const raw = memoryRawReader(store) as RawReader;
+  return { store, raw, clock, gateway, account, apiKey, phone, user };
 }
 
 export interface CallOptions {

@@ -3,19 +3,11 @@
  * with supertest, on a gateway with a memory store, one account and one phone.
  */
 import type { GatewayConfig } from '@textport/core';
-import {
-  createGateway,
-  createMemoryStore,
-  ManualClock,
-  memoryRawReader,
-  silentLogger,
-} from '@textport/core';
-import type { RawReader } from '@textport/core/testing';
 import request from 'supertest';
 import { createNodeHandler, type NodeHandlerOptions } from '../../src/index.js';
+import { CONTACT, OWNER, setup } from '../helpers.js';
 
-export const OWNER = '+18005550199';
-export const CONTACT = '+18005550100';
+export { CONTACT, OWNER };
 export const PREFIX = '/sms';
 
 export interface AppOptions {
@@ -27,11 +19,8 @@ type Method = 'get' | 'post' | 'put' | 'delete' | 'options' | 'head';
 
 /** The node handler at `/sms`, a gateway on a memory store, one account and phone. */
 export async function appSetup(options: AppOptions = {}) {
-  const store = createMemoryStore();
-  const clock = new ManualClock(Date.UTC(2026, 10, 24, 12, 0, 0));
-  const gateway = createGateway({ store, clock, logger: silentLogger, ...options.gateway });
-  const { record: account, apiKey } = await gateway.accounts.create({ email: 'ops@example.com' });
-  const phone = await gateway.phones.upsert(account.id, { phoneNumber: OWNER });
+  const t = await setup(options.gateway);
+  const { gateway, account, apiKey } = t;
   const handler = createNodeHandler(gateway, { ...options.api, basePath: PREFIX });
   const agent = request(handler);
 
@@ -51,20 +40,7 @@ export async function appSetup(options: AppOptions = {}) {
     return (await gateway.accounts.createPhoneKey(account.id, { name })).apiKey;
   }
 
-  return {
-    handler,
-    agent,
-    store,
-    raw: memoryRawReader(store) as RawReader,
-    clock,
-    gateway,
-    account,
-    apiKey,
-    phone,
-    call,
-    otherAccount,
-    phoneKey,
-  };
+  return { ...t, handler, agent, call, otherAccount, phoneKey };
 }
 
 export type App = Awaited<ReturnType<typeof appSetup>>;
