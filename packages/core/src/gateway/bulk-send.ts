@@ -60,7 +60,7 @@ const BASE62 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const CELL_NAMES = ['FromPhoneNumber', 'ToPhoneNumber', 'Content', 'SendTime', 'AttachmentURLs'];
 type Cells = [string, string, string, string, string];
 
-/** The 422 (under `document`) for a batch of no rows or more than `max`. */
+/** The 422 message (under `document`) for a batch of no rows or more than `max`. */
 export function bulkRowCountMessage(max = MAX_BULK_ROWS): string {
   return `The document must contain between 1 and ${max} messages`;
 }
