@@ -24,7 +24,6 @@ const LAYERS = [
   { name: 'unit-of-work', paths: ['uow/'] },
   { name: 'services', paths: ['dispatch/', 'webhooks/'] },
   { name: 'facade', paths: ['gateway/'] },
-  { name: 'http', paths: ['http/'] },
   { name: 'entry', paths: ['index\\.ts', 'wire\\.ts', 'testing/'] },
 ];
 
@@ -70,6 +69,23 @@ module.exports = {
       severity: 'error',
       from: { path: '^packages/([^/]+)/' },
       to: { path: '^packages/', pathNot: '^packages/$1/', dependencyTypes: ['local'] },
+    },
+    {
+      name: 'core-through-its-entry-points',
+      comment: 'other packages use core through its public entry points (package.json exports)',
+      severity: 'error',
+      from: { path: '^(packages|examples)/(?!core/)' },
+      to: {
+        path: CORE,
+        pathNot: `${CORE}(index|store|transport|wire|testing/index)\\.ts$`,
+      },
+    },
+    {
+      name: 'http-above-core-only',
+      comment: '@textport/http is framework-free: it builds on core alone',
+      severity: 'error',
+      from: { path: '^packages/http/src/' },
+      to: { path: '^packages/(?!core/|http/)' },
     },
     {
       name: 'no-circular',

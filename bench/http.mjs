@@ -77,7 +77,7 @@ async function serve(variant) {
       const { createRouter } = await import('@textport/express');
       handler = express().use(createRouter(gateway));
     } else {
-      const { createNodeHandler } = await import('@textport/core/http');
+      const { createNodeHandler } = await import('@textport/http');
       handler = createNodeHandler(gateway);
     }
   } else if (variant === 'express-echo') {

@@ -34,12 +34,7 @@ import {
   sanitizeAddress,
   WEBHOOK_EVENTS,
 } from '@textport/core';
-import {
-  createHttpApi,
-  createNodeHandler,
-  type HttpApi,
-  type HttpRequest,
-} from '@textport/core/http';
+import { createHttpApi, createNodeHandler, type HttpApi, type HttpRequest } from '@textport/http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HostileStore, openPostgres, openSqlite } from './hostile/store.js';
@@ -1100,7 +1095,7 @@ function paramCount(template: string): number {
 }
 
 // ---------------------------------------------------------------------------
-// Multipart bodies for the bulk upload.
+// Multipart bodies for the bulk-message upload.
 
 function multipart(
   parts: readonly { field: string; fileName: string; type: string; data: Buffer }[],

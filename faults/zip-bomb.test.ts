@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflated, deflatedZeros, zipOf } from '@textport/core/testing';
+import { deflated, deflatedZeros, zipOf } from '@textport/http/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { api, StandaloneNode, USER_KEY } from './crash-harness.js';
 import { freePort, size } from './support.js';

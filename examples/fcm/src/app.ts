@@ -10,7 +10,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGateway, createMemoryStore, type Gateway, type Store } from '@textport/core';
-import { createNodeHandler } from '@textport/core/http';
+import { createNodeHandler } from '@textport/http';
 import { fcmTransport, type ServiceAccountCredentials } from '@textport/transport-fcm';
 
 export interface FcmGatewayOptions {

@@ -2,10 +2,10 @@
  * `@textport/express`: the httpSMS v1 API of a textport gateway as an Express
  * Router, mountable at any prefix (`app.use('/sms', createRouter(gateway))`).
  * Only translation lives here; routing, auth, validation and the envelope are
- * `@textport/core/http`. Requests the API does not serve go to `next()`.
+ * `@textport/http`. Requests the API does not serve go to `next()`.
  */
 import type { Gateway } from '@textport/core';
-import { createHttpApi, type HttpApiOptions } from '@textport/core/http';
+import { createHttpApi, type HttpApiOptions } from '@textport/http';
 import express, { type Router } from 'express';
 
 export type RouterOptions = HttpApiOptions;

@@ -1,12 +1,5 @@
-import type { GatewayConfig } from '@textport/core';
-import {
-  createGateway,
-  createMemoryStore,
-  ManualClock,
-  memoryRawReader,
-  silentLogger,
-} from '@textport/core';
-import type { RawReader } from '@textport/core/testing';
+/** An Express app with the router mounted under a prefix, for the mounting tests. */
+import { createGateway, createMemoryStore, ManualClock, silentLogger } from '@textport/core';
 import express from 'express';
 import request from 'supertest';
 import { createRouter, type RouterOptions } from '../src/index.js';
@@ -19,7 +12,6 @@ export interface AppOptions {
   /** Put `express.json()` in front of the router. */
   json?: boolean;
   router?: RouterOptions;
-  gateway?: Partial<GatewayConfig>;
 }
 
 type Method = 'get' | 'post' | 'put' | 'delete' | 'options' | 'head';
@@ -28,9 +20,9 @@ type Method = 'get' | 'post' | 'put' | 'delete' | 'options' | 'head';
 export async function appSetup(options: AppOptions = {}) {
   const store = createMemoryStore();
   const clock = new ManualClock(Date.UTC(2026, 10, 24, 12, 0, 0));
-  const gateway = createGateway({ store, clock, logger: silentLogger, ...options.gateway });
+  const gateway = createGateway({ store, clock, logger: silentLogger });
   const { record: account, apiKey } = await gateway.accounts.create({ email: 'ops@example.com' });
-  const phone = await gateway.phones.upsert(account.id, { phoneNumber: OWNER });
+  await gateway.phones.upsert(account.id, { phoneNumber: OWNER });
   const app = express();
   if (options.json) app.use(express.json());
   app.use(PREFIX, createRouter(gateway, options.router));
@@ -42,35 +34,5 @@ export async function appSetup(options: AppOptions = {}) {
     return key === null ? test : test.set('x-api-key', key);
   }
 
-  async function otherAccount() {
-    const { record, apiKey: key } = await gateway.accounts.create({ email: 'other@example.com' });
-    const otherPhone = await gateway.phones.upsert(record.id, { phoneNumber: '+18005550177' });
-    return { account: record, apiKey: key, phone: otherPhone };
-  }
-
-  async function phoneKey(name = 'phone') {
-    return (await gateway.accounts.createPhoneKey(account.id, { name })).apiKey;
-  }
-
-  return {
-    app,
-    agent,
-    store,
-    raw: memoryRawReader(store) as RawReader,
-    clock,
-    gateway,
-    account,
-    apiKey,
-    phone,
-    call,
-    otherAccount,
-    phoneKey,
-  };
-}
-
-export type App = Awaited<ReturnType<typeof appSetup>>;
-
-/** Sends a message through the gateway directly. */
-export function seedMessage(t: App, content = 'Hello') {
-  return t.gateway.messages.send(t.account.id, { from: OWNER, to: CONTACT, content });
+  return { app, agent, gateway, account, apiKey, call };
 }

@@ -32,8 +32,8 @@ export type {
   IssuedKey,
 } from './gateway/accounts.js';
 export { hashApiKey } from './gateway/accounts.js';
-export type { BulkBatch, BulkDocument, BulkUploadResult } from './gateway/bulk-upload.js';
-export { MAX_BULK_DOCUMENT_BYTES } from './gateway/bulk-upload.js';
+export type { BulkBatch, BulkRow, BulkSendOptions, BulkSendResult } from './gateway/bulk-send.js';
+export { bulkRowCountMessage, MAX_BULK_ROWS } from './gateway/bulk-send.js';
 export type { Gateway, PageInput } from './gateway/gateway.js';
 export { createGateway } from './gateway/gateway.js';
 export type { ListMessagesInput, SearchMessagesInput } from './gateway/messages.js';

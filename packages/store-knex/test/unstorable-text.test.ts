@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createGateway, type Gateway, silentLogger } from '@textport/core';
-import { createHttpApi, type HttpApi } from '@textport/core/http';
+import { createHttpApi, type HttpApi } from '@textport/http';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKnexStore } from '../src/index.js';

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AnyGatewayEvent, Clock, GatewayConfig, GatewayEventType } from '@textport/core';
 import { createGateway, createMemoryStore, ManualClock, silentLogger } from '@textport/core';
-import { createNodeHandler } from '@textport/core/http';
+import { createNodeHandler } from '@textport/http';
 import { afterEach } from 'vitest';
 import type { FcmTransportOptions } from '../src/index.js';
 import { fcmTransport } from '../src/index.js';

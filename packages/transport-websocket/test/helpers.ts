@@ -3,7 +3,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig, Principal, Store } from '@textport/core';
 import { createGateway, createMemoryStore, silentLogger } from '@textport/core';
-import { createNodeHandler } from '@textport/core/http';
+import { createNodeHandler } from '@textport/http';
 import { afterEach } from 'vitest';
 import WebSocket from 'ws';
 import type { VirtualPhoneOptions } from '../src/client/index.js';

@@ -1,7 +1,7 @@
 /**
  * `createGateway(config)`: the facade every adapter talks to. Operations are
  * grouped by who calls them: `messages` (the send API), `phoneApi` (what a phone
- * calls), `phones`, `threads`, `webhooks`, `schedules`, `bulk` (file uploads)
+ * calls), `phones`, `threads`, `webhooks`, `schedules`, `bulk` (rows of an upload)
  * and `accounts`.
  */
 
@@ -19,7 +19,7 @@ import type { GatewayContext } from '../uow/context.js';
 import { WebhookWorker } from '../webhooks/worker.js';
 import * as accounts from './accounts.js';
 import { startAttachmentSweep, sweepAttachments } from './attachment-sweep.js';
-import * as bulkUpload from './bulk-upload.js';
+import * as bulk from './bulk-send.js';
 import * as inbound from './inbound.js';
 import * as messages from './messages.js';
 import * as phoneEvents from './phone-events.js';
@@ -216,11 +216,11 @@ export function createGateway(config: GatewayConfig) {
     }),
 
     bulk: storableMethods({
-      /** Queues every row of a CSV/XLSX document (httpSMS bulk upload), or none when a row is bad. */
-      upload: (accountId: string, document: bulkUpload.BulkDocument) =>
-        bulkUpload.sendBulkDocument(ctx, accountId, document),
-      /** The latest bulk uploads with a count per status. */
-      list: (accountId: string) => bulkUpload.listBulkBatches(ctx, accountId),
+      /** Queues one message a row (the rows of a CSV/XLSX document), or none when a row is bad. */
+      send: (accountId: string, rows: readonly bulk.BulkRow[], options?: bulk.BulkSendOptions) =>
+        bulk.sendBulkRows(ctx, accountId, rows, options),
+      /** The latest bulk batches with a count per status. */
+      list: (accountId: string) => bulk.listBulkBatches(ctx, accountId),
     }),
 
     // Keys are only hashed: any text is a key nobody has (401), never a 422.

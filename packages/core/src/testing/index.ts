@@ -1,5 +1,6 @@
 /**
- * `@textport/core/testing`: the Store conformance suite, record factories and zip bombs.
+ * `@textport/core/testing`: the Store and Transport conformance suites and record
+ * factories.
  * Needs Vitest (an optional peer dependency).
  */
 export { runStoreConformance } from './conformance.js';
@@ -7,4 +8,3 @@ export * from './fixtures.js';
 export type { RawReader, StoreConformanceOptions, StoreHarness } from './harness.js';
 export type { TransportConformanceOptions, TransportHarness } from './transport.js';
 export { runTransportConformance } from './transport.js';
-export * from './zip-bomb.js';

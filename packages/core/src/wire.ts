@@ -1,0 +1,8 @@
+/**
+ * `@textport/core/wire`: the httpSMS v1 wire format for code that speaks it
+ * (`@textport/http`, other front ends): the zod schemas of the JSON shapes, the
+ * converters from stored records, and the field checks whose messages the API
+ * answers with (`Checker`).
+ */
+export * from './domain/wire.js';
+export { Checker } from './gateway/validate.js';

@@ -1,0 +1,84 @@
+/**
+ * Who is calling (httpSMS §1.2): the application's own auth hook first, then the
+ * `x-api-key` header (`uk_…` user keys everywhere, `pk_…` phone keys only on the
+ * phone routes), or a user key in the `?x-api-key=` query parameter.
+ *
+ * Resolved keys are remembered for `authCacheMs` (default 5 s), so a busy client
+ * does not cost a hash and a store query per request. Requests through this API
+ * that change keys or their phones (rotation, key and phone deletion, unbinding,
+ * the FCM-token login) forget the account's entries at once; a revocation made
+ * elsewhere (another node, a direct gateway call) is announced on the notifier's
+ * `keys` topic, and every entry is forgotten then. Unknown keys are never remembered.
+ */
+import type { Gateway, Principal } from '@textport/core';
+import { headerValue, queryValues } from './decode.js';
+import type { HostAuthenticate, HttpRequest } from './types.js';
+
+export interface AuthOptions {
+  /** The application's own auth; null or undefined falls back to API keys. */
+  authenticate?: HostAuthenticate;
+  /** How long a resolved API key is remembered, in ms (default 5000; 0 turns it off). */
+  authCacheMs?: number;
+}
+
+const CACHE_LIMIT = 10_000;
+
+interface Entry {
+  principal: Principal;
+  expires: number;
+}
+
+export interface Authenticator {
+  principalOf(request: HttpRequest, routeAuth: 'user' | 'phone'): Promise<Principal | null>;
+  /** Drops what is remembered about the account's keys. */
+  forget(accountId: string): void;
+}
+
+export function createAuthenticator(gateway: Gateway, options: AuthOptions): Authenticator {
+  const hook = options.authenticate;
+  const ttl = options.authCacheMs ?? 5000;
+  const clock = gateway.config.clock;
+  const cache = new Map<string, Entry>();
+  // A key revoked anywhere (another node too) stops working here at once.
+  gateway.config.notifier.subscribe('keys', () => cache.clear());
+
+  async function resolve(key: string): Promise<Principal | null> {
+    if (ttl <= 0) return gateway.accounts.authenticate(key);
+    const now = clock.now();
+    const hit = cache.get(key);
+    if (hit && hit.expires > now) return hit.principal;
+    const principal = await gateway.accounts.authenticate(key);
+    if (!principal) {
+      cache.delete(key);
+      return null;
+    }
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, { principal, expires: now + ttl });
+    return principal;
+  }
+
+  return {
+    async principalOf(request, routeAuth) {
+      if (hook) {
+        const identity = await hook(request);
+        if (identity) {
+          return { accountId: identity.accountId, kind: 'host', keyId: null, phoneNumbers: null };
+        }
+      }
+      let key = headerValue(request.headers, 'x-api-key');
+      let fromQuery = false;
+      if (!key) {
+        key = queryValues(request.query, 'x-api-key')[0];
+        fromQuery = true;
+      }
+      if (!key || key === 'undefined') return null;
+      if (key.startsWith('pk_') && (routeAuth !== 'phone' || fromQuery)) return null;
+      return resolve(key);
+    },
+    forget(accountId) {
+      for (const [key, entry] of cache) {
+        if (entry.principal.accountId === accountId) cache.delete(key);
+      }
+    },
+  };
+}

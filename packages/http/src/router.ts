@@ -1,0 +1,146 @@
+/**
+ * `createHttpApi(gateway, options)`: the httpSMS v1 API over the neutral request
+ * and response of `./types.ts`. It matches the route, answers CORS preflights,
+ * authenticates, decodes the query and the body, runs the handler and turns
+ * whatever it throws into the httpSMS envelope. Adapters only translate.
+ */
+import type { Gateway } from '@textport/core';
+import { type AuthOptions, createAuthenticator } from './auth.js';
+import { decodeJson, headerValue, queryParams } from './decode.js';
+import { errorResponse, failure, INTERNAL_MESSAGE, unauthorized } from './envelope.js';
+import { readUpload } from './multipart.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { queryError } from './params.js';
+import type { Route } from './route.js';
+import { bulkRoutes } from './routes/bulk.js';
+import { keyRoutes } from './routes/keys.js';
+import { messageRoutes } from './routes/messages.js';
+import { metaRoutes } from './routes/meta.js';
+import { phoneApiRoutes } from './routes/phone-api.js';
+import { phoneRoutes } from './routes/phones.js';
+import { scheduleRoutes } from './routes/schedules.js';
+import { threadRoutes } from './routes/threads.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { normalizePath, RouteTable } from './table.js';
+import type { HttpRequest, HttpResponse } from './types.js';
+
+export interface HttpApiOptions extends AuthOptions {
+  /** Answer CORS permissively, as httpSMS does (default true). */
+  cors?: boolean;
+  /** `info` of the OpenAPI document. */
+  title?: string;
+  version?: string;
+}
+
+export interface HttpApi {
+  /** The answer, or null when no route serves the path (an adapter then passes the request on). */
+  handle(request: HttpRequest): Promise<HttpResponse | null>;
+  readonly routes: readonly Route[];
+  /** The OpenAPI 3.1 document (also served at `GET /v1/openapi.json`). */
+  document(): unknown;
+}
+
+const CORS_HEADERS: Readonly<Record<string, string>> = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': '*',
+};
+const ALLOWED_METHODS = 'GET,POST,PUT,DELETE,OPTIONS';
+/** Statuses an inbound phone call may get for its own mistakes; other 4xx become 500 (retried). */
+const INPUT_STATUSES = new Set([400, 401, 413, 422]);
+
+function preflight(request: HttpRequest): HttpResponse {
+  return {
+    status: 204,
+    headers: {
+      ...CORS_HEADERS,
+      'access-control-allow-methods': ALLOWED_METHODS,
+      'access-control-allow-headers':
+        headerValue(request.headers, 'access-control-request-headers') ?? '*',
+    },
+  };
+}
+
+function decodeQuery(route: Route, request: HttpRequest): unknown {
+  if (!route.query) return undefined;
+  const params = queryParams(request.query);
+  const input: Record<string, unknown> = {};
+  for (const key of Object.keys(route.query.shape)) {
+    const values = params.getAll(key);
+    if (values.length > 0) input[key] = route.listKeys.has(key) ? values : values[0];
+  }
+  const result = route.query.safeParse(input);
+  if (!result.success) throw queryError(result.error);
+  return result.data;
+}
+
+export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): HttpApi {
+  const logger = gateway.config.logger;
+  const auth = createAuthenticator(gateway, options);
+  let openApi: unknown;
+  const routes: Route[] = [
+    ...metaRoutes(() => api.document()),
+    ...messageRoutes,
+    ...phoneApiRoutes,
+    ...phoneRoutes,
+    ...threadRoutes,
+    ...keyRoutes,
+    ...webhookRoutes,
+    ...scheduleRoutes,
+    ...bulkRoutes,
+  ];
+  const table = new RouteTable(routes);
+  const cors = options.cors !== false;
+
+  async function run(
+    route: Route,
+    params: Record<string, string>,
+    request: HttpRequest,
+  ): Promise<HttpResponse> {
+    const principal = route.auth === 'public' ? null : await auth.principalOf(request, route.auth);
+    if (route.auth !== 'public' && !principal) return unauthorized();
+    const early = route.early?.(params);
+    if (early) return early;
+    const query = decodeQuery(route, request);
+    const body = route.body
+      ? await decodeJson(request, route.body, route.limit, route.lenient)
+      : undefined;
+    const file = route.upload ? await readUpload(request, route.upload, route.limit) : null;
+    const response = await route.handle({ gateway, principal, params, query, body, file, request });
+    if (route.changesKeys && principal) auth.forget(principal.accountId);
+    return response;
+  }
+
+  const api: HttpApi = {
+    routes,
+    document() {
+      openApi ??= buildOpenApiDocument(routes, {
+        title: options.title ?? 'textport httpSMS-compatible API',
+        version: options.version ?? '1.0.0',
+      });
+      return openApi;
+    },
+    async handle(request) {
+      const method = request.method.toUpperCase();
+      const path = normalizePath(request.path);
+      if (method === 'OPTIONS') return cors && table.serves(path) ? preflight(request) : null;
+      const match = table.match(method === 'HEAD' ? 'GET' : method, path);
+      if (!match) return null;
+      let response: HttpResponse;
+      try {
+        response = await run(match.route, match.params, request);
+      } catch (error) {
+        response = errorResponse(error, logger, request);
+        if (match.route.inbound && response.status < 500 && !INPUT_STATUSES.has(response.status)) {
+          logger.error(
+            { err: error, method, path },
+            'inbound phone request failed; the phone retries',
+          );
+          response = failure(500, INTERNAL_MESSAGE);
+        }
+      }
+      if (cors) Object.assign(response.headers, CORS_HEADERS);
+      return response;
+    },
+  };
+  return api;
+}

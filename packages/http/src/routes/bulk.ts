@@ -1,0 +1,76 @@
+/** Bulk messages from a CSV or XLSX upload (httpSMS §2.10, §11). */
+
+import { type BulkBatch, formatTimestamp, GatewayError } from '@textport/core';
+import { z } from 'zod';
+import { MAX_BULK_DOCUMENT_BYTES, sendBulkDocument } from '../bulk-document.js';
+import { success } from '../envelope.js';
+import { defineRoute } from '../route.js';
+import { listRoute } from './common.js';
+
+const TAG = 'Bulk messages';
+
+/** The document plus the multipart framing around it. */
+export const BULK_BODY_LIMIT = MAX_BULK_DOCUMENT_BYTES + 256 * 1024;
+
+const count = z.number().int().nonnegative();
+export const wireBulkMessageSchema = z.object({
+  request_id: z.string(),
+  total: count,
+  pending_count: count,
+  scheduled_count: count,
+  sending_count: count,
+  sent_count: count,
+  delivered_count: count,
+  failed_count: count,
+  expired_count: count,
+  canceled_count: count,
+  created_at: z.string().describe('RFC 3339 timestamp, UTC'),
+});
+
+export function toWireBulkMessage(b: BulkBatch): z.output<typeof wireBulkMessageSchema> {
+  return {
+    request_id: b.requestId,
+    total: b.total,
+    pending_count: b.counts.pending,
+    scheduled_count: b.counts.scheduled,
+    sending_count: b.counts.sending,
+    sent_count: b.counts.sent,
+    delivered_count: b.counts.delivered,
+    failed_count: b.counts.failed,
+    expired_count: b.counts.expired,
+    canceled_count: b.counts.canceled,
+    created_at: formatTimestamp(b.createdAt),
+  };
+}
+
+export const bulkRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/v1/bulk-messages',
+    auth: 'user',
+    upload: 'document',
+    limit: BULK_BODY_LIMIT,
+    docs: {
+      tag: TAG,
+      summary: 'Queue the messages of a CSV or XLSX file (field `document`)',
+      description:
+        'Columns FromPhoneNumber, ToPhoneNumber, Content, SendTime(optional), AttachmentURLs(optional); 1–1000 rows; smaller than 5,000,000 bytes. Every row is checked before any is queued.',
+      success: { status: 202, description: 'Added N out of N messages to the queue' },
+    },
+    async handle({ gateway, principal, file }) {
+      if (!file) throw GatewayError.validation({ document: ['The document field is required'] });
+      const result = await sendBulkDocument(gateway, principal.accountId, file);
+      const message = `Added ${result.messages.length} out of ${result.total} messages to the queue`;
+      return success(202, message);
+    },
+  }),
+
+  listRoute({
+    path: '/v1/bulk-messages',
+    tag: TAG,
+    summary: 'The last 10 bulk-message uploads with a count per status',
+    noun: 'bulk message',
+    data: 'BulkMessage',
+    list: async (gateway, accountId) => (await gateway.bulk.list(accountId)).map(toWireBulkMessage),
+  }),
+];

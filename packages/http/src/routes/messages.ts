@@ -1,0 +1,244 @@
+/** The message API of API clients: send, bulk send, list, search, get, delete, cancel. */
+
+import { MESSAGE_STATUSES, MESSAGE_TYPES, type SendOptions, sanitizeAddress } from '@textport/core';
+import { Checker, toWireMessage } from '@textport/core/wire';
+import { z } from 'zod';
+import { headerValue } from '../decode.js';
+import { fetched, success } from '../envelope.js';
+import {
+  pageOf,
+  pageParams,
+  phoneNumberParam,
+  plusFix,
+  requiredParam,
+  uuidParam,
+} from '../params.js';
+import { defineRoute } from '../route.js';
+import { flag, needed, optional, text, textList } from '../schemas.js';
+import type { HttpRequest } from '../types.js';
+import { deleteById } from './common.js';
+
+const TAG = 'Messages';
+
+const common = {
+  from: needed(text, 'Sender: an E.164 number of one of your phones.'),
+  content: needed(text, 'The text (1–2048 bytes; 1–1024 for bulk). Ciphertext when encrypted.'),
+  attachments: optional(textList, 'Up to 10 http(s) URLs; the phone sends an MMS.'),
+  encrypted: optional(flag, 'The content is end-to-end encrypted (AES-256-CFB, base64).'),
+  request_id: optional(text, 'Your tag (≤255 bytes), echoed in webhooks; not an idempotency key.'),
+};
+
+export const sendBody = z.object({
+  ...common,
+  to: needed(text, 'Recipient number (E.164, or digits for short codes).'),
+  send_at: optional(text, 'RFC 3339 time to hand the message to the phone (≤480 h ahead).'),
+});
+
+export const bulkSendBody = z.object({
+  ...common,
+  to: needed(textList, '1–1000 recipients; each becomes its own message.'),
+});
+
+function sendOptions(request: HttpRequest): SendOptions {
+  const key = headerValue(request.headers, 'idempotency-key');
+  return key === undefined ? {} : { idempotencyKey: key };
+}
+
+const idempotencyDoc =
+  'An `Idempotency-Key` header (1–255 visible ASCII characters) makes a retry within 24 h return the original messages; the same key with another body is 409.';
+
+const listQuery = z.object({
+  owner: requiredParam('owner', 'Your phone number (E.164).'),
+  contact: requiredParam('contact', 'The other party.'),
+  ...pageParams(20, 'Substring of the content (≤100 bytes).'),
+});
+
+const searchQuery = z.object({
+  owners: z.array(z.string()).optional().describe('Your phone numbers (repeat the parameter).'),
+  types: z
+    .array(z.string())
+    .optional()
+    .describe(`Any of ${MESSAGE_TYPES.join(', ')}.`),
+  statuses: z
+    .array(z.string())
+    .optional()
+    .describe(`Any of ${MESSAGE_STATUSES.join(', ')}.`),
+  ...pageParams(100, 'Substring of content, contact, owner or request id (≤50 bytes).'),
+});
+
+export const messageRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/v1/messages/send',
+    auth: 'user',
+    body: sendBody,
+    docs: {
+      tag: TAG,
+      summary: 'Send an SMS',
+      description: `Stored as \`pending\` before the answer. ${idempotencyDoc}`,
+      success: { status: 200, data: 'Message', description: 'message added to queue' },
+      errors: [409],
+    },
+    async handle({ gateway, principal, body, request }) {
+      const message = await gateway.messages.send(
+        principal.accountId,
+        {
+          from: body.from ?? '',
+          to: body.to ?? '',
+          content: body.content ?? '',
+          attachments: body.attachments ?? null,
+          encrypted: body.encrypted ?? false,
+          requestId: body.request_id ?? null,
+          sendAt: body.send_at ?? null,
+        },
+        sendOptions(request),
+      );
+      return success(200, 'message added to queue', toWireMessage(message));
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/v1/messages/bulk-send',
+    auth: 'user',
+    body: bulkSendBody,
+    docs: {
+      tag: TAG,
+      summary: 'Send one SMS to many recipients',
+      description: `All messages are written in one transaction. ${idempotencyDoc}`,
+      success: {
+        status: 200,
+        data: ['Message'],
+        description: 'N out of N messages processed successfully',
+      },
+      errors: [409],
+    },
+    async handle({ gateway, principal, body, request }) {
+      const to = body.to ?? [];
+      const messages = await gateway.messages.sendBulk(
+        principal.accountId,
+        {
+          from: body.from ?? '',
+          to,
+          content: body.content ?? '',
+          attachments: body.attachments ?? null,
+          encrypted: body.encrypted ?? false,
+          requestId: body.request_id ?? null,
+        },
+        sendOptions(request),
+      );
+      const message = `${messages.length} out of ${to.length} messages processed successfully`;
+      return success(200, message, messages.map(toWireMessage));
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/v1/messages',
+    auth: 'user',
+    query: listQuery,
+    docs: {
+      tag: TAG,
+      summary: 'Messages between one of your numbers and a contact, newest first',
+      success: { status: 200, data: ['Message'], description: 'fetched N messages' },
+    },
+    async handle({ gateway, principal, query }) {
+      const owner = phoneNumberParam('owner', query.owner);
+      // Any non-empty contact: received messages may come from alphanumeric senders (MPESA).
+      const contact = sanitizeAddress(plusFix(query.contact));
+      const page = pageOf(query, 100);
+      const messages = await gateway.messages.list(principal.accountId, {
+        owner,
+        contact,
+        ...page,
+      });
+      return success(200, fetched(messages.length, 'message'), messages.map(toWireMessage));
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/v1/messages/search',
+    auth: 'user',
+    query: searchQuery,
+    docs: {
+      tag: TAG,
+      summary: 'Search all your messages, newest first',
+      description: 'No captcha token is needed (httpSMS requires a Turnstile token here).',
+      success: { status: 200, data: ['Message'], description: 'found N messages' },
+    },
+    async handle({ gateway, principal, query }) {
+      const check = new Checker();
+      const owners = query.owners?.map((o) => check.contactNumber('owners', plusFix(o)));
+      const types = query.types ?? [];
+      const statuses = query.statuses ?? [];
+      for (const t of types) {
+        if (!(MESSAGE_TYPES as readonly string[]).includes(t))
+          check.add('types', `unknown message type [${t}]`);
+      }
+      for (const s of statuses) {
+        if (!(MESSAGE_STATUSES as readonly string[]).includes(s))
+          check.add('statuses', `unknown status [${s}]`);
+      }
+      check.throwIfInvalid();
+      const messages = await gateway.messages.search(principal.accountId, {
+        owners: owners?.length ? owners : null,
+        types: types.length ? (types as (typeof MESSAGE_TYPES)[number][]) : null,
+        statuses: statuses.length ? (statuses as (typeof MESSAGE_STATUSES)[number][]) : null,
+        ...pageOf(query, 50),
+      });
+      return success(
+        200,
+        fetched(messages.length, 'message', 'found'),
+        messages.map(toWireMessage),
+      );
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/v1/messages/{messageID}',
+    auth: 'user',
+    docs: {
+      tag: TAG,
+      summary: 'Get a message',
+      success: { status: 200, data: 'Message', description: 'message fetched successfully' },
+      errors: [404],
+    },
+    async handle({ gateway, principal, params }) {
+      const message = await gateway.messages.get(
+        principal.accountId,
+        uuidParam(params, 'messageID'),
+      );
+      return success(200, 'message fetched successfully', toWireMessage(message));
+    },
+  }),
+
+  deleteById({
+    path: '/v1/messages/{messageID}',
+    tag: TAG,
+    summary: 'Delete a message (its thread is repaired)',
+    param: 'messageID',
+    remove: (gateway, accountId, id) => gateway.messages.delete(accountId, id),
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/v1/messages/{messageID}/cancel',
+    auth: 'user',
+    docs: {
+      tag: TAG,
+      summary: 'Cancel a message the phone has not taken yet',
+      description: 'textport only. 409 when the phone already took the message.',
+      success: { status: 200, data: 'Message', description: 'message canceled successfully' },
+      errors: [404, 409],
+    },
+    async handle({ gateway, principal, params }) {
+      const message = await gateway.messages.cancel(
+        principal.accountId,
+        uuidParam(params, 'messageID'),
+      );
+      return success(200, 'message canceled successfully', toWireMessage(message));
+    },
+  }),
+];
