@@ -1,5 +1,5 @@
 /**
- * Who is calling (httpSMS §1.2): the application's own auth hook first, then the
+ * Who is calling (docs/http-api.md, Routes: the Auth column): the application's own auth hook first, then the
  * `x-api-key` header (`uk_…` user keys everywhere, `pk_…` phone keys only on the
  * phone routes), or a user key in the `?x-api-key=` query parameter.
  *

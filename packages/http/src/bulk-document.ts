@@ -1,5 +1,5 @@
 /**
- * The rows of a bulk-message upload's document (httpSMS §11): a CSV file by its header
+ * The rows of a bulk-message upload's document (`POST /v1/bulk-messages` in docs/http-api.md): a CSV file by its header
  * row, or the first sheet of an XLSX file, scanned within `XLSX_LIMITS` before
  * it is unpacked. The rows go to `gateway.bulk.send`, which validates them.
  */

@@ -1,6 +1,6 @@
 /**
  * The httpSMS response envelope `{status, message, data}` and the mapping of
- * errors to status codes and bodies (httpSMS §1.3).
+ * errors to status codes and bodies (the error envelope in docs/http-api.md).
  */
 import { type Logger, toGatewayError } from '@textport/core';
 import type { HttpRequest, HttpResponse } from './types.js';

@@ -1,4 +1,4 @@
-/** Bulk messages from a CSV or XLSX upload (httpSMS §2.10, §11). */
+/** Bulk messages from a CSV or XLSX upload (`/v1/bulk-messages` in docs/http-api.md). */
 
 import { type BulkBatch, formatTimestamp, GatewayError } from '@textport/core';
 import { z } from 'zod';

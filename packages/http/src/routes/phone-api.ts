@@ -1,5 +1,5 @@
 /**
- * The calls of the httpSMS Android app (httpSMS §2.2): outstanding message,
+ * The calls of the httpSMS Android app (docs/android-app.md): outstanding message,
  * SENT/DELIVERED/FAILED events, received SMS/MMS, missed calls, heartbeats and
  * the FCM-token login. They take user keys and phone keys.
  */

@@ -1,4 +1,4 @@
-/** Send schedules (httpSMS §2.11): an id that is not a UUID at all is 400, as upstream. */
+/** Send schedules (`/v1/send-schedules` in docs/http-api.md): an id that is not a UUID at all is 400, as upstream. */
 
 import type { SendScheduleInput } from '@textport/core';
 import { toWireSendSchedule } from '@textport/core/wire';

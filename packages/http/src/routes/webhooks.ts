@@ -1,4 +1,4 @@
-/** Webhooks (httpSMS §2.7); a missing webhook is 404 here (httpSMS answers 500). */
+/** Webhooks (`/v1/webhooks` in docs/http-api.md); a missing webhook is 404 here (httpSMS answers 500). */
 
 import { WEBHOOK_EVENTS, type WebhookInput } from '@textport/core';
 import { toWireWebhook } from '@textport/core/wire';
