@@ -34,7 +34,6 @@ export type {
 export { hashApiKey } from './gateway/accounts.js';
 export type { BulkBatch, BulkRow, BulkSendOptions, BulkSendResult } from './gateway/bulk-send.js';
 export { bulkRowCountMessage, MAX_BULK_ROWS } from './gateway/bulk-send.js';
-export type { Gateway, PageInput } from './gateway/gateway.js';
 export { createGateway } from './gateway/gateway.js';
 export type { ListMessagesInput, SearchMessagesInput } from './gateway/messages.js';
 export type { PhoneSettingsInput } from './gateway/phones.js';
@@ -42,6 +41,17 @@ export type { CheckStatus, Readiness, ReadinessCheck } from './gateway/readiness
 export type { SendScheduleInput } from './gateway/schedules.js';
 export type { BulkSendInput, SendInput, SendOptions } from './gateway/send.js';
 export type { ListThreadsInput } from './gateway/threads.js';
+export type {
+  Gateway,
+  GatewayAccounts,
+  GatewayBulk,
+  GatewayMessages,
+  GatewayPhones,
+  GatewaySchedules,
+  GatewayThreads,
+  GatewayWebhooks,
+  PageInput,
+} from './gateway/types.js';
 export type { WebhookInput, WebhookListInput } from './gateway/webhooks.js';
 export * from './jobs/backoff.js';
 export * from './lifecycle/machine.js';

@@ -30,18 +30,14 @@ import type { BulkSendInput, SendInput, SendOptions } from './send.js';
 import { sendMessages } from './send.js';
 import * as threads from './threads.js';
 import { createTransportHost } from './transport-host.js';
+import type { Gateway, PageInput } from './types.js';
+
+export type { Gateway, PageInput } from './types.js';
+
 import { storableMethods } from './validate.js';
 import * as webhooks from './webhooks.js';
 
-export type Gateway = ReturnType<typeof createGateway>;
-
-export interface PageInput {
-  query?: string | null;
-  skip?: number;
-  limit?: number;
-}
-
-export function createGateway(config: GatewayConfig) {
+export function createGateway(config: GatewayConfig): Gateway {
   const resolved = resolveConfig(config);
   const emitter = new GatewayEmitter((error, type) =>
     resolved.logger.error({ err: error, event: type }, 'a gateway event listener failed'),
@@ -77,7 +73,7 @@ export function createGateway(config: GatewayConfig) {
   let state: 'idle' | 'running' | 'stopping' = 'idle';
   let stopSweep = () => {};
 
-  const gateway = {
+  const gateway: Gateway = {
     /** The store the gateway writes to. */
     store: ctx.store as Store,
     /** Where incoming MMS attachments are kept. */

@@ -1,0 +1,165 @@
+/**
+ * The gateway facade's declared shape: what `createGateway(config)` returns,
+ * group by group. Adapters (HTTP, transports, hosts) are written against these
+ * interfaces.
+ */
+import type { AttachmentStore } from '../attachments/store.js';
+import type { ResolvedConfig } from '../config/config.js';
+import type { Dispatcher } from '../dispatch/dispatcher.js';
+import type { HeartbeatMonitor } from '../dispatch/heartbeats.js';
+import type {
+  AccountRecord,
+  ApiKeyKind,
+  ApiKeyRecord,
+  HeartbeatRecord,
+  MessageRecord,
+  PhoneRecord,
+  SendScheduleRecord,
+  ThreadRecord,
+  WebhookRecord,
+} from '../domain/records.js';
+import type { GatewayEventListener, GatewayEventType } from '../events/events.js';
+import type { PhoneApi, Principal } from '../phone-api.js';
+import type { Store } from '../store.js';
+import type { TransportHost } from '../transport.js';
+import type { WebhookWorker } from '../webhooks/worker.js';
+import type { AccountSettingsInput, CreateAccountInput, IssuedKey } from './accounts.js';
+import type { BulkBatch, BulkRow, BulkSendOptions, BulkSendResult } from './bulk-send.js';
+import type { ListMessagesInput, SearchMessagesInput } from './messages.js';
+import type { PhoneSettingsInput } from './phones.js';
+import type { Readiness } from './readiness.js';
+import type { SendScheduleInput } from './schedules.js';
+import type { BulkSendInput, SendInput, SendOptions } from './send.js';
+import type { ListThreadsInput } from './threads.js';
+import type { WebhookInput } from './webhooks.js';
+
+export interface PageInput {
+  query?: string | null;
+  skip?: number;
+  limit?: number;
+}
+
+/** The send API. */
+export interface GatewayMessages {
+  /** Accepts one message: durable (status `pending`) when the promise resolves. */
+  send(accountId: string, input: SendInput, options?: SendOptions): Promise<MessageRecord>;
+  /** One message per recipient (1–1000), all written in one transaction. */
+  sendBulk(
+    accountId: string,
+    input: BulkSendInput,
+    options?: SendOptions,
+  ): Promise<MessageRecord[]>;
+  get(accountId: string, id: string): Promise<MessageRecord>;
+  list(accountId: string, input: ListMessagesInput): Promise<MessageRecord[]>;
+  search(accountId: string, input: SearchMessagesInput): Promise<MessageRecord[]>;
+  delete(accountId: string, id: string): Promise<MessageRecord>;
+  /** Cancels a message the phone has not taken yet. */
+  cancel(accountId: string, id: string): Promise<MessageRecord>;
+}
+
+export interface GatewayPhones {
+  upsert(accountId: string, input: PhoneSettingsInput): Promise<PhoneRecord>;
+  get(accountId: string, id: string): Promise<PhoneRecord>;
+  findByNumber(accountId: string, phoneNumber: string): Promise<PhoneRecord | null>;
+  list(accountId: string, input?: PageInput): Promise<PhoneRecord[]>;
+  delete(accountId: string, id: string): Promise<PhoneRecord>;
+  heartbeats(accountId: string, input: PageInput & { owner: string }): Promise<HeartbeatRecord[]>;
+}
+
+export interface GatewayThreads {
+  list(accountId: string, input: ListThreadsInput): Promise<ThreadRecord[]>;
+  update(
+    accountId: string,
+    id: string,
+    input: { isArchived?: boolean; isRead?: boolean },
+  ): Promise<ThreadRecord>;
+  delete(accountId: string, id: string): Promise<ThreadRecord>;
+}
+
+export interface GatewayWebhooks {
+  create(accountId: string, input: WebhookInput): Promise<WebhookRecord>;
+  get(accountId: string, id: string): Promise<WebhookRecord>;
+  list(accountId: string, input?: PageInput): Promise<WebhookRecord[]>;
+  update(accountId: string, id: string, input: WebhookInput): Promise<WebhookRecord>;
+  delete(accountId: string, id: string): Promise<void>;
+}
+
+export interface GatewaySchedules {
+  create(accountId: string, input: SendScheduleInput): Promise<SendScheduleRecord>;
+  get(accountId: string, id: string): Promise<SendScheduleRecord>;
+  list(accountId: string): Promise<SendScheduleRecord[]>;
+  update(accountId: string, id: string, input: SendScheduleInput): Promise<SendScheduleRecord>;
+  /** Deletes the schedule and clears it from the account's phones. */
+  delete(accountId: string, id: string): Promise<void>;
+}
+
+export interface GatewayBulk {
+  /** Queues one message a row (the rows of a CSV/XLSX document), or none when a row is bad. */
+  send(
+    accountId: string,
+    rows: readonly BulkRow[],
+    options?: BulkSendOptions,
+  ): Promise<BulkSendResult>;
+  /** The latest bulk batches with a count per status. */
+  list(accountId: string): Promise<BulkBatch[]>;
+}
+
+export interface GatewayAccounts {
+  /** Creates an account with its user API key (returned once, stored hashed). */
+  create(input?: CreateAccountInput): Promise<IssuedKey<AccountRecord>>;
+  get(accountId: string): Promise<AccountRecord>;
+  /** Changes the time zone or the active phone. */
+  update(accountId: string, input: AccountSettingsInput): Promise<AccountRecord>;
+  rotateApiKey(accountId: string): Promise<IssuedKey<AccountRecord>>;
+  /** Resolves an `x-api-key` value to who is calling; null when unknown. */
+  authenticate(apiKey: string): Promise<Principal | null>;
+  createPhoneKey(
+    accountId: string,
+    input: { name: string; phoneNumbers?: readonly string[] | null },
+  ): Promise<IssuedKey<ApiKeyRecord>>;
+  listPhoneKeys(accountId: string, input?: PageInput): Promise<ApiKeyRecord[]>;
+  deletePhoneKey(accountId: string, id: string): Promise<void>;
+  /** Adopts a key chosen elsewhere (configuration), replacing same-named keys of its kind. */
+  importKey(
+    accountId: string,
+    input: { kind: ApiKeyKind; name: string; apiKey: string },
+  ): Promise<ApiKeyRecord>;
+  removePhoneFromKey(accountId: string, keyId: string, phoneId: string): Promise<ApiKeyRecord>;
+}
+
+export interface Gateway {
+  /** The store the gateway writes to. */
+  readonly store: Store;
+  /** Where incoming MMS attachments are kept. */
+  readonly attachments: AttachmentStore;
+  /** Whether the gateway can do its work (`GET /health/ready`): pass, warn or fail. */
+  readiness(): Promise<Readiness>;
+  /** Removes attachment files no message points at; runs on its own after `start()`. */
+  sweepAttachments(): Promise<number>;
+  /** The validated configuration. */
+  readonly config: ResolvedConfig;
+  /** What the gateway hands its transports on `start()` (see transport.ts). */
+  readonly transportHost: TransportHost;
+  /** Hands due messages to phones (claims, pacing, expiry); `runOnce()` drives it by hand. */
+  readonly dispatcher: Dispatcher;
+  /** Watches heartbeats; `runOnce()` checks the due phones by hand. */
+  readonly heartbeats: HeartbeatMonitor;
+  /** Delivers webhook outbox rows; `runOnce()` sends the due ones by hand. */
+  readonly webhookWorker: WebhookWorker;
+  /** Starts the transports, the dispatcher and the heartbeat monitor. */
+  start(): Promise<void>;
+  /** Graceful stop: no new claims, in-flight hand-offs finish, transports close. */
+  stop(): Promise<void>;
+  on<T extends GatewayEventType>(type: T, listener: GatewayEventListener<T>): Gateway;
+  once<T extends GatewayEventType>(type: T, listener: GatewayEventListener<T>): Gateway;
+  off<T extends GatewayEventType>(type: T, listener: GatewayEventListener<T>): Gateway;
+  readonly messages: GatewayMessages;
+  /** What a phone calls (over HTTP or a transport's channel). */
+  readonly phoneApi: PhoneApi;
+  readonly phones: GatewayPhones;
+  readonly threads: GatewayThreads;
+  readonly webhooks: GatewayWebhooks;
+  readonly schedules: GatewaySchedules;
+  readonly bulk: GatewayBulk;
+  readonly accounts: GatewayAccounts;
+}
