@@ -39,7 +39,6 @@ export class Dispatcher {
   private readonly step: StepContext;
   private readonly queue: PQueue;
   private readonly loop: WorkLoop;
-  private readonly transportRetries = new Map<string, number>();
   private unsubscribe: (() => void) | undefined;
   private strandedTimer: NodeJS.Timeout | undefined;
 
@@ -205,8 +204,8 @@ export class Dispatcher {
     const outcomes = await this.notify(phone, messages);
     for (const [i, m] of messages.entries()) {
       const outcome = outcomes[i];
-      if (outcome?.ok) this.transportRetries.delete(m.id);
-      else await this.handOffFailed([m], outcome ? outcome.error : missingOutcome(phone));
+      if (!outcome?.ok)
+        await this.handOffFailed([m], outcome ? outcome.error : missingOutcome(phone));
     }
   }
 
@@ -232,9 +231,8 @@ export class Dispatcher {
   private async handOffFailed(messages: MessageRecord[], error: unknown): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error);
     for (const m of messages) {
-      const attempt = (this.transportRetries.get(m.id) ?? 0) + 1;
+      const attempt = m.transportAttempts + 1;
       if (isRetryable(error) && attempt <= this.options.maxTransportRetries) {
-        this.transportRetries.set(m.id, attempt);
         const retryAfter = error instanceof TransportError ? (error.retryAfterMs ?? 0) : 0;
         const delay = Math.max(
           retryAfter,
@@ -244,9 +242,8 @@ export class Dispatcher {
           { err: error, messageId: m.id, attempt, delay },
           'hand-off failed; retrying',
         );
-        await postponeHandoff(this.step, m, delay);
+        await postponeHandoff(this.step, m, delay, attempt);
       } else {
-        this.transportRetries.delete(m.id);
         await failMessage(this.step, m, reason);
       }
     }

@@ -72,7 +72,7 @@ export async function planMessage(
   return inUnit(s, uow, async (uow) => {
     const patch = immediate
       ? handedOffPatch(message, phone, now)
-      : { scheduledAt: slot, dueAt: slot, updatedAt: now };
+      : { scheduledAt: slot, dueAt: slot, awaitingHandoff: true, updatedAt: now };
     const moved = await uow.tx.transition(
       message.id,
       [message.status],
@@ -90,6 +90,7 @@ function handedOffPatch(message: MessageRecord, phone: PhoneRecord, now: number)
     scheduledAt: now,
     sendAttemptCount: message.sendAttemptCount + 1,
     dueAt: now + (phone.messageExpirationSeconds || 600) * 1000,
+    awaitingHandoff: false,
     orderTimestamp: Math.max(message.orderTimestamp, now),
     updatedAt: now,
   };
@@ -113,12 +114,23 @@ export async function startHandoff(
   return moved.ok ? moved.message : null;
 }
 
-/** The transport could not be reached for now: try the hand-off again later. */
-export async function postponeHandoff(s: StepContext, message: MessageRecord, delayMs: number) {
+/**
+ * The transport could not be reached for now: try the hand-off again later. The
+ * transport attempt is stored with the message, so every node (and a restarted
+ * one) counts the same retries.
+ */
+export async function postponeHandoff(
+  s: StepContext,
+  message: MessageRecord,
+  delayMs: number,
+  transportAttempts: number,
+) {
   const at = s.ctx.clock.now() + delayMs;
   await s.ctx.store.transition(message.id, ['scheduled'], {
     scheduledAt: at,
     dueAt: at,
+    awaitingHandoff: true,
+    transportAttempts,
     sendAttemptCount: Math.max(0, message.sendAttemptCount - 1),
     updatedAt: s.ctx.clock.now(),
   });
@@ -193,6 +205,8 @@ export async function checkExpiry(
         status: decision.to,
         expiredAt: now,
         dueAt: isFinal ? null : now,
+        // The next send attempt starts with a fresh transport retry budget.
+        transportAttempts: 0,
         updatedAt: now,
         orderTimestamp: Math.max(message.orderTimestamp, now),
         ...released,

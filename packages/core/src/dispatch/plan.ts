@@ -46,11 +46,7 @@ export function expiryDeadline(message: MessageRecord, phone: PhoneRecord | null
 
 /** A scheduled message whose `dueAt` is its planned hand-off (not an expiry check). */
 export function awaitsHandoff(message: MessageRecord): boolean {
-  return (
-    message.status === 'scheduled' &&
-    message.dueAt !== null &&
-    message.dueAt === message.scheduledAt
-  );
+  return message.status === 'scheduled' && message.awaitingHandoff && message.dueAt !== null;
 }
 
 /** Handed to its phone's transport and not yet taken: waiting on its expiry check. */

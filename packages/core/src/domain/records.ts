@@ -45,6 +45,14 @@ export interface MessageRecord {
   failureReason: string | null;
   /** Next time the dispatcher has work on this row (plan, hand-off or expiry check); null = none. */
   dueAt: number | null;
+  /**
+   * The hand-off marker: `scheduled` and planned for a hand-off at `dueAt` (set when
+   * the dispatcher plans or postpones a hand-off, cleared once handed off, when
+   * `dueAt` becomes the expiry check).
+   */
+  awaitingHandoff: boolean;
+  /** Retryable transport failures of the current send attempt (stored, so a restart keeps it). */
+  transportAttempts: number;
   /** Position inside a bulk send, used to spread hand-offs. */
   bulkIndex: number;
   /** Claim lease: the claimer that holds the row and until when. */
@@ -64,6 +72,8 @@ export const UNSET_MESSAGE_FIELDS = Object.freeze({
   sendTimeMs: null,
   sendAttemptCount: 0,
   failureReason: null,
+  awaitingHandoff: false,
+  transportAttempts: 0,
   leaseOwner: null,
   leaseUntil: null,
 } as const satisfies Partial<MessageRecord>);
