@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { IdempotencyRecord, MessageRecord } from '../domain/records.js';
 import { GatewayError, isGatewayError } from '../errors.js';
+import type { Store } from '../store.js';
 import type { GatewayContext } from '../uow/context.js';
 
 export function fingerprint(value: unknown): string {
@@ -20,7 +21,7 @@ export function checkIdempotencyKey(key: string): void {
 }
 
 async function replay(
-  ctx: GatewayContext,
+  store: Store,
   record: IdempotencyRecord,
   requestHash: string,
 ): Promise<(MessageRecord | null)[]> {
@@ -31,7 +32,7 @@ async function replay(
     );
   }
   const ids = record.messageIds.filter((id): id is string => id !== null);
-  const found = new Map((await ctx.store.getMessages(record.accountId, ids)).map((m) => [m.id, m]));
+  const found = new Map((await store.getMessages(record.accountId, ids)).map((m) => [m.id, m]));
   return record.messageIds.map((id) => (id === null ? null : (found.get(id) ?? null)));
 }
 
@@ -41,6 +42,7 @@ async function replay(
  */
 export async function idempotent(
   ctx: GatewayContext,
+  store: Store,
   accountId: string,
   key: string | undefined,
   request: unknown,
@@ -50,8 +52,8 @@ export async function idempotent(
   checkIdempotencyKey(key);
   const requestHash = fingerprint(request);
   const notBefore = ctx.clock.now() - ctx.idempotencyTtlSeconds * 1000;
-  const existing = await ctx.store.getIdempotency(accountId, key, notBefore);
-  if (existing) return replay(ctx, existing, requestHash);
+  const existing = await store.getIdempotency(accountId, key, notBefore);
+  if (existing) return replay(store, existing, requestHash);
 
   const attempt = () =>
     create({ accountId, key, requestHash, messageIds: [], createdAt: ctx.clock.now() });
@@ -60,9 +62,9 @@ export async function idempotent(
   } catch (error) {
     if (!isGatewayError(error) || error.code !== 'conflict') throw error;
     // Lost a race to a concurrent request with the same key, or an expired record is in the way.
-    const winner = await ctx.store.getIdempotency(accountId, key, notBefore);
-    if (winner) return replay(ctx, winner, requestHash);
-    await ctx.store.purgeIdempotency(notBefore);
+    const winner = await store.getIdempotency(accountId, key, notBefore);
+    if (winner) return replay(store, winner, requestHash);
+    await store.purgeIdempotency(notBefore);
     return attempt();
   }
 }

@@ -164,6 +164,7 @@ export async function sendMessages(
   const source = options.source ?? (bulk ? '/v1/messages/bulk-send' : '/v1/messages/send');
   const results = await idempotent(
     ctx,
+    options.store ?? ctx.store,
     accountId,
     options.idempotencyKey,
     { bulk, ...d },
