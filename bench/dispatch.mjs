@@ -1,6 +1,11 @@
 // Hand-offs per second from the dispatcher to a no-op transport on the memory store.
 // Run after `npx tsc --build`: `npm run bench:dispatch` (options: MESSAGES, PHONES, BATCH, RUNS).
-import { createGateway, createMemoryStore, silentLogger } from '../packages/core/dist/index.js';
+import {
+  createGateway,
+  createMemoryStore,
+  handedOffAll,
+  silentLogger,
+} from '../packages/core/dist/index.js';
 import { figure, report } from './report.mjs';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 50_000);
@@ -8,16 +13,18 @@ const PHONES = Number(process.env.PHONES ?? 50);
 const BATCH = Number(process.env.BATCH ?? 500);
 const RUNS = Number(process.env.RUNS ?? 3);
 
+const EVERY_PHONE = { phoneIds: 'any', has: () => true };
+
 /** Reaches every phone and does nothing: the figure is the gateway's own cost. */
 const noopTransport = {
   name: 'noop',
   handed: 0,
   async start() {},
   async stop() {},
-  reachablePhones: () => 'all',
-  canReach: () => true,
+  reach: () => EVERY_PHONE,
   async notify(_phone, messages) {
     this.handed += messages.length;
+    return handedOffAll(messages);
   },
   async requestHeartbeat() {},
 };

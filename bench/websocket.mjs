@@ -32,7 +32,6 @@ async function startNode(phoneCount) {
   const transport = websocketTransport({ server });
   const store = createMemoryStore();
   const gateway = createGateway({ store, logger: silentLogger, transports: [transport] });
-  transport.bind(gateway);
   server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 });
   await once(server, 'listening');
   await gateway.start();

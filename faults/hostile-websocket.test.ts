@@ -608,10 +608,9 @@ describe.each(BACKENDS)('hostile WebSocket phones on $name', ({ name, skip, open
     // The default ping interval (30 s): a client that never reads is not closed during the flood.
     transport = websocketTransport({ server, authTimeoutMs: 2000 });
     gateway = createGateway({ store, logger, transports: [transport] });
-    transport.bind(gateway);
     world = await seedWorld(gateway);
     // The dispatcher stays off: nothing but the hostile phones may write.
-    await transport.start({ wake: () => {} });
+    await transport.start(gateway.transportHost);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}${transport.options.path}`;
   });

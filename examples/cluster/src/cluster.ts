@@ -45,7 +45,6 @@ async function startNode(config: Knex.Config, nodeId: string) {
     nodeId,
     logger: silentLogger,
   });
-  ws.bind(gateway);
   app.use(createRouter(gateway));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   await gateway.start();

@@ -26,7 +26,6 @@ export async function startFcmGateway(options: FcmGatewayOptions) {
   const store = options.store ?? createMemoryStore();
   const fcm = fcmTransport({
     credentials: options.credentials,
-    store,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });
   const gateway: Gateway = createGateway({ store, transports: [fcm] });

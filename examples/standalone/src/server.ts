@@ -56,7 +56,6 @@ export async function startServer(
     transports.push(
       fcmTransport({
         credentials: config.TEXTPORT_FCM_CREDENTIALS,
-        store: db.store,
         ...(config.TEXTPORT_FCM_ENDPOINT ? { endpoint: config.TEXTPORT_FCM_ENDPOINT } : {}),
       }),
     );
@@ -79,7 +78,6 @@ export async function startServer(
     webhooks: { refusePrivateNetworks: config.TEXTPORT_WEBHOOKS_REFUSE_PRIVATE },
     ...(db.notifier ? { notifier: db.notifier } : {}),
   });
-  ws.bind(gateway);
   app.get('/', (_req, res) => {
     res.json({ name: 'textport', api: '/v1', openapi: '/v1/openapi.json', health: '/health' });
   });

@@ -70,9 +70,10 @@ export interface TransportHost {
   authenticate(apiKey: string): Promise<Principal | null>;
   /**
    * Forgets a push token the push service rejected for good, through the gateway
-   * (`phone.updated` fires); a token that changed meanwhile is kept.
+   * (`phone.updated` fires); a token that changed meanwhile is kept. Resolves to
+   * whether the token was cleared.
    */
-  clearPushToken(phoneId: string, token: string): Promise<void>;
+  clearPushToken(phoneId: string, token: string): Promise<boolean>;
   /** Listens to a gateway event of this node; returns the unsubscribe. */
   subscribe<T extends GatewayEventType>(type: T, listener: GatewayEventListener<T>): () => void;
   /** Called when API keys may have been revoked or changed on any node; returns the unsubscribe. */

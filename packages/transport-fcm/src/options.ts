@@ -2,7 +2,7 @@
  * Options of `fcmTransport()`, checked once at construction: every problem is
  * reported at once, each with what to do about it.
  */
-import type { Clock, Logger, PhoneRecord, Store } from '@textport/core';
+import type { Clock, Logger, PhoneRecord } from '@textport/core';
 import { consoleLogger, GatewayError, systemClock } from '@textport/core';
 import type { ServiceAccount, ServiceAccountCredentials } from './credentials.js';
 import { loadServiceAccount } from './credentials.js';
@@ -10,15 +10,15 @@ import type { MessagingLike } from './senders.js';
 
 export const DEFAULT_FCM_ENDPOINT = 'https://fcm.googleapis.com';
 
-/** What the transport needs of a store to clear a dead token: the gateway's `store` fits. */
-export type PhoneTokenStore = Pick<Store, 'getPhone' | 'updatePhone'>;
-
 /** Told when FCM says a phone's token is dead (`UNREGISTERED`, or `INVALID_ARGUMENT` on the token). */
 export interface InvalidTokenEvent {
   phone: PhoneRecord;
   token: string;
   code: 'UNREGISTERED' | 'INVALID_ARGUMENT';
-  /** Whether the token was cleared in `store` (false without a store, or if the phone registered a new one meanwhile). */
+  /**
+   * Whether the token was cleared through the gateway (false if the phone registered
+   * a new one meanwhile, or before the transport was started).
+   */
   cleared: boolean;
 }
 
@@ -34,12 +34,7 @@ export interface FcmTransportOptions {
   projectId?: string;
   /** FCM's base URL (with `credentials`); a local stand-in in tests. Default `https://fcm.googleapis.com`. */
   endpoint?: string;
-  /**
-   * Where a dead token is cleared: pass the gateway's store (the same object given to
-   * `createGateway`). Without it the message still fails, but the token stays.
-   */
-  store?: PhoneTokenStore;
-  /** Called after a dead token was seen (and cleared, when `store` is given). */
+  /** Called after a dead token was seen and cleared through the gateway (`phone.updated` fires). */
   onInvalidToken?: (event: InvalidTokenEvent) => void | Promise<void>;
   /** Pushes in flight at once, over all phones. Default 50. */
   concurrency?: number;
@@ -57,7 +52,6 @@ export interface ResolvedFcmOptions {
   messaging: MessagingLike | null;
   projectId: string;
   endpoint: string;
-  store: PhoneTokenStore | null;
   onInvalidToken: FcmTransportOptions['onInvalidToken'] | null;
   concurrency: number;
   timeoutMs: number;
@@ -85,14 +79,6 @@ function endpointOf(value: string | undefined, problems: string[]): string {
 }
 
 function checkHooks(input: FcmTransportOptions, problems: string[]): void {
-  if (
-    input.store !== undefined &&
-    !(isFunction(input.store, 'getPhone') && isFunction(input.store, 'updatePhone'))
-  ) {
-    problems.push(
-      'store: must have getPhone and updatePhone (pass the store given to createGateway)',
-    );
-  }
   if (input.onInvalidToken !== undefined && !isFunction(input.onInvalidToken)) {
     problems.push('onInvalidToken: must be a function');
   }
@@ -141,7 +127,6 @@ export function resolveOptions(input: FcmTransportOptions): ResolvedFcmOptions {
     messaging: hasMessaging ? (input.messaging ?? null) : null,
     projectId: input.projectId ?? account?.projectId ?? '',
     endpoint,
-    store: input.store ?? null,
     onInvalidToken: input.onInvalidToken ?? null,
     concurrency: concurrency ?? 50,
     timeoutMs: timeoutMs ?? 10_000,

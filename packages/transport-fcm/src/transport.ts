@@ -2,15 +2,17 @@
  * `fcmTransport(options)`: wakes httpSMS Android apps with FCM HTTP v1 data messages.
  * Each due message becomes one `KEY_MESSAGE_ID` push; the app then fetches it with
  * `GET /v1/messages/outstanding` and reports SENT / DELIVERED / FAILED over HTTP.
+ * A token FCM rejects for good is cleared through the host given to `start(host)`;
+ * a phone that registers a token (`phone.updated`) with work waiting wakes the
+ * dispatcher.
  *
- *   const store = createMemoryStore();
- *   const fcm = fcmTransport({ credentials: './service-account.json', store });
+ *   const fcm = fcmTransport({ credentials: './service-account.json' });
  *   const gateway = createGateway({ store, transports: [fcm] });
  *   await gateway.start();
  */
-import type { MessageRecord, PhoneRecord } from '@textport/core';
-import type { Transport, TransportHost } from '@textport/core/transport';
-import { isRetryable, TransportError } from '@textport/core/transport';
+import type { GatewayEvent, MessageRecord, PhoneRecord } from '@textport/core';
+import type { NotifyOutcome, Reach, Transport, TransportHost } from '@textport/core/transport';
+import { HANDED_OFF, isRetryable, TransportError } from '@textport/core/transport';
 import PQueue from 'p-queue';
 import { AccessTokenSource } from './access-token.js';
 import type { FcmFailure } from './errors.js';
@@ -22,11 +24,21 @@ import { heartbeatPush, messagePush } from './payloads.js';
 import type { PushSender } from './senders.js';
 import { HttpV1Sender, MessagingSender } from './senders.js';
 
+function hasToken(phone: PhoneRecord): boolean {
+  return typeof phone.fcmToken === 'string' && phone.fcmToken !== '';
+}
+
+/** Any phone with a token can be woken from any node. */
+const REACH: Reach = Object.freeze({ phoneIds: 'any', has: hasToken });
+
 export class FcmTransport implements Transport {
   readonly name = 'fcm';
   readonly options: ResolvedFcmOptions;
   private readonly sender: PushSender;
   private readonly queue: PQueue;
+  /** The host of the latest `start()`, kept after `stop()` for the pushes still in flight. */
+  private host: TransportHost | undefined;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(options: FcmTransportOptions) {
     const resolved = resolveOptions(options);
@@ -57,27 +69,68 @@ export class FcmTransport implements Transport {
     return this.queue.size + this.queue.pending;
   }
 
-  /** Nothing to open: pushes go out on demand. */
-  async start(_host: TransportHost): Promise<void> {}
+  /** Nothing to open: pushes go out on demand; dead tokens are cleared through `host`. */
+  async start(host: TransportHost): Promise<void> {
+    this.unsubscribe?.();
+    this.host = host;
+    this.unsubscribe = host.subscribe('phone.updated', (event) => {
+      void this.phoneUpdated(host, event);
+    });
+  }
 
   /** Lets the pushes already queued finish. */
   async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
     await this.queue.onIdle();
   }
 
+  /** A phone that has a token now is reachable: wake the dispatcher when work waits for it. */
+  private async phoneUpdated(
+    host: TransportHost,
+    event: GatewayEvent<'phone.updated'>,
+  ): Promise<void> {
+    try {
+      const phone = await host.lookups.phoneByNumber(event.accountId, event.owner);
+      if (!phone || phone.id !== event.data.phone_id || !hasToken(phone)) return;
+      if (await host.lookups.hasDueWork([phone.id])) host.wake();
+    } catch (error) {
+      this.options.logger.warn(
+        { err: error, phoneId: event.data.phone_id },
+        'could not check the work of a phone that registered; it goes out on the next round',
+      );
+    }
+  }
+
   /** Any phone with a token can be woken from any node. */
-  reachablePhones(): 'all' {
-    return 'all';
+  reach(): Reach {
+    return REACH;
   }
 
-  canReach(phone: PhoneRecord): boolean {
-    return typeof phone.fcmToken === 'string' && phone.fcmToken !== '';
-  }
-
-  /** One `KEY_MESSAGE_ID` push per message, in order; resolves once FCM accepted them all. */
-  async notify(phone: PhoneRecord, messages: readonly MessageRecord[]): Promise<void> {
+  /**
+   * One `KEY_MESSAGE_ID` push per message, in order. When the first push fails,
+   * nothing went out and the batch is rejected with its error; when a later one
+   * does, the messages already pushed are handed off and that one and the rest,
+   * never pushed (they would meet the same token, quota or outage), carry its error.
+   */
+  async notify(
+    phone: PhoneRecord,
+    messages: readonly MessageRecord[],
+  ): Promise<readonly NotifyOutcome[]> {
     const token = this.tokenOf(phone);
-    for (const message of messages) await this.push(phone, messagePush(token, phone, message));
+    const outcomes: NotifyOutcome[] = [];
+    for (const message of messages) {
+      try {
+        await this.push(phone, messagePush(token, phone, message));
+      } catch (error) {
+        if (outcomes.length === 0) throw error;
+        const failed: NotifyOutcome = { ok: false, error };
+        while (outcomes.length < messages.length) outcomes.push(failed);
+        return outcomes;
+      }
+      outcomes.push(HANDED_OFF);
+    }
+    return outcomes;
   }
 
   /** A high-priority `KEY_HEARTBEAT_ID` push: the app answers with `POST /v1/heartbeats`. */
@@ -87,7 +140,7 @@ export class FcmTransport implements Transport {
   }
 
   private tokenOf(phone: PhoneRecord): string {
-    if (this.canReach(phone) && phone.fcmToken) return phone.fcmToken;
+    if (hasToken(phone) && phone.fcmToken) return phone.fcmToken;
     throw new TransportError(
       `phone [${phone.phoneNumber}] has no FCM token: log in on the httpSMS Android app so it registers one (PUT /v1/phones/fcm-token)`,
       { retryable: false },
@@ -135,19 +188,16 @@ export class FcmTransport implements Transport {
   }
 
   /**
-   * Clears the dead token in the store, unless the phone registered another one since
-   * the push was built, then tells `onInvalidToken`. A failure here is logged: the
-   * message fails with its reason either way.
+   * Clears the dead token through the gateway (`host.clearPushToken`), unless the
+   * phone registered another one since the push was built, then tells
+   * `onInvalidToken`. A failure here is logged: the message fails with its reason
+   * either way.
    */
   private async dropToken(event: InvalidTokenEvent): Promise<void> {
-    const { store, onInvalidToken, logger, clock } = this.options;
+    const { onInvalidToken, logger } = this.options;
     const phoneId = event.phone.id;
     try {
-      const current = store ? await store.getPhone(phoneId) : null;
-      if (store && current?.fcmToken === event.token) {
-        await store.updatePhone(phoneId, { fcmToken: null, updatedAt: clock.now() });
-        event.cleared = true;
-      }
+      if (this.host) event.cleared = await this.host.clearPushToken(phoneId, event.token);
       logger.info(
         { phoneId, code: event.code, cleared: event.cleared },
         'FCM token is no longer valid',

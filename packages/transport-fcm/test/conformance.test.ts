@@ -1,12 +1,20 @@
-import { silentLogger } from '@textport/core';
+import { createGateway, createMemoryStore, silentLogger } from '@textport/core';
 import type { TransportHarness } from '@textport/core/testing';
-import { runTransportConformance } from '@textport/core/testing';
+import { makeAccount, runTransportConformance } from '@textport/core/testing';
 import { fcmTransport, KEY_HEARTBEAT_ID, KEY_MESSAGE_ID } from '../src/index.js';
 import { startGoogleStandIn } from './stand-in.js';
 
-/** A local Google stand-in: connecting a phone gives it a token, the phone side is what FCM recorded. */
+/**
+ * A local Google stand-in: connecting a phone registers a token through a gateway
+ * (whose host the suite starts the transport with), disconnecting clears it; the
+ * phone side is what FCM recorded. FCM has no cancel notice.
+ */
 async function createHarness(): Promise<TransportHarness> {
   const google = await startGoogleStandIn();
+  const store = createMemoryStore();
+  const gateway = createGateway({ store, logger: silentLogger });
+  const account = makeAccount();
+  await store.insertAccount(account);
   const transport = fcmTransport({
     credentials: google.credentials,
     endpoint: google.base,
@@ -16,8 +24,19 @@ async function createHarness(): Promise<TransportHarness> {
   const data = (phoneId: string) => google.pushesTo(tokenOf(phoneId)).map((p) => p.data);
   return {
     transport,
-    connect: async (phone) => ({ ...phone, fcmToken: tokenOf(phone.id) }),
-    disconnect: async (phone) => ({ ...phone, fcmToken: null }),
+    host: gateway.transportHost,
+    async connect(given) {
+      const phone = { ...given, accountId: account.id, fcmToken: null };
+      await store.insertPhone(phone);
+      return gateway.phones.upsert(account.id, {
+        phoneNumber: phone.phoneNumber,
+        fcmToken: tokenOf(phone.id),
+      });
+    },
+    async disconnect(phone) {
+      await gateway.transportHost.clearPushToken(phone.id, tokenOf(phone.id));
+      return (await store.getPhone(phone.id)) ?? { ...phone, fcmToken: null };
+    },
     received: async (phone) =>
       data(phone.id).flatMap((d) => (d[KEY_MESSAGE_ID] ? [d[KEY_MESSAGE_ID]] : [])),
     heartbeatRequests: async (phone) =>

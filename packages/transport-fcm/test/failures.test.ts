@@ -213,3 +213,74 @@ describe('retries', () => {
     expect((error as Error).message).toContain(`could not reach FCM at [${endpoint}/v1/projects/`);
   });
 });
+
+describe('a failure in the middle of a batch', () => {
+  /** A firebase-admin-like `Messaging` that answers the pushes in turn: undefined is accepted. */
+  function scripted(answers: unknown[]) {
+    const sent: string[] = [];
+    const messaging = {
+      async send(message: { data: Record<string, string> }) {
+        const failure = answers.shift();
+        if (failure) throw failure;
+        sent.push(message.data.KEY_MESSAGE_ID ?? '');
+        return `projects/textport-test/messages/${sent.length}`;
+      },
+    };
+    return { messaging, sent };
+  }
+
+  const adminError = (code: string, text: string, httpResponse?: object) =>
+    Object.assign(new Error(text), { code, httpResponse });
+
+  async function batchOfThree(t: Setup) {
+    await phoneWithToken(t, TOKEN);
+    const sent = [await send(t, 'one'), await send(t, 'two'), await send(t, 'three')];
+    const now = t.clock.now();
+    await t.gateway.dispatcher.runOnce();
+    const after = await Promise.all(sent.map((m) => message(t, m.id)));
+    return { sent, now, after };
+  }
+
+  it('a 503: the message pushed stays handed off, the rest wait for Retry-After', async () => {
+    const unavailable = adminError('messaging/server-unavailable', 'Try later', {
+      status: 503,
+      headers: { 'retry-after': '12' },
+    });
+    const fake = scripted([undefined, unavailable]);
+    const t = await setup({ transport: { credentials: undefined, messaging: fake.messaging } });
+    const { sent, now, after } = await batchOfThree(t);
+    expect(fake.sent).toEqual([sent[0]?.id]);
+    expect(after[0]).toMatchObject({ status: 'scheduled', sendAttemptCount: 1 });
+    for (const waiting of after.slice(1)) {
+      expect(waiting).toMatchObject({
+        status: 'scheduled',
+        sendAttemptCount: 0,
+        dueAt: now + 12_000,
+      });
+    }
+    expect(failedEvents(t)).toHaveLength(0);
+  });
+
+  it('a dead token: the message pushed stays handed off, the rest fail, the token is cleared once', async () => {
+    const seen: InvalidTokenEvent[] = [];
+    const gone = adminError('messaging/registration-token-not-registered', 'Not found.');
+    const fake = scripted([undefined, gone]);
+    const t = await setup({
+      transport: {
+        credentials: undefined,
+        messaging: fake.messaging,
+        onInvalidToken: (e) => void seen.push(e),
+      },
+    });
+    const { sent, after } = await batchOfThree(t);
+    expect(fake.sent).toEqual([sent[0]?.id]);
+    expect(after[0]).toMatchObject({ status: 'scheduled', sendAttemptCount: 1 });
+    expect(after.slice(1).map((m) => m?.status)).toEqual(['failed', 'failed']);
+    expect(after[1]?.failureReason).toContain('is no longer valid (UNREGISTERED)');
+    expect(failedEvents(t).map((e) => (e.data as { id: string }).id)).toEqual(
+      sent.slice(1).map((m) => m.id),
+    );
+    expect(seen).toEqual([expect.objectContaining({ code: 'UNREGISTERED', cleared: true })]);
+    expect((await t.gateway.store.getPhone(after[0]?.phoneId ?? ''))?.fcmToken).toBeNull();
+  });
+});

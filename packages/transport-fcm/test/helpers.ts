@@ -39,7 +39,10 @@ export interface SetupOptions {
   http?: boolean;
 }
 
-/** Google stand-in, memory store, FCM transport (with the store), gateway; optionally the HTTP API. */
+/**
+ * Google stand-in, memory store, FCM transport, gateway (the transport started with
+ * its host, the dispatcher driven by the test); optionally the HTTP API.
+ */
 export async function setup(options: SetupOptions = {}) {
   const clock = options.clock ?? new ManualClock();
   const google = await standIn(clock);
@@ -47,7 +50,6 @@ export async function setup(options: SetupOptions = {}) {
   const fcm = fcmTransport({
     credentials: google.credentials,
     endpoint: google.base,
-    store,
     clock,
     logger: silentLogger,
     ...options.transport,
@@ -69,6 +71,7 @@ export async function setup(options: SetupOptions = {}) {
   ] as const) {
     record(type);
   }
+  await fcm.start(gateway.transportHost);
   onCleanup(() => gateway.stop());
   let apiBase = '';
   if (options.http) {

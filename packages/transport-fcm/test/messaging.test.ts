@@ -1,5 +1,5 @@
 /** Sending through an injected firebase-admin-like `Messaging` instead of our own HTTP client. */
-import { createMemoryStore, ManualClock, silentLogger } from '@textport/core';
+import { createGateway, createMemoryStore, ManualClock, silentLogger } from '@textport/core';
 import { makeMessage, makePhone } from '@textport/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { FcmAdminMessage, MessagingLike } from '../src/index.js';
@@ -47,14 +47,15 @@ describe('an injected Messaging', () => {
     ]);
   });
 
-  it('registration-token-not-registered clears the token in the store and fails for good', async () => {
+  it('registration-token-not-registered clears the token through the gateway and fails for good', async () => {
     const store = createMemoryStore();
     const phone = makePhone({ fcmToken: 'fcm-token-gone' });
     await store.insertPhone(phone);
     const { messaging } = fakeMessaging([
       adminError('messaging/registration-token-not-registered', 'Requested entity was not found.'),
     ]);
-    const fcm = fcmTransport({ messaging, store, logger: silentLogger });
+    const fcm = fcmTransport({ messaging, logger: silentLogger });
+    await fcm.start(createGateway({ store, logger: silentLogger }).transportHost);
     await expect(fcm.notify(phone, [makeMessage()])).rejects.toMatchObject({
       retryable: false,
       message: `the FCM token of phone [${phone.phoneNumber}] is no longer valid (UNREGISTERED): open the httpSMS Android app to register again`,
@@ -72,7 +73,8 @@ describe('an injected Messaging', () => {
         'The registration token is not a valid FCM registration token',
       ),
     ]);
-    const fcm = fcmTransport({ messaging, store, logger: silentLogger });
+    const fcm = fcmTransport({ messaging, logger: silentLogger });
+    await fcm.start(createGateway({ store, logger: silentLogger }).transportHost);
     await expect(fcm.notify(phone, [makeMessage()])).rejects.toMatchObject({ retryable: false });
     expect((await store.getPhone(phone.id))?.fcmToken).toBeNull();
   });

@@ -75,7 +75,7 @@ describe('fcmTransport options', () => {
       endpoint: 'fcm.googleapis.com',
       concurrency: 0,
       timeoutMs: 5,
-      store: {} as never,
+      onInvalidToken: 'clear it' as never,
     });
     expect(message.split('\n')).toEqual([
       'Invalid FCM transport configuration:',
@@ -87,7 +87,7 @@ describe('fcmTransport options', () => {
       '  - concurrency: must be an integer from 1 to 1000',
       '  - timeoutMs: must be an integer from 100 to 300000',
       '  - endpoint: must be an http(s) URL such as https://fcm.googleapis.com',
-      '  - store: must have getPhone and updatePhone (pass the store given to createGateway)',
+      '  - onInvalidToken: must be a function',
     ]);
   });
 

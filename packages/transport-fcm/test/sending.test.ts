@@ -1,5 +1,5 @@
 /** How pushes leave: one request per message in order, kept-alive connections, a concurrency cap. */
-import { silentLogger } from '@textport/core';
+import { createGateway, createMemoryStore, silentLogger } from '@textport/core';
 import { makeMessage, makePhone } from '@textport/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { fcmTransport } from '../src/index.js';
@@ -71,7 +71,9 @@ describe('sending', () => {
       endpoint: google.base,
       logger: silentLogger,
     });
-    await fcm.start({ wake: () => {} });
+    await fcm.start(
+      createGateway({ store: createMemoryStore(), logger: silentLogger }).transportHost,
+    );
     const phone = makePhone({ fcmToken: 'fcm-token-stop' });
     const sending = fcm.notify(phone, [makeMessage({ phoneId: phone.id })]);
     await fcm.stop();
@@ -87,8 +89,8 @@ describe('sending', () => {
       logger: silentLogger,
     });
     const phone = makePhone({ fcmToken: null });
-    expect(fcm.canReach(phone)).toBe(false);
-    expect(fcm.reachablePhones()).toBe('all');
+    expect(fcm.reach().has(phone)).toBe(false);
+    expect(fcm.reach().phoneIds).toBe('any');
     await expect(fcm.notify(phone, [makeMessage()])).rejects.toMatchObject({
       code: 'transport',
       retryable: false,

@@ -7,7 +7,6 @@
 
 export * from './protocol.js';
 export type {
-  PhoneGateway,
   ResolvedOptions as ResolvedWebSocketOptions,
   WebSocketTransportOptions,
 } from './server/options.js';

@@ -80,7 +80,7 @@ describe.skipIf(SKIP !== null)(
         { timeout: 10_000 },
       );
       expect(device.sender.sent.map((s) => s.id)).toEqual(ids);
-      expect(a.transport.reachablePhones()).toEqual([]);
+      expect(a.transport.reach().phoneIds).toEqual([]);
     });
 
     revocationTests(async () => ({ a: await node('node-a'), b: await node('node-b') }));

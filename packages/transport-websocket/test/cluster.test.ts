@@ -17,8 +17,8 @@ describe('several gateway nodes sharing a store', () => {
     const { account, phoneKey, phone } = await accountWithPhone(a);
     const device = virtualPhone({ url: b.url, apiKey: phoneKey, deliver: true });
     await device.connect();
-    expect(b.transport.reachablePhones()).toEqual([phone.id]);
-    expect(a.transport.reachablePhones()).toEqual([]);
+    expect(b.transport.reach().phoneIds).toEqual([phone.id]);
+    expect(a.transport.reach().phoneIds).toEqual([]);
 
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -52,7 +52,7 @@ describe('several gateway nodes sharing a store', () => {
       content: 'moves with the phone',
     });
     await vi.waitFor(() => expect(pushed).toEqual([m.id]));
-    await vi.waitFor(() => expect(b.transport.reachablePhones()).toEqual([]));
+    await vi.waitFor(() => expect(b.transport.reach().phoneIds).toEqual([]));
     expect((await a.gateway.messages.get(account.id, m.id)).status).toBe('scheduled');
 
     const second = virtualPhone({ url: a.url, apiKey: phoneKey });

@@ -13,15 +13,18 @@ interface Device {
   client: PhoneClient;
   received: string[];
   heartbeatRequests: number;
+  canceled: string[];
 }
 
-/** Real sockets: each connected phone is a PhoneClient with its own phone key. */
+/**
+ * Real sockets: each connected phone is a PhoneClient with its own phone key. The
+ * suite starts the transport with the host of a gateway on the same store.
+ */
 async function createHarness(): Promise<TransportHarness> {
   const server = createServer();
   const store = createMemoryStore();
   const transport = websocketTransport({ server });
-  const gateway = createGateway({ store, logger: silentLogger, transports: [transport] });
-  transport.bind(gateway);
+  const gateway = createGateway({ store, logger: silentLogger });
   const port = await listen(server);
   const account = makeAccount();
   await store.insertAccount(account);
@@ -29,6 +32,7 @@ async function createHarness(): Promise<TransportHarness> {
 
   return {
     transport,
+    host: gateway.transportHost,
     async connect(given) {
       const phone: PhoneRecord = { ...given, accountId: account.id };
       await store.insertPhone(phone);
@@ -50,9 +54,11 @@ async function createHarness(): Promise<TransportHarness> {
         }),
         received: [],
         heartbeatRequests: 0,
+        canceled: [],
       };
       device.client.on('push', (message) => void device.received.push(message.id));
       device.client.on('heartbeatRequested', () => void device.heartbeatRequests++);
+      device.client.on('canceled', (id) => void device.canceled.push(id));
       devices.set(phone.id, device);
       await device.client.connect();
       return phone;
@@ -60,7 +66,7 @@ async function createHarness(): Promise<TransportHarness> {
     async disconnect(phone) {
       await devices.get(phone.id)?.client.close();
       await vi.waitFor(() => {
-        if (transport.canReach(phone)) throw new Error('still reachable');
+        if (transport.reach().has(phone)) throw new Error('still reachable');
       });
       return phone;
     },
@@ -69,6 +75,9 @@ async function createHarness(): Promise<TransportHarness> {
     },
     async heartbeatRequests(phone) {
       return devices.get(phone.id)?.heartbeatRequests ?? 0;
+    },
+    async canceled(phone) {
+      return devices.get(phone.id)?.canceled ?? [];
     },
     async close() {
       for (const device of devices.values()) await device.client.close();

@@ -51,7 +51,6 @@ export async function gatewayNode(setup: NodeSetup = {}) {
     transports: [transport],
     ...setup.gateway,
   });
-  transport.bind(gateway);
   server.on(
     'request',
     setup.api
@@ -63,7 +62,7 @@ export async function gatewayNode(setup: NodeSetup = {}) {
   );
   const port = await listen(server);
   if (setup.start !== false) await gateway.start();
-  else await transport.start({ wake: () => {} });
+  else await transport.start(gateway.transportHost);
   onCleanup(async () => {
     await gateway.stop();
     await transport.stop();

@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { DEFAULT_WEBSOCKET_OPTIONS, websocketTransport } from '../src/index.js';
+import { listen } from './helpers.js';
 
 describe('transport options', () => {
   it('has documented defaults', () => {
@@ -25,9 +28,25 @@ describe('transport options', () => {
     expect(message).toContain('maxPayload: must be an integer from 1024');
   });
 
-  it('refuses to start before bind(gateway), saying what to do', async () => {
+  it('refuses upgrades before start (503) and reaches no phone', async () => {
+    const server = createServer();
     const transport = websocketTransport();
-    await expect(transport.start({ wake: () => {} })).rejects.toThrow(/transport\.bind\(gateway\)/);
-    expect(transport.reachablePhones()).toEqual([]);
+    server.on('upgrade', (req, socket, head) => transport.handleUpgrade(req, socket, head));
+    const port = await listen(server);
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}${transport.options.path}`);
+      ws.on('error', () => {});
+      const status = await new Promise<number | undefined>((resolve) => {
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode));
+        ws.on('open', () => resolve(undefined));
+        ws.on('close', () => resolve(undefined));
+      });
+      ws.terminate();
+      expect(status).toBe(503);
+      expect(transport.reach().phoneIds).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

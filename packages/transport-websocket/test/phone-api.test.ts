@@ -114,9 +114,13 @@ describe('phone → gateway over the socket', () => {
     });
     await node.gateway.messages.cancel(account.id, m.id);
     await vi.waitFor(() => expect(canceled).toEqual([m.id]));
-    const record = await node.store.getMessage(account.id, m.id);
-    if (record) await node.transport.cancel(phone, record);
-    await vi.waitFor(() => expect(canceled).toEqual([m.id, m.id]));
+    const next = await node.gateway.messages.send(account.id, {
+      from: phone.phoneNumber,
+      to: CONTACT,
+      content: 'nor this one',
+    });
+    await node.gateway.messages.cancel(account.id, next.id);
+    await vi.waitFor(() => expect(canceled).toEqual([m.id, next.id]));
   });
 });
 
@@ -129,9 +133,11 @@ describe('link health', () => {
     ws.on('error', () => {});
     const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
     ws.on('open', () => ws.send(JSON.stringify({ v: 1, type: 'hello', id: 'h' })));
-    await vi.waitFor(() => expect(node.transport.canReach(phone)).toBe(true), { interval: 10 });
+    await vi.waitFor(() => expect(node.transport.reach().has(phone)).toBe(true), { interval: 10 });
     // Two ping intervals (1 s) plus slack for a loaded machine; the assertion is the outcome.
-    await vi.waitFor(() => expect(node.transport.canReach(phone)).toBe(false), { timeout: 5000 });
+    await vi.waitFor(() => expect(node.transport.reach().has(phone)).toBe(false), {
+      timeout: 5000,
+    });
     expect(await closed).toBe(1006);
   });
 
@@ -141,7 +147,7 @@ describe('link health', () => {
     const ws = new WebSocket(node.url, { headers: { 'x-api-key': phoneKey } });
     onCleanup(async () => ws.terminate());
     ws.on('open', () => ws.send(JSON.stringify({ v: 1, type: 'hello', id: 'h' })));
-    await vi.waitFor(() => expect(node.transport.canReach(phone)).toBe(true));
+    await vi.waitFor(() => expect(node.transport.reach().has(phone)).toBe(true));
     ws.pause();
     const big = makeMessage({
       accountId: account.id,

@@ -116,7 +116,7 @@ describe('authentication', () => {
     expect(key?.phoneNumbers).toEqual(['+18005550142', '+18005550143']);
 
     // One socket serves both SIMs.
-    expect(node.transport.reachablePhones()).toHaveLength(2);
+    expect(node.transport.reach().phoneIds).toHaveLength(2);
     for (const from of ['+18005550142', '+18005550143']) {
       await node.gateway.messages.send(account.id, { from, to: CONTACT, content: from });
     }
@@ -136,7 +136,7 @@ describe('authentication', () => {
     const device = virtualPhone({ url: node.url, apiKey: phoneKey });
     await device.connect();
     expect(await old.closed).toEqual({ code: 4409, reason: 'replaced by a newer connection' });
-    expect(node.transport.reachablePhones()).toEqual([phone.id]);
+    expect(node.transport.reach().phoneIds).toEqual([phone.id]);
     await vi.waitFor(() => expect(node.transport.stats()).toMatchObject({ sockets: 1, phones: 1 }));
   });
 });

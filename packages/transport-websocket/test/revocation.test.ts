@@ -33,7 +33,7 @@ describe('revoking a key closes its open sockets', () => {
     await vi.waitFor(() => expect(socket.frames).toHaveLength(1));
     const [key] = await a.gateway.accounts.listPhoneKeys(f.account.id);
     await a.gateway.accounts.removePhoneFromKey(f.account.id, key?.id as string, other.id);
-    await vi.waitFor(() => expect(b.transport.reachablePhones()).toEqual([f.phone.id]));
+    await vi.waitFor(() => expect(b.transport.reach().phoneIds).toEqual([f.phone.id]));
     socket.send({ type: 'heartbeat', id: 'b', phone_numbers: [second] });
     await vi.waitFor(() => expect(socket.frames).toHaveLength(2));
     expect(socket.frames[1]).toMatchObject({ type: 'error', id: 'b', code: 'unauthorized' });

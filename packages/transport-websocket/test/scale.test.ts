@@ -47,7 +47,7 @@ describe('many phones on one node', () => {
       await Promise.all(batch);
     }
     expect(node.transport.stats()).toMatchObject({ sockets: PHONES, phones: PHONES });
-    expect(new Set(node.transport.reachablePhones())).toEqual(new Set(phones.map((p) => p.id)));
+    expect(new Set(node.transport.reach().phoneIds)).toEqual(new Set(phones.map((p) => p.id)));
 
     const targets = [phones[0], phones[499], phones[999]].filter((p) => p !== undefined);
     const sent = await Promise.all(

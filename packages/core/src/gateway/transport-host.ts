@@ -61,9 +61,7 @@ export function createTransportHost(ctx: GatewayContext, parts: TransportHostPar
     wake: parts.wake,
     phoneApi: parts.phoneApi,
     authenticate: parts.authenticate,
-    async clearPushToken(phoneId, token) {
-      await clearPushToken(ctx, phoneId, token);
-    },
+    clearPushToken: (phoneId, token) => clearPushToken(ctx, phoneId, token),
     subscribe(type, listener) {
       ctx.emitter.on(type, listener as never);
       return () => void ctx.emitter.off(type, listener as never);

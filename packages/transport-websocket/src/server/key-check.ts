@@ -7,14 +7,15 @@
  * stops serving them, and is closed with 4401 when none is left.
  */
 import type { PhoneRecord, Principal } from '@textport/core';
-import type { PhoneGateway } from './options.js';
+import type { TransportHost } from '@textport/core/transport';
 import type { PhoneSession } from './session.js';
 
 /** Keys resolved at once during a check. */
 const CONCURRENCY = 8;
 
 export interface KeyCheckHost {
-  readonly gateway: PhoneGateway;
+  /** The transport's host (none before its first start): authentication and the logger. */
+  host(): TransportHost | undefined;
   sessions(): Iterable<PhoneSession>;
   /** `session` no longer serves `phones`: stop routing them to it. */
   dropped(session: PhoneSession, phones: readonly PhoneRecord[]): void;
@@ -69,11 +70,13 @@ export class KeyCheck {
   }
 
   private async check(key: string, sessions: readonly PhoneSession[]): Promise<void> {
+    const host = this.host.host();
+    if (!host) return;
     let principal: Principal | null;
     try {
-      principal = await this.host.gateway.accounts.authenticate(key);
+      principal = await host.authenticate(key);
     } catch (error) {
-      this.host.gateway.config.logger.warn(
+      host.logger.warn(
         { err: error },
         'could not check the key of open phone sockets; checked again on the next poll',
       );

@@ -1,13 +1,6 @@
 /** Options of the WebSocket transport, checked once at construction. */
 import type { Server as HttpServer } from 'node:http';
-import type { Gateway } from '@textport/core';
 import { GatewayError } from '@textport/core';
-
-/** What the transport needs from the gateway: authentication and the phone API. */
-export type PhoneGateway = Pick<
-  Gateway,
-  'accounts' | 'phoneApi' | 'store' | 'config' | 'on' | 'off'
->;
 
 export interface WebSocketTransportOptions {
   /**

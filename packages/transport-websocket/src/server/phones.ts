@@ -1,13 +1,11 @@
 /**
- * Which phone records a socket serves, and which handed-off messages it missed.
+ * Which phone records a socket serves, looked up through the `TransportHost`.
  * A phone key serves the numbers bound to it; a user key every phone of the
  * account; `hello.phone_numbers` narrows either (and `register` binds new ones).
  */
-import type { MessageRecord, PhoneRecord, Principal } from '@textport/core';
+import type { PhoneRecord, Principal } from '@textport/core';
 import { GatewayError, isPhoneNumber } from '@textport/core';
-import type { PhoneGateway } from './options.js';
-
-const PAGE = 200;
+import type { TransportHost } from '@textport/core/transport';
 
 function forbidden(message: string): GatewayError {
   return new GatewayError('forbidden', message);
@@ -31,21 +29,12 @@ function mayActFor(principal: Principal, phoneNumber: string): boolean {
   return principal.phoneNumbers === null || principal.phoneNumbers.includes(phoneNumber);
 }
 
-async function allPhonesOf(gateway: PhoneGateway, accountId: string): Promise<PhoneRecord[]> {
-  const phones: PhoneRecord[] = [];
-  for (let skip = 0; ; skip += PAGE) {
-    const page = await gateway.store.listPhones({ accountId, skip, limit: PAGE });
-    phones.push(...page);
-    if (page.length < PAGE) return phones;
-  }
-}
-
 async function phonesByNumber(
-  gateway: PhoneGateway,
+  host: TransportHost,
   accountId: string,
   numbers: readonly string[],
 ): Promise<(PhoneRecord | null)[]> {
-  return Promise.all(numbers.map((n) => gateway.store.findPhoneByNumber(accountId, n)));
+  return Promise.all(numbers.map((n) => host.lookups.phoneByNumber(accountId, n)));
 }
 
 /**
@@ -54,16 +43,16 @@ async function phonesByNumber(
  * Returns true when something was registered, so the caller re-reads the key's scope.
  */
 export async function registerNumbers(
-  gateway: PhoneGateway,
+  host: TransportHost,
   principal: Principal,
   numbers: readonly string[],
 ): Promise<boolean> {
-  const existing = await phonesByNumber(gateway, principal.accountId, numbers);
+  const existing = await phonesByNumber(host, principal.accountId, numbers);
   let changed = false;
   for (const [i, phoneNumber] of numbers.entries()) {
     const phone = existing[i] ?? null;
     if (phone && mayActFor(principal, phoneNumber)) continue;
-    await gateway.phoneApi.updateFcmToken(principal, {
+    await host.phoneApi.updateFcmToken(principal, {
       phoneNumber,
       fcmToken: phone?.fcmToken ?? null,
       sim: phone?.sim ?? (i === 1 ? 'SIM2' : 'SIM1'),
@@ -75,15 +64,15 @@ export async function registerNumbers(
 
 /** The phone records a socket authenticated as `principal` serves; throws `forbidden`. */
 export async function servedPhones(
-  gateway: PhoneGateway,
+  host: TransportHost,
   principal: Principal,
   requested: readonly string[] | undefined,
 ): Promise<PhoneRecord[]> {
   if (!requested || requested.length === 0) {
     const phones =
       principal.phoneNumbers === null
-        ? await allPhonesOf(gateway, principal.accountId)
-        : (await phonesByNumber(gateway, principal.accountId, principal.phoneNumbers)).filter(
+        ? await host.lookups.phonesOf(principal.accountId)
+        : (await phonesByNumber(host, principal.accountId, principal.phoneNumbers)).filter(
             (p): p is PhoneRecord => p !== null,
           );
     if (phones.length === 0) {
@@ -100,7 +89,7 @@ export async function servedPhones(
       `the phone API key may not act for [${outside.join(',')}]; it is bound to [${(principal.phoneNumbers ?? []).join(',')}]`,
     );
   }
-  const phones = await phonesByNumber(gateway, principal.accountId, numbers);
+  const phones = await phonesByNumber(host, principal.accountId, numbers);
   const missing = numbers.filter((_, i) => !phones[i]);
   if (missing.length > 0) {
     throw forbidden(
@@ -108,37 +97,4 @@ export async function servedPhones(
     );
   }
   return phones as PhoneRecord[];
-}
-
-/**
- * Messages handed off to `phone` but never acked: `scheduled`, with the attempt
- * counted, waiting on their expiry check rather than on a planned hand-off.
- * Oldest first, so a reconnecting phone gets them in the original order.
- */
-export async function unackedMessages(
-  gateway: PhoneGateway,
-  phone: PhoneRecord,
-): Promise<MessageRecord[]> {
-  const found: MessageRecord[] = [];
-  for (let skip = 0; ; skip += PAGE) {
-    const page = await gateway.store.searchMessages({
-      accountId: phone.accountId,
-      owners: [phone.phoneNumber],
-      types: ['mobile-terminated'],
-      statuses: ['scheduled'],
-      skip,
-      limit: PAGE,
-    });
-    for (const m of page) {
-      const handedOff = m.sendAttemptCount > 0 && m.dueAt !== m.scheduledAt;
-      if (m.phoneId === phone.id && handedOff) found.push(m);
-    }
-    if (page.length < PAGE) break;
-  }
-  return found.sort(
-    (a, b) =>
-      (a.scheduledAt ?? 0) - (b.scheduledAt ?? 0) ||
-      a.createdAt - b.createdAt ||
-      a.bulkIndex - b.bulkIndex,
-  );
 }

@@ -1,23 +1,24 @@
 /**
  * A phone's requests (`ack`, `event`, `received`, `missed_call`, `heartbeat`) as
- * calls of the gateway's phone API: the same calls, and so the same rules, as the
+ * calls of the phone API (`TransportHost.phoneApi`): the same calls, and so the same rules, as the
  * HTTP phone routes. The reply is the request's `result.data`.
  */
 import type { PhoneEventName, PhoneRecord, Principal } from '@textport/core';
 import { toWireHeartbeat, toWireMessage } from '@textport/core';
+import type { TransportHost } from '@textport/core/transport';
 import type { HelloFrame, PhoneFrame, ResultData } from '../protocol.js';
-import type { PhoneGateway } from './options.js';
+
+type PhoneApi = TransportHost['phoneApi'];
 
 export type PhoneRequest = Exclude<PhoneFrame, HelloFrame>;
 
 /** Runs one request for a socket serving `phones` as `principal`; throws a GatewayError. */
 export async function handleRequest(
-  gateway: PhoneGateway,
+  api: PhoneApi,
   principal: Principal,
   phones: readonly PhoneRecord[],
   frame: PhoneRequest,
 ): Promise<ResultData[keyof ResultData]> {
-  const api = gateway.phoneApi;
   switch (frame.type) {
     case 'ack':
       return { message: toWireMessage(await api.takeOutstanding(principal, frame.message_id)) };

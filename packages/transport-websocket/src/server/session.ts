@@ -9,15 +9,17 @@
  * pauses while `maxQueuedRequests` requests or `maxPayload` bytes wait in the queue;
  * and while more than `maxBufferedBytes` wait in the send buffer, no request is
  * answered (so none is read once the queue fills) until the phone has read them.
+ * Authentication, the phone API and the phone lookups are the `TransportHost`'s.
  * The key is kept so the transport can check it again: a revoked key closes the
  * socket with 4401 (`revoke`), a key that lost numbers stops serving them (`rescope`).
  */
 import type { PhoneRecord, Principal } from '@textport/core';
 import { toGatewayError } from '@textport/core';
+import type { TransportHost } from '@textport/core/transport';
 import type { RawData, WebSocket } from 'ws';
 import type { HelloFrame, PhoneFrame, ServerFrameBody, WelcomeFrame } from '../protocol.js';
 import { CLOSE_CODES, encodeFrame, FrameError, parsePhoneFrame } from '../protocol.js';
-import type { PhoneGateway, ResolvedOptions } from './options.js';
+import type { ResolvedOptions } from './options.js';
 import { assertPhoneNumbers, registerNumbers, servedPhones } from './phones.js';
 import { handleRequest } from './requests.js';
 
@@ -25,8 +27,8 @@ const OPEN = 1;
 /** Close code for a server-side failure (the phone reconnects later). */
 const INTERNAL_ERROR = 1011;
 
+/** The transport a session belongs to. */
 export interface SessionHost {
-  readonly gateway: PhoneGateway;
   readonly options: ResolvedOptions;
   /** Counts the key checks started so far (one per revocation heard, and per safety poll). */
   readonly keyEpoch: number;
@@ -71,7 +73,7 @@ export class PhoneSession {
   alive = true;
   private key: string | undefined;
   private keyCheck: Promise<Principal | null> | undefined;
-  /** `host.keyEpoch` when the key was last resolved. */
+  /** `owner.keyEpoch` when the key was last resolved. */
   private authEpoch = 0;
   private helloSeen = false;
   private queue: Queued[] = [];
@@ -87,23 +89,26 @@ export class PhoneSession {
   private unflushed = 0;
   private flushed: (() => void) | undefined;
 
+  /**
+   * @param owner the transport that accepted the socket
+   * @param host the `TransportHost` it was started with: authentication, the phone API, lookups
+   */
   constructor(
     readonly socket: WebSocket,
-    private readonly host: SessionHost,
+    private readonly owner: SessionHost,
+    readonly host: TransportHost,
     headerKey: string | undefined,
   ) {
-    setFrameLimit(socket, host.options.maxPreAuthPayload);
+    setFrameLimit(socket, owner.options.maxPreAuthPayload);
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
     socket.on('pong', () => {
       this.alive = true;
     });
     socket.on('close', () => this.closed());
-    socket.on('error', (error) =>
-      host.gateway.config.logger.debug({ err: error }, 'phone socket error'),
-    );
+    socket.on('error', (error) => host.logger.debug({ err: error }, 'phone socket error'));
     this.authTimer = setTimeout(
       () => this.close(CLOSE_CODES.unauthorized, 'no hello in time'),
-      host.options.authTimeoutMs,
+      owner.options.authTimeoutMs,
     );
     this.authTimer.unref?.();
     if (headerKey !== undefined) {
@@ -122,7 +127,7 @@ export class PhoneSession {
 
   /** Whether the send buffer is within `maxBufferedBytes`. */
   hasRoom(): boolean {
-    return this.socket.bufferedAmount <= this.host.options.maxBufferedBytes;
+    return this.socket.bufferedAmount <= this.owner.options.maxBufferedBytes;
   }
 
   /** Writes a frame if the socket is open. */
@@ -205,13 +210,13 @@ export class PhoneSession {
     this.queue = [];
     this.queuedBytes = 0;
     this.wakeWriter();
-    this.host.detach(this);
+    this.owner.detach(this);
   }
 
   private authenticate(key: string): Promise<Principal | null> {
-    this.authEpoch = this.host.keyEpoch;
-    return this.host.gateway.accounts.authenticate(key).catch((error: unknown) => {
-      this.host.gateway.config.logger.error({ err: error }, 'phone authentication failed');
+    this.authEpoch = this.owner.keyEpoch;
+    return this.host.authenticate(key).catch((error: unknown) => {
+      this.host.logger.error({ err: error }, 'phone authentication failed');
       this.close(INTERNAL_ERROR, 'authentication is unavailable; retry later');
       return null;
     });
@@ -234,7 +239,7 @@ export class PhoneSession {
     this.alive = true;
     if (this.closing || this.revoked !== undefined) return;
     const bytes = byteLength(data);
-    if (!this.principal && bytes > this.host.options.maxPreAuthPayload) {
+    if (!this.principal && bytes > this.owner.options.maxPreAuthPayload) {
       this.close(CLOSE_CODES.tooBig, 'frame too big before welcome');
       return;
     }
@@ -268,7 +273,7 @@ export class PhoneSession {
 
   /** Reading pauses while the queue is full (in requests or bytes) and resumes at half. */
   private pauseWhenFull(): void {
-    const { maxQueuedRequests, maxPayload } = this.host.options;
+    const { maxQueuedRequests, maxPayload } = this.owner.options;
     const count = this.queue.length;
     if (!this.paused && (count >= maxQueuedRequests || this.queuedBytes >= maxPayload)) {
       this.paused = true;
@@ -304,16 +309,13 @@ export class PhoneSession {
         this.reject(frame.id, CLOSE_CODES.unauthorized, 'the hello of this socket failed');
         return;
       }
-      const data = await handleRequest(this.host.gateway, this.principal, this.phones, frame);
+      const data = await handleRequest(this.host.phoneApi, this.principal, this.phones, frame);
       this.send({ type: 'result', id: frame.id, data });
     } catch (error) {
       const e = toGatewayError(error);
       const internal = e.code === 'internal' || e.code === 'store';
       if (internal) {
-        this.host.gateway.config.logger.error(
-          { err: error, frame: frame.type },
-          'phone request failed',
-        );
+        this.host.logger.error({ err: error, frame: frame.type }, 'phone request failed');
       }
       this.send({
         type: 'error',
@@ -328,7 +330,7 @@ export class PhoneSession {
   }
 
   private welcome(id: string): Omit<WelcomeFrame, 'v'> {
-    const { options } = this.host;
+    const { options } = this.owner;
     return {
       type: 'welcome',
       id,
@@ -345,7 +347,7 @@ export class PhoneSession {
       this.send(this.welcome(frame.id));
       return;
     }
-    const { gateway } = this.host;
+    const { host } = this;
     const key = this.key ?? frame.api_key;
     if (key === undefined) {
       const hint = 'no API key: send it in the x-api-key header or in hello.api_key';
@@ -360,14 +362,10 @@ export class PhoneSession {
     try {
       const numbers = frame.phone_numbers;
       assertPhoneNumbers(numbers);
-      if (
-        frame.register &&
-        numbers?.length &&
-        (await registerNumbers(gateway, principal, numbers))
-      ) {
+      if (frame.register && numbers?.length && (await registerNumbers(host, principal, numbers))) {
         principal = (await this.authenticate(key)) ?? principal;
       }
-      this.phones = await servedPhones(gateway, principal, numbers);
+      this.phones = await servedPhones(host, principal, numbers);
     } catch (error) {
       const e = toGatewayError(error);
       if (e.code === 'internal' || e.code === 'store') throw error;
@@ -379,9 +377,9 @@ export class PhoneSession {
     this.key = key;
     this.keyCheck = undefined;
     clearTimeout(this.authTimer);
-    setFrameLimit(this.socket, this.host.options.maxPayload);
+    setFrameLimit(this.socket, this.owner.options.maxPayload);
     this.send(this.welcome(frame.id));
-    this.host.attach(this);
-    if (this.authEpoch !== this.host.keyEpoch) this.host.recheck(this);
+    this.owner.attach(this);
+    if (this.authEpoch !== this.owner.keyEpoch) this.owner.recheck(this);
   }
 }

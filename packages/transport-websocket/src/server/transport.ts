@@ -7,22 +7,24 @@
  *
  *   const ws = websocketTransport({ server, path: '/v1/phones/ws' });
  *   const gateway = createGateway({ store, transports: [ws] });
- *   ws.bind(gateway);
- *   await gateway.start();
+ *   await gateway.start(); // starts the transport with the gateway's TransportHost
+ *
+ * Everything it needs from the gateway (authentication, the phone API, lookups,
+ * the `message.api.canceled` events it tells phones about, key changes) comes
+ * through the host handed to `start(host)`.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { GatewayEvent, MessageRecord, PhoneRecord } from '@textport/core';
-import { GatewayError, toWireMessage } from '@textport/core';
-import type { Transport, TransportHost } from '@textport/core/transport';
-import { TransportError } from '@textport/core/transport';
+import { toWireMessage } from '@textport/core';
+import type { NotifyOutcome, Reach, Transport, TransportHost } from '@textport/core/transport';
+import { handedOffAll, TransportError } from '@textport/core/transport';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
 import { CLOSE_CODES, encodeFrame } from '../protocol.js';
 import { KeyCheck } from './key-check.js';
-import type { PhoneGateway, ResolvedOptions, WebSocketTransportOptions } from './options.js';
+import type { ResolvedOptions, WebSocketTransportOptions } from './options.js';
 import { resolveOptions } from './options.js';
-import { unackedMessages } from './phones.js';
 import type { SessionHost } from './session.js';
 import { PhoneSession } from './session.js';
 
@@ -51,25 +53,24 @@ function unreachable(phone: PhoneRecord): TransportError {
 export class WebSocketTransport implements Transport, SessionHost {
   readonly name = 'websocket';
   readonly options: ResolvedOptions;
-  private bound: PhoneGateway | undefined;
+  /** The host of the latest `start()`, kept after `stop()` for requests still in hand. */
   private host: TransportHost | undefined;
+  private running = false;
   private readonly wss: WebSocketServer;
   private readonly sessions = new Set<PhoneSession>();
   private readonly byPhone = new Map<string, PhoneSession>();
   private readonly byOwner = new Map<string, string>();
-  private reachable: string[] | null = null;
+  /** The current `reach()`, rebuilt when a phone is routed to or away from this node. */
+  private reachable: Reach | null = null;
   private pingTimer: NodeJS.Timeout | undefined;
   private keyTimer: NodeJS.Timeout | undefined;
-  private unsubscribeKeys: (() => void) | undefined;
+  private unsubscribes: (() => void)[] = [];
   private readonly keys: KeyCheck;
 
   constructor(options: WebSocketTransportOptions = {}) {
     this.options = resolveOptions(options);
-    const transport = this;
     this.keys = new KeyCheck({
-      get gateway() {
-        return transport.gateway;
-      },
+      host: () => this.host,
       sessions: () => this.sessions,
       dropped: (session, phones) => this.dropPhones(session, phones),
     });
@@ -79,22 +80,6 @@ export class WebSocketTransport implements Transport, SessionHost {
       perMessageDeflate: false,
       maxPayload: this.options.maxPayload,
     });
-  }
-
-  /** Gives the transport the gateway that authenticates phones and applies their reports. */
-  bind(gateway: PhoneGateway): this {
-    this.bound = gateway;
-    return this;
-  }
-
-  get gateway(): PhoneGateway {
-    if (!this.bound) {
-      throw new GatewayError(
-        'config',
-        'the WebSocket transport has no gateway: call transport.bind(gateway) after createGateway({ transports: [transport] })',
-      );
-    }
-    return this.bound;
   }
 
   /** Open sockets (authenticated or not), phones reachable through them, bytes waiting to be sent. */
@@ -109,12 +94,14 @@ export class WebSocketTransport implements Transport, SessionHost {
   }
 
   async start(host: TransportHost): Promise<void> {
-    if (this.host) return;
-    const gateway = this.gateway;
+    if (this.running) return;
+    this.running = true;
     this.host = host;
     this.options.server?.on('upgrade', this.onUpgrade);
-    gateway.on('message.api.canceled', this.onCanceled);
-    this.unsubscribeKeys = gateway.config.notifier.subscribe('keys', () => this.keys.checkAll());
+    this.unsubscribes = [
+      host.subscribe('message.api.canceled', this.onCanceled),
+      host.onKeysChanged(() => this.keys.checkAll()),
+    ];
     this.pingTimer = setInterval(() => this.pingAll(), this.options.pingIntervalMs);
     this.pingTimer.unref?.();
     this.keyTimer = setInterval(() => this.keys.checkAll(), this.options.keyCheckIntervalMs);
@@ -123,12 +110,10 @@ export class WebSocketTransport implements Transport, SessionHost {
 
   /** Closes every socket (1001, going away) and stops taking upgrades. */
   async stop(): Promise<void> {
-    if (!this.host) return;
-    this.host = undefined;
+    if (!this.running) return;
+    this.running = false;
     this.options.server?.off('upgrade', this.onUpgrade);
-    this.bound?.off('message.api.canceled', this.onCanceled);
-    this.unsubscribeKeys?.();
-    this.unsubscribeKeys = undefined;
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
     clearInterval(this.pingTimer);
     clearInterval(this.keyTimer);
     for (const session of this.sessions) session.close(CLOSE_CODES.goingAway, 'server stopping');
@@ -140,7 +125,7 @@ export class WebSocketTransport implements Transport, SessionHost {
 
   /** Takes over one upgrade request (for hosts that route upgrades themselves). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (!this.host) {
+    if (!this.running) {
       socket.end(
         'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
       );
@@ -158,13 +143,14 @@ export class WebSocketTransport implements Transport, SessionHost {
   };
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
-    if (!this.host) {
+    const host = this.host;
+    if (!this.running || !host) {
       ws.close(CLOSE_CODES.goingAway, 'server stopping');
       return;
     }
     const header = req.headers['x-api-key'];
     const key = Array.isArray(header) ? header[0] : header;
-    this.sessions.add(new PhoneSession(ws, this, key || undefined));
+    this.sessions.add(new PhoneSession(ws, this, host, key || undefined));
   }
 
   attach(session: PhoneSession): void {
@@ -175,7 +161,7 @@ export class WebSocketTransport implements Transport, SessionHost {
       if (previous && previous !== session) this.release(previous, phone.id);
     }
     this.reachable = null;
-    void this.connected(session);
+    void this.connected(session, session.host);
   }
 
   /**
@@ -183,14 +169,14 @@ export class WebSocketTransport implements Transport, SessionHost {
    * so its backlog goes out at once; then push again what it never acked. Phones
    * with nothing waiting cost no dispatch round, which keeps mass reconnects cheap.
    */
-  private async connected(session: PhoneSession): Promise<void> {
+  private async connected(session: PhoneSession, host: TransportHost): Promise<void> {
     const ids = session.phones.map((p) => p.id);
     try {
-      if ((await this.gateway.store.nextDueAt(ids)) !== null) this.host?.wake();
+      if (await host.lookups.hasDueWork(ids)) host.wake();
     } catch {
-      this.host?.wake();
+      host.wake();
     }
-    await this.resume(session);
+    await this.resume(session, host);
   }
 
   detach(session: PhoneSession): void {
@@ -221,16 +207,16 @@ export class WebSocketTransport implements Transport, SessionHost {
   }
 
   /** Pushes again what was handed off to the session's phones but never acked. */
-  private async resume(session: PhoneSession): Promise<void> {
+  private async resume(session: PhoneSession, host: TransportHost): Promise<void> {
     for (const phone of session.phones) {
       try {
-        const messages = await unackedMessages(this.gateway, phone);
+        const messages = await host.lookups.handedOff(phone);
         if (messages.length === 0 || this.byPhone.get(phone.id) !== session) continue;
         // A phone that does not read gets them on their expiry retry instead.
         if (!session.hasRoom()) return;
         await session.push(messages.map(messageFrame));
       } catch (error) {
-        this.gateway.config.logger.warn(
+        host.logger.warn(
           { err: error, phoneId: phone.id },
           'could not push unacked messages again; they are retried when they expire',
         );
@@ -258,17 +244,24 @@ export class WebSocketTransport implements Transport, SessionHost {
     }
   };
 
-  reachablePhones(): readonly string[] {
-    this.reachable ??= [...this.byPhone.keys()];
+  /** The phones with an open socket on this node (the id list is kept until one comes or goes). */
+  reach(): Reach {
+    this.reachable ??= {
+      phoneIds: [...this.byPhone.keys()],
+      has: (phone) => this.byPhone.get(phone.id)?.socket.readyState === OPEN,
+    };
     return this.reachable;
   }
 
-  canReach(phone: PhoneRecord): boolean {
-    return this.byPhone.get(phone.id)?.socket.readyState === OPEN;
-  }
-
-  /** Writes one `message` frame per message; resolves once they are written to the socket. */
-  async notify(phone: PhoneRecord, messages: readonly MessageRecord[]): Promise<void> {
+  /**
+   * Writes one `message` frame per message; resolves once they are all written to
+   * the socket (every message handed off), or rejects for the whole batch when the
+   * socket is gone, closes or has too much waiting to be sent.
+   */
+  async notify(
+    phone: PhoneRecord,
+    messages: readonly MessageRecord[],
+  ): Promise<readonly NotifyOutcome[]> {
     const session = this.byPhone.get(phone.id);
     if (!session || session.socket.readyState !== OPEN) throw unreachable(phone);
     const buffered = session.socket.bufferedAmount;
@@ -286,6 +279,7 @@ export class WebSocketTransport implements Transport, SessionHost {
         cause: error,
       });
     }
+    return handedOffAll(messages);
   }
 
   async requestHeartbeat(phone: PhoneRecord): Promise<void> {
@@ -294,17 +288,9 @@ export class WebSocketTransport implements Transport, SessionHost {
     const frame = encodeFrame({ type: 'heartbeat_request', phone_numbers: [phone.phoneNumber] });
     await session.push([frame]);
   }
-
-  /** Tells the phone a message was canceled (the server also does so on `message.api.canceled`). */
-  async cancel(phone: PhoneRecord, message: MessageRecord): Promise<void> {
-    const session = this.byPhone.get(phone.id);
-    if (session?.hasRoom()) {
-      session.send({ type: 'cancel', message_id: message.id, phone_number: phone.phoneNumber });
-    }
-  }
 }
 
-/** Creates the transport; call `bind(gateway)` once the gateway exists. */
+/** Creates the transport; the gateway starts it with its `TransportHost`. */
 export function websocketTransport(options: WebSocketTransportOptions = {}): WebSocketTransport {
   return new WebSocketTransport(options);
 }
