@@ -6,7 +6,10 @@ const CORE = '^packages/core/src/';
 
 /** Lowest first; a module may import its own layer and those below it. */
 const LAYERS = [
-  { name: 'kernel', paths: ['clock\\.ts', 'logger\\.ts', 'errors\\.ts', 'notifier\\.ts', 'crypto/', 'jobs/'] },
+  {
+    name: 'kernel',
+    paths: ['clock\\.ts', 'logger\\.ts', 'errors\\.ts', 'notifier\\.ts', 'crypto/', 'jobs/'],
+  },
   { name: 'domain', paths: ['domain/', 'lifecycle/'] },
   {
     name: 'contracts',

@@ -55,7 +55,9 @@ describe('transport host', () => {
 
   it('lists what was handed off and not taken, oldest first, and whether work is due', async () => {
     const t = await dispatchSetup();
-    const [a, b] = [await t.send('a'), await t.send('b')];
+    const a = await t.send('a');
+    t.clock.advance(1);
+    const b = await t.send('b');
     const host = t.gateway.transportHost;
     expect(await host.lookups.hasDueWork([t.phone.id])).toBe(true);
     expect(await host.lookups.handedOff(t.phone)).toEqual([]);
