@@ -4,7 +4,7 @@ import { makeMessage } from '@textport/core/testing';
 import Database from 'better-sqlite3';
 import type { Knex } from 'knex';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createKnexStore } from '../src/index.js';
+import { createKnexStore, createMigrationSource } from '../src/index.js';
 import { rawReader, rows, type SqliteDatabase, sqliteDatabase } from './helpers.js';
 import { handOffOnce, outboxWithStateChange, sendInHostTransaction } from './shared.js';
 
@@ -67,7 +67,25 @@ describe('SQLite store setup', () => {
       '0001_initial',
       '0002_phone_key_numbers',
       '0003_heartbeat_radio',
+      '0004_message_handoff',
     ]);
+  });
+
+  it('0004 marks the planned hand-offs of the old encoding (due_at = scheduled_at)', async () => {
+    const { knex, store } = await setup();
+    const planned = makeMessage({ status: 'scheduled', scheduledAt: 5_000, dueAt: 5_000 });
+    const handedOff = makeMessage({ status: 'scheduled', scheduledAt: 5_000, dueAt: 605_000 });
+    const pending = makeMessage({ status: 'pending', scheduledAt: null, dueAt: 1_000 });
+    await store.insertMessages([planned, handedOff, pending]);
+    const config = { migrationSource: createMigrationSource(), tableName: 'textport_migrations' };
+    await knex.migrate.down(config);
+    await knex.migrate.up(config);
+    const marked = await rows(
+      knex,
+      'SELECT id FROM textport_messages WHERE awaiting_handoff = 1 ORDER BY id',
+    );
+    expect(marked.map((r) => r.id)).toEqual([planned.id]);
+    expect((await store.getMessage(planned.accountId, planned.id))?.transportAttempts).toBe(0);
   });
 
   it('keeps two prefixes apart in one database', async () => {

@@ -86,6 +86,8 @@ export const MESSAGE = spec<MessageRecord>('messages', {
   maxSendAttempts: 'int',
   failureReason: 'text',
   dueAt: 'int',
+  awaitingHandoff: 'bool',
+  transportAttempts: 'int',
   bulkIndex: 'int',
   leaseOwner: 'text',
   leaseUntil: 'int',

@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import * as heartbeatRadio from './heartbeat-radio.js';
 import * as initial from './initial.js';
+import * as messageHandoff from './message-handoff.js';
 import * as phoneKeyNumbers from './phone-key-numbers.js';
 
 export interface TextportMigration {
@@ -18,6 +19,7 @@ const MIGRATIONS: readonly TextportMigration[] = [
   { name: '0001_initial', ...initial },
   { name: '0002_phone_key_numbers', ...phoneKeyNumbers },
   { name: '0003_heartbeat_radio', ...heartbeatRadio },
+  { name: '0004_message_handoff', ...messageHandoff },
 ];
 
 /** A Knex migration source creating the store's tables under `tablePrefix`. */
