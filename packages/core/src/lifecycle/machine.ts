@@ -1,9 +1,11 @@
 /**
  * The message lifecycle: which event moves a message from which status to
  * which status. This module is the single owner of those rules; every writer
- * (dispatcher, phone API, WebSocket hand-off, expiry sweep, cancel) asks
- * `decide` before it changes a status, and uses `sourcesOf` for the
- * compare-and-set `expected` list of the store update.
+ * (dispatcher, phone API, expiry, cancel) asks `decide` before it changes a
+ * status and compare-and-sets on the exact status it read. Where a store moves
+ * rows it has not read first (the phone's take, one statement), the caller passes
+ * `sourcesOf(event)` and `targetOf(event)` from here, so no store hard-codes a
+ * transition.
  *
  * The rules follow httpSMS's message service guards, plus `cancel`, which is
  * textport's own.
@@ -187,6 +189,20 @@ export function canTransition(status: MessageStatus, event: LifecycleEvent): boo
  */
 export function sourcesOf(event: LifecycleEvent): MessageStatus[] {
   return MESSAGE_STATUSES.filter((status) => canTransition(status, event));
+}
+
+/** The one status `event` moves messages to (an event with several targets throws). */
+export function targetOf(event: LifecycleEvent): MessageStatus {
+  const targets = new Set<MessageStatus>();
+  for (const status of MESSAGE_STATUSES) {
+    const decision = decide(status, event);
+    if (decision.kind === 'move') targets.add(decision.to);
+  }
+  const [target, ...others] = targets;
+  if (!target || others.length > 0) {
+    throw new Error(`the lifecycle event ${event} has no single target status`);
+  }
+  return target;
 }
 
 const TERMINAL_STATUSES: ReadonlySet<MessageStatus> = new Set<MessageStatus>([

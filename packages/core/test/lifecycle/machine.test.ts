@@ -7,6 +7,7 @@ import {
   type LifecycleEvent,
   sourcesOf,
   TRANSITIONS,
+  targetOf,
 } from '../../src/lifecycle/machine.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../../src/lifecycle/status.js';
 
@@ -191,6 +192,20 @@ describe('sourcesOf', () => {
     const first = sourcesOf('take');
     first.push('received');
     expect(sourcesOf('take')).not.toContain('received');
+  });
+});
+
+describe('targetOf', () => {
+  it.each([
+    ['schedule', 'scheduled'],
+    ['take', 'sending'],
+    ['phone.sent', 'sent'],
+    ['phone.delivered', 'delivered'],
+    ['phone.failed', 'failed'],
+    ['expire', 'expired'],
+    ['cancel', 'canceled'],
+  ] as const)('%s moves to %s', (event, target) => {
+    expect(targetOf(event)).toBe(target);
   });
 });
 
