@@ -8,7 +8,7 @@ import type { Db } from '../sql/db.js';
 
 export type Op<T> = (db: Db) => Promise<T>;
 
-export interface Engine {
+export interface SqlEngine {
   /** Runs an operation that only reads. */
   read<T>(op: Op<T>): Promise<T>;
   /** Runs an operation that writes; it is atomic on its own. */
@@ -17,7 +17,7 @@ export interface Engine {
 }
 
 /** Builds the store a transaction hands to its function. */
-export type StoreFactory = (engine: Engine) => Store;
+export type StoreFactory = (engine: SqlEngine) => Store;
 
 export interface BoundScope {
   readonly store: Store;
@@ -50,7 +50,7 @@ export function boundScope(
     tail = next.catch(() => undefined);
     return next;
   };
-  const engine: Engine = {
+  const engine: SqlEngine = {
     read: run,
     write: run,
     transaction: async (fn) => {
