@@ -12,16 +12,26 @@
 import { GatewayError } from '../../errors.js';
 import type { Store, StoreCapabilities } from '../../store.js';
 import { operationStore } from '../operations.js';
-import * as delivery from './delivery.js';
+import * as claims from './claims.js';
 import * as directory from './directory.js';
+import * as idempotency from './idempotency.js';
 import * as messages from './messages.js';
-import * as settings from './settings.js';
+import * as schedules from './schedules.js';
 import { Tables } from './tables.js';
 import * as threads from './threads.js';
 import { type TableRunner, topLevelRunner } from './transactions.js';
+import * as webhooks from './webhooks.js';
 
-/** Every Store operation, written once over the tables (see the modules). */
-const OPERATIONS = { ...messages, ...directory, ...threads, ...settings, ...delivery };
+/** Every Store operation, written once over the tables: one module per Store part. */
+const OPERATIONS = {
+  ...messages,
+  ...claims,
+  ...directory,
+  ...threads,
+  ...webhooks,
+  ...schedules,
+  ...idempotency,
+};
 
 const registry = new WeakMap<MemoryStore, Tables>();
 
