@@ -8,14 +8,24 @@ import {
 } from '@textport/core/store';
 import type { SqlEngine } from './engine/sql-engine.js';
 import * as claims from './ops/claims.js';
-import * as conversations from './ops/conversations.js';
-import * as delivery from './ops/delivery.js';
 import * as directory from './ops/directory.js';
+import * as idempotency from './ops/idempotency.js';
 import * as messages from './ops/messages.js';
+import * as schedules from './ops/schedules.js';
+import * as threads from './ops/threads.js';
+import * as webhooks from './ops/webhooks.js';
 import type { Db } from './sql/db.js';
 
-/** Every Store operation, written once over a database handle (see the modules). */
-const OPERATIONS = { ...messages, ...claims, ...directory, ...conversations, ...delivery };
+/** Every Store operation, written once over a database handle: one module per Store part. */
+const OPERATIONS = {
+  ...messages,
+  ...claims,
+  ...directory,
+  ...threads,
+  ...webhooks,
+  ...schedules,
+  ...idempotency,
+};
 
 export class SqlStore extends operationStore<Db, typeof OPERATIONS>(OPERATIONS) implements Store {
   readonly capabilities: StoreCapabilities;
