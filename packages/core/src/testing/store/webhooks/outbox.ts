@@ -7,10 +7,10 @@
  * their rows delivered when done; rows written by other tests stay out of reach.
  */
 import { expect, it } from 'vitest';
-import type { OutboxRecord } from '../../domain/records.js';
-import type { ClaimOutboxQuery, Store } from '../../store.js';
-import { makeMessage, makeOutbox } from '../fixtures.js';
-import { drain, expectConflict, type GroupContext, idSet, ids, uuid } from './context.js';
+import type { OutboxRecord } from '../../../domain/records.js';
+import type { ClaimOutboxQuery, Store } from '../../../store.js';
+import { makeMessage, makeOutbox } from '../../fixtures.js';
+import { drain, expectConflict, type GroupContext, idSet, ids, uuid } from '../context.js';
 
 let windowCursor = Date.UTC(1975, 0, 1);
 
