@@ -9,7 +9,7 @@ import type {
   PhoneListQuery,
   PhoneRecord,
 } from '@textport/core/store';
-import { columnValues, decodeRows, insertMany } from '../rows/codec.js';
+import { insertMany } from '../rows/codec.js';
 import { ACCOUNT, API_KEY, HEARTBEAT, PHONE } from '../rows/columns.js';
 import type { Db } from '../sql/db.js';
 import { and, raw, sql } from '../sql/fragment.js';
