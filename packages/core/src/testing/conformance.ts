@@ -1,8 +1,8 @@
 /**
  * Registers the Store conformance suite with Vitest. Groups are named after the
- * Store parts (`store/*.ts` in core): a part with several concerns has one
- * group per concern (`claims › due`, `claims › outstanding`, …). A group that
- * needs a capability (`ConformanceCapabilities`) runs only when the store
+ * Store parts (`store/*.ts` in core): a part with several concerns has a folder
+ * with one group per concern (`claims/due.ts` runs as `claims › due`). A group
+ * that needs a capability (`ConformanceCapabilities`) runs only when the store
  * declares it.
  */
 import { afterAll, beforeAll, describe } from 'vitest';
@@ -51,15 +51,15 @@ const PARTS: readonly (readonly [part: string, groups: readonly GroupEntry[]])[]
     [
       { name: 'due', group: dueGroup },
       { name: 'outstanding', group: outstandingGroup },
-      { name: 'pacing and heartbeat checks', group: pacingGroup },
+      { name: 'pacing', group: pacingGroup },
       { name: 'cross-process', group: crossProcessGroup, requires: 'crossProcess' },
     ],
   ],
   [
     'directory',
     [
-      { name: 'accounts and keys', group: keysGroup },
-      { name: 'phones and heartbeats', group: phonesGroup },
+      { name: 'keys', group: keysGroup },
+      { name: 'phones', group: phonesGroup },
     ],
   ],
   ['threads', [{ group: threadsGroup }]],

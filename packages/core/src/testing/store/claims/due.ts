@@ -1,4 +1,4 @@
-/** Conformance: `claimDue` hands each due row to exactly one claimer, under a lease; `nextDueAt`. */
+/** Conformance (ClaimStore): `claimDue` hands each due row to exactly one claimer, under a lease; `nextDueAt`. */
 import { expect, it } from 'vitest';
 import type { MessageRecord } from '../../../domain/records.js';
 import type { ClaimDueQuery } from '../../../store.js';

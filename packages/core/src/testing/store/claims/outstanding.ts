@@ -1,4 +1,4 @@
-/** Conformance: `takeOutstanding` moves one outstanding message to `sending` atomically. */
+/** Conformance (ClaimStore): `takeOutstanding` moves one outstanding message to `sending` atomically. */
 import { expect, it } from 'vitest';
 import type { MessageRecord } from '../../../domain/records.js';
 import type { MessageStatus } from '../../../lifecycle/status.js';

@@ -1,4 +1,4 @@
-/** Conformance: the phone's pacing anchor (compare-and-set) and heartbeat-check claims. */
+/** Conformance (ClaimStore): the phone's pacing anchor (compare-and-set) and heartbeat-check claims. */
 import { expect, it } from 'vitest';
 import { makePhone } from '../../fixtures.js';
 import { type GroupContext, ids } from '../context.js';

@@ -1,4 +1,4 @@
-/** Conformance: accounts and API keys. */
+/** Conformance (DirectoryStore): accounts and API keys. */
 import { expect, it } from 'vitest';
 import type { ApiKeyRecord } from '../../../domain/records.js';
 import { makeAccount, makeApiKey, randomKeyHash } from '../../fixtures.js';

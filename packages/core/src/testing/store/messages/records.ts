@@ -1,4 +1,4 @@
-/** Conformance: message rows — insert, reads, list, search, paging, deletes, account isolation. */
+/** Conformance (MessageStore): message rows — insert, reads, list, search, paging, deletes, account isolation. */
 import { expect, it } from 'vitest';
 import type { MessageRecord } from '../../../domain/records.js';
 import type { MessageSearchQuery } from '../../../store.js';

@@ -1,4 +1,4 @@
-/** Conformance: `transition` is a compare-and-set on status (and lease owner). */
+/** Conformance (MessageStore): `transition` is a compare-and-set on status (and lease owner). */
 import { expect, it } from 'vitest';
 import type { MessageRecord } from '../../../domain/records.js';
 import { makeMessage } from '../../fixtures.js';

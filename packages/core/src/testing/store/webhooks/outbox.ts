@@ -1,5 +1,5 @@
 /**
- * Conformance: the webhook outbox — insert, claim under a lease, guarded
+ * Conformance (WebhookStore): the webhook outbox — insert, claim under a lease, guarded
  * updates, listing.
  *
  * `claimOutbox` is not scoped to an account, so claim tests run in their own
