@@ -4,6 +4,6 @@ import { PG_SKIP, pgHarness } from './helpers.js';
 runStoreConformance({
   name: 'postgres',
   skip: PG_SKIP,
-  capabilities: { crossProcess: true },
+  capabilities: { crossProcess: true, skipLocked: true },
   createHarness: () => pgHarness(),
 });

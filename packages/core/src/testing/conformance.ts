@@ -17,6 +17,7 @@ import { crossProcessGroup } from './store/claims/cross-process.js';
 import { dueGroup } from './store/claims/due.js';
 import { outstandingGroup } from './store/claims/outstanding.js';
 import { pacingGroup } from './store/claims/pacing.js';
+import { skipLockedGroup } from './store/claims/skip-locked.js';
 import type { Group, GroupContext } from './store/context.js';
 import { keysGroup } from './store/directory/keys.js';
 import { phonesGroup } from './store/directory/phones.js';
@@ -33,8 +34,8 @@ interface GroupEntry {
   /** The group's name inside its part; none when the part has one group. */
   readonly name?: string;
   readonly group: Group;
-  /** Runs only when the store declares this capability. */
-  readonly requires?: ConformanceCapability;
+  /** Runs only when the store declares every one of these capabilities. */
+  readonly requires?: readonly ConformanceCapability[];
 }
 
 /** The conformance groups of each Store part, in the order they run. */
@@ -52,7 +53,8 @@ const PARTS: readonly (readonly [part: string, groups: readonly GroupEntry[]])[]
       { name: 'due', group: dueGroup },
       { name: 'outstanding', group: outstandingGroup },
       { name: 'pacing', group: pacingGroup },
-      { name: 'cross-process', group: crossProcessGroup, requires: 'crossProcess' },
+      { name: 'cross-process', group: crossProcessGroup, requires: ['crossProcess'] },
+      { name: 'skip-locked', group: skipLockedGroup, requires: ['crossProcess', 'skipLocked'] },
     ],
   ],
   [
@@ -126,11 +128,11 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     for (const [part, groups] of PARTS) {
       describe(part, () => {
         for (const entry of groups) {
-          const missing = entry.requires !== undefined && declared[entry.requires] !== true;
+          const missing = (entry.requires ?? []).filter((c) => declared[c] !== true);
           const name = entry.name ?? part;
-          if (missing) {
-            describe.skip(`${name} (skipped: the store does not declare ${entry.requires})`, () =>
-              entry.group(SKIPPED));
+          if (missing.length > 0) {
+            const reason = `the store does not declare ${missing.join(' and ')}`;
+            describe.skip(`${name} (skipped: ${reason})`, () => entry.group(SKIPPED));
           } else if (entry.name === undefined) {
             registerGroup(options, entry);
           } else {

@@ -36,6 +36,12 @@ export interface ConformanceCapabilities {
    * harness must implement `openSecondStore`.
    */
   crossProcess?: boolean;
+  /**
+   * Claims skip rows that another open transaction has locked instead of
+   * waiting for it (`StoreCapabilities.skipLocked`). Tested from a second
+   * store, so it needs `crossProcess` too.
+   */
+  skipLocked?: boolean;
 }
 
 export type ConformanceCapability = keyof ConformanceCapabilities;
