@@ -1,6 +1,8 @@
 /**
- * Engines decide where an operation runs: on a pooled connection, in a group
- * commit, or on the connection of an open transaction.
+ * A SqlEngine decides where an operation runs: on a pooled connection
+ * (`PgEngine`), in a group commit (`SqliteEngine`), or on the connection of an
+ * open transaction (`boundScope`). It is store-knex's TransactionStore part:
+ * `transaction(fn)` and `bind(trx)` end here.
  */
 import { GatewayError } from '@textport/core';
 import type { Store } from '@textport/core/store';
