@@ -1,6 +1,5 @@
 /** What a Store implementation hands to the conformance suite. */
 
-import type { MessageRecord, OutboxRecord, ThreadRecord } from '../domain/records.js';
 import type { RawReader } from '../store/raw-reader.js';
 import type { Store } from '../store.js';
 
