@@ -77,7 +77,7 @@ export interface StoreCapabilities {
 
 /** Everything textport persists: the named parts, plus what the store can do and its shutdown. */
 export interface Store
-  extends TransactionStore,
+  extends TransactionStore<Store>,
     MessageStore,
     ClaimStore,
     DirectoryStore,

@@ -4,10 +4,25 @@
  * method up here; the table is checked against the contract, so a new Store
  * method does not compile until it is classified.
  */
-import type { Store } from '../store.js';
+import type { ClaimStore } from './claims.js';
+import type { DirectoryStore } from './directory.js';
+import type { IdempotencyStore } from './idempotency.js';
+import type { MessageStore } from './messages.js';
+import type { ScheduleStore } from './schedules.js';
+import type { ThreadStore } from './threads.js';
+import type { WebhookStore } from './webhooks.js';
 
-/** The Store's data methods: every member but `capabilities`, `transaction` and `close`. */
-export type StoreMethod = Exclude<keyof Store, 'capabilities' | 'transaction' | 'close'>;
+/**
+ * The Store's data methods: every method of its data parts (all but
+ * `transaction`, `capabilities` and `close`).
+ */
+export type StoreMethod = keyof (MessageStore &
+  ClaimStore &
+  DirectoryStore &
+  ThreadStore &
+  WebhookStore &
+  ScheduleStore &
+  IdempotencyStore);
 
 export type StoreAccess = 'read' | 'write';
 
