@@ -1,31 +1,42 @@
 /** The Store contract on SQL: each method is one operation run by the engine. */
 
-import { operationStore, type Store, type StoreCapabilities } from '@textport/core/store';
-import type { Engine } from './engine/engine.js';
+import {
+  isReadOperation,
+  operationStore,
+  type Store,
+  type StoreCapabilities,
+} from '@textport/core/store';
+import type { SqlEngine } from './engine/sql-engine.js';
 import * as claims from './ops/claims.js';
-import * as conversations from './ops/conversations.js';
-import * as delivery from './ops/delivery.js';
 import * as directory from './ops/directory.js';
+import * as idempotency from './ops/idempotency.js';
 import * as messages from './ops/messages.js';
+import * as schedules from './ops/schedules.js';
+import * as threads from './ops/threads.js';
+import * as webhooks from './ops/webhooks.js';
 import type { Db } from './sql/db.js';
 
-/** Every Store operation, written once over a database handle (see the modules). */
-const OPERATIONS = { ...messages, ...claims, ...directory, ...conversations, ...delivery };
-
-/**
- * Operations that only read, known by the Store contract's naming: every other
- * operation writes and runs atomically in the engine's write path.
- */
-const READS = /^(get|find|list|search|latest|next)[A-Z]/;
+/** Every Store operation, written once over a database handle: one module per Store part. */
+const OPERATIONS = {
+  ...messages,
+  ...claims,
+  ...directory,
+  ...threads,
+  ...webhooks,
+  ...schedules,
+  ...idempotency,
+};
 
 export class SqlStore extends operationStore<Db, typeof OPERATIONS>(OPERATIONS) implements Store {
   readonly capabilities: StoreCapabilities;
-  protected readonly engine: Engine;
+  protected readonly engine: SqlEngine;
 
-  constructor(engine: Engine, capabilities: StoreCapabilities) {
+  constructor(engine: SqlEngine, capabilities: StoreCapabilities) {
+    // Reads and writes as the contract's access table says (`store/access.ts`):
+    // a write runs atomically in the engine's write path.
     super((name, op) => {
       const task = async (db: Db) => op(db);
-      return READS.test(name) ? engine.read(task) : engine.write(task);
+      return isReadOperation(name) ? engine.read(task) : engine.write(task);
     });
     this.engine = engine;
     this.capabilities = capabilities;

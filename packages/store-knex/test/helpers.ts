@@ -179,6 +179,18 @@ export async function pgHarness(options: KnexStoreOptions = {}): Promise<Harness
     store,
     db,
     raw: rawReader(db.knex, store.tablePrefix),
+    /** A store on a Knex instance (a pool) of its own, on the same schema: another process. */
+    openSecondStore: async () => {
+      const other = knexFactory(db.config);
+      const second = createKnexStore(other, options);
+      return {
+        store: second,
+        close: async () => {
+          await second.close();
+          await other.destroy();
+        },
+      };
+    },
     close: async () => {
       await store.close();
       await db.destroy();

@@ -1,4 +1,9 @@
 import { runStoreConformance } from '@textport/core/testing';
 import { PG_SKIP, pgHarness } from './helpers.js';
 
-runStoreConformance({ name: 'postgres', skip: PG_SKIP, createHarness: () => pgHarness() });
+runStoreConformance({
+  name: 'postgres',
+  skip: PG_SKIP,
+  capabilities: { crossProcess: true, skipLocked: true },
+  createHarness: () => pgHarness(),
+});

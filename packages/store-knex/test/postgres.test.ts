@@ -1,5 +1,7 @@
-/** Postgres specifics: capabilities, host transactions, claims from separate pools. */
-import { makeMessage } from '@textport/core/testing';
+/**
+ * Postgres specifics: capabilities, host transactions, prepared statements.
+ * Claims from separate pools run in the conformance suite (`crossProcess`).
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKnexStore } from '../src/index.js';
 import { PG_SKIP, type PgDatabase, pgDatabase, rawReader } from './helpers.js';
@@ -59,45 +61,6 @@ describe.skipIf(PG_SKIP !== false)(
       const { knex, raw } = await setup();
       const store = createKnexStore(knex, { preparedStatements: false });
       await handOffOnce({ knex, store, raw });
-    });
-
-    it('gives each due row to one of two stores on separate pools', async () => {
-      const { db, store } = await setup();
-      const other = (await import('knex')).default(db.config);
-      try {
-        const second = createKnexStore(other);
-        const phoneId = globalThis.crypto.randomUUID();
-        const now = Date.now();
-        const rows = Array.from({ length: 400 }, (_, i) =>
-          makeMessage({ phoneId, status: 'scheduled', dueAt: now - 1000 + (i % 13) }),
-        );
-        await store.insertMessages(rows);
-        const drain = async (s: typeof store, claimer: string) => {
-          const got: string[] = [];
-          for (;;) {
-            const batch = await s.claimDue({
-              now,
-              phoneIds: [phoneId],
-              limit: 9,
-              leaseMs: 60_000,
-              claimer,
-            });
-            if (batch.length === 0) return got;
-            got.push(...batch.map((m) => m.id));
-          }
-        };
-        const results = await Promise.all([
-          drain(store, 'a'),
-          drain(second, 'b'),
-          drain(store, 'c'),
-          drain(second, 'd'),
-        ]);
-        const all = results.flat();
-        expect(new Set(all).size).toBe(all.length);
-        expect(all.sort()).toEqual(rows.map((m) => m.id).sort());
-      } finally {
-        await other.destroy();
-      }
     });
   },
 );

@@ -7,8 +7,8 @@
  * (a mutex, a group commit, a pooled connection):
  *
  *   class MyStore extends operationStore<Db, typeof OPS>(OPS) implements Store {
- *     constructor(engine: Engine) {
- *       super((name, op) => engine.run(op));
+ *     constructor(runner: Runner) {
+ *       super((name, op) => runner.run(op));
  *     }
  *     transaction(fn) { … }
  *   }

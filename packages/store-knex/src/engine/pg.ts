@@ -8,9 +8,15 @@ import type { Knex } from 'knex';
 import { clientOf, transactionConnection } from '../internal/knex.js';
 import { type Db, type PgConnection, PgDb, translateError } from '../sql/db.js';
 import type { SqlKit } from '../sql/kit.js';
-import { type BoundScope, boundScope, type Engine, type Op, type StoreFactory } from './engine.js';
+import {
+  type BoundScope,
+  boundScope,
+  type Op,
+  type SqlEngine,
+  type StoreFactory,
+} from './sql-engine.js';
 
-export class PgEngine implements Engine {
+export class PgEngine implements SqlEngine {
   readonly #knex: Knex;
   readonly #kit: SqlKit;
   readonly #makeStore: StoreFactory;

@@ -8,8 +8,8 @@ import type { Knex } from 'knex';
 import { clientOf, transactionConnection } from '../internal/knex.js';
 import { type SqliteConnection, SqliteDb } from '../sql/db.js';
 import { CASEFOLD_FUNCTION, type SqlKit } from '../sql/kit.js';
-import { type BoundScope, boundScope, type Engine, type StoreFactory } from './engine.js';
 import { GroupCommit } from './group-commit.js';
+import { type BoundScope, boundScope, type SqlEngine, type StoreFactory } from './sql-engine.js';
 
 export type Synchronous = 'NORMAL' | 'FULL';
 
@@ -23,7 +23,7 @@ function casefold(value: unknown): unknown {
   return typeof value === 'string' ? value.toLowerCase() : value;
 }
 
-export class SqliteEngine implements Engine {
+export class SqliteEngine implements SqlEngine {
   readonly writer: GroupCommit;
   readonly #knex: Knex;
   readonly #kit: SqlKit;
@@ -81,7 +81,7 @@ export class SqliteEngine implements Engine {
   }
 
   /** The transaction is one job of a group: its savepoint holds all of its writes. */
-  transaction<T>(fn: Parameters<Engine['transaction']>[0]): Promise<T> {
+  transaction<T>(fn: Parameters<SqlEngine['transaction']>[0]): Promise<T> {
     return this.writer.submit(async (db) => {
       const scope = boundScope(
         async () => db,

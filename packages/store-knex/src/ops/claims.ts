@@ -1,5 +1,6 @@
 /**
- * Due-message claims, the next due time and the phone's take-outstanding.
+ * The ClaimStore part on SQL: due-message claims, the next due time, the
+ * phone's take-outstanding, the phones' pacing anchor and heartbeat checks.
  *
  * A due row is claimable when it has no lease or its lease ran out. The two
  * cases are read through two partial indexes (free rows ordered by due time;
@@ -8,9 +9,15 @@
  * `FOR UPDATE SKIP LOCKED`; on SQLite it runs inside the single writer
  * transaction. Claim order is due time, then insertion order (`seq`).
  */
-import type { ClaimDueQuery, MessageRecord, TakeOutstandingQuery } from '@textport/core/store';
+import type {
+  ClaimDueQuery,
+  ClaimHeartbeatQuery,
+  MessageRecord,
+  PhoneRecord,
+  TakeOutstandingQuery,
+} from '@textport/core/store';
 import { columnValues, decodeRows, firstRecord } from '../rows/codec.js';
-import { MESSAGE } from '../rows/columns.js';
+import { MESSAGE, PHONE } from '../rows/columns.js';
 import type { Db, Rows } from '../sql/db.js';
 import { and, type Fragment, join, raw, sql } from '../sql/fragment.js';
 
@@ -129,4 +136,57 @@ export async function takeOutstanding(
     sql`UPDATE ${kit.t.messages} SET ${join(set, ', ')} WHERE ${where} RETURNING *`,
   );
   return firstRecord(MESSAGE, rows);
+}
+
+// pacing and heartbeat checks
+
+/** Compare-and-set of the pacing anchor in one `UPDATE`. */
+export async function reservePhoneSlot(
+  db: Db,
+  phoneId: string,
+  expected: number | null,
+  next: number,
+): Promise<boolean> {
+  const anchor =
+    expected === null ? raw('last_scheduled_at IS NULL') : sql`last_scheduled_at = ${expected}`;
+  const changed = await db.run(
+    sql`UPDATE ${db.kit.t.phones} SET last_scheduled_at = ${next} WHERE id = ${phoneId} AND ${anchor}`,
+  );
+  return changed === 1;
+}
+
+/** Due heartbeat checks, earliest first; each claimed check moves to `now + leaseMs`. */
+export async function claimHeartbeatChecks(
+  db: Db,
+  query: ClaimHeartbeatQuery,
+): Promise<PhoneRecord[]> {
+  const limit = Math.max(0, Math.trunc(query.limit));
+  if (limit === 0) return [];
+  const t = db.kit.t.phones;
+  const next = query.now + query.leaseMs;
+  const due = sql`heartbeat_check_at <= ${query.now}`;
+  if (db.kit.pg) {
+    const rows = await db.all(sql`
+      WITH due AS (
+        SELECT id, heartbeat_check_at AS previous FROM ${t} WHERE ${due}
+        ORDER BY heartbeat_check_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      UPDATE ${t} AS p SET heartbeat_check_at = ${next} FROM due WHERE p.id = due.id
+      RETURNING p.*, due.previous AS claim_previous`);
+    const previous = columnValues(rows, 'claim_previous').map(Number);
+    return decodeRows(PHONE, rows)
+      .map((phone, i) => ({ phone, previous: previous[i] ?? 0 }))
+      .sort((a, b) => a.previous - b.previous || (a.phone.id < b.phone.id ? -1 : 1))
+      .map(({ phone }) => phone);
+  }
+  // SQLite: this runs in the single writer transaction, so read-then-update is safe.
+  const picked = await db.all(
+    sql`SELECT id FROM ${t} WHERE ${due} ORDER BY heartbeat_check_at, id LIMIT ${limit}`,
+  );
+  const ids = columnValues(picked, 'id').map(String);
+  if (ids.length === 0) return [];
+  const rows = await db.all(
+    sql`UPDATE ${t} SET heartbeat_check_at = ${next} WHERE ${db.kit.inList('id', ids)} RETURNING *`,
+  );
+  const order = new Map(ids.map((id, i) => [id, i]));
+  return decodeRows(PHONE, rows).sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
 }

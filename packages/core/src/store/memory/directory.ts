@@ -1,4 +1,4 @@
-/** Accounts, API keys, phones and heartbeats of the memory store. */
+/** The memory store's DirectoryStore part: accounts, API keys, phones and heartbeats. */
 import type {
   AccountRecord,
   ApiKeyRecord,
@@ -7,7 +7,6 @@ import type {
 } from '../../domain/records.js';
 import type {
   ApiKeyListQuery,
-  ClaimHeartbeatQuery,
   FcmPhoneQuery,
   HeartbeatListQuery,
   PhoneListQuery,
@@ -145,33 +144,6 @@ export function updatePhone(
   patch: PatchOf<'updatePhone'>,
 ): PhoneRecord | null {
   return updateRow(t, t.phones, id, patch, (next) => assertUniqueNumber(t, next));
-}
-
-export function reservePhoneSlot(
-  t: Tables,
-  phoneId: string,
-  expected: number | null,
-  next: number,
-): boolean {
-  const phone = t.phones.get(phoneId);
-  if (!phone || phone.lastScheduledAt !== expected) return false;
-  t.put(t.phones, phoneId, { ...phone, lastScheduledAt: next });
-  return true;
-}
-
-/** Due phones, earliest check first; each claimed check moves to `now + leaseMs`. */
-export function claimHeartbeatChecks(t: Tables, query: ClaimHeartbeatQuery): PhoneRecord[] {
-  const due = [...t.phones.values()]
-    .filter((p) => p.heartbeatCheckAt !== null && p.heartbeatCheckAt <= query.now)
-    .sort(
-      (a, b) => (a.heartbeatCheckAt ?? 0) - (b.heartbeatCheckAt ?? 0) || a.id.localeCompare(b.id),
-    )
-    .slice(0, Math.max(0, query.limit));
-  return due.map((phone) => {
-    const next = { ...phone, heartbeatCheckAt: query.now + query.leaseMs };
-    t.put(t.phones, phone.id, next);
-    return structuredClone(next);
-  });
 }
 
 export function deletePhone(t: Tables, accountId: string, id: string): PhoneRecord | null {

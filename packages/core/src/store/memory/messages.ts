@@ -1,25 +1,19 @@
-/** Message operations of the memory store. Every function runs inside one atomic unit. */
+/** The memory store's MessageStore part. Every function runs inside one atomic unit. */
 import type { IdempotencyRecord, MessageRecord } from '../../domain/records.js';
 import type { MessageStatus } from '../../lifecycle/status.js';
 import type {
-  ClaimDueQuery,
   InsertMessagesOptions,
   MessageListQuery,
   MessagePatch,
   MessageSearchQuery,
-  TakeOutstandingQuery,
   TransitionOptions,
   TransitionResult,
 } from '../../store.js';
-import { insertOutbox } from './delivery.js';
 import { copyOrNull, descending, page, textMatcher, within } from './query.js';
 import { idempotencyKey, patched, type Tables } from './tables.js';
-
-const OUTSTANDING: ReadonlySet<MessageStatus> = new Set(['scheduled', 'pending', 'expired']);
+import { insertOutbox } from './webhooks.js';
 
 const newestFirst = descending<MessageRecord>((m) => m.orderTimestamp);
-/** Due first; ties keep insertion order (the table is a Map and the sort is stable). */
-const claimOrder = (a: MessageRecord, b: MessageRecord): number => (a.dueAt ?? 0) - (b.dueAt ?? 0);
 
 export function insertMessages(
   t: Tables,
@@ -124,56 +118,4 @@ export function transition(
   const next = patched(row, patch);
   t.put(t.messages, id, next);
   return { ok: true, message: structuredClone(next) };
-}
-
-function reachable(phoneIds: readonly string[] | 'all') {
-  if (phoneIds === 'all') return () => true;
-  const set = new Set(phoneIds);
-  return (m: MessageRecord) => m.phoneId !== null && set.has(m.phoneId);
-}
-
-export function claimDue(t: Tables, query: ClaimDueQuery): MessageRecord[] {
-  const { now } = query;
-  const onPhone = reachable(query.phoneIds);
-  const due = [...t.messages.values()]
-    .filter(
-      (m) =>
-        m.dueAt !== null &&
-        m.dueAt <= now &&
-        onPhone(m) &&
-        (m.leaseUntil === null || m.leaseUntil <= now),
-    )
-    .sort(claimOrder)
-    .slice(0, Math.max(0, Math.trunc(query.limit)));
-  return due.map((row) => {
-    const next = { ...row, leaseOwner: query.claimer, leaseUntil: now + query.leaseMs };
-    t.put(t.messages, row.id, next);
-    return structuredClone(next);
-  });
-}
-
-export function nextDueAt(t: Tables, phoneIds: readonly string[] | 'all'): number | null {
-  const onPhone = reachable(phoneIds);
-  let earliest: number | null = null;
-  for (const m of t.messages.values()) {
-    if (m.dueAt === null || !onPhone(m)) continue;
-    if (earliest === null || m.dueAt < earliest) earliest = m.dueAt;
-  }
-  return earliest;
-}
-
-export function takeOutstanding(t: Tables, query: TakeOutstandingQuery): MessageRecord | null {
-  const row = owned(t, query.accountId, query.id);
-  if (!row || !OUTSTANDING.has(row.status) || !within(query.owners, row.owner)) return null;
-  const { now } = query;
-  const next: MessageRecord = {
-    ...row,
-    status: 'sending',
-    lastAttemptedAt: now,
-    updatedAt: now,
-    orderTimestamp: Math.max(row.orderTimestamp, now),
-    dueAt: query.dueAt === undefined ? row.dueAt : query.dueAt,
-  };
-  t.put(t.messages, row.id, next);
-  return structuredClone(next);
 }

@@ -12,16 +12,26 @@
 import { GatewayError } from '../../errors.js';
 import type { Store, StoreCapabilities } from '../../store.js';
 import { operationStore } from '../operations.js';
-import * as delivery from './delivery.js';
+import * as claims from './claims.js';
 import * as directory from './directory.js';
-import { type Engine, topLevelEngine } from './engine.js';
+import * as idempotency from './idempotency.js';
 import * as messages from './messages.js';
-import * as settings from './settings.js';
+import * as schedules from './schedules.js';
 import { Tables } from './tables.js';
 import * as threads from './threads.js';
+import { type TableRunner, topLevelRunner } from './transactions.js';
+import * as webhooks from './webhooks.js';
 
-/** Every Store operation, written once over the tables (see the modules). */
-const OPERATIONS = { ...messages, ...directory, ...threads, ...settings, ...delivery };
+/** Every Store operation, written once over the tables: one module per Store part. */
+const OPERATIONS = {
+  ...messages,
+  ...claims,
+  ...directory,
+  ...threads,
+  ...webhooks,
+  ...schedules,
+  ...idempotency,
+};
 
 const registry = new WeakMap<MemoryStore, Tables>();
 
@@ -41,22 +51,22 @@ export class MemoryStore
     listenNotify: false,
     multiProcess: false,
   });
-  readonly #engine: Engine;
+  readonly #runner: TableRunner;
 
-  private constructor(tables: Tables, engine: Engine) {
-    super((_name, op) => engine.run(op));
-    this.#engine = engine;
+  private constructor(tables: Tables, runner: TableRunner) {
+    super((_name, op) => runner.run(op));
+    this.#runner = runner;
     registry.set(this, tables);
   }
 
   /** A store over fresh, empty tables. */
   static create(): MemoryStore {
     const tables = new Tables();
-    const bind = (engine: Engine) => new MemoryStore(tables, engine);
-    return bind(topLevelEngine(tables, bind));
+    const bind = (runner: TableRunner) => new MemoryStore(tables, runner);
+    return bind(topLevelRunner(tables, bind));
   }
 
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
-    return this.#engine.transaction(fn);
+    return this.#runner.transaction(fn);
   }
 }

@@ -7,6 +7,11 @@ import type { RawReader } from '../harness.js';
 export interface GroupContext {
   readonly store: Store;
   readonly raw: RawReader;
+  /**
+   * A second store on the same data (groups that require `crossProcess` only).
+   * It is closed when the group ends.
+   */
+  openSecondStore(): Promise<Store>;
 }
 
 /** Registers a group's tests. */

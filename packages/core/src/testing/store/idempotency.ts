@@ -1,4 +1,4 @@
-/** Conformance: idempotency records are written with their batch and are unique per account and key. */
+/** Conformance (IdempotencyStore): idempotency records are written with their batch and are unique per account and key. */
 import { expect, it } from 'vitest';
 import type { IdempotencyRecord } from '../../domain/records.js';
 import { makeMessage, makeOutbox } from '../fixtures.js';

@@ -1,4 +1,4 @@
-/** Conformance: threads — one per (account, owner, contact); list, search, update, delete. */
+/** Conformance (ThreadStore): threads — one per (account, owner, contact); list, search, update, delete. */
 import { expect, it } from 'vitest';
 import type { ThreadRecord } from '../../domain/records.js';
 import type { ThreadListQuery } from '../../store.js';

@@ -1,4 +1,4 @@
-/** Conformance: `transaction(fn)` commits every write together or none of them. */
+/** Conformance (TransactionStore): `transaction(fn)` commits every write together or none of them. */
 import { expect, it } from 'vitest';
 import { makeApiKey, makeMessage, makeOutbox, makePhone, makeThread } from '../fixtures.js';
 import { expectConflict, type GroupContext, rejection, uuid } from './context.js';

@@ -1,8 +1,8 @@
-/** Conformance: accounts and API keys. */
+/** Conformance (DirectoryStore): accounts and API keys. */
 import { expect, it } from 'vitest';
-import type { ApiKeyRecord } from '../../domain/records.js';
-import { makeAccount, makeApiKey, randomKeyHash } from '../fixtures.js';
-import { expectConflict, type GroupContext, ids, uuid } from './context.js';
+import type { ApiKeyRecord } from '../../../domain/records.js';
+import { makeAccount, makeApiKey, randomKeyHash } from '../../fixtures.js';
+import { expectConflict, type GroupContext, ids, uuid } from '../context.js';
 
 export function keysGroup(ctx: GroupContext): void {
   it('inserts, gets and updates an account', async () => {

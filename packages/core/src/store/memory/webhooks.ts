@@ -1,29 +1,54 @@
-/** Idempotency records and the webhook outbox of the memory store. */
-import type { IdempotencyRecord, OutboxRecord } from '../../domain/records.js';
-import type { ClaimOutboxQuery, OutboxListQuery, TransitionOptions } from '../../store.js';
-import { ascending, descending, type PatchOf, page } from './query.js';
-import { idempotencyKey, patched, type Tables } from './tables.js';
+/** The memory store's WebhookStore part: webhooks and the outbox of their deliveries. */
+import type { OutboxRecord, WebhookRecord } from '../../domain/records.js';
+import type {
+  ClaimOutboxQuery,
+  OutboxListQuery,
+  TransitionOptions,
+  WebhookListQuery,
+} from '../../store.js';
+import { ascending, descending, type PatchOf, page, textMatcher } from './query.js';
+import { ownedTable, patched, type Tables } from './tables.js';
 
-export function getIdempotency(
+const oldestFirst = ascending<{ id: string; createdAt: number }>((row) => row.createdAt);
+
+// webhooks
+
+const webhooks = ownedTable<WebhookRecord>((t) => t.webhooks, 'webhook');
+
+export const insertWebhook = webhooks.insert;
+export const getWebhook = webhooks.get;
+export const updateWebhook = webhooks.update;
+export const deleteWebhook = webhooks.remove;
+
+/** Newest first; `query` matches the URL. */
+export function listWebhooks(t: Tables, query: WebhookListQuery): WebhookRecord[] {
+  const matches = textMatcher(query.query);
+  const rows = [...t.webhooks.values()].filter(
+    (webhook) => webhook.accountId === query.accountId && matches(webhook.url),
+  );
+  return page(rows.sort(descending((webhook) => webhook.createdAt)), query);
+}
+
+/** Oldest first. */
+export function listWebhooksFor(
   t: Tables,
   accountId: string,
-  key: string,
-  notBefore: number,
-): IdempotencyRecord | null {
-  const record = t.idempotency.get(idempotencyKey(accountId, key));
-  return record && record.createdAt >= notBefore ? structuredClone(record) : null;
+  eventType: string,
+  owner: string,
+): WebhookRecord[] {
+  return [...t.webhooks.values()]
+    .filter(
+      (webhook) =>
+        webhook.accountId === accountId &&
+        webhook.enabled &&
+        webhook.events.includes(eventType) &&
+        webhook.phoneNumbers.includes(owner),
+    )
+    .sort(oldestFirst)
+    .map((webhook) => structuredClone(webhook));
 }
 
-export function purgeIdempotency(t: Tables, before: number): number {
-  let count = 0;
-  for (const [key, record] of t.idempotency) {
-    if (record.createdAt < before) {
-      t.remove(t.idempotency, key);
-      count += 1;
-    }
-  }
-  return count;
-}
+// outbox
 
 export function insertOutbox(t: Tables, rows: readonly OutboxRecord[]): void {
   for (const row of rows) t.insert(t.outbox, row.id, row, 'outbox row');

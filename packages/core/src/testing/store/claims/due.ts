@@ -1,14 +1,14 @@
-/** Conformance: `claimDue` hands each due row to exactly one claimer, under a lease; `nextDueAt`. */
+/** Conformance (ClaimStore): `claimDue` hands each due row to exactly one claimer, under a lease; `nextDueAt`. */
 import { expect, it } from 'vitest';
-import type { MessageRecord } from '../../domain/records.js';
-import type { ClaimDueQuery } from '../../store.js';
-import { makeMessage } from '../fixtures.js';
-import { drain, type GroupContext, idSet, ids, uuid } from './context.js';
+import type { MessageRecord } from '../../../domain/records.js';
+import type { ClaimDueQuery } from '../../../store.js';
+import { makeMessage } from '../../fixtures.js';
+import { drain, type GroupContext, idSet, ids, uuid } from '../context.js';
 
 /** Claims made with `'all'` run at this time, long before any real row is due. */
 const ANCIENT = Date.UTC(1971, 0, 1);
 
-export function claimsGroup(ctx: GroupContext): void {
+export function dueGroup(ctx: GroupContext): void {
   /** A fresh phone of a fresh account, and a factory for its scheduled messages. */
   function phone() {
     const accountId = uuid();

@@ -1,9 +1,9 @@
-/** Conformance: message rows — insert, reads, list, search, paging, deletes, account isolation. */
+/** Conformance (MessageStore): message rows — insert, reads, list, search, paging, deletes, account isolation. */
 import { expect, it } from 'vitest';
-import type { MessageRecord } from '../../domain/records.js';
-import type { MessageSearchQuery } from '../../store.js';
-import { makeMessage, randomPhoneNumber } from '../fixtures.js';
-import { expectConflict, type GroupContext, idSet, ids, uuid } from './context.js';
+import type { MessageRecord } from '../../../domain/records.js';
+import type { MessageSearchQuery } from '../../../store.js';
+import { makeMessage, randomPhoneNumber } from '../../fixtures.js';
+import { expectConflict, type GroupContext, idSet, ids, uuid } from '../context.js';
 
 /** One conversation (account, owner, contact) and a factory for its messages. */
 function conversation() {
@@ -15,7 +15,7 @@ function conversation() {
   return { accountId, owner, contact, base, make };
 }
 
-export function messagesGroup(ctx: GroupContext): void {
+export function recordsGroup(ctx: GroupContext): void {
   it('inserts a batch and reads every row back unchanged', async () => {
     const { accountId, make } = conversation();
     const rows = [make({ attachments: ['https://example.com/a.png'] }), make({ requestId: 'r-1' })];

@@ -1,38 +1,64 @@
-/** Idempotency records and the webhook outbox. */
+/** The WebhookStore part on SQL: webhooks and the outbox of their deliveries. */
 import type {
   ClaimOutboxQuery,
-  IdempotencyRecord,
   OutboxListQuery,
   OutboxRecord,
   TransitionOptions,
+  WebhookListQuery,
+  WebhookRecord,
 } from '@textport/core/store';
 import { decodeRows, insertMany, updateWhere } from '../rows/codec.js';
-import { IDEMPOTENCY, OUTBOX } from '../rows/columns.js';
+import { OUTBOX, WEBHOOK } from '../rows/columns.js';
 import type { Db, Rows } from '../sql/db.js';
 import { and, raw, sql } from '../sql/fragment.js';
-import { NEWEST_FIRST, selectMany, selectOne } from './common.js';
+import {
+  deleteOwned,
+  insertRow,
+  NEWEST_FIRST,
+  OLDEST_FIRST,
+  owned,
+  selectMany,
+  selectOne,
+  updateById,
+} from './common.js';
 
-// idempotency
+// webhooks
 
-/** The record for (account, key) created at or after `notBefore`. */
-export function getIdempotency(
+export const insertWebhook = (db: Db, webhook: WebhookRecord) => insertRow(db, WEBHOOK, webhook);
+
+export const getWebhook = (db: Db, accountId: string, id: string) =>
+  selectOne(db, WEBHOOK, owned(accountId, id));
+
+/** Newest first; `query` matches the URL. */
+export function listWebhooks(db: Db, query: WebhookListQuery): Promise<WebhookRecord[]> {
+  const where = and([sql`account_id = ${query.accountId}`, db.kit.contains(['url'], query.query)]);
+  return selectMany(db, WEBHOOK, where, NEWEST_FIRST, query);
+}
+
+/** Enabled webhooks of the account subscribed to the event for the owner number, oldest first. */
+export function listWebhooksFor(
   db: Db,
   accountId: string,
-  key: string,
-  notBefore: number,
-): Promise<IdempotencyRecord | null> {
-  return selectOne(
-    db,
-    IDEMPOTENCY,
-    sql`account_id = ${accountId} AND idem_key = ${key} AND created_at >= ${notBefore}`,
-  );
+  eventType: string,
+  owner: string,
+): Promise<WebhookRecord[]> {
+  const where = and([
+    sql`account_id = ${accountId}`,
+    sql`enabled = ${true}`,
+    db.kit.jsonArrayHas('events', eventType),
+    db.kit.jsonArrayHas('phone_numbers', owner),
+  ]);
+  return selectMany(db, WEBHOOK, where, OLDEST_FIRST);
 }
 
-export function purgeIdempotency(db: Db, before: number): Promise<number> {
-  return db.run(sql`DELETE FROM ${db.kit.t.idempotency} WHERE created_at < ${before}`);
+export const updateWebhook = (db: Db, id: string, patch: Partial<WebhookRecord>) =>
+  updateById(db, WEBHOOK, id, patch);
+
+export async function deleteWebhook(db: Db, accountId: string, id: string): Promise<boolean> {
+  return (await deleteOwned(db, WEBHOOK, accountId, id)) !== null;
 }
 
-// webhook outbox
+// outbox
 
 export const insertOutbox = (db: Db, rows: readonly OutboxRecord[]) => insertMany(db, OUTBOX, rows);
 

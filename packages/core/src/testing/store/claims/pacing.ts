@@ -1,7 +1,7 @@
-/** Conformance: the phone's pacing anchor (compare-and-set) and heartbeat-check claims. */
+/** Conformance (ClaimStore): the phone's pacing anchor (compare-and-set) and heartbeat-check claims. */
 import { expect, it } from 'vitest';
-import { makePhone } from '../fixtures.js';
-import { type GroupContext, ids } from './context.js';
+import { makePhone } from '../../fixtures.js';
+import { type GroupContext, ids } from '../context.js';
 
 /** Far in the past, so rows of other tests never fall inside this group's claim windows. */
 const EPOCH = Date.UTC(2001, 0, 1);

@@ -1,5 +1,5 @@
 /**
- * Conformance: the webhook outbox — insert, claim under a lease, guarded
+ * Conformance (WebhookStore): the webhook outbox — insert, claim under a lease, guarded
  * updates, listing.
  *
  * `claimOutbox` is not scoped to an account, so claim tests run in their own
@@ -7,10 +7,10 @@
  * their rows delivered when done; rows written by other tests stay out of reach.
  */
 import { expect, it } from 'vitest';
-import type { OutboxRecord } from '../../domain/records.js';
-import type { ClaimOutboxQuery, Store } from '../../store.js';
-import { makeMessage, makeOutbox } from '../fixtures.js';
-import { drain, expectConflict, type GroupContext, idSet, ids, uuid } from './context.js';
+import type { OutboxRecord } from '../../../domain/records.js';
+import type { ClaimOutboxQuery, Store } from '../../../store.js';
+import { makeMessage, makeOutbox } from '../../fixtures.js';
+import { drain, expectConflict, type GroupContext, idSet, ids, uuid } from '../context.js';
 
 let windowCursor = Date.UTC(1975, 0, 1);
 

@@ -1,6 +1,8 @@
 /**
- * Engines decide where an operation runs: on a pooled connection, in a group
- * commit, or on the connection of an open transaction.
+ * A SqlEngine decides where an operation runs: on a pooled connection
+ * (`PgEngine`), in a group commit (`SqliteEngine`), or on the connection of an
+ * open transaction (`boundScope`). It is store-knex's TransactionStore part:
+ * `transaction(fn)` and `bind(trx)` end here.
  */
 import { GatewayError } from '@textport/core';
 import type { Store } from '@textport/core/store';
@@ -8,7 +10,7 @@ import type { Db } from '../sql/db.js';
 
 export type Op<T> = (db: Db) => Promise<T>;
 
-export interface Engine {
+export interface SqlEngine {
   /** Runs an operation that only reads. */
   read<T>(op: Op<T>): Promise<T>;
   /** Runs an operation that writes; it is atomic on its own. */
@@ -17,7 +19,7 @@ export interface Engine {
 }
 
 /** Builds the store a transaction hands to its function. */
-export type StoreFactory = (engine: Engine) => Store;
+export type StoreFactory = (engine: SqlEngine) => Store;
 
 export interface BoundScope {
   readonly store: Store;
@@ -50,7 +52,7 @@ export function boundScope(
     tail = next.catch(() => undefined);
     return next;
   };
-  const engine: Engine = {
+  const engine: SqlEngine = {
     read: run,
     write: run,
     transaction: async (fn) => {

@@ -1,10 +1,10 @@
-/** Conformance: `takeOutstanding` moves one outstanding message to `sending` atomically. */
+/** Conformance (ClaimStore): `takeOutstanding` moves one outstanding message to `sending` atomically. */
 import { expect, it } from 'vitest';
-import type { MessageRecord } from '../../domain/records.js';
-import type { MessageStatus } from '../../lifecycle/status.js';
-import type { TakeOutstandingQuery } from '../../store.js';
-import { makeMessage, randomPhoneNumber } from '../fixtures.js';
-import { type GroupContext, uuid } from './context.js';
+import type { MessageRecord } from '../../../domain/records.js';
+import type { MessageStatus } from '../../../lifecycle/status.js';
+import type { TakeOutstandingQuery } from '../../../store.js';
+import { makeMessage, randomPhoneNumber } from '../../fixtures.js';
+import { type GroupContext, uuid } from '../context.js';
 
 export function outstandingGroup(ctx: GroupContext): void {
   async function inserted(o: Partial<MessageRecord> = {}): Promise<MessageRecord> {

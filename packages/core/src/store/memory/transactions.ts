@@ -1,23 +1,24 @@
 /**
- * How a memory store reaches its tables. The top-level engine runs each
- * operation and each transaction under one mutex; the transaction engine runs
- * operations directly, because its transaction already holds the mutex.
+ * The memory store's TransactionStore part: how its operations reach the
+ * tables. The top-level runner runs each operation and each transaction under
+ * one mutex; a transaction's runner runs operations directly, because its
+ * transaction already holds the mutex, and undoes them when the transaction throws.
  */
 import { GatewayError } from '../../errors.js';
 import type { Store } from '../../store.js';
 import { Mutex } from './mutex.js';
 import type { Tables } from './tables.js';
 
-export interface Engine {
+export interface TableRunner {
   /** Runs one operation atomically: when it throws, none of its writes remain. */
   run<T>(op: (t: Tables) => T): Promise<T>;
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
 }
 
 /** Builds the store a transaction hands to its function. */
-export type BindStore = (engine: Engine) => Store;
+export type BindStore = (runner: TableRunner) => Store;
 
-export function topLevelEngine(tables: Tables, bind: BindStore): Engine {
+export function topLevelRunner(tables: Tables, bind: BindStore): TableRunner {
   const mutex = new Mutex();
   return {
     run: (op) =>
@@ -30,7 +31,7 @@ export function topLevelEngine(tables: Tables, bind: BindStore): Engine {
       }),
     transaction: (fn) =>
       mutex.run(async () => {
-        const scope = transactionEngine(tables, bind);
+        const scope = transactionRunner(tables, bind);
         try {
           const result = await fn(scope.store);
           tables.commit();
@@ -45,12 +46,12 @@ export function topLevelEngine(tables: Tables, bind: BindStore): Engine {
   };
 }
 
-function transactionEngine(tables: Tables, bind: BindStore): { store: Store; finish(): void } {
+function transactionRunner(tables: Tables, bind: BindStore): { store: Store; finish(): void } {
   let open = true;
   const assertOpen = () => {
     if (!open) throw new GatewayError('store', 'the transaction has already finished');
   };
-  const engine: Engine = {
+  const runner: TableRunner = {
     run: async (op) => {
       assertOpen();
       return tables.atomic(() => op(tables));
@@ -61,7 +62,7 @@ function transactionEngine(tables: Tables, bind: BindStore): { store: Store; fin
       return fn(store);
     },
   };
-  const store = bind(engine);
+  const store = bind(runner);
   return {
     store,
     finish: () => {

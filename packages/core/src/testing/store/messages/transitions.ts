@@ -1,8 +1,8 @@
-/** Conformance: `transition` is a compare-and-set on status (and lease owner). */
+/** Conformance (MessageStore): `transition` is a compare-and-set on status (and lease owner). */
 import { expect, it } from 'vitest';
-import type { MessageRecord } from '../../domain/records.js';
-import { makeMessage } from '../fixtures.js';
-import type { GroupContext } from './context.js';
+import type { MessageRecord } from '../../../domain/records.js';
+import { makeMessage } from '../../fixtures.js';
+import type { GroupContext } from '../context.js';
 
 export function transitionsGroup(ctx: GroupContext): void {
   async function inserted(o: Partial<MessageRecord> = {}): Promise<MessageRecord> {

@@ -1,0 +1,97 @@
+/**
+ * Which Store methods only read and which write. A store that runs reads and
+ * writes differently (SQLite's group commit writes, a read pool) looks the
+ * method up here; the table is checked against the contract, so a new Store
+ * method does not compile until it is classified.
+ */
+import type { ClaimStore } from './claims.js';
+import type { DirectoryStore } from './directory.js';
+import type { IdempotencyStore } from './idempotency.js';
+import type { MessageStore } from './messages.js';
+import type { ScheduleStore } from './schedules.js';
+import type { ThreadStore } from './threads.js';
+import type { WebhookStore } from './webhooks.js';
+
+/**
+ * The Store's data methods: every method of its data parts (all but
+ * `transaction`, `capabilities` and `close`).
+ */
+export type StoreMethod = keyof (MessageStore &
+  ClaimStore &
+  DirectoryStore &
+  ThreadStore &
+  WebhookStore &
+  ScheduleStore &
+  IdempotencyStore);
+
+export type StoreAccess = 'read' | 'write';
+
+export const STORE_ACCESS = Object.freeze({
+  // messages
+  insertMessages: 'write',
+  getMessage: 'read',
+  getMessages: 'read',
+  listMessages: 'read',
+  searchMessages: 'read',
+  latestMessageBetween: 'read',
+  deleteMessage: 'write',
+  deleteMessagesBetween: 'write',
+  transition: 'write',
+  // claims
+  claimDue: 'write',
+  nextDueAt: 'read',
+  takeOutstanding: 'write',
+  reservePhoneSlot: 'write',
+  claimHeartbeatChecks: 'write',
+  // directory
+  insertAccount: 'write',
+  getAccount: 'read',
+  updateAccount: 'write',
+  insertApiKey: 'write',
+  findApiKeyByHash: 'read',
+  getApiKey: 'read',
+  listApiKeys: 'read',
+  updateApiKey: 'write',
+  deleteApiKey: 'write',
+  insertPhone: 'write',
+  getPhone: 'read',
+  findPhoneByNumber: 'read',
+  listPhones: 'read',
+  listFcmPhones: 'read',
+  updatePhone: 'write',
+  deletePhone: 'write',
+  insertHeartbeats: 'write',
+  listHeartbeats: 'read',
+  // threads
+  insertThread: 'write',
+  getThread: 'read',
+  findThread: 'read',
+  listThreads: 'read',
+  updateThread: 'write',
+  deleteThread: 'write',
+  // webhooks
+  insertWebhook: 'write',
+  getWebhook: 'read',
+  listWebhooks: 'read',
+  listWebhooksFor: 'read',
+  updateWebhook: 'write',
+  deleteWebhook: 'write',
+  insertOutbox: 'write',
+  claimOutbox: 'write',
+  updateOutbox: 'write',
+  listOutbox: 'read',
+  // schedules
+  insertSendSchedule: 'write',
+  getSendSchedule: 'read',
+  listSendSchedules: 'read',
+  updateSendSchedule: 'write',
+  deleteSendSchedule: 'write',
+  // idempotency
+  getIdempotency: 'read',
+  purgeIdempotency: 'write',
+} as const satisfies Record<StoreMethod, StoreAccess>);
+
+/** True when `name` is a Store method that only reads; anything else counts as a write. */
+export function isReadOperation(name: string): boolean {
+  return Object.hasOwn(STORE_ACCESS, name) && STORE_ACCESS[name as StoreMethod] === 'read';
+}

@@ -1,0 +1,59 @@
+/**
+ * ClaimStore: handing work to exactly one caller. Due messages (`claimDue`,
+ * `nextDueAt`), an outstanding message taken by a phone (`takeOutstanding`),
+ * the phones' pacing anchor and their heartbeat checks. Implemented by
+ * `memory/claims.ts` and store-knex's `ops/claims.ts`; checked by the
+ * conformance group `claims` (due, outstanding, pacing, cross-process).
+ */
+import type { MessageRecord, PhoneRecord } from '../domain/records.js';
+
+export interface ClaimDueQuery {
+  now: number;
+  /** Phones this caller can reach; `'all'` for every phone. */
+  phoneIds: readonly string[] | 'all';
+  limit: number;
+  leaseMs: number;
+  /** Stable identity of the claimer, written as the lease owner. */
+  claimer: string;
+}
+
+export interface TakeOutstandingQuery {
+  accountId: string;
+  id: string;
+  now: number;
+  /** Restrict to these owner numbers (a phone API key's scope); null = any. */
+  owners?: readonly string[] | null;
+  /** When given, the new `dueAt` of the taken message (its expiry check). */
+  dueAt?: number | null;
+}
+
+export interface ClaimHeartbeatQuery {
+  now: number;
+  limit: number;
+  /** Claimed phones get `heartbeatCheckAt = now + leaseMs`, so no other claimer takes them meanwhile. */
+  leaseMs: number;
+  claimer: string;
+}
+
+export interface ClaimStore {
+  /**
+   * Due rows, earliest `dueAt` first; equal `dueAt` in insertion order (FIFO).
+   * Each row goes to exactly one caller, leased until `now + leaseMs`; a lease
+   * that runs out makes the row claimable again.
+   */
+  claimDue(query: ClaimDueQuery): Promise<MessageRecord[]>;
+  /** The earliest `dueAt` among the given phones' rows, or null. */
+  nextDueAt(phoneIds: readonly string[] | 'all'): Promise<number | null>;
+  /** Moves one message to `sending` atomically. */
+  takeOutstanding(query: TakeOutstandingQuery): Promise<MessageRecord | null>;
+  /**
+   * Compare-and-set of the phone's pacing anchor: when `lastScheduledAt` is
+   * `expected`, set it to `next` and return true; else change nothing, return false.
+   */
+  reservePhoneSlot(phoneId: string, expected: number | null, next: number): Promise<boolean>;
+  /**
+   * Phones whose `heartbeatCheckAt <= now`, earliest first, at most `limit`; each
+   * claimed phone's `heartbeatCheckAt` moves to `now + leaseMs` atomically.
+   */
+  claimHeartbeatChecks(query: ClaimHeartbeatQuery): Promise<PhoneRecord[]>;
+}

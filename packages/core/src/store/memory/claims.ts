@@ -1,0 +1,96 @@
+/**
+ * The memory store's ClaimStore part: due messages, the outstanding message a
+ * phone takes, the phones' pacing anchor and their heartbeat checks. Every
+ * function runs inside one atomic unit, so a row goes to one claimer only.
+ */
+import type { MessageRecord, PhoneRecord } from '../../domain/records.js';
+import type { MessageStatus } from '../../lifecycle/status.js';
+import type { ClaimDueQuery, ClaimHeartbeatQuery, TakeOutstandingQuery } from '../../store.js';
+import { within } from './query.js';
+import { ownedRow, type Tables } from './tables.js';
+
+const OUTSTANDING: ReadonlySet<MessageStatus> = new Set(['scheduled', 'pending', 'expired']);
+
+/** Due first; ties keep insertion order (the table is a Map and the sort is stable). */
+const claimOrder = (a: MessageRecord, b: MessageRecord): number => (a.dueAt ?? 0) - (b.dueAt ?? 0);
+
+function reachable(phoneIds: readonly string[] | 'all') {
+  if (phoneIds === 'all') return () => true;
+  const set = new Set(phoneIds);
+  return (m: MessageRecord) => m.phoneId !== null && set.has(m.phoneId);
+}
+
+export function claimDue(t: Tables, query: ClaimDueQuery): MessageRecord[] {
+  const { now } = query;
+  const onPhone = reachable(query.phoneIds);
+  const due = [...t.messages.values()]
+    .filter(
+      (m) =>
+        m.dueAt !== null &&
+        m.dueAt <= now &&
+        onPhone(m) &&
+        (m.leaseUntil === null || m.leaseUntil <= now),
+    )
+    .sort(claimOrder)
+    .slice(0, Math.max(0, Math.trunc(query.limit)));
+  return due.map((row) => {
+    const next = { ...row, leaseOwner: query.claimer, leaseUntil: now + query.leaseMs };
+    t.put(t.messages, row.id, next);
+    return structuredClone(next);
+  });
+}
+
+export function nextDueAt(t: Tables, phoneIds: readonly string[] | 'all'): number | null {
+  const onPhone = reachable(phoneIds);
+  let earliest: number | null = null;
+  for (const m of t.messages.values()) {
+    if (m.dueAt === null || !onPhone(m)) continue;
+    if (earliest === null || m.dueAt < earliest) earliest = m.dueAt;
+  }
+  return earliest;
+}
+
+export function takeOutstanding(t: Tables, query: TakeOutstandingQuery): MessageRecord | null {
+  const row = ownedRow(t.messages, query.accountId, query.id);
+  if (!row || !OUTSTANDING.has(row.status) || !within(query.owners, row.owner)) return null;
+  const { now } = query;
+  const next: MessageRecord = {
+    ...row,
+    status: 'sending',
+    lastAttemptedAt: now,
+    updatedAt: now,
+    orderTimestamp: Math.max(row.orderTimestamp, now),
+    dueAt: query.dueAt === undefined ? row.dueAt : query.dueAt,
+  };
+  t.put(t.messages, row.id, next);
+  return structuredClone(next);
+}
+
+// pacing and heartbeat checks
+
+export function reservePhoneSlot(
+  t: Tables,
+  phoneId: string,
+  expected: number | null,
+  next: number,
+): boolean {
+  const phone = t.phones.get(phoneId);
+  if (!phone || phone.lastScheduledAt !== expected) return false;
+  t.put(t.phones, phoneId, { ...phone, lastScheduledAt: next });
+  return true;
+}
+
+/** Due phones, earliest check first; each claimed check moves to `now + leaseMs`. */
+export function claimHeartbeatChecks(t: Tables, query: ClaimHeartbeatQuery): PhoneRecord[] {
+  const due = [...t.phones.values()]
+    .filter((p) => p.heartbeatCheckAt !== null && p.heartbeatCheckAt <= query.now)
+    .sort(
+      (a, b) => (a.heartbeatCheckAt ?? 0) - (b.heartbeatCheckAt ?? 0) || a.id.localeCompare(b.id),
+    )
+    .slice(0, Math.max(0, query.limit));
+  return due.map((phone) => {
+    const next = { ...phone, heartbeatCheckAt: query.now + query.leaseMs };
+    t.put(t.phones, phone.id, next);
+    return structuredClone(next);
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * MessageStore: message rows, their reads and the compare-and-set `transition`.
+ * Implemented by `memory/messages.ts` and store-knex's `ops/messages.ts`;
+ * checked by the conformance group `messages`.
+ */
+import type { IdempotencyRecord, MessageRecord, OutboxRecord } from '../domain/records.js';
+import type { MessageStatus, MessageType } from '../lifecycle/status.js';
+import type { PageQuery } from './page.js';
+
+export interface MessageListQuery extends PageQuery {
+  accountId: string;
+  owner: string;
+  contact: string;
+  /** Substring of the content. */
+  query?: string | null;
+}
+
+export interface MessageSearchQuery extends PageQuery {
+  accountId: string;
+  owners?: readonly string[] | null;
+  types?: readonly MessageType[] | null;
+  statuses?: readonly MessageStatus[] | null;
+  /** Substring of the content, the contact, the owner or the request id. */
+  query?: string | null;
+}
+
+export type MessagePatch = Partial<Omit<MessageRecord, 'id' | 'accountId' | 'createdAt'>>;
+
+export type TransitionResult =
+  | { ok: true; message: MessageRecord }
+  | { ok: false; current: MessageRecord | null };
+
+export interface TransitionOptions {
+  /** Only when the row is still leased by this claimer. */
+  leaseOwner?: string;
+}
+
+export interface InsertMessagesOptions {
+  idempotency?: IdempotencyRecord;
+  outbox?: readonly OutboxRecord[];
+}
+
+export interface MessageStore {
+  /** Writes the batch, its idempotency record and its outbox rows in one transaction. */
+  insertMessages(
+    messages: readonly MessageRecord[],
+    options?: InsertMessagesOptions,
+  ): Promise<void>;
+  getMessage(accountId: string, id: string): Promise<MessageRecord | null>;
+  /** The account's messages among `ids`, in any order. */
+  getMessages(accountId: string, ids: readonly string[]): Promise<MessageRecord[]>;
+  /** Messages between an owner and a contact, newest `orderTimestamp` first. */
+  listMessages(query: MessageListQuery): Promise<MessageRecord[]>;
+  /** Newest `orderTimestamp` first. */
+  searchMessages(query: MessageSearchQuery): Promise<MessageRecord[]>;
+  /** The newest message between owner and contact (by `orderTimestamp`), if any. */
+  latestMessageBetween(
+    accountId: string,
+    owner: string,
+    contact: string,
+  ): Promise<MessageRecord | null>;
+  deleteMessage(accountId: string, id: string): Promise<MessageRecord | null>;
+  deleteMessagesBetween(accountId: string, owner: string, contact: string): Promise<number>;
+  /**
+   * Compare-and-set on the status (and, when asked, on the lease owner). A lost
+   * race returns `{ ok: false }` with the current row; it never overwrites.
+   */
+  transition(
+    id: string,
+    expected: readonly MessageStatus[],
+    patch: MessagePatch,
+    options?: TransitionOptions,
+  ): Promise<TransitionResult>;
+}

@@ -1,0 +1,52 @@
+/**
+ * WebhookStore: webhook subscriptions and the outbox of their deliveries
+ * (claimed, leased and updated by the webhook worker). Implemented by
+ * `memory/webhooks.ts` and store-knex's `ops/webhooks.ts`; checked by the
+ * conformance group `webhooks` (subscriptions, outbox).
+ */
+import type { OutboxRecord, WebhookRecord } from '../domain/records.js';
+import type { TransitionOptions } from './messages.js';
+import type { PageQuery, RecordPatch } from './page.js';
+
+export interface WebhookListQuery extends PageQuery {
+  accountId: string;
+  query?: string | null;
+}
+
+export interface ClaimOutboxQuery {
+  now: number;
+  limit: number;
+  leaseMs: number;
+  claimer: string;
+  /** Rows of these webhooks are left alone (the claimer's busy receivers). */
+  excludeWebhookIds?: readonly string[];
+}
+
+export interface OutboxListQuery extends PageQuery {
+  accountId: string;
+  webhookId?: string | null;
+}
+
+export interface WebhookStore {
+  // webhooks
+  insertWebhook(webhook: WebhookRecord): Promise<void>;
+  getWebhook(accountId: string, id: string): Promise<WebhookRecord | null>;
+  /** Newest first. */
+  listWebhooks(query: WebhookListQuery): Promise<WebhookRecord[]>;
+  /** Enabled webhooks of the account subscribed to `eventType` for the `owner` number. */
+  listWebhooksFor(accountId: string, eventType: string, owner: string): Promise<WebhookRecord[]>;
+  updateWebhook(id: string, patch: RecordPatch<WebhookRecord>): Promise<WebhookRecord | null>;
+  deleteWebhook(accountId: string, id: string): Promise<boolean>;
+
+  // outbox
+  insertOutbox(rows: readonly OutboxRecord[]): Promise<void>;
+  /** Pending rows with `nextAttemptAt <= now` and no live lease, oldest first, leased to the claimer. */
+  claimOutbox(query: ClaimOutboxQuery): Promise<OutboxRecord[]>;
+  updateOutbox(
+    id: string,
+    patch: RecordPatch<OutboxRecord>,
+    options?: TransitionOptions,
+  ): Promise<OutboxRecord | null>;
+  /** Newest first. */
+  listOutbox(query: OutboxListQuery): Promise<OutboxRecord[]>;
+}

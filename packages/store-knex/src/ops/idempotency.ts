@@ -1,0 +1,27 @@
+/**
+ * The IdempotencyStore part on SQL (records are written by `insertMessages`,
+ * with their batch).
+ */
+import type { IdempotencyRecord } from '@textport/core/store';
+import { IDEMPOTENCY } from '../rows/columns.js';
+import type { Db } from '../sql/db.js';
+import { sql } from '../sql/fragment.js';
+import { selectOne } from './common.js';
+
+/** The record for (account, key) created at or after `notBefore`. */
+export function getIdempotency(
+  db: Db,
+  accountId: string,
+  key: string,
+  notBefore: number,
+): Promise<IdempotencyRecord | null> {
+  return selectOne(
+    db,
+    IDEMPOTENCY,
+    sql`account_id = ${accountId} AND idem_key = ${key} AND created_at >= ${notBefore}`,
+  );
+}
+
+export function purgeIdempotency(db: Db, before: number): Promise<number> {
+  return db.run(sql`DELETE FROM ${db.kit.t.idempotency} WHERE created_at < ${before}`);
+}
