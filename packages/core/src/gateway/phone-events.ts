@@ -3,7 +3,7 @@
 import type { MessageRecord } from '../domain/records.js';
 import { GatewayError } from '../errors.js';
 import type { LifecycleEvent } from '../lifecycle/machine.js';
-import { decide } from '../lifecycle/machine.js';
+import { decide, sourcesOf, targetOf } from '../lifecycle/machine.js';
 import type { PhoneEventInput, PhoneEventName, PhoneEventOutcome } from '../phone-api.js';
 import { PHONE_EVENTS } from '../phone-api.js';
 import type { GatewayContext } from '../uow/context.js';
@@ -27,6 +27,9 @@ const LIFECYCLE_OF: Record<PhoneEventName, LifecycleEvent> = {
   FAILED: 'phone.failed',
 };
 
+const TAKE_FROM = sourcesOf('take');
+const TAKE_TO = targetOf('take');
+
 /** Atomically moves a pending, scheduled or expired message to `sending` for the phone. */
 export async function takeOutstanding(
   ctx: GatewayContext,
@@ -43,6 +46,8 @@ export async function takeOutstanding(
       id: messageId,
       now,
       owners: principal.phoneNumbers,
+      from: TAKE_FROM,
+      to: TAKE_TO,
     });
     if (!message) {
       throw GatewayError.notFound(`Cannot find outstanding message with ID [${messageId}]`);

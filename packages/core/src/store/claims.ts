@@ -5,7 +5,9 @@
  * `memory/claims.ts` and store-knex's `ops/claims.ts`; checked by the
  * conformance group `claims` (due, outstanding, pacing, cross-process).
  */
+
 import type { MessageRecord, PhoneRecord } from '../domain/records.js';
+import type { MessageStatus } from '../lifecycle/status.js';
 
 export interface ClaimDueQuery {
   now: number;
@@ -21,6 +23,10 @@ export interface TakeOutstandingQuery {
   accountId: string;
   id: string;
   now: number;
+  /** The statuses a message is taken from: the lifecycle's `sourcesOf('take')`. */
+  from: readonly MessageStatus[];
+  /** The status it is taken to: the lifecycle's `targetOf('take')`. */
+  to: MessageStatus;
   /** Restrict to these owner numbers (a phone API key's scope); null = any. */
   owners?: readonly string[] | null;
   /** When given, the new `dueAt` of the taken message (its expiry check). */

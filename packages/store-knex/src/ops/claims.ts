@@ -116,11 +116,11 @@ export async function takeOutstanding(
   db: Db,
   query: TakeOutstandingQuery,
 ): Promise<MessageRecord | null> {
-  if (query.owners && query.owners.length === 0) return null;
+  if ((query.owners && query.owners.length === 0) || query.from.length === 0) return null;
   const { kit } = db;
   const { now } = query;
   const set = [
-    raw(`status = 'sending'`),
+    sql`status = ${query.to}`,
     sql`last_attempted_at = ${now}`,
     sql`updated_at = ${now}`,
     sql`order_timestamp = ${kit.greatest('order_timestamp', now)}`,
@@ -129,7 +129,10 @@ export async function takeOutstanding(
   const where = and([
     sql`account_id = ${query.accountId}`,
     sql`id = ${query.id}`,
-    raw(`status IN ('scheduled', 'pending', 'expired')`),
+    sql`status IN (${join(
+      query.from.map((status) => sql`${status}`),
+      ', ',
+    )})`,
     kit.within('owner', query.owners),
   ]);
   const rows = await db.all(

@@ -9,8 +9,6 @@ import type { ClaimDueQuery, ClaimHeartbeatQuery, TakeOutstandingQuery } from '.
 import { within } from './query.js';
 import { ownedRow, type Tables } from './tables.js';
 
-const OUTSTANDING: ReadonlySet<MessageStatus> = new Set(['scheduled', 'pending', 'expired']);
-
 /** Due first; ties keep insertion order (the table is a Map and the sort is stable). */
 const claimOrder = (a: MessageRecord, b: MessageRecord): number => (a.dueAt ?? 0) - (b.dueAt ?? 0);
 
@@ -52,11 +50,11 @@ export function nextDueAt(t: Tables, phoneIds: readonly string[] | 'all'): numbe
 
 export function takeOutstanding(t: Tables, query: TakeOutstandingQuery): MessageRecord | null {
   const row = ownedRow(t.messages, query.accountId, query.id);
-  if (!row || !OUTSTANDING.has(row.status) || !within(query.owners, row.owner)) return null;
+  if (!row || !query.from.includes(row.status) || !within(query.owners, row.owner)) return null;
   const { now } = query;
   const next: MessageRecord = {
     ...row,
-    status: 'sending',
+    status: query.to,
     lastAttemptedAt: now,
     updatedAt: now,
     orderTimestamp: Math.max(row.orderTimestamp, now),

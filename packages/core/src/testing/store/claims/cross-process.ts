@@ -4,6 +4,7 @@
  * never hand the same row to two claimers.
  */
 import { expect, it } from 'vitest';
+import { sourcesOf, targetOf } from '../../../lifecycle/machine.js';
 import type { Store } from '../../../store.js';
 import { makeMessage, makePhone } from '../../fixtures.js';
 import { type GroupContext, ids, uuid } from '../context.js';
@@ -61,7 +62,13 @@ export function crossProcessGroup(ctx: GroupContext): void {
     const row = makeMessage({ status: 'pending' });
     await ctx.store.insertMessages([row]);
     const take = (s: Store) =>
-      s.takeOutstanding({ accountId: row.accountId, id: row.id, now: Date.now() });
+      s.takeOutstanding({
+        accountId: row.accountId,
+        id: row.id,
+        now: Date.now(),
+        from: sourcesOf('take'),
+        to: targetOf('take'),
+      });
     const results = await Promise.all([
       take(ctx.store),
       take(second),

@@ -1,6 +1,7 @@
 /** Conformance (ClaimStore): `takeOutstanding` moves one outstanding message to `sending` atomically. */
 import { expect, it } from 'vitest';
 import type { MessageRecord } from '../../../domain/records.js';
+import { sourcesOf, targetOf } from '../../../lifecycle/machine.js';
 import type { MessageStatus } from '../../../lifecycle/status.js';
 import type { TakeOutstandingQuery } from '../../../store.js';
 import { makeMessage, randomPhoneNumber } from '../../fixtures.js';
@@ -13,7 +14,14 @@ export function outstandingGroup(ctx: GroupContext): void {
     return row;
   }
   const take = (row: MessageRecord, q: Partial<TakeOutstandingQuery> = {}) =>
-    ctx.store.takeOutstanding({ accountId: row.accountId, id: row.id, now: Date.now(), ...q });
+    ctx.store.takeOutstanding({
+      accountId: row.accountId,
+      id: row.id,
+      now: Date.now(),
+      from: sourcesOf('take'),
+      to: targetOf('take'),
+      ...q,
+    });
 
   it('moves a pending message to sending and stamps the attempt', async () => {
     const row = await inserted({ orderTimestamp: Date.now() - 60_000, dueAt: null });
@@ -106,5 +114,15 @@ export function outstandingGroup(ctx: GroupContext): void {
     const results = await Promise.all([take(row), take(row), take(row)]);
     expect(results.filter((r) => r !== null)).toHaveLength(1);
     expect((await ctx.raw.message(row.id))?.status).toBe('sending');
+  });
+
+  it('moves only from the statuses given and to the status given (the lifecycle decides them)', async () => {
+    const scheduled = await inserted({ status: 'scheduled' });
+    expect(await take(scheduled, { from: ['pending'] })).toBeNull();
+    expect((await ctx.raw.message(scheduled.id))?.status).toBe('scheduled');
+    expect(await take(scheduled, { from: [] })).toBeNull();
+    const pending = await inserted();
+    expect((await take(pending, { from: ['pending'], to: 'scheduled' }))?.status).toBe('scheduled');
+    expect((await ctx.raw.message(pending.id))?.status).toBe('scheduled');
   });
 }
