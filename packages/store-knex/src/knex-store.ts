@@ -1,9 +1,11 @@
 /** `createKnexStore(knex, options)`: the Store on the application's own Knex instance. */
+
 import { GatewayError } from '@textport/core';
 import type { Store, StoreCapabilities } from '@textport/core/store';
 import type { Knex } from 'knex';
 import { PgEngine } from './engine/pg.js';
 import { SqliteEngine, type Synchronous } from './engine/sqlite.js';
+import { hostCommitted } from './host-transaction.js';
 import { dialectOf } from './internal/knex.js';
 import { migratorConfig } from './schema/migrations.js';
 import { type DialectName, SqlKit } from './sql/kit.js';
@@ -105,12 +107,14 @@ export class KnexStore extends SqlStore {
 
   /**
    * A store bound to the host's Knex transaction: its writes commit or roll
-   * back with that transaction. Use it for the duration of the transaction only.
+   * back with that transaction, and the gateway emits their events only once it
+   * has committed (`hostCommitted`). Use it for the duration of the transaction only.
    */
   bind(trx: Knex.Transaction): Store {
     const engine = this.#sqlite ?? this.#pg;
     if (!engine) throw new GatewayError('internal', 'the store has no engine');
-    return engine.bind(trx).store;
+    const store = engine.bind(trx).store;
+    return Object.assign(store, { hostCommitted: hostCommitted(trx) });
   }
 
   /** Number of SQLite group commits so far (0 on Postgres). */

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKnexStore } from '../src/index.js';
 import { PG_SKIP, type PgDatabase, pgDatabase, rawReader } from './helpers.js';
+import { eventsAfterHostCommit, idempotentBoundSend } from './host-transaction.js';
 import { handOffOnce, outboxWithStateChange, sendInHostTransaction } from './shared.js';
 
 const open: PgDatabase[] = [];
@@ -47,6 +48,14 @@ describe.skipIf(PG_SKIP !== false)(
 
     it("sends inside the host's transaction: a rollback leaves nothing, a commit keeps all", async () => {
       await sendInHostTransaction(await setup());
+    });
+
+    it('emits the events of a bound send only after the host commits, never after a rollback', async () => {
+      await eventsAfterHostCommit(await setup());
+    });
+
+    it('completes an idempotent send inside the host transaction', async () => {
+      await idempotentBoundSend(await setup());
     });
 
     it('writes webhook outbox rows with the state change', async () => {

@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKnexStore, createMigrationSource } from '../src/index.js';
 import { rawReader, rows, type SqliteDatabase, sqliteDatabase } from './helpers.js';
+import { eventsAfterHostCommit, idempotentBoundSend } from './host-transaction.js';
 import { handOffOnce, outboxWithStateChange, sendInHostTransaction } from './shared.js';
 
 const open: SqliteDatabase[] = [];
@@ -216,6 +217,14 @@ describe('SQLite group commit', () => {
 describe('SQLite store under the gateway', () => {
   it("sends inside the host's transaction: a rollback leaves nothing, a commit keeps all", async () => {
     await sendInHostTransaction(await setup());
+  });
+
+  it('emits the events of a bound send only after the host commits, never after a rollback', async () => {
+    await eventsAfterHostCommit(await setup());
+  });
+
+  it('completes an idempotent send inside the host transaction', async () => {
+    await idempotentBoundSend(await setup());
   });
 
   it('writes webhook outbox rows with the state change', async () => {

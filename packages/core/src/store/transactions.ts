@@ -12,4 +12,11 @@ export interface TransactionStore<S> {
    * Nested calls on the bound store join it.
    */
   transaction<T>(fn: (tx: S) => Promise<T>): Promise<T>;
+  /**
+   * Set on a store bound to a transaction the application owns (store-knex's
+   * `bind(trx)`): resolves to true once that transaction committed, false when it
+   * rolled back. The gateway emits the events of work done on such a store only
+   * after the commit, and never for a rolled-back one.
+   */
+  readonly hostCommitted?: Promise<boolean>;
 }

@@ -131,8 +131,9 @@ export function wake(ctx: GatewayContext, topic: NotifierTopic): void {
 
 /**
  * Runs `fn` in one store transaction (on `store`, default the gateway's). Events
- * recorded on the unit are emitted once the transaction has committed; a throw
- * rolls everything back and emits nothing.
+ * recorded on the unit are emitted once the transaction has committed (on a store
+ * bound to the application's transaction: once that one has); a throw rolls
+ * everything back and emits nothing.
  */
 export async function runUnitOfWork<T>(
   ctx: GatewayContext,
@@ -147,8 +148,23 @@ export async function runUnitOfWork<T>(
     return value;
   });
   const events = unit?.events ?? [];
+  if (events.length === 0) return result;
+  if (store.hostCommitted) {
+    // In the application's transaction: nothing is durable until it commits.
+    store.hostCommitted.then(
+      (committed) => {
+        if (committed) emit(ctx, events);
+      },
+      (error: unknown) =>
+        ctx.logger.error({ err: error }, 'could not learn whether the host transaction committed'),
+    );
+  } else emit(ctx, events);
+  return result;
+}
+
+/** Wakes the workers the events concern, then tells the listeners. */
+function emit(ctx: GatewayContext, events: readonly AnyGatewayEvent[]): void {
   if (events.some((e) => DUE_EVENTS.has(e.type))) wake(ctx, 'due');
   if (events.some((e) => isWebhookEvent(e.type))) wake(ctx, 'outbox');
   for (const event of events) ctx.emitter.dispatch(event);
-  return result;
 }
