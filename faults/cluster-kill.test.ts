@@ -20,18 +20,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  expectIntact,
-  faultSeed,
-  inspect,
-  LoggingPhone,
-  Relay,
-  registerPhone,
-  Sender,
-  StandaloneNode,
-  seededRandom,
-  waitSettled,
-} from './crash-harness.js';
+import { StandaloneNode } from './crash/node.js';
+import { LoggingPhone } from './crash/phone.js';
+import { Relay } from './crash/relay.js';
+import { faultSeed, seededRandom } from './crash/seed.js';
+import { registerPhone, Sender } from './crash/sender.js';
+import { expectIntact, inspect, waitSettled } from './crash/verdict.js';
 import { DATABASE_URL, freePort, MESSAGES, PG_SKIP, sleep } from './support.js';
 
 const PHONES = ['+18005550101', '+18005550102', '+18005550103'];

@@ -25,17 +25,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  expectIntact,
-  faultSeed,
-  inspect,
-  LoggingPhone,
-  registerPhone,
-  Sender,
-  StandaloneNode,
-  seededRandom,
-  waitSettled,
-} from './crash-harness.js';
+import { StandaloneNode } from './crash/node.js';
+import { LoggingPhone } from './crash/phone.js';
+import { faultSeed, seededRandom } from './crash/seed.js';
+import { registerPhone, Sender } from './crash/sender.js';
+import { expectIntact, inspect, waitSettled } from './crash/verdict.js';
 import { freePort, KILLS, MESSAGES, sleep } from './support.js';
 
 const PHONE = '+18005550199';

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflated, deflatedZeros, zipOf } from '@textport/http/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { api, StandaloneNode, USER_KEY } from './crash-harness.js';
+import { StandaloneNode, USER_KEY } from './crash/node.js';
+import { api } from './crash/sender.js';
 import { freePort, size } from './support.js';
 
 const BOMBS = size('FAULT_ZIP_BOMBS', 6);
