@@ -72,6 +72,35 @@ const ODD_TIMES: readonly (string | number)[] = [
 export function hostileSessions(w: World): fc.Arbitrary<Session> {
   const anyKey = fc.constantFrom<string | null>(null, w.phoneKey, w.userKey);
   const authed = fc.constantFrom(w.phoneKey, w.userKey);
+  /** One string field of a phone request (received, missed call, event, ack) set to `bad`. */
+  const poisonedField = (bad: () => fc.Arbitrary<string>) =>
+    fc
+      .constantFrom(
+        ['received', 'from'],
+        ['received', 'to'],
+        ['received', 'content'],
+        ['received', 'sim'],
+        ['missed_call', 'from'],
+        ['missed_call', 'to'],
+        ['missed_call', 'sim'],
+        ['event', 'message_id'],
+        ['event', 'event'],
+        ['event', 'reason'],
+        ['ack', 'message_id'],
+      )
+      .chain(([type, field]) =>
+        bad().map((value) => {
+          const base: Record<string, unknown> =
+            type === 'event'
+              ? { type, message_id: w.theirMessage, event: 'FAILED', reason: 'r' }
+              : type === 'ack'
+                ? { type, message_id: w.theirMessage }
+                : type === 'received'
+                  ? { type, from: CONTACT, to: MINE[0], content: 'hi', sim: 'SIM1' }
+                  : { type, from: CONTACT, to: MINE[0], sim: 'SIM1' };
+          return [request('s', { ...base, [field as string]: value })];
+        }),
+      );
   const preHello: fc.Arbitrary<Session>[] = [
     fc
       .record({ key: anyKey, size: fc.integer({ min: PRE_AUTH + 1, max: 64 * 1024 }) })
@@ -194,67 +223,8 @@ export function hostileSessions(w: World): fc.Arbitrary<Session> {
         .uint8Array({ minLength: 1, maxLength: 100 })
         .map((a) => [{ data: Buffer.from(a), binary: true }]),
     ),
-    after(
-      'NUL in strings',
-      fc
-        .constantFrom(
-          ['received', 'from'],
-          ['received', 'to'],
-          ['received', 'content'],
-          ['received', 'sim'],
-          ['missed_call', 'from'],
-          ['missed_call', 'to'],
-          ['missed_call', 'sim'],
-          ['event', 'message_id'],
-          ['event', 'event'],
-          ['event', 'reason'],
-          ['ack', 'message_id'],
-        )
-        .chain(([type, field]) =>
-          withNul().map((value) => {
-            const base: Record<string, unknown> =
-              type === 'event'
-                ? { type, message_id: w.theirMessage, event: 'FAILED', reason: 'r' }
-                : type === 'ack'
-                  ? { type, message_id: w.theirMessage }
-                  : type === 'received'
-                    ? { type, from: CONTACT, to: MINE[0], content: 'hi', sim: 'SIM1' }
-                    : { type, from: CONTACT, to: MINE[0], sim: 'SIM1' };
-            return [request('s', { ...base, [field as string]: value })];
-          }),
-        ),
-    ),
-    after(
-      'lone surrogates in strings',
-      fc
-        .constantFrom(
-          ['received', 'from'],
-          ['received', 'to'],
-          ['received', 'content'],
-          ['received', 'sim'],
-          ['missed_call', 'from'],
-          ['missed_call', 'to'],
-          ['missed_call', 'sim'],
-          ['event', 'message_id'],
-          ['event', 'event'],
-          ['event', 'reason'],
-          ['ack', 'message_id'],
-        )
-        .chain(([type, field]) =>
-          withSurrogate().map((value) => {
-            const base: Record<string, unknown> =
-              type === 'event'
-                ? { type, message_id: w.theirMessage, event: 'FAILED', reason: 'r' }
-                : type === 'ack'
-                  ? { type, message_id: w.theirMessage }
-                  : type === 'received'
-                    ? { type, from: CONTACT, to: MINE[0], content: 'hi', sim: 'SIM1' }
-                    : { type, from: CONTACT, to: MINE[0], sim: 'SIM1' };
-            return [request('s', { ...base, [field as string]: value })];
-          }),
-        ),
-      true,
-    ),
+    after('NUL in strings', poisonedField(withNul)),
+    after('lone surrogates in strings', poisonedField(withSurrogate), true),
     after(
       'bad timestamps',
       fc
