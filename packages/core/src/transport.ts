@@ -58,6 +58,11 @@ export interface TransportLookups {
   handedOff(phone: PhoneRecord): Promise<MessageRecord[]>;
   /** Whether any message of these phones is due now or later (worth a wake-up). */
   hasDueWork(phoneIds: readonly string[]): Promise<boolean>;
+  /**
+   * The numbers a phone API key serves (those it was created for, else those bound
+   * to it by logins); null when the key no longer exists (revoked) or is not a phone key.
+   */
+  phoneKeyNumbers(accountId: string, keyId: string): Promise<string[] | null>;
 }
 
 /** Everything a transport may use, handed to `start(host)`. */

@@ -53,6 +53,11 @@ function lookups(ctx: GatewayContext): TransportLookups {
     },
     hasDueWork: async (phoneIds) =>
       phoneIds.length > 0 && (await ctx.store.nextDueAt(phoneIds)) !== null,
+    async phoneKeyNumbers(accountId, keyId) {
+      const key = await ctx.store.getApiKey(accountId, keyId);
+      if (!key || key.kind !== 'phone') return null;
+      return [...(key.allowedNumbers ?? key.phoneNumbers)];
+    },
   };
 }
 

@@ -66,4 +66,22 @@ describe('transport host', () => {
     expect(await host.lookups.hasDueWork([])).toBe(false);
     expect((await host.lookups.phonesOf(t.account.id)).map((p) => p.id)).toEqual([t.phone.id]);
   });
+
+  it("gives a phone key's numbers (created for, else bound) and null once it is deleted", async () => {
+    const t = await dispatchSetup();
+    const host = t.gateway.transportHost;
+    const created = await t.gateway.accounts.createPhoneKey(t.account.id, {
+      name: 'sim',
+      phoneNumbers: ['+18005550100', '+18005550101'],
+    });
+    expect(await host.lookups.phoneKeyNumbers(t.account.id, created.record.id)).toEqual([
+      '+18005550100',
+      '+18005550101',
+    ]);
+    const open = await t.gateway.accounts.createPhoneKey(t.account.id, { name: 'any' });
+    expect(await host.lookups.phoneKeyNumbers(t.account.id, open.record.id)).toEqual([]);
+    await t.gateway.accounts.deletePhoneKey(t.account.id, created.record.id);
+    expect(await host.lookups.phoneKeyNumbers(t.account.id, created.record.id)).toBeNull();
+    expect(await host.lookups.phoneKeyNumbers('another-account', open.record.id)).toBeNull();
+  });
 });
