@@ -12,10 +12,13 @@ export function memoryStore(): SmsGateStore {
   const settings = new Map<string, Record<string, Record<string, unknown>>>();
   const inbound = new Map<string, number>();
   const key = (accountId: string, id: string) => `${accountId} ${id}`;
+  const tokenTaken = (tokenHash: string) =>
+    [...devices.values()].some((d) => d.tokenHash === tokenHash);
 
   return {
     async insertDevice(device) {
       if (devices.has(device.id)) throw new Error(`device [${device.id}] exists`);
+      if (tokenTaken(device.tokenHash)) throw new Error('a device has this token hash');
       devices.set(device.id, copy(device));
     },
     async getDevice(id) {
@@ -35,7 +38,12 @@ export function memoryStore(): SmsGateStore {
     async updateDevice(id, patch) {
       const d = devices.get(id);
       if (!d) return null;
-      const next = { ...d, ...copy(patch) };
+      // A field given as undefined stays as it is, like a field left out.
+      const given = Object.entries(copy(patch)).filter(([, value]) => value !== undefined);
+      const next: DeviceRecord = { ...d, ...Object.fromEntries(given) };
+      if (next.tokenHash !== d.tokenHash && tokenTaken(next.tokenHash)) {
+        throw new Error('a device has this token hash');
+      }
       devices.set(id, next);
       return copy(next);
     },
