@@ -1,0 +1,119 @@
+/**
+ * The SMSGate store's tables, shipped as a Knex migration source (nothing to copy
+ * into the application), run with their own bookkeeping table beside textport's.
+ * Shipped migrations never change; later schema changes are new migrations.
+ *
+ * Types: ids and strings are TEXT (ids use the "C" collation on Postgres, so
+ * ordering by id is byte order, as on SQLite), times are BIGINT epoch
+ * milliseconds, lists and documents are JSON text (kept verbatim: key order,
+ * every character). No foreign keys: a group outlives its device, as in the
+ * memory store.
+ */
+import type { Knex } from 'knex';
+
+type Table = Knex.CreateTableBuilder;
+
+export interface SmsGateMigration {
+  readonly name: string;
+  up(knex: Knex, prefix: string): Promise<void>;
+  down(knex: Knex, prefix: string): Promise<void>;
+}
+
+const isPostgres = (knex: Knex) => (knex.client as { dialect?: string }).dialect === 'postgresql';
+
+async function initialUp(knex: Knex, prefix: string): Promise<void> {
+  const pg = isPostgres(knex);
+  const name = (table: string) => `${prefix}${table}`;
+  const id = (t: Table, column: string) =>
+    pg ? t.specificType(column, 'text COLLATE "C"') : t.text(column);
+  const time = (t: Table, column: string) => t.bigInteger(column);
+
+  await knex.schema.createTable(name('devices'), (t) => {
+    id(t, 'id').primary();
+    id(t, 'account_id').notNullable();
+    t.text('token_hash')
+      .notNullable()
+      .unique({ indexName: name('devices_token_hash') });
+    id(t, 'key_id');
+    t.text('name');
+    t.text('phone_numbers').notNullable();
+    t.text('sim_cards');
+    t.text('signing_key').notNullable();
+    time(t, 'created_at').notNullable();
+    time(t, 'updated_at').notNullable();
+    time(t, 'last_seen').notNullable();
+    t.index(['account_id', 'created_at', 'id'], name('devices_account'));
+  });
+
+  await knex.schema.createTable(name('groups'), (t) => {
+    id(t, 'account_id').notNullable();
+    id(t, 'id').notNullable();
+    id(t, 'device_id').notNullable();
+    t.text('message_ids').notNullable();
+    t.text('phone_numbers').notNullable();
+    t.integer('sim_number');
+    t.integer('priority').notNullable();
+    t.boolean('with_delivery_report').notNullable();
+    time(t, 'valid_until');
+    time(t, 'schedule_at');
+    time(t, 'created_at').notNullable();
+    t.primary(['account_id', 'id']);
+    t.index(['account_id', 'created_at', 'id'], name('groups_created'));
+    t.index(['account_id', 'device_id', 'created_at', 'id'], name('groups_device'));
+  });
+
+  // The group of each textport message (`findGroupByMessageId`).
+  await knex.schema.createTable(name('group_messages'), (t) => {
+    id(t, 'account_id').notNullable();
+    id(t, 'message_id').notNullable();
+    id(t, 'group_id').notNullable();
+    t.primary(['account_id', 'message_id']);
+  });
+
+  await knex.schema.createTable(name('webhooks'), (t) => {
+    id(t, 'account_id').notNullable();
+    id(t, 'id').notNullable();
+    id(t, 'device_id');
+    t.text('url').notNullable();
+    t.text('event').notNullable();
+    time(t, 'created_at').notNullable();
+    t.primary(['account_id', 'id']);
+    t.index(['account_id', 'created_at', 'id'], name('webhooks_account'));
+  });
+
+  await knex.schema.createTable(name('settings'), (t) => {
+    id(t, 'account_id').primary();
+    t.text('document').notNullable();
+  });
+
+  await knex.schema.createTable(name('inbound'), (t) => {
+    id(t, 'device_id').notNullable();
+    t.text('event_id').notNullable();
+    time(t, 'created_at').notNullable();
+    t.primary(['device_id', 'event_id']);
+    t.index(['created_at'], name('inbound_created'));
+  });
+}
+
+async function initialDown(knex: Knex, prefix: string): Promise<void> {
+  for (const table of ['inbound', 'settings', 'webhooks', 'group_messages', 'groups', 'devices']) {
+    await knex.schema.dropTableIfExists(`${prefix}${table}`);
+  }
+}
+
+const MIGRATIONS: readonly SmsGateMigration[] = [
+  { name: '0001_initial', up: initialUp, down: initialDown },
+];
+
+/** The Knex migrator settings of the SMSGate tables under `tablePrefix`. */
+export function migratorConfig(tablePrefix: string): Knex.MigratorConfig {
+  const source: Knex.MigrationSource<SmsGateMigration> = {
+    getMigrations: async () => [...MIGRATIONS],
+    getMigrationName: (migration) => migration.name,
+    getMigration: async (migration) => ({
+      up: (knex: Knex) => migration.up(knex, tablePrefix),
+      down: (knex: Knex) => migration.down(knex, tablePrefix),
+    }),
+  };
+  return { migrationSource: source, tableName: `textport_${tablePrefix}migrations` };
+}
