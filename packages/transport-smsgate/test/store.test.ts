@@ -151,6 +151,42 @@ function sqlCases(name: string, open: () => Promise<SqlHarness>, skip: string | 
   );
 }
 
+describe('knexStore configuration', () => {
+  it('refuses a Knex of another client, a bad prefix and a store that cannot bind', async () => {
+    // A Knex of the mysql2 client, as far as the store looks.
+    const mysql = { client: { driverName: 'mysql2', dialect: 'mysql' } } as unknown as Knex;
+    const sqlite = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
+    try {
+      const core = createKnexStore(sqlite);
+      expect(() => knexStore(mysql, core)).toThrow(/better-sqlite3" or "pg"/);
+      expect(() => knexStore(sqlite, core, { tablePrefix: '1bad-prefix' })).toThrow(/tablePrefix/);
+      expect(() => knexStore(sqlite, createMemoryStore() as never)).toThrow(/bind/);
+    } finally {
+      await sqlite.destroy();
+    }
+  });
+
+  it('keeps stores of two prefixes apart on one database', async () => {
+    const h = await sqliteHarness();
+    try {
+      const other = knexStore(h.knex, h.coreStore, { tablePrefix: 'gate2_' });
+      await other.migrate();
+      await h.store.putSettings('acct', { messages: { limit_value: 1 } });
+      expect(await other.getSettings('acct')).toEqual({});
+      await other.putSettings('acct', { messages: { limit_value: 2 } });
+      expect(await h.store.getSettings('acct')).toEqual({ messages: { limit_value: 1 } });
+      const done = await rows(h.knex, 'select name from textport_gate2_migrations');
+      expect(done.map((r) => r.name)).toEqual(['0001_initial']);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 sqlCases('SQLite', sqliteHarness, false);
 sqlCases('Postgres', pg, PG_SKIP);
 
