@@ -5,6 +5,10 @@
  * for it and then fails with `GroupExistsError` before sending anything), then
  * the messages through textport's store bound to the same transaction, then the
  * group's message ids. Any failure rolls all of it back.
+ *
+ * `send` must work through the store it is handed only: on SQLite the
+ * transaction holds Knex's one connection, so a call on the unbound store (or on
+ * this store) from inside `send` would wait for it until Knex's acquire timeout.
  */
 import type { MessageRecord, Store } from '@textport/core';
 import type { Knex } from 'knex';
