@@ -7,7 +7,7 @@ import { measureText } from '../domain/segments.js';
 import { formatTimestamp } from '../domain/time.js';
 import type { MissedCallInput, ReceiveInput } from '../phone-api.js';
 import type { GatewayContext, UnitOfWork } from '../uow/context.js';
-import { runUnitOfWork } from '../uow/context.js';
+import { runUnitOfWorkRetrying } from '../uow/context.js';
 import { touchThread } from '../uow/thread-upkeep.js';
 import type { Principal } from './accounts.js';
 import { assertPhoneScope } from './accounts.js';
@@ -87,7 +87,7 @@ export async function receiveMessage(
   // that fails removes them (a crash in between leaves them to the orphan sweep).
   const { keys, urls } = await storeAttachments(ctx, principal.accountId, id, files);
   try {
-    return await runUnitOfWork(ctx, async (uow) => {
+    return await runUnitOfWorkRetrying(ctx, async (uow) => {
       const phone = await uow.tx.findPhoneByNumber(principal.accountId, to);
       const message = incoming(uow, principal, phone, {
         id,
@@ -140,7 +140,7 @@ export async function recordMissedCall(
   const sim = input.sim === 'SIM2' ? 'SIM2' : 'SIM1';
   assertPhoneScope(principal, to);
 
-  return runUnitOfWork(ctx, async (uow) => {
+  return runUnitOfWorkRetrying(ctx, async (uow) => {
     const phone = await uow.tx.findPhoneByNumber(principal.accountId, to);
     const message = incoming(uow, principal, phone, {
       id: uow.uuid(),

@@ -5,7 +5,7 @@ import { measureText } from '../domain/segments.js';
 import { GatewayError } from '../errors.js';
 import type { Store } from '../store.js';
 import type { GatewayContext, UnitOfWork } from '../uow/context.js';
-import { runUnitOfWork } from '../uow/context.js';
+import { runUnitOfWorkRetrying } from '../uow/context.js';
 import { apiSentData } from '../uow/payloads.js';
 import { touchThread } from '../uow/thread-upkeep.js';
 import { idempotent } from './idempotency.js';
@@ -169,7 +169,7 @@ export async function sendMessages(
     options.idempotencyKey,
     { bulk, ...d },
     (record) =>
-      runUnitOfWork(
+      runUnitOfWorkRetrying(
         ctx,
         async (uow) => {
           const phone = await requirePhone(uow.tx, accountId, d.from);

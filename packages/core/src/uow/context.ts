@@ -6,6 +6,7 @@
 
 import type { ResolvedConfig } from '../config/config.js';
 import { formatTimestamp } from '../domain/time.js';
+import { isGatewayError } from '../errors.js';
 import type {
   AnyGatewayEvent,
   GatewayEmitter,
@@ -160,6 +161,27 @@ export async function runUnitOfWork<T>(
     );
   } else emit(ctx, events);
   return result;
+}
+
+/**
+ * `runUnitOfWork`, run again (at most twice more) when it lost a race on a unique
+ * key: two transactions side by side (Postgres) both creating the thread of a new
+ * contact. The retry finds the other's thread. Not inside a host's transaction: a
+ * failed statement ends that transaction, so the error goes up to the host.
+ */
+export async function runUnitOfWorkRetrying<T>(
+  ctx: GatewayContext,
+  fn: (uow: UnitOfWork) => Promise<T>,
+  store: Store = ctx.store,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await runUnitOfWork(ctx, fn, store);
+    } catch (error) {
+      const raced = isGatewayError(error) && error.code === 'conflict';
+      if (!raced || attempt >= 3 || store.hostCommitted) throw error;
+    }
+  }
 }
 
 /** Wakes the workers the events concern, then tells the listeners. */
