@@ -212,6 +212,7 @@ describe('android-sms-gateway 3.0.0 client', () => {
       event: 'sms:received',
       deviceId: null,
     });
+    t.clock.advance(1); // listed oldest first
     const scoped = await client.registerWebhook({
       id: 'mine',
       url: 'HTTPS://hooks.example.com/sent',
