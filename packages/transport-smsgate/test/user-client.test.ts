@@ -128,6 +128,33 @@ describe('android-sms-gateway 3.0.0 client', () => {
     expect(t.transport.handedOff()).toEqual([]);
   });
 
+  it('picks a device that has the SIM asked for and was seen within deviceActiveWithin', async () => {
+    const { t, client } = await start();
+    const other = 'DeviceBBBBBBBBBBBBBB2';
+    await t.smsgate.insertDevice(device(t.account.id, other, [OWNER]));
+    // Only the first device has a SIM 2.
+    for (let i = 0; i < 5; i++) {
+      const s = await client.send({ message: 'x', phoneNumbers: ['+18005550100'], simNumber: 2 });
+      expect((s as typeof s & { deviceId: string }).deviceId).toBe(DEVICE_ID);
+    }
+    // Only the second was seen within the last hour.
+    t.clock.advance(7_200_000);
+    await t.smsgate.updateDevice(other, { lastSeen: t.clock.now() });
+    for (let i = 0; i < 5; i++) {
+      const res = await t.call('POST', '/messages?deviceActiveWithin=1', {
+        body: { message: 'x', phoneNumbers: ['+18005550100'] },
+      });
+      expect(res.json.deviceId).toBe(other);
+    }
+    const none = await t.call('POST', '/messages?deviceActiveWithin=1', {
+      body: { message: 'x', phoneNumbers: ['+18005550100'], simNumber: 2 },
+    });
+    expect(none).toMatchObject({
+      status: 400,
+      json: { message: expect.stringMatching(/record not found/) },
+    });
+  });
+
   it('keeps a client id, and answers 409 when it is used again (nothing more written)', async () => {
     const { t, client } = await start();
     const state = await client.send(

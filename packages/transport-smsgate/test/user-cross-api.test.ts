@@ -27,7 +27,8 @@ async function httpsms(s: Setup, method: string, path: string, body?: unknown) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   // biome-ignore lint/suspicious/noExplicitAny: test access to arbitrary JSON
-  return { status: res.status, json: (await res.json()) as any };
+  const text = await res.text();
+  return { status: res.status, json: (text === '' ? undefined : JSON.parse(text)) as any };
 }
 
 const A = '+18005550100';
@@ -92,6 +93,17 @@ describe('SMSGate user API and httpSMS API on one gateway', () => {
         data: { messageId: id },
       },
     ]);
+  });
+
+  it('a group whose textport messages were deleted through the httpSMS API is gone', async () => {
+    const s = await start();
+    await s.call('POST', '/messages', { body: { id: 'g', message: 'x', phoneNumbers: [A, B] } });
+    const [first, second] = (await s.smsgate.getGroup(s.account.id, 'g'))?.messageIds ?? [];
+    expect((await httpsms(s, 'DELETE', `/v1/messages/${first}`)).status).toBe(204);
+    const left = await s.call('GET', '/messages/g');
+    expect(left.json.recipients).toEqual([{ phoneNumber: B, state: 'Pending' }]);
+    await httpsms(s, 'DELETE', `/v1/messages/${second}`);
+    expect((await s.call('GET', '/messages/g')).status).toBe(404);
   });
 
   it('a textport message from a number no device sends for has no device; incoming ones are not messages here', async () => {

@@ -106,7 +106,8 @@ function deviceFor(devices: readonly DeviceRecord[], owner: string): string {
 /**
  * An SMSGate message by id: the group with this SMSGate id, else an outgoing
  * textport message with this id (sent through the httpSMS API, say) as a
- * one-recipient message. Null when neither exists.
+ * one-recipient message. Null when neither exists (or none of the group's
+ * textport messages is left).
  */
 export async function findMessage(
   ctx: UserApiContext,
@@ -114,7 +115,11 @@ export async function findMessage(
   id: string,
 ): Promise<SmsGateMessage | null> {
   const group = await ctx.link.store.getGroup(accountId, id);
-  if (group) return loadGroup(ctx, group);
+  if (group) {
+    // A group whose textport messages were all deleted (httpSMS API) is gone too.
+    const loaded = await loadGroup(ctx, group);
+    return loaded.messages.length > 0 ? loaded : null;
+  }
   const message = await ctx.gateway.store.getMessage(accountId, id);
   if (message?.type !== 'mobile-terminated') return null;
   const devices = await ctx.link.store.listDevices(accountId);
