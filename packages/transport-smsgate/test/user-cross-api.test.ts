@@ -26,8 +26,8 @@ async function httpsms(s: Setup, method: string, path: string, body?: unknown) {
     headers: { 'x-api-key': s.apiKey, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  // biome-ignore lint/suspicious/noExplicitAny: test access to arbitrary JSON
   const text = await res.text();
+  // biome-ignore lint/suspicious/noExplicitAny: test access to arbitrary JSON
   return { status: res.status, json: (text === '' ? undefined : JSON.parse(text)) as any };
 }
 
