@@ -194,6 +194,9 @@ describe('android-sms-gateway 3.0.0 client', () => {
     const window = `from=${new Date(START + 1000).toISOString()}&to=${new Date(START + 2000).toISOString()}`;
     const ranged = await t.call('GET', `/messages?${window}`);
     expect(ranged.json.map((m: { id: string }) => m.id)).toEqual([ids[1]]);
+    // An offset's `+` sent unencoded arrives as a space and is still understood.
+    const offset = await t.call('GET', '/messages?from=2026-11-24T15:00:02+03:00');
+    expect(offset.json.map((m: { id: string }) => m.id)).toEqual([ids[2]]);
     const pending = await t.call('GET', '/messages?state=Pending&limit=1');
     expect(pending.headers.get('x-total-count')).toBe('3');
     expect(pending.json).toHaveLength(1);

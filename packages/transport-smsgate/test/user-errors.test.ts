@@ -156,6 +156,22 @@ const cases: Case[] = [
     400,
     /validUntil/,
   ],
+  [
+    'validUntil without a time',
+    'POST',
+    '/messages',
+    text({ validUntil: '2026-12-01' }),
+    400,
+    /validUntil/,
+  ],
+  [
+    'scheduleAt in prose',
+    'POST',
+    '/messages',
+    text({ scheduleAt: 'December 1, 2027 10:00' }),
+    400,
+    /scheduleAt/,
+  ],
   ['scheduleAt in the past', 'POST', '/messages', text({ scheduleAt: past }), 400, /future/],
   [
     'scheduleAt after validUntil',

@@ -3,6 +3,18 @@ import { GatewayError } from '@textport/core';
 import { badRequest, SmsGateHttpError } from '../http/io.js';
 import { parseDate } from '../wire.js';
 
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+
+/**
+ * An RFC 3339 date-time (what SMSGate's Go server parses), or null. In a query a
+ * `+` offset that arrived unencoded reads as a space; it is taken back.
+ */
+export function parseRfc3339(value: unknown, inQuery = false): number | null {
+  if (typeof value !== 'string') return null;
+  const text = inQuery ? value.replace(/ (\d{2}:\d{2})$/, '+$1') : value;
+  return RFC3339.test(text) ? parseDate(text) : null;
+}
+
 export type JsonObject = Record<string, unknown>;
 
 /** The body as an object (400 otherwise). */
@@ -50,7 +62,7 @@ export function optionalInt(
 export function optionalDate(body: JsonObject, field: string): number | null {
   const value = body[field];
   if (absent(value)) return null;
-  const ms = parseDate(value);
+  const ms = parseRfc3339(value);
   if (ms === null) throw badRequest(`${field} must be an RFC 3339 date`);
   return ms;
 }
@@ -75,7 +87,7 @@ export function queryInt(query: URLSearchParams, name: string, fallback: number)
 export function queryDate(query: URLSearchParams, name: string): number | null {
   const value = query.get(name);
   if (value === null || value === '') return null;
-  const ms = parseDate(value);
+  const ms = parseRfc3339(value, true);
   if (ms === null) throw badRequest(`${name} must be an RFC 3339 date`);
   return ms;
 }
