@@ -161,8 +161,12 @@ async function chooseDevice(
 }
 
 /**
- * Writes the textport messages. A scheduled message goes out per recipient (core's
- * bulk send has no `sendAt`), inside one transaction of textport's store.
+ * Writes the textport messages: one recipient like httpSMS's send, several like its
+ * bulk send (one transaction). A scheduled message with several recipients goes
+ * out per recipient inside one transaction of textport's store, since core's bulk
+ * send has no `sendAt`; events of those sends are emitted as each joins the
+ * transaction (recipients are checked first, so only a store failure can roll
+ * back after that).
  */
 function sendAll(
   ctx: UserApiContext,
@@ -171,31 +175,27 @@ function sendAll(
   request: SendRequest,
 ): (store: Store | undefined) => Promise<MessageRecord[]> {
   const { gateway } = ctx;
-  const base = { from, content: request.text, requestId: request.id };
+  const base = { from, content: request.text, requestId: request.id, sendAt: request.scheduleAt };
+  const each = async (tx: Store | undefined) => {
+    const out: MessageRecord[] = [];
+    for (const to of request.phoneNumbers) {
+      out.push(
+        await gateway.messages.send(accountId, { ...base, to }, { store: tx, source: SOURCE }),
+      );
+    }
+    return out;
+  };
   return async (store) => {
+    if (request.phoneNumbers.length === 1) return each(store);
     if (request.scheduleAt === null) {
+      const { sendAt: _, ...bulk } = base;
       return gateway.messages.sendBulk(
         accountId,
-        { ...base, to: request.phoneNumbers },
+        { ...bulk, to: request.phoneNumbers },
         { store, source: SOURCE },
       );
     }
-    const sendAt = request.scheduleAt;
-    const each = async (tx: Store | undefined) => {
-      const out: MessageRecord[] = [];
-      for (const to of request.phoneNumbers) {
-        out.push(
-          await gateway.messages.send(
-            accountId,
-            { ...base, to, sendAt },
-            { store: tx, source: SOURCE },
-          ),
-        );
-      }
-      return out;
-    };
-    if (store || request.phoneNumbers.length === 1) return each(store);
-    return gateway.store.transaction((tx) => each(tx));
+    return store ? each(store) : gateway.store.transaction((tx) => each(tx));
   };
 }
 
