@@ -198,6 +198,14 @@ const cases: Case[] = [
     /content/,
   ],
   [
+    'text too long for a bulk send',
+    'POST',
+    '/messages',
+    text({ message: 'x'.repeat(1025), phoneNumbers: [TO, '+18005550101'] }),
+    400,
+    /content/,
+  ],
+  [
     'scheduleAt beyond textport limit',
     'POST',
     '/messages',
