@@ -2,7 +2,7 @@
  * Bad input on every route of the SMSGate user API: a 4xx with `{"message"}`, and
  * nothing written (no textport message, group, webhook, setting or device event).
  */
-import { type MemoryStore, memoryRawReader } from '@textport/core';
+import { createMemoryStore, type MemoryStore, memoryRawReader, type Store } from '@textport/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVICE_ID, START, userSetup } from './user-helpers.js';
 
@@ -468,5 +468,39 @@ describe('bad input on the SMSGate user API', () => {
         maxBodyBytes: 10,
       }),
     ).toThrow(/username.*password.*accountId.*maxBodyBytes/);
+  });
+});
+
+describe('health when the store does not answer', () => {
+  it('answers 503 with status fail on ready and startup; live stays 200', async () => {
+    let down = false;
+    const memory = createMemoryStore();
+    const store = new Proxy(memory, {
+      get(target, key, receiver) {
+        if (key === 'getAccount' && down) return async () => Promise.reject(new Error('down'));
+        const value = Reflect.get(target, key, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as Store;
+    const s = await userSetup({ store });
+    try {
+      down = true;
+      for (const probe of ['/health', '/health/ready', '/health/startup']) {
+        const res = await s.call('GET', probe, { auth: null });
+        expect([probe, res.status, res.json.status, res.json.checks.store.status]).toEqual([
+          probe,
+          503,
+          'fail',
+          'fail',
+        ]);
+      }
+      const live = await s.call('GET', '/health/live', { auth: null });
+      expect([live.status, live.json]).toEqual([
+        200,
+        { status: 'pass', version: '1.2.3', releaseId: 7, checks: {} },
+      ]);
+    } finally {
+      await s.close();
+    }
   });
 });

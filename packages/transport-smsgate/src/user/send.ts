@@ -226,8 +226,9 @@ export async function postMessage(
   try {
     accepted = await ctx.link.store.acceptGroup(group, sendAll(ctx, accountId, from, request));
   } catch (error) {
-    if (error instanceof GroupExistsError)
+    if (error instanceof GroupExistsError) {
       throw conflict('message with the same ID already exists');
+    }
     throw fromGatewayError(error);
   }
   const state = messageState(
