@@ -47,6 +47,8 @@ export interface FakeAppOptions {
   /** The app's `processing_order` (default lifo). */
   order?: 'lifo' | 'fifo';
   version?: string;
+  /** Where state reports go, when not to `baseUrl` (another node of the cluster). */
+  reportBaseUrl?: string;
 }
 
 /** A date the way the app writes it: local offset, milliseconds (`2026-08-22T17:00:05.331+07:00`). */
@@ -88,6 +90,7 @@ export class FakeSmsGateApp {
       offsetMinutes: 7 * 60,
       order: 'lifo',
       version: '1.68.0',
+      reportBaseUrl: options.baseUrl,
       ...options,
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
     };
@@ -106,8 +109,8 @@ export class FakeSmsGateApp {
   }
 
   /** A call with the device token; returns the response (the caller checks its status). */
-  async call(method: string, path: string, body?: unknown): Promise<Response> {
-    return fetch(`${this.options.baseUrl}${path}`, {
+  async call(method: string, path: string, body?: unknown, base = this.options.baseUrl) {
+    return fetch(`${base.replace(/\/+$/, '')}${path}`, {
       method,
       headers: this.headers(this.token ? `Bearer ${this.token}` : undefined),
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -268,7 +271,12 @@ export class FakeSmsGateApp {
 
   /** Sends the current snapshot again (the app re-reports on re-pull). */
   async sendReport(id: string): Promise<number> {
-    const res = await this.call('PATCH', '/message', [this.snapshot(id)]);
+    const res = await this.call(
+      'PATCH',
+      '/message',
+      [this.snapshot(id)],
+      this.options.reportBaseUrl,
+    );
     await res.body?.cancel();
     if (res.status !== 204) this.reportErrors.push(res.status);
     return res.status;
