@@ -42,7 +42,10 @@ export interface SmsGateTransportOptions {
   pullLimit?: number;
   /** Bytes a stream may have waiting to be sent; beyond, events for it are dropped (default 64 KiB). */
   maxBufferedBytes?: number;
-  /** How often the keys of devices holding a stream are checked again (default 5 minutes). */
+  /**
+   * How often devices holding a stream are checked again (deleted, key revoked;
+   * default 5 minutes): the safety net behind the key-change notices.
+   */
   keyCheckIntervalMs?: number;
 }
 

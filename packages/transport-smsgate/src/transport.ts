@@ -179,10 +179,10 @@ export class SmsGateTransport implements Transport {
       host.subscribe('message.api.canceled', this.onCanceled),
       host.onKeysChanged(() => {
         this.auth.forget();
-        void this.checkKeys();
+        void this.checkDevices();
       }),
     ];
-    this.keyTimer = setInterval(() => void this.checkKeys(), this.options.keyCheckIntervalMs);
+    this.keyTimer = setInterval(() => void this.checkDevices(), this.options.keyCheckIntervalMs);
     this.keyTimer.unref?.();
   }
 
@@ -197,6 +197,7 @@ export class SmsGateTransport implements Transport {
     this.presenceTimers.clear();
     this.presence.forget();
     this.auth.forget();
+    this.mobile.backlog.clear();
     this.reachable = null;
   }
 
@@ -219,21 +220,32 @@ export class SmsGateTransport implements Transport {
     this.mobile.backlog.delete(link.device.id);
   }
 
-  /** Closes the streams of devices whose key was revoked (revocation stops every channel). */
-  private async checkKeys(): Promise<void> {
+  /**
+   * Closes the streams of devices deleted or whose key was revoked (revocation
+   * stops every channel): on every key change and every `keyCheckIntervalMs`.
+   */
+  private async checkDevices(): Promise<void> {
     for (const link of [...this.streams.allLinks()]) {
-      if (link.device.keyId === null) continue;
       try {
-        if (!(await this.auth.principal(link.device, true))) {
+        const device = await this.store.getDevice(link.device.id);
+        if (!device || !(await this.auth.principal(device, true))) {
           this.streams.closeDevice(link.device.id);
         }
       } catch (error) {
         this.current?.logger.warn(
           { err: error, deviceId: link.device.id },
-          'could not check the key of an SMSGate device; checked again on the next poll',
+          'could not check an SMSGate device; checked again on the next poll',
         );
       }
     }
+  }
+
+  /**
+   * Ends the device's streams on this node (call it when the device was deleted;
+   * other nodes notice on their next check, within `keyCheckIntervalMs`).
+   */
+  disconnect(deviceId: string): void {
+    this.streams.closeDevice(deviceId);
   }
 
   private readonly onCanceled = (event: GatewayEvent<'message.api.canceled'>): void => {

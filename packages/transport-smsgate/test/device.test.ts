@@ -382,3 +382,54 @@ describe('the inbound receiver', () => {
     expect(stored?.receivedAt).toBe(Date.parse('2026-08-22T10:00:00.000Z'));
   });
 });
+
+describe('what the pull sends', () => {
+  it('marks SMSGate ciphertext isEncrypted and fails httpSMS ciphertext the app cannot read', async () => {
+    const n = await smsgateNode();
+    const { account, app } = await registeredApp(n);
+    const cipher = '$aes-256-cbc/pbkdf2-sha1$i=75000$c2FsdA==$Y2lwaGVy';
+    const ok = await n.gateway.messages.send(account.id, {
+      from: OWNER,
+      to: CONTACT,
+      content: cipher,
+      encrypted: true,
+    });
+    await vi.waitFor(() =>
+      expect(app.messages.get(ok.id)?.item).toMatchObject({ isEncrypted: true }),
+    );
+    const foreign = await n.gateway.messages.send(account.id, {
+      from: OWNER,
+      to: CONTACT,
+      content: 'bm90IHNtc2dhdGU=',
+      encrypted: true,
+    });
+    await vi.waitFor(async () => {
+      const stored = await n.gateway.messages.get(account.id, foreign.id);
+      expect(stored.status).toBe('failed');
+      expect(stored.failureReason).toMatch(/SMSGate app cannot decrypt/);
+    });
+    expect(app.pulls.flat()).not.toContain(foreign.id);
+  });
+});
+
+describe('presence and device checks', () => {
+  it('posts a heartbeat every presenceIntervalMs while a stream is open', async () => {
+    const n = await smsgateNode({ transport: { presenceIntervalMs: 1000 } });
+    const { account } = await registeredApp(n);
+    await vi.waitFor(
+      async () => {
+        const beats = await n.gateway.phones.heartbeats(account.id, { owner: OWNER, limit: 5 });
+        expect(beats.length).toBeGreaterThanOrEqual(2);
+      },
+      { timeout: 5000 },
+    );
+  });
+
+  it('ends the streams of a deleted device on its next check', async () => {
+    const n = await smsgateNode({ transport: { keyCheckIntervalMs: 50 } });
+    const { account, app } = await registeredApp(n);
+    await n.transport.store.deleteDevice(account.id, app.deviceId ?? '');
+    await vi.waitFor(() => expect(n.transport.stats().streams).toBe(0));
+    expect(await app.connect()).toBe(401);
+  });
+});

@@ -42,8 +42,17 @@ export function pulledItem(
     createdAt: formatDate(message.createdAt),
   };
   if (group?.validUntil != null) item.validUntil = formatDate(group.validUntil);
+  if (message.encrypted) item.isEncrypted = true;
   return item;
 }
+
+/** Content end-to-end encrypted in SMSGate's format (§6.3), which the app decrypts. */
+export function isSmsGateCipher(content: string): boolean {
+  return content.startsWith('$aes-256-cbc/pbkdf2-sha1$');
+}
+
+const FOREIGN_CIPHER =
+  'the message is encrypted with the httpSMS scheme, which the SMSGate app cannot decrypt; send it unencrypted or encrypted for SMSGate';
 
 function handoffOrder(a: MessageRecord, b: MessageRecord): number {
   return (
@@ -75,6 +84,13 @@ export async function pullMessages(mc: MobileContext, ctx: RequestContext): Prom
     } catch (error) {
       // Canceled or taken meanwhile: not the device's to send.
       if (!isGatewayError(error)) throw error;
+      continue;
+    }
+    if (taken.encrypted && !isSmsGateCipher(taken.content)) {
+      await host.phoneApi.reportEvent(principal, taken.id, {
+        event: 'FAILED',
+        reason: FOREIGN_CIPHER,
+      });
       continue;
     }
     const group = await mc.store.findGroupByMessageId(device.accountId, taken.id);
