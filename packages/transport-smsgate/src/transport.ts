@@ -205,9 +205,17 @@ export class SmsGateTransport implements Transport {
   private linked(link: LinkedDevice): void {
     this.reachable = null;
     const timer = setInterval(() => {
-      void this.auth.principal(link.device).then((principal) => {
-        if (principal) return this.presence.beat({ device: link.device, principal });
-      });
+      void this.auth
+        .principal(link.device)
+        .then((principal) => {
+          if (principal) return this.presence.beat({ device: link.device, principal });
+        })
+        .catch((error: unknown) => {
+          this.current?.logger.warn(
+            { err: error, deviceId: link.device.id },
+            'could not record the presence of an SMSGate device',
+          );
+        });
     }, this.options.presenceIntervalMs);
     timer.unref?.();
     this.presenceTimers.set(link.device.id, timer);

@@ -50,12 +50,13 @@ export class Presence {
 
   /** Posts a heartbeat for every number of the device (two numbers per call, as the phone API takes). */
   async beat(authed: AuthedDevice): Promise<void> {
-    const host = this.host();
     const { device, principal } = authed;
-    this.beats.set(device.id, host.clock.now());
     const numbers = principal.phoneNumbers ?? device.phoneNumbers;
     const version = this.versions.get(device.id) ?? null;
+    let host: TransportHost | undefined;
     try {
+      host = this.host();
+      this.beats.set(device.id, host.clock.now());
       for (let i = 0; i < numbers.length; i += 2) {
         await host.phoneApi.heartbeat(principal, {
           phoneNumbers: numbers.slice(i, i + 2),
@@ -64,7 +65,7 @@ export class Presence {
         });
       }
     } catch (error) {
-      host.logger.warn({ err: error, deviceId: device.id }, 'could not record a heartbeat');
+      host?.logger.warn({ err: error, deviceId: device.id }, 'could not record a heartbeat');
     }
   }
 
