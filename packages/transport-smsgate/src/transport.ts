@@ -122,7 +122,11 @@ export class SmsGateTransport implements Transport {
    */
   handle(req: IncomingMessage, res: ServerResponse): boolean {
     const match = this.routes.match(req);
-    if (!match) return false;
+    if (!match) {
+      if (!underPath(req, this.options.mobilePath)) return false;
+      sendError(res, new SmsGateHttpError(404, 'Not Found'));
+      return true;
+    }
     const ctx: RequestContext = {
       req,
       res,
@@ -299,6 +303,15 @@ export class SmsGateTransport implements Transport {
     }
     return written;
   }
+}
+
+/** Whether the request's path is `path` or below it (doubled slashes folded, as the app may send). */
+function underPath(req: IncomingMessage, path: string): boolean {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const p = (q < 0 ? url : url.slice(0, q)).replace(/\/{2,}/g, '/');
+  const prefix = path.replace(/\/+$/, '');
+  return p === prefix || p.startsWith(`${prefix}/`);
 }
 
 function unreachable(phone: PhoneRecord): TransportError {

@@ -208,6 +208,17 @@ describe('device routes', () => {
     ).toBe(501);
   });
 
+  it('answers 404 JSON under mobilePath and leaves other paths to the host', async () => {
+    const n = await smsgateNode();
+    const missing = await raw(`${n.mobile}/nothing-here`);
+    expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.text)).toEqual({ message: 'Not Found' });
+    const doubled = await raw(`${n.mobile}//user/code`);
+    expect(doubled.status).toBe(501);
+    const api = await raw(`${n.base}/v1/messages/outstanding`);
+    expect(JSON.parse(api.text)).toHaveProperty('status');
+  });
+
   it('tell() reaches the account device streams', async () => {
     const n = await smsgateNode();
     const { account, app } = await registeredApp(n);
