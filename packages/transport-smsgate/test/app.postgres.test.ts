@@ -1,17 +1,15 @@
 /**
  * Two gateway nodes on one Postgres schema with the LISTEN/NOTIFY notifier, each
  * with its own SMSGate transport. The app holds its stream on node A; a message
- * sent through node B wakes A, the app pulls from A and reports to B.
- *
- * The SMSGate state (devices, settings) is one `memoryStore()` object shared by
- * both transports in this process: the knex SMSGate store is not on this branch
- * yet. With it, each node would use its own `knexStore` on the same database.
+ * sent through node B wakes A, the app pulls from A and reports to B. Each node
+ * has its own Knex pool, notifier connection and Knex SMSGate store on the same
+ * schema, as two processes would.
  */
 import type { PgNotifier } from '@textport/store-knex';
 import { createKnexStore, createPgNotifier } from '@textport/store-knex';
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { memoryStore } from '../src/index.js';
+import { knexStore } from '../src/store/knex.js';
 import { FakeSmsGateApp } from './app.js';
 import { accountWithKey, CONTACT, OWNER, onCleanup, smsgateNode } from './helpers.js';
 
@@ -38,13 +36,15 @@ describe.skipIf(SKIP !== null)(
       return knex;
     }
 
-    async function node(nodeId: string, smsgateStore: ReturnType<typeof memoryStore>) {
+    async function node(nodeId: string) {
       const notifier = createPgNotifier(pool(), { channelPrefix: `tp_${suffix}_` });
       notifiers.push(notifier);
+      const knex = pool();
+      const store = createKnexStore(knex);
       const n = await smsgateNode({
-        store: createKnexStore(pool()),
+        store,
         gateway: { notifier, nodeId },
-        transport: { store: smsgateStore },
+        transport: { store: knexStore(knex, store) },
       });
       await notifier.ready();
       return n;
@@ -53,7 +53,10 @@ describe.skipIf(SKIP !== null)(
     beforeAll(async () => {
       admin = knexFactory({ client: 'pg', connection: DATABASE_URL, pool: { min: 0, max: 1 } });
       await admin.raw(`CREATE SCHEMA "${schema}"`);
-      await createKnexStore(pool()).migrate();
+      const knex = pool();
+      const store = createKnexStore(knex);
+      await store.migrate();
+      await knexStore(knex, store).migrate();
     });
 
     afterAll(async () => {
@@ -64,9 +67,8 @@ describe.skipIf(SKIP !== null)(
     });
 
     it('a message sent through node B reaches the app streaming from node A; reports go to B', async () => {
-      const shared = memoryStore();
-      const a = await node('node-a', shared);
-      const b = await node('node-b', shared);
+      const a = await node('node-a');
+      const b = await node('node-b');
       const { account, phoneKey } = await accountWithKey(b);
       const app = new FakeSmsGateApp({
         baseUrl: a.mobile,
@@ -99,9 +101,8 @@ describe.skipIf(SKIP !== null)(
     });
 
     it('a phone key revoked through node B ends the stream on node A', async () => {
-      const shared = memoryStore();
-      const a = await node('node-a', shared);
-      const b = await node('node-b', shared);
+      const a = await node('node-a');
+      const b = await node('node-b');
       const { account, phoneKey, key } = await accountWithKey(b);
       const app = new FakeSmsGateApp({ baseUrl: a.mobile, reconnectDelayMs: 50 });
       onCleanup(() => app.close());

@@ -5,6 +5,8 @@
 import type { GatewayEvent, GatewayEventType, Store } from '@textport/core';
 import { createMemoryStore } from '@textport/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { SmsGateStore } from '../src/index.js';
+import { memoryStore } from '../src/index.js';
 import {
   accountWithKey,
   CONTACT,
@@ -13,7 +15,7 @@ import {
   registeredApp,
   type SmsGateNode,
   smsgateNode,
-  sqliteStore,
+  sqliteStores,
 } from './helpers.js';
 
 function record<T extends GatewayEventType>(node: SmsGateNode, type: T): GatewayEvent<T>[] {
@@ -22,19 +24,27 @@ function record<T extends GatewayEventType>(node: SmsGateNode, type: T): Gateway
   return seen;
 }
 
-const backends: [string, () => Promise<{ store: Store; destroy(): Promise<void> }>][] = [
-  ['memory store', async () => ({ store: createMemoryStore(), destroy: async () => {} })],
-  ['SQLite', sqliteStore],
+interface Stores {
+  store: Store;
+  smsgate: SmsGateStore;
+  destroy(): Promise<void>;
+}
+
+const backends: [string, () => Promise<Stores>][] = [
+  [
+    'memory stores',
+    async () => ({ store: createMemoryStore(), smsgate: memoryStore(), destroy: async () => {} }),
+  ],
+  ['SQLite, with the Knex SMSGate store', sqliteStores],
 ];
 
-describe.each(backends)('the SMSGate app against textport (%s)', (_name, makeStore) => {
-  let store: Store;
-  let destroy: () => Promise<void>;
+describe.each(backends)('the SMSGate app against textport (%s)', (_name, makeStores) => {
+  let stores: Stores;
   beforeAll(async () => {
-    ({ store, destroy } = await makeStore());
+    stores = await makeStores();
   });
-  afterAll(async () => destroy());
-  const node = () => smsgateNode({ store });
+  afterAll(async () => stores.destroy());
+  const node = () => smsgateNode({ store: stores.store, transport: { store: stores.smsgate } });
 
   it('registers, is nudged, pulls, and reports Processed → Sent → Delivered', async () => {
     const n = await node();

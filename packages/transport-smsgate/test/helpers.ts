@@ -11,8 +11,9 @@ import { createNodeHandler } from '@textport/http';
 import { createKnexStore } from '@textport/store-knex';
 import knexFactory from 'knex';
 import { afterEach } from 'vitest';
-import type { SmsGateTransportOptions } from '../src/index.js';
+import type { SmsGateStore, SmsGateTransportOptions } from '../src/index.js';
 import { smsgateTransport } from '../src/index.js';
+import { knexStore } from '../src/store/knex.js';
 import { type FakeAppOptions, FakeSmsGateApp } from './app.js';
 
 export const OWNER = '+18005550199';
@@ -75,8 +76,15 @@ export async function smsgateNode(setup: NodeSetup = {}) {
 
 export type SmsGateNode = Awaited<ReturnType<typeof smsgateNode>>;
 
-/** A SQLite store in a fresh file, migrated; removed after the test file. */
-export async function sqliteStore(): Promise<{ store: Store; destroy(): Promise<void> }> {
+/**
+ * textport's store and the SMSGate store on one SQLite file, migrated; `destroy`
+ * closes and removes it.
+ */
+export async function sqliteStores(): Promise<{
+  store: Store;
+  smsgate: SmsGateStore;
+  destroy(): Promise<void>;
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'textport-smsgate-'));
   const knex = knexFactory({
     client: 'better-sqlite3',
@@ -85,8 +93,11 @@ export async function sqliteStore(): Promise<{ store: Store; destroy(): Promise<
   });
   const store = createKnexStore(knex);
   await store.migrate();
+  const smsgate = knexStore(knex, store);
+  await smsgate.migrate();
   return {
     store,
+    smsgate,
     async destroy() {
       await knex.destroy();
       rmSync(dir, { recursive: true, force: true });
