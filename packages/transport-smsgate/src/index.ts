@@ -11,5 +11,5 @@ export { DEFAULT_SMSGATE_OPTIONS } from './options.js';
 export { encodeEvent, KEEPALIVE_FRAME } from './sse/stream.js';
 export { memoryStore } from './store/memory.js';
 export * from './store/types.js';
-export { SmsGateTransport, smsgateTransport } from './transport.js';
+export { INBOUND_MEMORY_MS, SmsGateTransport, smsgateTransport } from './transport.js';
 export * from './wire.js';
