@@ -297,6 +297,7 @@ describe('android-sms-gateway 3.0.0 client', () => {
     expect(await client.deleteDevice('unknown')).toBeNull();
     expect((await client.getDevices()).map((d) => d.id)).toEqual(['DeviceBBBBBBBBBBBBBB2']);
     expect(await t.smsgate.getDevice(DEVICE_ID)).toBeNull();
+    expect(t.disconnected).toEqual([DEVICE_ID]);
   });
 
   it('takes logins the list lacks from an authenticate function (an API key as the password)', async () => {

@@ -18,7 +18,9 @@ export interface DeviceLink {
     deviceId: string | null,
     event: SmsGateEventName,
     data?: Record<string, string>,
-  ): void;
+  ): unknown;
+  /** Closes a deleted device's event streams on this node. */
+  disconnect?(deviceId: string): void;
 }
 
 /** A login of the user API (HTTP Basic) and the textport account it acts for. */
