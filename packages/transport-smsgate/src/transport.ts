@@ -22,7 +22,7 @@ import { handedOffAll, TransportError } from '@textport/core/transport';
 import { DeviceAuth } from './device/auth.js';
 import { getSettings, listWebhooks } from './device/config.js';
 import type { MobileContext } from './device/context.js';
-import { BoundedSet, toHttpError } from './device/context.js';
+import { toHttpError } from './device/context.js';
 import { receiveWebhook } from './device/inbound.js';
 import { pullMessages, reportStates } from './device/messages.js';
 import { Presence } from './device/presence.js';
@@ -87,7 +87,6 @@ export class SmsGateTransport implements Transport {
       presence: this.presence,
       streams: this.streams,
       backlog: new Set(),
-      retryInbound: new BoundedSet(10_000),
     };
     const mc = this.mobile;
     const on =

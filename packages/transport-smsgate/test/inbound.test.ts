@@ -51,6 +51,50 @@ it('answers 500 when the message cannot be stored, and stores the retried delive
   expect(inbox.map((m) => [m.status, m.content])).toEqual([['received', 'retried']]);
 });
 
+it('stores a delivery that failed on one node when the retry reaches another', async () => {
+  const store = createMemoryStore();
+  const gateway = createGateway({ store, logger: silentLogger });
+  const first = smsgateTransport();
+  const inner = gateway.transportHost;
+  await first.start({
+    ...inner,
+    phoneApi: { ...inner.phoneApi, receive: () => Promise.reject(new Error('database is down')) },
+  });
+  // A second node on the same SMSGate store, which has never seen the delivery.
+  const second = smsgateTransport({ store: first.store });
+  await second.start(inner);
+  let serving = first;
+  const server = createServer((req, res) => {
+    if (!serving.handle(req, res)) res.writeHead(404).end();
+  });
+  const port = await listen(server);
+  onCleanup(async () => {
+    await first.stop();
+    await second.stop();
+    server.closeAllConnections();
+    server.close();
+  });
+  const { record: account } = await gateway.accounts.create();
+  const { apiKey } = await gateway.accounts.createPhoneKey(account.id, {
+    name: 'smsgate',
+    phoneNumbers: [OWNER],
+  });
+  const app = new FakeSmsGateApp({
+    baseUrl: `http://127.0.0.1:${port}${first.options.mobilePath}`,
+  });
+  onCleanup(() => app.close());
+  expect(await app.register(apiKey)).toBe(201);
+  const delivery = { from: CONTACT, text: 'moved on', envelopeId: 'env-moved' };
+  expect(await app.receiveSms(delivery)).toEqual([500]);
+  expect(await first.store.hasInbound(app.deviceId ?? '', 'env-moved')).toBe(false);
+  serving = second;
+  expect(await app.receiveSms(delivery)).toEqual([200]);
+  expect(await app.receiveSms(delivery)).toEqual([200]);
+  expect(await first.store.hasInbound(app.deviceId ?? '', 'env-moved')).toBe(true);
+  const inbox = await gateway.messages.list(account.id, { owner: OWNER, contact: CONTACT });
+  expect(inbox.map((m) => [m.status, m.content])).toEqual([['received', 'moved on']]);
+});
+
 it('forgets delivery ids older than a week', async () => {
   const gateway = createGateway({ store: createMemoryStore(), logger: silentLogger });
   const transport = smsgateTransport();
