@@ -167,6 +167,11 @@ export class SmsGateTransport implements Transport {
     return true;
   }
 
+  /** Reads the event log now (other nodes' events to this node's streams); the poll and signals do it too. */
+  syncEvents(): Promise<void> {
+    return this.fanout.read();
+  }
+
   /** Open streams and the devices holding them on this node. */
   stats(): { streams: number; devices: number } {
     return { streams: this.streams.streams, devices: this.streams.devices };
