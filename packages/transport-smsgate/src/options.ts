@@ -49,7 +49,7 @@ export interface SmsGateTransportOptions {
   keyCheckIntervalMs?: number;
   /**
    * How often the event log other nodes write to is read without a signal
-   * (default 5 s): the safety net behind the 'transport' notifier topic.
+   * (default 5 s, at most 1 min): the safety net behind the 'transport' notifier topic.
    */
   eventPollMs?: number;
 }
@@ -96,7 +96,8 @@ const LIMITS: Record<NumericOption, [number, number]> = {
   pullLimit: [1, 100],
   maxBufferedBytes: [0, 64 * 1_048_576],
   keyCheckIntervalMs: [10, 24 * 3_600_000],
-  eventPollMs: [10, 3_600_000],
+  // Within the log's retention (5 min), so a node with no signals still reads every event.
+  eventPollMs: [10, 60_000],
 };
 
 function checkPrivateToken(value: unknown, problems: string[]): PrivateTokenOption | null {

@@ -104,6 +104,14 @@ export async function receiveWebhook(mc: MobileContext, ctx: RequestContext): Pr
     sim: simNumber === 2 ? 'SIM2' : 'SIM1',
     timestamp: str(p.receivedAt),
   });
-  await mc.store.rememberInbound(device.id, envelope.id, host.clock.now());
+  try {
+    await mc.store.rememberInbound(device.id, envelope.id, host.clock.now());
+  } catch (error) {
+    // Stored already: a 500 would only make the app's retry store it again.
+    host.logger.warn(
+      { err: error, deviceId: device.id, eventId: envelope.id },
+      'could not remember an SMSGate inbound delivery id; a retry of it would be stored again',
+    );
+  }
   sendJson(ctx.res, 200, {});
 }
