@@ -47,7 +47,7 @@ function rss() {
 
 /**
  * Opens `count` idle links from `processes` child processes (this script run with
- * `--clients <json of argsFor(from, to)>`) and measures this process's memory per link
+ * `--clients`, reading `argsFor(from, to)` as its first IPC message) and measures this process's memory per link
  * once `opened()` reaches `count`. Returns the connect time and KB of RSS and heap per link.
  */
 export async function idleLinks({ script, count, processes, argsFor, opened, what }) {
@@ -61,8 +61,9 @@ export async function idleLinks({ script, count, processes, argsFor, opened, wha
   const children = [];
   const per = Math.ceil(count / processes);
   for (let from = 0; from < count; from += per) {
-    const args = JSON.stringify(argsFor(from, Math.min(count, from + per)));
-    const child = fork(script, ['--clients', args], { stdio: 'inherit', execArgv: [] });
+    const child = fork(script, ['--clients'], { stdio: 'inherit', execArgv: [] });
+    // Over IPC, not argv: a list of tokens outgrows the argument size limit.
+    child.send(argsFor(from, Math.min(count, from + per)));
     child.on('message', (m) => m.error && console.error(`client: ${m.error}`));
     children.push(child);
   }

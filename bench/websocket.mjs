@@ -123,7 +123,7 @@ async function phonesProcess() {
 
 // The clients' side of the idle-phones run (a child process).
 async function clientProcess() {
-  const { url, apiKey, from, to } = JSON.parse(process.argv[3]);
+  const [{ url, apiKey, from, to }] = await once(process, 'message');
   const sockets = [];
   for (let i = from; i < to; i += 500) {
     await Promise.all(
