@@ -2,9 +2,16 @@
  * `@textport/transport-smsgate`: the SMS Gateway for Android ("SMSGate") app and
  * clients against textport. See docs/smsgate-app.md.
  */
+
+export { RECEIVER_WEBHOOK_ID } from './device/config.js';
+export { signWebhook } from './device/inbound.js';
 export * from './ids.js';
+export type { PrivateTokenOption, SmsGateTransportOptions } from './options.js';
+export { DEFAULT_SMSGATE_OPTIONS } from './options.js';
+export { encodeEvent, KEEPALIVE_FRAME } from './sse/stream.js';
 export { memoryStore } from './store/memory.js';
 export * from './store/types.js';
+export { SmsGateTransport, smsgateTransport } from './transport.js';
 export {
   basicAccount,
   DEFAULT_MAX_BODY_BYTES,

@@ -1,0 +1,97 @@
+/**
+ * What the device routes may use of the transport: its options and store, the
+ * running host, device authentication (with presence) and the event streams.
+ */
+import type { IncomingMessage } from 'node:http';
+import { isGatewayError } from '@textport/core';
+import type { TransportHost } from '@textport/core/transport';
+import { authorization, SmsGateHttpError, unauthorized } from '../http/io.js';
+import type { ResolvedOptions } from '../options.js';
+import type { StreamRegistry } from '../sse/registry.js';
+import type { SmsGateStore } from '../store/types.js';
+import type { AuthedDevice, DeviceAuth } from './auth.js';
+import type { Presence } from './presence.js';
+
+export interface MobileContext {
+  readonly options: ResolvedOptions;
+  readonly store: SmsGateStore;
+  /** The host of the running transport (503 when stopped). */
+  host(): TransportHost;
+  readonly auth: DeviceAuth;
+  readonly presence: Presence;
+  readonly streams: StreamRegistry;
+  /** The pull left messages behind: nudge the device again after its next report. */
+  readonly backlog: Set<string>;
+  /**
+   * Inbound deliveries (`<deviceId> <envelope id>`) whose id was claimed but whose
+   * message could not be stored: the app's retry may store it. Kept in this process
+   * only (bounded): a retry that reaches another node, or this one after a restart,
+   * is taken for a duplicate.
+   */
+  readonly retryInbound: BoundedSet;
+}
+
+/** A set that forgets its oldest entries beyond `limit`. */
+export class BoundedSet {
+  private readonly items = new Set<string>();
+  constructor(private readonly limit: number) {}
+  add(item: string): void {
+    this.items.delete(item);
+    this.items.add(item);
+    if (this.items.size > this.limit) {
+      const oldest = this.items.values().next().value;
+      if (oldest !== undefined) this.items.delete(oldest);
+    }
+  }
+  delete(item: string): boolean {
+    return this.items.delete(item);
+  }
+}
+
+/** The device of a `Bearer <device token>` request; null when there is none or it is unknown. */
+export async function deviceOf(
+  mc: MobileContext,
+  req: IncomingMessage,
+): Promise<AuthedDevice | null> {
+  const auth = authorization(req);
+  if (auth?.scheme !== 'bearer') return null;
+  const authed = await mc.auth.fromToken(auth.value.trim());
+  if (authed) mc.presence.touch(authed, req);
+  return authed;
+}
+
+/** Like `deviceOf`, but 401 (the app then registers again) when there is no valid device token. */
+export async function requireDevice(
+  mc: MobileContext,
+  req: IncomingMessage,
+): Promise<AuthedDevice> {
+  const authed = await deviceOf(mc, req);
+  if (!authed)
+    throw unauthorized('a valid device token is required (Authorization: Bearer <token>)');
+  return authed;
+}
+
+const STATUS_OF: Record<string, number> = {
+  validation: 400,
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  invalid_transition: 409,
+  idempotency_conflict: 409,
+  payload_too_large: 413,
+};
+
+/** A core `GatewayError` in SMSGate's shape (`{"message"}` with its status); anything else as is. */
+export function toHttpError(error: unknown): unknown {
+  if (!isGatewayError(error)) return error;
+  const status = STATUS_OF[error.code];
+  if (status === undefined) return error;
+  const fields = error.fields
+    ? Object.entries(error.fields)
+        .map(([field, problems]) => `${field}: ${problems.join(', ')}`)
+        .join('; ')
+    : '';
+  return new SmsGateHttpError(status, fields ? `${error.message}: ${fields}` : error.message);
+}

@@ -1,0 +1,52 @@
+/** The inbound receiver when storing fails: 500, and the app's retry of the same delivery stores it. */
+import { createServer } from 'node:http';
+import type { ReceiveInput } from '@textport/core';
+import { createGateway, createMemoryStore, silentLogger } from '@textport/core';
+import { expect, it } from 'vitest';
+import { smsgateTransport } from '../src/index.js';
+import { FakeSmsGateApp } from './app.js';
+import { CONTACT, listen, OWNER, onCleanup } from './helpers.js';
+
+it('answers 500 when the message cannot be stored, and stores the retried delivery once', async () => {
+  const store = createMemoryStore();
+  const gateway = createGateway({ store, logger: silentLogger });
+  const transport = smsgateTransport();
+  let failures = 1;
+  const inner = gateway.transportHost;
+  await transport.start({
+    ...inner,
+    phoneApi: {
+      ...inner.phoneApi,
+      receive(principal, input: ReceiveInput) {
+        if (failures-- > 0) return Promise.reject(new Error('database is down'));
+        return inner.phoneApi.receive(principal, input);
+      },
+    },
+  });
+  const server = createServer((req, res) => {
+    if (!transport.handle(req, res)) res.writeHead(404).end();
+  });
+  const port = await listen(server);
+  onCleanup(async () => {
+    await transport.stop();
+    server.closeAllConnections();
+    server.close();
+  });
+  const { record: account } = await gateway.accounts.create();
+  const { apiKey } = await gateway.accounts.createPhoneKey(account.id, {
+    name: 'smsgate',
+    phoneNumbers: [OWNER],
+  });
+  const app = new FakeSmsGateApp({
+    baseUrl: `http://127.0.0.1:${port}${transport.options.mobilePath}`,
+  });
+  onCleanup(() => app.close());
+  expect(await app.register(apiKey)).toBe(201);
+
+  const delivery = { from: CONTACT, text: 'retried', envelopeId: 'env-retry' };
+  expect(await app.receiveSms(delivery)).toEqual([500]);
+  expect(await app.receiveSms(delivery)).toEqual([200]);
+  expect(await app.receiveSms(delivery)).toEqual([200]);
+  const inbox = await gateway.messages.list(account.id, { owner: OWNER, contact: CONTACT });
+  expect(inbox.map((m) => [m.status, m.content])).toEqual([['received', 'retried']]);
+});
