@@ -11,7 +11,7 @@ export { DEFAULT_SMSGATE_OPTIONS } from './options.js';
 export { encodeEvent, KEEPALIVE_FRAME } from './sse/stream.js';
 export { memoryStore } from './store/memory.js';
 export * from './store/types.js';
-export { SmsGateTransport, smsgateTransport } from './transport.js';
+export { INBOUND_MEMORY_MS, SmsGateTransport, smsgateTransport } from './transport.js';
 export {
   basicAccount,
   DEFAULT_MAX_BODY_BYTES,

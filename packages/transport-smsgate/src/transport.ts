@@ -43,6 +43,13 @@ import { openEvents } from './sse/route.js';
 import type { SmsGateStore } from './store/types.js';
 import type { SmsGateEventName } from './wire.js';
 
+/**
+ * How long inbound delivery ids are remembered: the app's retries of one delivery
+ * (15 attempts, 5 s doubling) end within two days.
+ */
+export const INBOUND_MEMORY_MS = 7 * 24 * 3_600_000;
+const INBOUND_SWEEP_MS = 3_600_000;
+
 export class SmsGateTransport implements Transport {
   readonly name = 'smsgate';
   readonly options: ResolvedOptions;
@@ -55,6 +62,7 @@ export class SmsGateTransport implements Transport {
   private readonly mobile: MobileContext;
   private readonly presenceTimers = new Map<string, NodeJS.Timeout>();
   private keyTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
   private unsubscribes: (() => void)[] = [];
   private reachable: Reach | null = null;
 
@@ -188,6 +196,20 @@ export class SmsGateTransport implements Transport {
     ];
     this.keyTimer = setInterval(() => void this.checkDevices(), this.options.keyCheckIntervalMs);
     this.keyTimer.unref?.();
+    this.sweepTimer = setInterval(() => void this.forgetOldInbound(), INBOUND_SWEEP_MS);
+    this.sweepTimer.unref?.();
+  }
+
+  /** Forgets inbound delivery ids older than `INBOUND_MEMORY_MS`. */
+  async forgetOldInbound(): Promise<number> {
+    const host = this.current;
+    if (!host) return 0;
+    try {
+      return await this.store.forgetInbound(host.clock.now() - INBOUND_MEMORY_MS);
+    } catch (error) {
+      host.logger.warn({ err: error }, 'could not forget old SMSGate inbound delivery ids');
+      return 0;
+    }
   }
 
   /** Ends every stream (the apps reconnect after their delay) and clears the timers. */
@@ -196,6 +218,7 @@ export class SmsGateTransport implements Transport {
     this.running = false;
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
     clearInterval(this.keyTimer);
+    clearInterval(this.sweepTimer);
     this.streams.closeAll();
     for (const timer of this.presenceTimers.values()) clearInterval(timer);
     this.presenceTimers.clear();

@@ -1,9 +1,9 @@
-/** The inbound receiver when storing fails: 500, and the app's retry of the same delivery stores it. */
+/** The inbound receiver when storing fails (500, the app's retry stores it), and its memory of delivery ids. */
 import { createServer } from 'node:http';
 import type { ReceiveInput } from '@textport/core';
 import { createGateway, createMemoryStore, silentLogger } from '@textport/core';
 import { expect, it } from 'vitest';
-import { smsgateTransport } from '../src/index.js';
+import { INBOUND_MEMORY_MS, smsgateTransport } from '../src/index.js';
 import { FakeSmsGateApp } from './app.js';
 import { CONTACT, listen, OWNER, onCleanup } from './helpers.js';
 
@@ -49,4 +49,20 @@ it('answers 500 when the message cannot be stored, and stores the retried delive
   expect(await app.receiveSms(delivery)).toEqual([200]);
   const inbox = await gateway.messages.list(account.id, { owner: OWNER, contact: CONTACT });
   expect(inbox.map((m) => [m.status, m.content])).toEqual([['received', 'retried']]);
+});
+
+it('forgets delivery ids older than a week', async () => {
+  const gateway = createGateway({ store: createMemoryStore(), logger: silentLogger });
+  const transport = smsgateTransport();
+  let now = Date.UTC(2026, 7, 22);
+  await transport.start({ ...gateway.transportHost, clock: { now: () => now } });
+  onCleanup(() => transport.stop());
+  await transport.store.rememberInbound('device', 'old', now);
+  now += INBOUND_MEMORY_MS - 1;
+  await transport.store.rememberInbound('device', 'recent', now);
+  expect(await transport.forgetOldInbound()).toBe(0);
+  now += 2;
+  expect(await transport.forgetOldInbound()).toBe(1);
+  expect(await transport.store.rememberInbound('device', 'old', now)).toBe(true);
+  expect(await transport.store.rememberInbound('device', 'recent', now)).toBe(false);
 });
