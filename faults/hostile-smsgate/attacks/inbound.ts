@@ -3,7 +3,9 @@
  * missing, garbage or mangled signatures, stale and future timestamps, another
  * device's key, a body changed after signing, unknown and revoked devices (401);
  * and correctly signed deliveries whose payload is refused (400), which must
- * write nothing either: not the delivery id, not the device's presence.
+ * write nothing either: not the delivery id, not the device's presence. (Payloads
+ * the app may really send, such as a text over textport's 2048 characters or a
+ * malformed `receivedAt`, are left out: accepting them would be a fix.)
  */
 import fc from 'fast-check';
 import type { Headers, Hostile } from '../../hostile/request.js';
@@ -109,12 +111,11 @@ export function badDelivery(kit: Kit): fc.Arbitrary<Hostile> {
           ['phoneNumber', ''],
         ],
         [['sender', 42]],
-        [['receivedAt', 'yesterday']],
-        [['receivedAt', '2026-13-45T99:99:99Z']],
-        [['message', 'x'.repeat(2049)]],
-        [['message', '']],
+        // No sender is that long (E.164 has 15 digits, an alphanumeric sender 11 characters).
+        [['sender', 'x'.repeat(256)]],
+        [['sender', `+${'1'.repeat(300)}`]],
       ),
-      fc.constant<[string, unknown][]>([]).map(() => [['payload', []]] as [string, unknown][]),
+      fc.constant<[string, unknown][]>([['payload', []]]),
     );
     return fc.tuple(payload, kit.unknownId).map(([changes, id]) => {
       let body: unknown = setAt(base, ['id'], id);
