@@ -125,6 +125,22 @@ export function badValues(kit: Kit): fc.Arbitrary<Hostile> {
         for (const [at, value] of changes) body = setAt(body, [at], value);
         return withBody(kit, 'bad values', byKey(key), me, JSON.stringify(body));
       });
+    // The id of a message the account has already: 409, and nothing is sent.
+    const taken = fc
+      .tuple(
+        fc.constantFrom('user POST /messages', 'user POST /message'),
+        fc.constantFrom(...me.messageIds),
+      )
+      .map(([key, id]) =>
+        withBody(
+          kit,
+          'bad values',
+          byKey(key),
+          me,
+          JSON.stringify(setAt(spec(key), ['id'], id)),
+          [409],
+        ),
+      );
     const hook = fc
       .oneof(
         fc
@@ -230,6 +246,6 @@ export function badValues(kit: Kit): fc.Arbitrary<Hostile> {
         const route = byKey('mobile PATCH /message');
         return withBody(kit, 'bad values', route, me, JSON.stringify([first]));
       });
-    return fc.oneof(send, hook, settings, refresh, refreshOnly, legacyExport, reports);
+    return fc.oneof(send, taken, hook, settings, refresh, refreshOnly, legacyExport, reports);
   });
 }
