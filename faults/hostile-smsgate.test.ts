@@ -121,6 +121,7 @@ for (const { name, skip, requests: REQUESTS } of BACKENDS) {
         await fc.assert(
           fc.asyncProperty(hostileSmsGateRequests(world), async (h) => {
             node.during.current = describeRequest(h);
+            node.clock.advance(1);
             const loggedBefore = node.logged.length;
             const unhandledBefore = node.unhandled.length;
             const outcome: Outcome = await send(h);

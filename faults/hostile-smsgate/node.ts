@@ -7,8 +7,10 @@
  *
  * Only the transport is started (with the gateway's `transportHost`): the
  * dispatcher, heartbeat monitor and webhook worker stay off, so every write to the
- * store comes from a request. The clock is a fixed `ManualClock`, so signatures and
- * dates can be made when a request is generated.
+ * store comes from a request. The clock is a `ManualClock` that starts at `NOW` and
+ * moves a millisecond per request (so a row written again gets new times, which the
+ * Postgres hash sees), so signatures and dates can be made when a request is
+ * generated: the receiver accepts timestamps within five minutes.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,7 +24,7 @@ import {
 import { type KnexSmsGateStore, knexStore } from '@textport/transport-smsgate/knex';
 import { type HostileStore, type OpenOptions, openPostgres, openSqlite } from '../hostile/store.js';
 
-/** The fixed time of the run (the gateway's clock never moves). */
+/** When the run starts, by the gateway's clock. */
 export const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 export const MOBILE = '/smsgate/mobile/v1';
 export const USER_API = '/smsgate/3rdparty/v1';
@@ -38,6 +40,7 @@ export interface SmsGateNode {
   db: HostileStore;
   smsgate: KnexSmsGateStore;
   gateway: Gateway;
+  clock: ManualClock;
   transport: SmsGateTransport;
   server: Server;
   port: number;
@@ -151,6 +154,7 @@ export async function startNode(
     db,
     smsgate,
     gateway,
+    clock,
     transport,
     server,
     port,
