@@ -58,6 +58,29 @@ const envSchema = z.object({
   TEXTPORT_FCM_ENDPOINT: optional.refine((v) => v === undefined || URL.canParse(v), {
     message: 'must be a URL such as https://fcm.googleapis.com',
   }),
+  /** `off`: no SMSGate device or user API. */
+  TEXTPORT_SMSGATE: z
+    .enum(['on', 'off'], { message: 'must be on or off' })
+    .default('on')
+    .transform((v) => v === 'on'),
+  /** The numbers of the SMSGate phone's SIMs, SIM 1 first (the app does not tell its own number). */
+  TEXTPORT_SMSGATE_PHONE_NUMBERS: optional
+    .transform((v) => (v === undefined ? [] : v.split(',').map((n) => n.trim())))
+    .refine((list) => list.length <= 3 && list.every((n) => isPhoneNumber(n)), {
+      message:
+        'must be one to three E.164 numbers, comma-separated, SIM 1 first (e.g. +15551234567)',
+    }),
+  TEXTPORT_SMSGATE_PRIVATE_TOKEN: optional.refine(
+    (v) => v === undefined || /^[\x21-\x7e]{16,256}$/.test(v),
+    { message: 'must be 16 to 256 visible ASCII characters (or leave it unset to generate one)' },
+  ),
+  TEXTPORT_SMSGATE_USERNAME: optional.refine(
+    (v) => v === undefined || /^[A-Za-z0-9._@-]{1,64}$/.test(v),
+    { message: 'must be 1 to 64 letters, digits or . _ @ -' },
+  ),
+  TEXTPORT_SMSGATE_PASSWORD: optional.refine((v) => v === undefined || /^[^:]{14,256}$/.test(v), {
+    message: 'must be 14 to 256 characters without a colon (or leave it unset to use the API key)',
+  }),
   TLS_CERT: optional,
   TLS_KEY: optional,
   TEXTPORT_PUBLIC_URL: optional.refine((v) => v === undefined || URL.canParse(v), {

@@ -14,6 +14,7 @@ export * from './store/types.js';
 export { INBOUND_MEMORY_MS, SmsGateTransport, smsgateTransport } from './transport.js';
 export {
   basicAccount,
+  basicLogin,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_USER_API_PATH,
   type SmsGateUserApi,

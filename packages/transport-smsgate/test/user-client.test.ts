@@ -297,6 +297,34 @@ describe('android-sms-gateway 3.0.0 client', () => {
     expect(await client.deleteDevice('unknown')).toBeNull();
     expect((await client.getDevices()).map((d) => d.id)).toEqual(['DeviceBBBBBBBBBBBBBB2']);
     expect(await t.smsgate.getDevice(DEVICE_ID)).toBeNull();
+    expect(t.disconnected).toEqual([DEVICE_ID]);
+  });
+
+  it('takes logins the list lacks from an authenticate function (an API key as the password)', async () => {
+    const t = await userSetup({
+      api: {
+        users: [],
+        authenticate: async (username, password) => {
+          const principal = await t.gateway.accounts.authenticate(password);
+          return username === 'textport' && principal?.kind === 'user' ? principal.accountId : null;
+        },
+      },
+    });
+    try {
+      const as = (login: string) => `Basic ${Buffer.from(login).toString('base64')}`;
+      expect((await t.call('GET', '/devices', { auth: as(`textport:${t.apiKey}`) })).status).toBe(
+        200,
+      );
+      for (const login of [
+        `ops:${t.apiKey}`,
+        'textport:uk_wrong',
+        `${USER.username}:${USER.password}`,
+      ]) {
+        expect((await t.call('GET', '/devices', { auth: as(login) })).status).toBe(401);
+      }
+    } finally {
+      await t.close();
+    }
   });
 
   it('reports health without credentials', async () => {

@@ -83,8 +83,10 @@ export async function userSetup(options: SetupOptions = {}) {
   const smsgate = memoryStore();
   await smsgate.insertDevice(device(account.id, DEVICE_ID, [OWNER, OWNER_SIM2]));
   const told: Told[] = [];
+  const disconnected: string[] = [];
   const link: DeviceLink = {
     store: smsgate,
+    disconnect: (deviceId) => void disconnected.push(deviceId),
     tell(accountId, deviceId, event, data) {
       told.push(
         data === undefined ? { accountId, deviceId, event } : { accountId, deviceId, event, data },
@@ -154,6 +156,7 @@ export async function userSetup(options: SetupOptions = {}) {
     smsgate,
     link,
     told,
+    disconnected,
     api,
     origin,
     base,

@@ -22,7 +22,7 @@ export interface SendInput {
   sendAt?: Date | string | number | null;
 }
 
-export interface BulkSendInput extends Omit<SendInput, 'to' | 'sendAt'> {
+export interface BulkSendInput extends Omit<SendInput, 'to'> {
   to: readonly string[];
 }
 
@@ -71,16 +71,13 @@ function draft(ctx: GatewayContext, input: SendInput | BulkSendInput, bulk: bool
   if (input.encrypted !== undefined && typeof input.encrypted !== 'boolean') {
     check.add('encrypted', 'The encrypted field must be a boolean');
   }
-  let sendAt: number | null = null;
-  if (!bulk) {
-    sendAt = check.time('send_at', (input as SendInput).sendAt);
-    const limit = ctx.clock.now() + ctx.maxScheduleAheadHours * 3600_000;
-    if (sendAt !== null && sendAt > limit) {
-      check.add(
-        'send_at',
-        `the scheduled time cannot be more than ${ctx.maxScheduleAheadHours / 24} days (${ctx.maxScheduleAheadHours} hours) in the future`,
-      );
-    }
+  const sendAt = check.time('send_at', input.sendAt);
+  const limit = ctx.clock.now() + ctx.maxScheduleAheadHours * 3600_000;
+  if (sendAt !== null && sendAt > limit) {
+    check.add(
+      'send_at',
+      `the scheduled time cannot be more than ${ctx.maxScheduleAheadHours / 24} days (${ctx.maxScheduleAheadHours} hours) in the future`,
+    );
   }
   check.throwIfInvalid();
   return {

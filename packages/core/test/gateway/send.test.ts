@@ -103,6 +103,29 @@ describe('messages.send', () => {
     });
     expect(m.dueAt).toBe(t.clock.now());
   });
+  it('honours send_at in a bulk send too: every recipient due exactly then', async () => {
+    const t = await setup();
+    const at = t.clock.now() + 7200_000;
+    const sent = await t.gateway.messages.sendBulk(t.account.id, {
+      from: OWNER,
+      to: [CONTACT, '+18005550123'],
+      content: 'later',
+      sendAt: at,
+    });
+    expect(sent.map((m) => [m.scheduledSendTime, m.dueAt])).toEqual([
+      [at, at],
+      [at, at],
+    ]);
+    const error = await t.gateway.messages
+      .sendBulk(t.account.id, {
+        from: OWNER,
+        to: [CONTACT],
+        content: 'x',
+        sendAt: t.clock.now() + 481 * 3600_000,
+      })
+      .catch((e: unknown) => e);
+    expect(fieldsOf(error)?.send_at?.[0]).toContain('480 hours');
+  });
 });
 
 describe('messages.sendBulk', () => {

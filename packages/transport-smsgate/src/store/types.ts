@@ -47,7 +47,7 @@ export interface GroupRecord {
   id: string;
   deviceId: string;
   messageIds: string[];
-  /** The recipients as the client gave them. */
+  /** The recipients, normalised as the textport messages hold them (in request order). */
   phoneNumbers: string[];
   simNumber: number | null;
   priority: number;

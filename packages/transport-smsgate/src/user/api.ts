@@ -33,11 +33,8 @@ export interface SmsGateUserApi {
 
 type UserRoute = (ctx: UserApiContext, accountId: string, rc: RequestContext) => Promise<void>;
 
-/**
- * The account of a Basic `Authorization` header, or null. Every login is compared
- * (hashes of equal length, constant time), so timing does not tell which matched.
- */
-export function basicAccount(users: readonly SmsGateUser[], req: IncomingMessage): string | null {
+/** The username and password of a Basic `Authorization` header, if it has one. */
+export function basicLogin(req: IncomingMessage): { username: string; password: string } | null {
   const auth = authorization(req);
   if (auth?.scheme !== 'basic') return null;
   // Strict base64, as SMSGate's server reads it (Node's decoder skips what it does not know).
@@ -46,8 +43,18 @@ export function basicAccount(users: readonly SmsGateUser[], req: IncomingMessage
   const decoded = Buffer.from(value, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return null;
-  const name = hashToken(decoded.slice(0, colon));
-  const password = hashToken(decoded.slice(colon + 1));
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/**
+ * The account of a Basic `Authorization` header, or null. Every login is compared
+ * (hashes of equal length, constant time), so timing does not tell which matched.
+ */
+export function basicAccount(users: readonly SmsGateUser[], req: IncomingMessage): string | null {
+  const login = basicLogin(req);
+  if (!login) return null;
+  const name = hashToken(login.username);
+  const password = hashToken(login.password);
   let found: string | null = null;
   for (const user of users) {
     const nameOk = sameSecret(name, hashToken(user.username));
@@ -59,9 +66,11 @@ export function basicAccount(users: readonly SmsGateUser[], req: IncomingMessage
 
 function checkOptions(options: SmsGateUserApiOptions): void {
   const problems: string[] = [];
-  if (!Array.isArray(options.users))
+  if (options.users !== undefined && !Array.isArray(options.users))
     problems.push('users must be an array of {username, password, accountId}');
-  else {
+  else if (options.authenticate !== undefined && typeof options.authenticate !== 'function') {
+    problems.push('authenticate must be a function (username, password) → account id or null');
+  } else if (options.users) {
     options.users.forEach((u, i) => {
       if (typeof u.username !== 'string' || u.username === '' || u.username.includes(':')) {
         problems.push(`users[${i}].username must be a non-empty string without ':'`);
@@ -101,10 +110,17 @@ export function smsgateUserApi(
     now: () => gateway.config.clock.now(),
     random: () => gateway.config.random.next(),
   };
-  const users = [...options.users];
+  const users = [...(options.users ?? [])];
+  const resolve = options.authenticate;
+  const accountOf = async (req: IncomingMessage): Promise<string | null> => {
+    const listed = basicAccount(users, req);
+    if (listed !== null || !resolve) return listed;
+    const login = basicLogin(req);
+    return login ? resolve(login.username, login.password) : null;
+  };
   const table = new RouteTable(path);
   const authed = (route: UserRoute) => async (rc: RequestContext) => {
-    const accountId = basicAccount(users, rc.req);
+    const accountId = await accountOf(rc.req);
     if (accountId === null) {
       rc.req.resume();
       throw unauthorized();

@@ -31,9 +31,13 @@ export async function listDevices(ctx: UserApiContext, accountId: string, rc: Re
   sendJson(rc.res, 200, devices.map(deviceView));
 }
 
-/** 204 also for an unknown id, like SMSGate's server; the device's token stops working. */
+/**
+ * 204 also for an unknown id, like SMSGate's server; the device's token stops working
+ * and its streams on this node close (on other nodes at their next device check).
+ */
 export async function deleteDevice(ctx: UserApiContext, accountId: string, rc: RequestContext) {
-  await ctx.link.store.deleteDevice(accountId, rc.params.id ?? '');
+  const id = rc.params.id ?? '';
+  if (await ctx.link.store.deleteDevice(accountId, id)) ctx.link.disconnect?.(id);
   sendEmpty(rc.res, 204);
 }
 

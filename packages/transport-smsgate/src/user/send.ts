@@ -162,11 +162,7 @@ async function chooseDevice(
 
 /**
  * Writes the textport messages: one recipient like httpSMS's send, several like its
- * bulk send (one transaction). A scheduled message with several recipients goes
- * out per recipient inside one transaction of textport's store, since core's bulk
- * send has no `sendAt`; events of those sends are emitted as each joins the
- * transaction (recipients are checked first, so only a store failure can roll
- * back after that).
+ * bulk send (one transaction); `scheduleAt` becomes `sendAt` either way.
  */
 function sendAll(
   ctx: UserApiContext,
@@ -176,26 +172,16 @@ function sendAll(
 ): (store: Store | undefined) => Promise<MessageRecord[]> {
   const { gateway } = ctx;
   const base = { from, content: request.text, requestId: request.id, sendAt: request.scheduleAt };
-  const each = async (tx: Store | undefined) => {
-    const out: MessageRecord[] = [];
-    for (const to of request.phoneNumbers) {
-      out.push(
-        await gateway.messages.send(accountId, { ...base, to }, { store: tx, source: SOURCE }),
-      );
-    }
-    return out;
-  };
   return async (store) => {
-    if (request.phoneNumbers.length === 1) return each(store);
-    if (request.scheduleAt === null) {
-      const { sendAt: _, ...bulk } = base;
-      return gateway.messages.sendBulk(
-        accountId,
-        { ...bulk, to: request.phoneNumbers },
-        { store, source: SOURCE },
-      );
+    const [to] = request.phoneNumbers;
+    if (request.phoneNumbers.length === 1 && to !== undefined) {
+      return [await gateway.messages.send(accountId, { ...base, to }, { store, source: SOURCE })];
     }
-    return store ? each(store) : gateway.store.transaction((tx) => each(tx));
+    return gateway.messages.sendBulk(
+      accountId,
+      { ...base, to: request.phoneNumbers },
+      { store, source: SOURCE },
+    );
   };
 }
 

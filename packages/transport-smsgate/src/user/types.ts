@@ -18,7 +18,9 @@ export interface DeviceLink {
     deviceId: string | null,
     event: SmsGateEventName,
     data?: Record<string, string>,
-  ): void;
+  ): unknown;
+  /** Closes a deleted device's event streams on this node. */
+  disconnect?(deviceId: string): void;
 }
 
 /** A login of the user API (HTTP Basic) and the textport account it acts for. */
@@ -31,8 +33,13 @@ export interface SmsGateUser {
 export interface SmsGateUserApiOptions {
   /** Where the API is served (default `/smsgate/3rdparty/v1`). */
   path?: string;
-  /** Basic-auth logins; none: every authenticated route answers 401. */
-  users: readonly SmsGateUser[];
+  /** Basic-auth logins; none (and no `authenticate`): every authenticated route answers 401. */
+  users?: readonly SmsGateUser[];
+  /**
+   * Resolves a Basic login the `users` list does not hold to the account it acts for
+   * (null: refused). E.g. a server that takes an account's API key as the password.
+   */
+  authenticate?: (username: string, password: string) => Promise<string | null>;
   /** Largest request body accepted (default 256 KiB); larger → 413. */
   maxBodyBytes?: number;
   /** Reported by the health routes (default `textport`, 0). */
