@@ -7,7 +7,9 @@
  *   transport may use: wake-ups, the phone API (what phones call over the
  *   transport's own channel), key authentication, clearing a dead push token,
  *   gateway events (e.g. `message.api.canceled`, to tell the phone), key changes,
- *   a few read-only lookups, the logger and the clock. `stop()` by `gateway.stop()`;
+ *   a signal between nodes (`signal()` / `onSignal`: "re-read the state this
+ *   transport shares through its store", e.g. events to deliver to phones held by
+ *   other nodes), a few read-only lookups, the logger and the clock. `stop()` by `gateway.stop()`;
  *   a stopped transport can be started again.
  * - `reach()` says which phones this node can hand messages to right now: a list
  *   of phone ids (a WebSocket transport: the phones connected to this node), or
@@ -83,6 +85,15 @@ export interface TransportHost {
   subscribe<T extends GatewayEventType>(type: T, listener: GatewayEventListener<T>): () => void;
   /** Called when API keys may have been revoked or changed on any node; returns the unsubscribe. */
   onKeysChanged(listener: () => void): () => void;
+  /**
+   * Tells every node (this one included) that state the transport shares through
+   * its own store changed: call it after the write. Payload-less and best effort
+   * (a failure is logged): listeners re-read what changed, and a transport keeps a
+   * slow poll of its own for a lost signal.
+   */
+  signal(): void;
+  /** Called after `signal()` on any node; returns the unsubscribe. */
+  onSignal(listener: () => void): () => void;
   readonly lookups: TransportLookups;
   readonly logger: Logger;
   readonly clock: Clock;

@@ -1,7 +1,8 @@
 /**
  * A Notifier on Postgres LISTEN/NOTIFY, for gateways on several processes that
  * share one database. `publish(topic)` sends `NOTIFY` on the topic's channel
- * (one per topic of the contract: due work, outbox rows, revoked keys) through the pool; `subscribe` listens on one dedicated connection, opened
+ * (one per topic of the contract: due work, outbox rows, revoked keys, transport
+ * state) through the pool; `subscribe` listens on one dedicated connection, opened
  * outside the pool. When that connection drops it is reopened (with backoff),
  * the channels are listened to again and every listener is called once, since
  * a notification may have been missed meanwhile.

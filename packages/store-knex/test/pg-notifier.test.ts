@@ -53,7 +53,7 @@ describe.skipIf(PG_SKIP !== false)(
       expect(heard).toEqual(['outbox']);
     });
 
-    it('carries every topic of the contract between instances (keys too)', async () => {
+    it('carries every topic of the contract between instances (keys and transport too)', async () => {
       const { notifiers } = await setup(2);
       const [a, b] = notifiers as [PgNotifier, PgNotifier];
       const heard = new Set<string>();
@@ -63,6 +63,7 @@ describe.skipIf(PG_SKIP !== false)(
       await eventually(() => heard.size === NOTIFIER_TOPICS.length);
       expect([...heard].sort()).toEqual([...NOTIFIER_TOPICS].sort());
       expect(NOTIFIER_TOPICS).toContain('keys');
+      expect(NOTIFIER_TOPICS).toContain('transport');
     });
 
     it('listens again after its connection is terminated', async () => {

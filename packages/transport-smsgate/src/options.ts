@@ -47,6 +47,11 @@ export interface SmsGateTransportOptions {
    * default 5 minutes): the safety net behind the key-change notices.
    */
   keyCheckIntervalMs?: number;
+  /**
+   * How often the event log other nodes write to is read without a signal
+   * (default 5 s, at most 1 min): the safety net behind the 'transport' notifier topic.
+   */
+  eventPollMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -64,6 +69,7 @@ export interface ResolvedOptions {
   pullLimit: number;
   maxBufferedBytes: number;
   keyCheckIntervalMs: number;
+  eventPollMs: number;
 }
 
 export const DEFAULT_SMSGATE_OPTIONS = Object.freeze({
@@ -76,6 +82,7 @@ export const DEFAULT_SMSGATE_OPTIONS = Object.freeze({
   pullLimit: 100,
   maxBufferedBytes: 64 * 1024,
   keyCheckIntervalMs: 5 * 60_000,
+  eventPollMs: 5_000,
 });
 
 type NumericOption = Exclude<keyof typeof DEFAULT_SMSGATE_OPTIONS, 'mobilePath'>;
@@ -89,6 +96,8 @@ const LIMITS: Record<NumericOption, [number, number]> = {
   pullLimit: [1, 100],
   maxBufferedBytes: [0, 64 * 1_048_576],
   keyCheckIntervalMs: [10, 24 * 3_600_000],
+  // Within the log's retention (5 min), so a node with no signals still reads every event.
+  eventPollMs: [10, 60_000],
 };
 
 function checkPrivateToken(value: unknown, problems: string[]): PrivateTokenOption | null {

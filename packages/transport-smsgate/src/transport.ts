@@ -13,7 +13,8 @@
  *
  * A device registers with a textport phone API key (or the server's private token)
  * typed as the app's "private token"; its phones are reachable from the node that
- * holds its stream.
+ * holds its stream. Events for devices (`tell`, `disconnect`, cancellations) reach
+ * the streams of every node through the store's event log (see `sse/fanout.ts`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayEvent, MessageRecord, PhoneRecord } from '@textport/core';
@@ -22,7 +23,7 @@ import { handedOffAll, TransportError } from '@textport/core/transport';
 import { DeviceAuth } from './device/auth.js';
 import { getSettings, listWebhooks } from './device/config.js';
 import type { MobileContext } from './device/context.js';
-import { BoundedSet, toHttpError } from './device/context.js';
+import { toHttpError } from './device/context.js';
 import { receiveWebhook } from './device/inbound.js';
 import { pullMessages, reportStates } from './device/messages.js';
 import { Presence } from './device/presence.js';
@@ -37,6 +38,8 @@ import type { Handler, RequestContext } from './http/io.js';
 import { RouteTable, runRoute, SmsGateHttpError, sendError } from './http/io.js';
 import type { ResolvedOptions, SmsGateTransportOptions } from './options.js';
 import { resolveOptions } from './options.js';
+import { deliverLocally, tellCanceled } from './sse/deliver.js';
+import { DEVICE_DELETED, EventFanout } from './sse/fanout.js';
 import type { LinkedDevice } from './sse/registry.js';
 import { StreamRegistry } from './sse/registry.js';
 import { openEvents } from './sse/route.js';
@@ -60,6 +63,7 @@ export class SmsGateTransport implements Transport {
   private readonly auth: DeviceAuth;
   private readonly presence: Presence;
   private readonly mobile: MobileContext;
+  private readonly fanout: EventFanout;
   private readonly presenceTimers = new Map<string, NodeJS.Timeout>();
   private keyTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -79,6 +83,11 @@ export class SmsGateTransport implements Transport {
       linked: (link) => this.linked(link),
       unlinked: (link) => this.unlinked(link),
     });
+    this.fanout = new EventFanout({
+      store: this.options.store,
+      pollMs: this.options.eventPollMs,
+      deliver: (event) => void deliverLocally(this.streams, event),
+    });
     this.mobile = {
       options: this.options,
       store: this.options.store,
@@ -87,7 +96,6 @@ export class SmsGateTransport implements Transport {
       presence: this.presence,
       streams: this.streams,
       backlog: new Set(),
-      retryInbound: new BoundedSet(10_000),
     };
     const mc = this.mobile;
     const on =
@@ -159,14 +167,20 @@ export class SmsGateTransport implements Transport {
     return true;
   }
 
+  /** Reads the event log now (other nodes' events to this node's streams); the poll and signals do it too. */
+  syncEvents(): Promise<void> {
+    return this.fanout.read();
+  }
+
   /** Open streams and the devices holding them on this node. */
   stats(): { streams: number; devices: number } {
     return { streams: this.streams.streams, devices: this.streams.devices };
   }
 
   /**
-   * Sends an event to one device's streams, or to every device of the account with
-   * a stream on this node (`deviceId` null). Returns how many streams took it.
+   * Sends an event to one device's streams, or to every device of the account
+   * (`deviceId` null), on every node: this node's streams at once, the others'
+   * through the event log. Returns how many streams of this node took it.
    */
   tell(
     accountId: string,
@@ -174,12 +188,9 @@ export class SmsGateTransport implements Transport {
     event: SmsGateEventName,
     data?: Record<string, string>,
   ): number {
-    let written = 0;
-    for (const link of this.streams.allLinks()) {
-      const d = link.device;
-      if (d.accountId !== accountId || (deviceId !== null && d.id !== deviceId)) continue;
-      written += this.streams.send(d.id, event, data ?? null);
-    }
+    const told = { accountId, deviceId, name: event, data: data ?? null };
+    const written = deliverLocally(this.streams, { ...told, createdAt: 0 });
+    this.fanout.publish(told);
     return written;
   }
 
@@ -198,6 +209,7 @@ export class SmsGateTransport implements Transport {
     this.keyTimer.unref?.();
     this.sweepTimer = setInterval(() => void this.forgetOldInbound(), INBOUND_SWEEP_MS);
     this.sweepTimer.unref?.();
+    await this.fanout.start(host);
   }
 
   /** Forgets inbound delivery ids older than `INBOUND_MEMORY_MS`. */
@@ -217,6 +229,7 @@ export class SmsGateTransport implements Transport {
     if (!this.running) return;
     this.running = false;
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
+    this.fanout.stop();
     clearInterval(this.keyTimer);
     clearInterval(this.sweepTimer);
     this.streams.closeAll();
@@ -276,17 +289,18 @@ export class SmsGateTransport implements Transport {
   }
 
   /**
-   * Ends the device's streams on this node (call it when the device was deleted;
-   * other nodes notice on their next check, within `keyCheckIntervalMs`).
+   * Ends the device's streams on every node (call it when the device was deleted):
+   * on this node at once, on the others when they read the event log.
    */
-  disconnect(deviceId: string): void {
+  disconnect(deviceId: string, accountId?: string): void {
+    const account = accountId ?? this.streams.link(deviceId)?.device.accountId ?? '';
     this.streams.closeDevice(deviceId);
+    this.fanout.publish({ accountId: account, deviceId, name: DEVICE_DELETED, data: null });
   }
 
   private readonly onCanceled = (event: GatewayEvent<'message.api.canceled'>): void => {
-    for (const deviceId of this.streams.devicesOfOwner(event.accountId, event.owner)) {
-      this.streams.send(deviceId, 'MessageCancelled', { messageId: event.data.id });
-    }
+    const { streams, store, fanout } = this;
+    tellCanceled({ streams, store, fanout, logger: this.current?.logger }, event);
   };
 
   /** The phones of devices holding a stream to this node. */

@@ -9,9 +9,18 @@ import type { PgNotifier } from '@textport/store-knex';
 import { createKnexStore, createPgNotifier } from '@textport/store-knex';
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { SmsGateTransportOptions } from '../src/index.js';
 import { knexStore } from '../src/store/knex.js';
 import { FakeSmsGateApp } from './app.js';
-import { accountWithKey, CONTACT, OWNER, onCleanup, smsgateNode } from './helpers.js';
+import {
+  accountWithKey,
+  CONTACT,
+  OWNER,
+  onCleanup,
+  type SmsGateNode,
+  smsgateNode,
+  userApiOn,
+} from './helpers.js';
 
 const DATABASE_URL = process.env.TEXTPORT_TEST_DATABASE_URL;
 const SKIP = DATABASE_URL ? null : 'TEXTPORT_TEST_DATABASE_URL is not set';
@@ -36,7 +45,7 @@ describe.skipIf(SKIP !== null)(
       return knex;
     }
 
-    async function node(nodeId: string) {
+    async function node(nodeId: string, transport: SmsGateTransportOptions = {}) {
       const notifier = createPgNotifier(pool(), { channelPrefix: `tp_${suffix}_` });
       notifiers.push(notifier);
       const knex = pool();
@@ -44,7 +53,7 @@ describe.skipIf(SKIP !== null)(
       const n = await smsgateNode({
         store,
         gateway: { notifier, nodeId },
-        transport: { store: knexStore(knex, store) },
+        transport: { ...transport, store: knexStore(knex, store) },
       });
       await notifier.ready();
       return n;
@@ -112,6 +121,78 @@ describe.skipIf(SKIP !== null)(
       await b.gateway.accounts.deletePhoneKey(account.id, key.id);
       await vi.waitFor(() => expect(a.transport.stats().streams).toBe(0), { timeout: 10_000 });
       expect((await app.call('PATCH', '/device', { id: app.deviceId })).status).toBe(401);
+    });
+
+    /**
+     * Node A holds the app's stream, node B serves the user API. Neither node polls
+     * the event log or checks keys in the test's time: what reaches A goes through
+     * the 'transport' signal.
+     */
+    async function twoNodes() {
+      const quiet = { eventPollMs: 60_000, keyCheckIntervalMs: 24 * 3_600_000 };
+      const a = await node('node-a', quiet);
+      const b = await node('node-b', quiet);
+      const { account, phoneKey } = await accountWithKey(b);
+      await b.gateway.phones.upsert(account.id, { phoneNumber: OWNER, messagesPerMinute: 0 });
+      const app = new FakeSmsGateApp({ baseUrl: a.mobile, reconnectDelayMs: 50 });
+      onCleanup(() => app.close());
+      expect(await app.register(phoneKey)).toBe(201);
+      expect(await app.connect()).toBe(200);
+      await app.idle();
+      const user = await userApiOn(b as SmsGateNode, account.id);
+      return { a, b, account, app, user };
+    }
+
+    const named = (app: FakeSmsGateApp, name: string) => app.events.filter((e) => e.name === name);
+
+    it('a webhook and settings changed through the user API of node B reach the stream on node A', async () => {
+      const { app, user } = await twoNodes();
+      const hook = await user('POST', '/webhooks', {
+        url: 'https://hooks.example/sms',
+        event: 'sms:received',
+      });
+      expect(hook.status).toBe(201);
+      await vi.waitFor(() => expect(named(app, 'WebhooksUpdated')).toHaveLength(1), {
+        timeout: 10_000,
+      });
+      expect((await user('PATCH', '/settings', { logs: { lifetime_days: 3 } })).status).toBe(200);
+      await vi.waitFor(() => expect(named(app, 'SettingsUpdated')).toHaveLength(1), {
+        timeout: 10_000,
+      });
+      expect(named(app, 'SettingsUpdated')[0]?.data).toBeNull();
+      expect(named(app, 'WebhooksUpdated')).toHaveLength(1);
+    });
+
+    it('a message canceled on node B is MessageCancelled on the stream held by node A', async () => {
+      const { a, b, account, app } = await twoNodes();
+      app.paused = true;
+      const m = await b.gateway.messages.send(account.id, {
+        from: OWNER,
+        to: CONTACT,
+        content: 'never pulled',
+      });
+      await vi.waitFor(() => expect(named(app, 'MessageEnqueued')).not.toHaveLength(0), {
+        timeout: 10_000,
+      });
+      expect(app.pulls.flat()).toEqual([]);
+      expect(a.transport.reach().phoneIds).not.toEqual([]);
+      const canceled = await b.gateway.messages.cancel(account.id, m.id);
+      expect(canceled.status).toBe('canceled');
+      await vi.waitFor(
+        () =>
+          expect(named(app, 'MessageCancelled')).toEqual([
+            { name: 'MessageCancelled', data: { messageId: m.id } },
+          ]),
+        { timeout: 10_000 },
+      );
+    });
+
+    it('a device deleted through node B has its stream on node A closed at once, not on the next key check', async () => {
+      const { a, app, user } = await twoNodes();
+      expect(a.transport.stats().streams).toBe(1);
+      expect((await user('DELETE', `/devices/${app.deviceId}`)).status).toBe(204);
+      await vi.waitFor(() => expect(a.transport.stats().streams).toBe(0), { timeout: 10_000 });
+      expect(await app.connect()).toBe(401);
     });
   },
 );

@@ -12,7 +12,7 @@ import { createKnexStore } from '@textport/store-knex';
 import knexFactory from 'knex';
 import { afterEach } from 'vitest';
 import type { SmsGateStore, SmsGateTransportOptions } from '../src/index.js';
-import { smsgateTransport } from '../src/index.js';
+import { smsgateTransport, smsgateUserApi } from '../src/index.js';
 import { knexStore } from '../src/store/knex.js';
 import { type FakeAppOptions, FakeSmsGateApp } from './app.js';
 
@@ -136,4 +136,34 @@ export async function registeredApp(node: SmsGateNode, options: Partial<FakeAppO
   if ((await app.connect()) !== 200) throw new Error('the event stream did not open');
   await app.idle();
   return { ...ids, app };
+}
+
+/**
+ * The SMSGate user API of a node (its gateway and transport) for one account, on
+ * an HTTP server of its own; returns a call with the account's Basic login.
+ */
+export async function userApiOn(node: SmsGateNode, accountId: string) {
+  const login = { username: 'ops', password: 'a-long-password-1' };
+  const api = smsgateUserApi(node.gateway, node.transport, { users: [{ ...login, accountId }] });
+  const server = createServer((req, res) => {
+    if (!api.handle(req, res)) res.writeHead(404).end();
+  });
+  const port = await listen(server);
+  onCleanup(async () => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const basic = `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}`;
+  return async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`http://127.0.0.1:${port}/smsgate/3rdparty/v1${path}`, {
+      method,
+      headers: {
+        authorization: basic,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, text };
+  };
 }

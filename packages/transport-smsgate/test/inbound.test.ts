@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { ReceiveInput } from '@textport/core';
 import { createGateway, createMemoryStore, silentLogger } from '@textport/core';
 import { expect, it } from 'vitest';
-import { INBOUND_MEMORY_MS, smsgateTransport } from '../src/index.js';
+import { INBOUND_MEMORY_MS, memoryStore, smsgateTransport } from '../src/index.js';
 import { FakeSmsGateApp } from './app.js';
 import { CONTACT, listen, OWNER, onCleanup } from './helpers.js';
 
@@ -49,6 +49,88 @@ it('answers 500 when the message cannot be stored, and stores the retried delive
   expect(await app.receiveSms(delivery)).toEqual([200]);
   const inbox = await gateway.messages.list(account.id, { owner: OWNER, contact: CONTACT });
   expect(inbox.map((m) => [m.status, m.content])).toEqual([['received', 'retried']]);
+});
+
+it('stores a delivery that failed on one node when the retry reaches another', async () => {
+  const store = createMemoryStore();
+  const gateway = createGateway({ store, logger: silentLogger });
+  const first = smsgateTransport();
+  const inner = gateway.transportHost;
+  await first.start({
+    ...inner,
+    phoneApi: { ...inner.phoneApi, receive: () => Promise.reject(new Error('database is down')) },
+  });
+  // A second node on the same SMSGate store, which has never seen the delivery.
+  const second = smsgateTransport({ store: first.store });
+  await second.start(inner);
+  let serving = first;
+  const server = createServer((req, res) => {
+    if (!serving.handle(req, res)) res.writeHead(404).end();
+  });
+  const port = await listen(server);
+  onCleanup(async () => {
+    await first.stop();
+    await second.stop();
+    server.closeAllConnections();
+    server.close();
+  });
+  const { record: account } = await gateway.accounts.create();
+  const { apiKey } = await gateway.accounts.createPhoneKey(account.id, {
+    name: 'smsgate',
+    phoneNumbers: [OWNER],
+  });
+  const app = new FakeSmsGateApp({
+    baseUrl: `http://127.0.0.1:${port}${first.options.mobilePath}`,
+  });
+  onCleanup(() => app.close());
+  expect(await app.register(apiKey)).toBe(201);
+  const delivery = { from: CONTACT, text: 'moved on', envelopeId: 'env-moved' };
+  expect(await app.receiveSms(delivery)).toEqual([500]);
+  expect(await first.store.hasInbound(app.deviceId ?? '', 'env-moved')).toBe(false);
+  serving = second;
+  expect(await app.receiveSms(delivery)).toEqual([200]);
+  expect(await app.receiveSms(delivery)).toEqual([200]);
+  expect(await first.store.hasInbound(app.deviceId ?? '', 'env-moved')).toBe(true);
+  const inbox = await gateway.messages.list(account.id, { owner: OWNER, contact: CONTACT });
+  expect(inbox.map((m) => [m.status, m.content])).toEqual([['received', 'moved on']]);
+});
+
+it('answers 200 when the SMS was stored but its delivery id could not be remembered', async () => {
+  const gateway = createGateway({ store: createMemoryStore(), logger: silentLogger });
+  const base = memoryStore();
+  const warned: unknown[] = [];
+  const transport = smsgateTransport({
+    store: { ...base, rememberInbound: () => Promise.reject(new Error('database is down')) },
+  });
+  await transport.start({
+    ...gateway.transportHost,
+    logger: { ...silentLogger, warn: (obj: unknown) => void warned.push(obj) },
+  });
+  const server = createServer((req, res) => {
+    if (!transport.handle(req, res)) res.writeHead(404).end();
+  });
+  const port = await listen(server);
+  onCleanup(async () => {
+    await transport.stop();
+    server.closeAllConnections();
+    server.close();
+  });
+  const { record: account } = await gateway.accounts.create();
+  const { apiKey } = await gateway.accounts.createPhoneKey(account.id, {
+    name: 'smsgate',
+    phoneNumbers: [OWNER],
+  });
+  const app = new FakeSmsGateApp({
+    baseUrl: `http://127.0.0.1:${port}${transport.options.mobilePath}`,
+  });
+  onCleanup(() => app.close());
+  expect(await app.register(apiKey)).toBe(201);
+  expect(await app.receiveSms({ from: CONTACT, text: 'kept', envelopeId: 'env-kept' })).toEqual([
+    200,
+  ]);
+  const inbox = await gateway.messages.list(account.id, { owner: OWNER, contact: CONTACT });
+  expect(inbox.map((m) => m.content)).toEqual(['kept']);
+  expect(warned).toEqual([expect.objectContaining({ eventId: 'env-kept' })]);
 });
 
 it('forgets delivery ids older than a week', async () => {

@@ -13,6 +13,7 @@ import {
   type SmsGateStoreHarness,
 } from './conformance/context.js';
 import { devicesGroup } from './conformance/devices.js';
+import { eventsGroup } from './conformance/events.js';
 import { groupQueries } from './conformance/group-queries.js';
 import { inboundGroup, settingsGroup, webhooksGroup } from './conformance/registrations.js';
 
@@ -25,6 +26,7 @@ const GROUPS: readonly (readonly [name: string, group: Group])[] = [
   ['webhooks', webhooksGroup],
   ['settings', settingsGroup],
   ['inbound', inboundGroup],
+  ['events', eventsGroup],
 ];
 
 function registerGroup(

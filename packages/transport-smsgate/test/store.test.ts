@@ -145,7 +145,7 @@ function sqlCases(name: string, open: () => Promise<SqlHarness>, skip: string | 
       it('migrates once and keeps its own migrations table', async () => {
         await h.store.migrate();
         const done = await rows(h.knex, 'select name from textport_smsgate_migrations');
-        expect(done.map((r) => r.name)).toEqual(['0001_initial']);
+        expect(done.map((r) => r.name)).toEqual(['0001_initial', '0002_events']);
       });
     },
   );
@@ -180,7 +180,7 @@ describe('knexStore configuration', () => {
       await other.putSettings('acct', { messages: { limit_value: 2 } });
       expect(await h.store.getSettings('acct')).toEqual({ messages: { limit_value: 1 } });
       const done = await rows(h.knex, 'select name from textport_gate2_migrations');
-      expect(done.map((r) => r.name)).toEqual(['0001_initial']);
+      expect(done.map((r) => r.name)).toEqual(['0001_initial', '0002_events']);
     } finally {
       await h.close();
     }

@@ -1,14 +1,15 @@
 /**
  * The `TransportHost` a gateway hands its transports on `start()`: wake-ups, the
  * phone API, key authentication, clearing dead push tokens through a unit of work
- * (so `phone.updated` fires), event and key-change subscriptions, and read-only
- * lookups. Nothing else of the gateway is reachable from a transport.
+ * (so `phone.updated` fires), event and key-change subscriptions, the
+ * 'transport' signal between nodes, and read-only lookups. Nothing else of the gateway is reachable from a transport.
  */
 import { isHandedOff } from '../dispatch/plan.js';
 import type { MessageRecord, PhoneRecord } from '../domain/records.js';
 import type { PhoneApi, Principal } from '../phone-api.js';
 import type { TransportHost, TransportLookups } from '../transport.js';
 import type { GatewayContext } from '../uow/context.js';
+import { wake } from '../uow/context.js';
 import { clearPushToken } from './phones.js';
 
 const PAGE = 200;
@@ -72,6 +73,8 @@ export function createTransportHost(ctx: GatewayContext, parts: TransportHostPar
       return () => void ctx.emitter.off(type, listener as never);
     },
     onKeysChanged: (listener) => ctx.notifier.subscribe('keys', listener),
+    signal: () => wake(ctx, 'transport'),
+    onSignal: (listener) => ctx.notifier.subscribe('transport', listener),
     lookups: lookups(ctx),
     logger: ctx.logger,
     clock: ctx.clock,

@@ -22,30 +22,6 @@ export interface MobileContext {
   readonly streams: StreamRegistry;
   /** The pull left messages behind: nudge the device again after its next report. */
   readonly backlog: Set<string>;
-  /**
-   * Inbound deliveries (`<deviceId> <envelope id>`) whose id was claimed but whose
-   * message could not be stored: the app's retry may store it. Kept in this process
-   * only (bounded): a retry that reaches another node, or this one after a restart,
-   * is taken for a duplicate.
-   */
-  readonly retryInbound: BoundedSet;
-}
-
-/** A set that forgets its oldest entries beyond `limit`. */
-export class BoundedSet {
-  private readonly items = new Set<string>();
-  constructor(private readonly limit: number) {}
-  add(item: string): void {
-    this.items.delete(item);
-    this.items.add(item);
-    if (this.items.size > this.limit) {
-      const oldest = this.items.values().next().value;
-      if (oldest !== undefined) this.items.delete(oldest);
-    }
-  }
-  delete(item: string): boolean {
-    return this.items.delete(item);
-  }
 }
 
 /** The device of a `Bearer <device token>` request; null when there is none or it is unknown. */

@@ -2,7 +2,8 @@
  * textport's receiver for the webhooks the app itself sends (§4.3): the only way a
  * received SMS leaves the phone. Deliveries are signed with the device's signing
  * key (`X-Signature` = hex HMAC-SHA256(key, rawBody + X-Timestamp)) and deduped by
- * the envelope id (a failure answers 500 and the app retries).
+ * the envelope id, remembered once the SMS is stored (a failure answers 500 and
+ * the app retries).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -89,25 +90,28 @@ export async function receiveWebhook(mc: MobileContext, ctx: RequestContext): Pr
   const to = device.phoneNumbers[simNumber - 1] ?? device.phoneNumbers[0];
   const from = str(p.sender) ?? str(p.phoneNumber);
   if (!to || !from) throw badRequest('payload needs a sender');
-  // The id is claimed before the store write, so concurrent copies store it once; a
-  // failed write frees it for the app's retry (on this node: see `MobileContext.retryInbound`).
-  const key = `${device.id} ${envelope.id}`;
-  const retry = mc.retryInbound.delete(key);
-  if (!retry && !(await mc.store.rememberInbound(device.id, envelope.id, host.clock.now()))) {
+  // A delivery already stored is a duplicate; otherwise the SMS is stored first and
+  // its id remembered after, so a failed store (500) leaves nothing behind and the
+  // app's retry, on any node, stores it. Two copies racing may both store it.
+  if (await mc.store.hasInbound(device.id, envelope.id)) {
     sendJson(ctx.res, 200, {});
     return;
   }
+  await host.phoneApi.receive(principal, {
+    from,
+    to,
+    content: typeof p.message === 'string' ? p.message : '',
+    sim: simNumber === 2 ? 'SIM2' : 'SIM1',
+    timestamp: str(p.receivedAt),
+  });
   try {
-    await host.phoneApi.receive(principal, {
-      from,
-      to,
-      content: typeof p.message === 'string' ? p.message : '',
-      sim: simNumber === 2 ? 'SIM2' : 'SIM1',
-      timestamp: str(p.receivedAt),
-    });
+    await mc.store.rememberInbound(device.id, envelope.id, host.clock.now());
   } catch (error) {
-    mc.retryInbound.add(key);
-    throw error;
+    // Stored already: a 500 would only make the app's retry store it again.
+    host.logger.warn(
+      { err: error, deviceId: device.id, eventId: envelope.id },
+      'could not remember an SMSGate inbound delivery id; a retry of it would be stored again',
+    );
   }
   sendJson(ctx.res, 200, {});
 }

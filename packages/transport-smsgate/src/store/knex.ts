@@ -11,6 +11,7 @@
  */
 import { GatewayError, type Store } from '@textport/core';
 import type { Knex } from 'knex';
+import { eventLog } from './knex/events.js';
 import {
   acceptGroup,
   findGroupByMessageId,
@@ -87,6 +88,7 @@ export function knexStore(
     webhooks: `${prefix}webhooks`,
     settings: `${prefix}settings`,
     inbound: `${prefix}inbound`,
+    events: `${prefix}events`,
   };
   const groups: GroupTables = {
     knex,
@@ -170,16 +172,6 @@ export function knexStore(
         .merge();
     },
 
-    async rememberInbound(deviceId, eventId, now) {
-      const inserted: Row[] = await knex(table.inbound)
-        .insert({ device_id: deviceId, event_id: eventId, created_at: now })
-        .onConflict(['device_id', 'event_id'])
-        .ignore()
-        .returning('event_id');
-      return inserted.length > 0;
-    },
-    async forgetInbound(before) {
-      return knex(table.inbound).where('created_at', '<', before).delete();
-    },
+    ...eventLog({ knex, events: table.events, inbound: table.inbound }),
   };
 }

@@ -1,5 +1,11 @@
 /** The SMSGate state in memory: one process, no durability (tests, demos). */
-import type { DeviceRecord, GroupRecord, SmsGateStore, WebhookRegistration } from './types.js';
+import type {
+  DeviceRecord,
+  GroupRecord,
+  SmsGateStore,
+  StoredEvent,
+  WebhookRegistration,
+} from './types.js';
 import { GroupExistsError } from './types.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -11,6 +17,8 @@ export function memoryStore(): SmsGateStore {
   const webhooks = new Map<string, WebhookRegistration>();
   const settings = new Map<string, Record<string, Record<string, unknown>>>();
   const inbound = new Map<string, number>();
+  let events: StoredEvent[] = [];
+  let lastSeq = 0;
   const key = (accountId: string, id: string) => `${accountId} ${id}`;
   const tokenTaken = (tokenHash: string) =>
     [...devices.values()].some((d) => d.tokenHash === tokenHash);
@@ -120,6 +128,9 @@ export function memoryStore(): SmsGateStore {
       settings.set(accountId, copy(document));
     },
 
+    async hasInbound(deviceId, eventId) {
+      return inbound.has(key(deviceId, eventId));
+    },
     async rememberInbound(deviceId, eventId, now) {
       const k = key(deviceId, eventId);
       if (inbound.has(k)) return false;
@@ -134,6 +145,27 @@ export function memoryStore(): SmsGateStore {
           n += 1;
         }
       }
+      return n;
+    },
+
+    async appendEvent(event) {
+      lastSeq += 1;
+      events.push({ ...copy(event), seq: lastSeq });
+      return lastSeq;
+    },
+    async eventsAfter(seq, limit) {
+      return events
+        .filter((e) => e.seq > seq)
+        .slice(0, limit)
+        .map(copy);
+    },
+    async lastEventSeq() {
+      return lastSeq;
+    },
+    async purgeEvents(before) {
+      const kept = events.filter((e) => e.createdAt >= before);
+      const n = events.length - kept.length;
+      events = kept;
       return n;
     },
   };

@@ -2,7 +2,9 @@
  * What the SMSGate transport keeps beside textport's own store: devices (the app's
  * registrations), SMSGate messages (one textport message per recipient, grouped
  * under the SMSGate id), the webhook registrations the app executes, the settings
- * it imports, and the ids of inbound webhook deliveries already stored.
+ * it imports, the ids of inbound webhook deliveries already stored, and a short
+ * log of device events every node reads (so an event reaches streams held by
+ * other nodes).
  *
  * Two implementations: `memoryStore()` (tests, one process) and `knexStore(knex,
  * store)` from `@textport/transport-smsgate/knex` (SQLite, Postgres; the group is
@@ -71,6 +73,22 @@ export interface WebhookRegistration {
 /** Settings sections (`messages`, `ping`, `webhooks`, …), each an object of keys. */
 export type SettingsDocument = Record<string, Record<string, unknown>>;
 
+/** A device event to deliver on every node (`SmsGateStore.appendEvent`). */
+export interface DeviceEvent {
+  accountId: string;
+  /** Null: every device of the account. */
+  deviceId: string | null;
+  /** The SSE event name, or an internal `textport:` name never written to a stream. */
+  name: string;
+  data: Record<string, string> | null;
+  createdAt: number;
+}
+
+/** A logged device event with its sequence number. */
+export interface StoredEvent extends DeviceEvent {
+  seq: number;
+}
+
 export interface GroupListQuery {
   accountId: string;
   deviceId?: string | null;
@@ -128,8 +146,19 @@ export interface SmsGateStore {
   getSettings(accountId: string): Promise<SettingsDocument>;
   putSettings(accountId: string, settings: SettingsDocument): Promise<void>;
 
+  /** Whether an inbound delivery id is remembered. */
+  hasInbound(deviceId: string, eventId: string): Promise<boolean>;
   /** Remembers an inbound delivery id; false when it was already remembered. */
   rememberInbound(deviceId: string, eventId: string, now: number): Promise<boolean>;
   /** Forgets ids remembered before `before`; returns how many. */
   forgetInbound(before: number): Promise<number>;
+
+  /** Logs a device event; resolves to its sequence number (increasing, from 1). */
+  appendEvent(event: DeviceEvent): Promise<number>;
+  /** Up to `limit` events with a sequence number above `seq`, ascending. */
+  eventsAfter(seq: number, limit: number): Promise<StoredEvent[]>;
+  /** The highest sequence number logged; 0 when none. */
+  lastEventSeq(): Promise<number>;
+  /** Deletes the events created before `before`; returns how many. */
+  purgeEvents(before: number): Promise<number>;
 }

@@ -37,7 +37,7 @@ export async function listDevices(ctx: UserApiContext, accountId: string, rc: Re
  */
 export async function deleteDevice(ctx: UserApiContext, accountId: string, rc: RequestContext) {
   const id = rc.params.id ?? '';
-  if (await ctx.link.store.deleteDevice(accountId, id)) ctx.link.disconnect?.(id);
+  if (await ctx.link.store.deleteDevice(accountId, id)) ctx.link.disconnect?.(id, accountId);
   sendEmpty(rc.res, 204);
 }
 

@@ -19,8 +19,8 @@ export interface DeviceLink {
     event: SmsGateEventName,
     data?: Record<string, string>,
   ): unknown;
-  /** Closes a deleted device's event streams on this node. */
-  disconnect?(deviceId: string): void;
+  /** Closes a deleted device's event streams (on every node). */
+  disconnect?(deviceId: string, accountId?: string): void;
 }
 
 /** A login of the user API (HTTP Basic) and the textport account it acts for. */

@@ -120,6 +120,15 @@ export const inboundGroup: Group = (ctx) => {
     expect(await ctx.store.rememberInbound('dev-1', 'évt-😀', at)).toBe(false);
   });
 
+  it('tells whether a delivery id is remembered, per device', async () => {
+    const at = 9_100_000_000_000;
+    expect(await ctx.store.hasInbound('dev-h', 'evt-h')).toBe(false);
+    expect(await ctx.store.rememberInbound('dev-h', 'evt-h', at)).toBe(true);
+    expect(await ctx.store.hasInbound('dev-h', 'evt-h')).toBe(true);
+    expect(await ctx.store.hasInbound('dev-i', 'evt-h')).toBe(false);
+    expect(await ctx.store.hasInbound('dev-h', 'evt-i')).toBe(false);
+  });
+
   it('forgets the ids remembered before a time, and only those', async () => {
     expect(await ctx.store.rememberInbound('dev-f', 'old-1', 1_000)).toBe(true);
     expect(await ctx.store.rememberInbound('dev-g', 'old-2', 1_999)).toBe(true);

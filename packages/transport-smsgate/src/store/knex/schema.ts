@@ -101,8 +101,30 @@ async function initialDown(knex: Knex, prefix: string): Promise<void> {
   }
 }
 
+/** The device event log every node reads (`appendEvent`, `eventsAfter`). */
+async function eventsUp(knex: Knex, prefix: string): Promise<void> {
+  const pg = isPostgres(knex);
+  const name = (table: string) => `${prefix}${table}`;
+  await knex.schema.createTable(name('events'), (t) => {
+    t.bigIncrements('seq');
+    if (pg) t.specificType('account_id', 'text COLLATE "C"').notNullable();
+    else t.text('account_id').notNullable();
+    if (pg) t.specificType('device_id', 'text COLLATE "C"');
+    else t.text('device_id');
+    t.text('name').notNullable();
+    t.text('data');
+    t.bigInteger('created_at').notNullable();
+    t.index(['created_at'], name('events_created'));
+  });
+}
+
+async function eventsDown(knex: Knex, prefix: string): Promise<void> {
+  await knex.schema.dropTableIfExists(`${prefix}events`);
+}
+
 const MIGRATIONS: readonly SmsGateMigration[] = [
   { name: '0001_initial', up: initialUp, down: initialDown },
+  { name: '0002_events', up: eventsUp, down: eventsDown },
 ];
 
 /** The Knex migrator settings of the SMSGate tables under `tablePrefix`. */
