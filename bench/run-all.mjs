@@ -24,6 +24,7 @@ const BENCHES = [
   { name: 'store', script: 'store.mjs' },
   { name: 'http', script: 'http.mjs' },
   { name: 'websocket', script: 'websocket.mjs', node: ['--expose-gc'] },
+  { name: 'smsgate', script: 'smsgate.mjs', node: ['--expose-gc'] },
   { name: 'queue', script: 'queue.mjs', pg: true },
   { name: 'scheduler', script: 'scheduler.mjs' },
 ];

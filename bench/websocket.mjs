@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { createGateway, createMemoryStore, silentLogger } from '../packages/core/dist/index.js';
 import { createVirtualPhone } from '../packages/transport-websocket/dist/client/index.js';
 import { websocketTransport } from '../packages/transport-websocket/dist/index.js';
+import { ask, clockOffset, idleLinks, mb, now, percentile, summary } from './links.mjs';
 import { figure, report } from './report.mjs';
 
 const env = process.env;
@@ -24,7 +25,6 @@ const ROUNDS = Number(env.ROUNDS ?? 3);
 const CONTACT = '+18005550100';
 
 const numberOf = (i) => `+1202${String(2_000_000 + i).padStart(7, '0')}`;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One node: HTTP server hosting the socket, the transport, a started gateway on the memory store. */
 async function startNode(phoneCount) {
@@ -48,26 +48,6 @@ async function startNode(phoneCount) {
   return { server, transport, store, gateway, account, apiKey, url, stop };
 }
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function summary(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const f = (v) => v.toFixed(2);
-  return `p50 ${f(percentile(sorted, 50))} ms, p99 ${f(percentile(sorted, 99))} ms, max ${f(sorted.at(-1))} ms (n=${sorted.length})`;
-}
-
-/** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes. */
-const now = () => performance.timeOrigin + performance.now();
-
-/** Sends `message` to a child process and resolves with its first answer. */
-function ask(child, message) {
-  const answer = once(child, 'message').then(([m]) => m);
-  child.send(message);
-  return answer;
-}
-
 /**
  * `senders` loops, each sending to its own phone and waiting until the phone acked
  * before the next. The phones run in a child process (as real phones are elsewhere)
@@ -81,13 +61,7 @@ async function latency(senders, perSender, warmup) {
     apiKey: node.apiKey,
     numbers: Array.from({ length: senders }, (_, i) => numberOf(i)),
   });
-  const offsets = [];
-  for (let i = 0; i < 20; i++) {
-    const t0 = now();
-    const { at } = await ask(child, { clock: true });
-    offsets.push(at - (t0 + now()) / 2);
-  }
-  const offset = offsets.sort((a, b) => a - b)[10];
+  const offset = await clockOffset(child);
   const acked = new Map();
   node.gateway.on('message.phone.sending', (e) => acked.get(e.data.content)?.(now()));
   const sentAt = new Map();
@@ -172,55 +146,22 @@ async function clientProcess() {
   for (const ws of sockets) ws.terminate();
 }
 
-function rss() {
-  globalThis.gc?.();
-  return process.memoryUsage();
-}
-
 async function idlePhones() {
   const node = await startNode(PHONES);
-  await sleep(500);
-  const before = rss();
-  const started = performance.now();
-  const children = [];
-  const per = Math.ceil(PHONES / CLIENT_PROCESSES);
-  for (let from = 0; from < PHONES; from += per) {
-    const args = JSON.stringify({
-      url: node.url,
-      apiKey: node.apiKey,
-      from,
-      to: Math.min(PHONES, from + per),
-    });
-    const child = fork(new URL(import.meta.url), ['--clients', args], {
-      stdio: 'inherit',
-      execArgv: [],
-    });
-    child.on('message', (m) => m.error && console.error(`client: ${m.error}`));
-    children.push(child);
-  }
-  while (node.transport.stats().phones < PHONES) {
-    await sleep(100);
-    if (performance.now() - started > 300_000)
-      throw new Error(`only ${node.transport.stats().phones} phones connected`);
-  }
-  const connectSeconds = (performance.now() - started) / 1000;
-  await sleep(2000);
-  const after = rss();
-  const perPhone = (after.rss - before.rss) / PHONES / 1024;
-  const heapPerPhone = (after.heapUsed - before.heapUsed) / PHONES / 1024;
-  for (const child of children) child.disconnect();
+  const r = await idleLinks({
+    script: new URL(import.meta.url),
+    count: PHONES,
+    processes: CLIENT_PROCESSES,
+    argsFor: (from, to) => ({ url: node.url, apiKey: node.apiKey, from, to }),
+    opened: () => node.transport.stats().phones,
+    what: 'phones',
+  });
   await node.stop();
-  return { connectSeconds, before, after, perPhone, heapPerPhone };
+  return r;
 }
 
 async function main() {
   const only = env.ONLY;
-  const mb = (bytes) => `${(bytes / 1_048_576).toFixed(1)} MB`;
-  const p = (samples, q) =>
-    percentile(
-      [...samples].sort((a, b) => a - b),
-      q,
-    );
   const idle50 = [];
   const idle99 = [];
   const phones = [];
@@ -228,8 +169,8 @@ async function main() {
   for (let round = 1; round <= ROUNDS; round++) {
     if (only !== 'phones') {
       const idle = await latency(1, IDLE_MESSAGES, 200);
-      idle50.push(p(idle.samples, 50));
-      idle99.push(p(idle.samples, 99));
+      idle50.push(percentile(idle.samples, 50));
+      idle99.push(percentile(idle.samples, 99));
       console.log(
         `round ${round}, idle (1 sender, 1 phone; clock offset ${idle.offset.toFixed(3)} ms):`,
       );
@@ -245,10 +186,10 @@ async function main() {
     if (only !== 'latency') {
       const r = await idlePhones();
       phones.push(PHONES);
-      perPhone.push(r.perPhone);
+      perPhone.push(r.perLink);
       console.log(
         `round ${round}, idle phones: ${PHONES} connected in ${r.connectSeconds.toFixed(1)} s; server RSS ${mb(r.before.rss)} → ${mb(r.after.rss)}: ` +
-          `${r.perPhone.toFixed(2)} KB RSS per phone (heap ${r.heapPerPhone.toFixed(2)} KB)`,
+          `${r.perLink.toFixed(2)} KB RSS per phone (heap ${r.heapPerLink.toFixed(2)} KB)`,
       );
     }
   }

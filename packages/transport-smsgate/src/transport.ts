@@ -23,7 +23,7 @@ import { handedOffAll, TransportError } from '@textport/core/transport';
 import { DeviceAuth } from './device/auth.js';
 import { getSettings, listWebhooks } from './device/config.js';
 import type { MobileContext } from './device/context.js';
-import { toHttpError } from './device/context.js';
+import { callerOf, toHttpError } from './device/context.js';
 import { receiveWebhook } from './device/inbound.js';
 import { pullMessages, reportStates } from './device/messages.js';
 import { Presence } from './device/presence.js';
@@ -154,6 +154,9 @@ export class SmsGateTransport implements Transport {
     const handler: Handler = async (c) => {
       try {
         await match.handler(c);
+        // A device's call that succeeded counts as presence (a refused one writes nothing).
+        const caller = callerOf(c.req);
+        if (caller && c.res.statusCode < 400) this.presence.touch(caller, c.req);
       } catch (error) {
         throw toHttpError(error);
       }

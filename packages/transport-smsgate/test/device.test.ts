@@ -436,6 +436,27 @@ describe('presence and device checks', () => {
     );
   });
 
+  it('records presence only for a call that succeeded: a refused one writes nothing', async () => {
+    const n = await smsgateNode();
+    const { account, phoneKey } = await accountWithKey(n);
+    const app = fakeApp(n);
+    expect(await app.register(phoneKey)).toBe(201);
+    const deviceId = app.deviceId ?? '';
+    const seen = async () => (await n.transport.store.getDevice(deviceId))?.lastSeen;
+    const beats = () => n.gateway.phones.heartbeats(account.id, { owner: OWNER, limit: 10 });
+    const lastSeen = await seen();
+    for (const bad of ['{', '[{"id": 5}]', JSON.stringify({ id: 'x' })]) {
+      expect((await app.call('PATCH', '/message', bad)).status).toBe(400);
+    }
+    expect((await app.call('GET', '/message?order=sideways')).status).toBe(400);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await seen()).toBe(lastSeen);
+    expect(await beats()).toEqual([]);
+    expect((await app.call('GET', '/settings')).status).toBe(200);
+    await vi.waitFor(async () => expect(await beats()).toHaveLength(1));
+    expect(await seen()).toBeGreaterThanOrEqual(lastSeen ?? 0);
+  });
+
   it('ends the streams of a deleted device on its next check', async () => {
     const n = await smsgateNode({ transport: { keyCheckIntervalMs: 50 } });
     const { account, app } = await registeredApp(n);

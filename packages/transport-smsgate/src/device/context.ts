@@ -1,6 +1,8 @@
 /**
  * What the device routes may use of the transport: its options and store, the
- * running host, device authentication (with presence) and the event streams.
+ * running host, device authentication and the event streams. Presence is recorded
+ * once a device's request has succeeded (`callerOf`), so a refused request writes
+ * nothing.
  */
 import type { IncomingMessage } from 'node:http';
 import { isGatewayError } from '@textport/core';
@@ -24,6 +26,13 @@ export interface MobileContext {
   readonly backlog: Set<string>;
 }
 
+const callers = new WeakMap<IncomingMessage, AuthedDevice>();
+
+/** The device a request was authenticated as, once a route has asked (for presence). */
+export function callerOf(req: IncomingMessage): AuthedDevice | undefined {
+  return callers.get(req);
+}
+
 /** The device of a `Bearer <device token>` request; null when there is none or it is unknown. */
 export async function deviceOf(
   mc: MobileContext,
@@ -32,7 +41,7 @@ export async function deviceOf(
   const auth = authorization(req);
   if (auth?.scheme !== 'bearer') return null;
   const authed = await mc.auth.fromToken(auth.value.trim());
-  if (authed) mc.presence.touch(authed, req);
+  if (authed) callers.set(req, authed);
   return authed;
 }
 

@@ -84,7 +84,6 @@ export async function receiveWebhook(mc: MobileContext, ctx: RequestContext): Pr
   }
   const principal = await mc.auth.principal(device);
   if (!principal) throw unauthorized('the device is no longer registered');
-  mc.presence.touch({ device, principal }, ctx.req);
   const p = envelope.payload;
   const simNumber = typeof p.simNumber === 'number' ? p.simNumber : 1;
   const to = device.phoneNumbers[simNumber - 1] ?? device.phoneNumbers[0];
@@ -113,5 +112,6 @@ export async function receiveWebhook(mc: MobileContext, ctx: RequestContext): Pr
       'could not remember an SMSGate inbound delivery id; a retry of it would be stored again',
     );
   }
+  mc.presence.touch({ device, principal }, ctx.req);
   sendJson(ctx.res, 200, {});
 }

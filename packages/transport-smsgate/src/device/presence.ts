@@ -35,16 +35,19 @@ export class Presence {
     if (version) this.versions.set(deviceId, version);
   }
 
-  /** A device called: `lastSeen` now, and a heartbeat unless one went out within a minute. */
+  /**
+   * A device called: `lastSeen` and a heartbeat, unless this node recorded them within
+   * a minute (the app pulls and reports in bursts; one write a minute is enough).
+   */
   touch(authed: AuthedDevice, req: IncomingMessage | null): void {
     const host = this.host();
     const now = host.clock.now();
     if (req) this.noteVersion(authed.device.id, req);
+    const last = this.beats.get(authed.device.id);
+    if (last !== undefined && now - last < REQUEST_HEARTBEAT_MS) return;
     void this.store.updateDevice(authed.device.id, { lastSeen: now }).catch((error: unknown) => {
       host.logger.warn({ err: error, deviceId: authed.device.id }, 'could not record lastSeen');
     });
-    const last = this.beats.get(authed.device.id);
-    if (last !== undefined && now - last < REQUEST_HEARTBEAT_MS) return;
     void this.beat(authed);
   }
 
