@@ -1,8 +1,10 @@
 /**
  * The fault suite (`npm run test:faults`): crashes, a dead cluster node, a
- * webhook receiver that is down, hostile requests. Slow on purpose, so it is not
+ * webhook receiver that is down, hostile requests (httpSMS, WebSocket, SMSGate).
+ * Every test file under faults/ runs. Slow on purpose, so it is not
  * part of `vitest run`; its sizes come from the environment (see faults/README.md).
  */
+
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({

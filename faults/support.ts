@@ -22,6 +22,13 @@ export const HOSTILE_PG_REQUESTS = size(
   'FAULT_HOSTILE_PG_REQUESTS',
   Math.min(3_000, HOSTILE_REQUESTS),
 );
+/** Hostile requests to the SMSGate device and user APIs. */
+export const HOSTILE_SMSGATE_REQUESTS = size('FAULT_HOSTILE_SMSGATE_REQUESTS', 2000);
+/** Hostile SMSGate requests on Postgres (each one is followed by a hash of every table). */
+export const HOSTILE_SMSGATE_PG_REQUESTS = size(
+  'FAULT_HOSTILE_SMSGATE_PG_REQUESTS',
+  Math.min(600, HOSTILE_SMSGATE_REQUESTS),
+);
 /** Hostile WebSocket sessions generated with fast-check. */
 export const HOSTILE_FRAMES = size('FAULT_HOSTILE_FRAMES', 2000);
 /** Sockets flooding the WebSocket transport at once. */

@@ -7,6 +7,10 @@
  * the connection's `total_changes()` (Knex keeps one connection). Postgres has no
  * such counter per connection and its statistics arrive late, so the mark there is
  * one hash over every row of every table, computed in a single statement.
+ *
+ * The tables watched are those named `textport…` by default; `OpenOptions` adds
+ * other prefixes (the SMSGate store's `smsgate_…`) and migrates what else lives
+ * on the same Knex instance before the tables are listed.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -25,6 +29,21 @@ export interface HostileStore {
   snapshot(): Promise<Record<string, string>>;
   /** Closes the store and removes its file or database. */
   close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Name prefixes of the tables the write mark and the snapshot cover (default `['textport']`). */
+  prefixes?: readonly string[];
+  /** Runs after textport's migrations, before the tables are listed (other stores' migrations). */
+  prepare?: (knex: Knex, store: KnexStore) => Promise<void>;
+}
+
+/** A SQL condition on `column` matching the names of `prefixes` (plain identifiers only). */
+function namedLike(column: string, prefixes: readonly string[]): string {
+  for (const prefix of prefixes) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(prefix)) throw new Error(`not a table prefix: ${prefix}`);
+  }
+  return `(${prefixes.map((p) => `${column} like '${p}%'`).join(' or ')})`;
 }
 
 async function rowsOf(knex: Knex, sql: string): Promise<Record<string, unknown>[]> {
@@ -53,7 +72,7 @@ async function snapshotOf(knex: Knex, tables: string[]): Promise<Record<string, 
   return out;
 }
 
-export async function openSqlite(): Promise<HostileStore> {
+export async function openSqlite(options: OpenOptions = {}): Promise<HostileStore> {
   const dir = await mkdtemp(join(tmpdir(), 'textport-hostile-'));
   const knex = knexFactory({
     client: 'better-sqlite3',
@@ -62,11 +81,13 @@ export async function openSqlite(): Promise<HostileStore> {
   });
   const store = createKnexStore(knex);
   await store.migrate();
+  await options.prepare?.(knex, store);
+  const where = namedLike('name', options.prefixes ?? ['textport']);
   const tables = async () =>
     (
       await rowsOf(
         knex,
-        "select name from sqlite_master where type = 'table' and name like 'textport%' order by name",
+        `select name from sqlite_master where type = 'table' and ${where} order by name`,
       )
     ).map((r) => String(r.name));
   return {
@@ -87,7 +108,7 @@ export async function openSqlite(): Promise<HostileStore> {
 }
 
 /** A fresh database on the server of `url`, dropped again by `close()`. */
-export async function openPostgres(url: string): Promise<HostileStore> {
+export async function openPostgres(url: string, options: OpenOptions = {}): Promise<HostileStore> {
   const database = `textport_hostile_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const admin = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
   await admin.raw(`create database "${database}"`);
@@ -100,10 +121,12 @@ export async function openPostgres(url: string): Promise<HostileStore> {
   });
   const store = createKnexStore(knex);
   await store.migrate();
+  await options.prepare?.(knex, store);
+  const where = namedLike('tablename', options.prefixes ?? ['textport']);
   const tables = (
     await rowsOf(
       knex,
-      "select tablename as name from pg_tables where schemaname = current_schema() and tablename like 'textport%' order by 1",
+      `select tablename as name from pg_tables where schemaname = current_schema() and ${where} order by 1`,
     )
   ).map((r) => String(r.name));
   // One statement: the rows of every table as text, in a stable order, hashed together.

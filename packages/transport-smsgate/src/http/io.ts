@@ -83,7 +83,10 @@ export class RouteTable {
       if (route.method !== method) continue;
       const params: Record<string, string> = {};
       route.names.forEach((name, i) => {
-        params[name] = decodeURIComponent(m[i + 1] ?? '');
+        const value = decodeURIComponent(m[i + 1] ?? '');
+        // No store keeps a NUL (Postgres refuses it in text): the path is not valid.
+        if (value.includes('\u0000')) throw new URIError('NUL in a path parameter');
+        params[name] = value;
       });
       return {
         handler: route.handler,
@@ -134,25 +137,51 @@ export function sendError(res: ServerResponse, error: SmsGateHttpError): void {
   sendJson(res, error.status, body, error.headers);
 }
 
-/** Reads the raw body up to `limit` bytes (413 beyond it). */
+/** Bytes read past the limit (and thrown away) before the connection is given up. */
+const DRAIN_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads the raw body up to `limit` bytes (413 beyond it). A body over the limit is
+ * read to its end and thrown away (up to `DRAIN_BYTES` more; then the connection is
+ * closed), so a keep-alive connection stays usable after the 413.
+ */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();
     throw new SmsGateHttpError(413, `request body is larger than ${limit} bytes`);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > limit) {
-      req.resume();
-      throw new SmsGateHttpError(413, `request body is larger than ${limit} bytes`);
-    }
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
+  if (req.readableEnded) return Buffer.alloc(0);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const tooLarge = () => new SmsGateHttpError(413, `request body is larger than ${limit} bytes`);
+    const done = (error?: unknown) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+      if (error) reject(error);
+      else if (size > limit) reject(tooLarge());
+      else resolve(Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else if (size > limit + DRAIN_BYTES) {
+        req.destroy();
+        done(tooLarge());
+      }
+    };
+    const onEnd = () => done();
+    const onError = (error: Error) =>
+      done(badRequest(`the request body was cut short: ${error.message}`));
+    const onClose = () => done(badRequest('the request body was cut short'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

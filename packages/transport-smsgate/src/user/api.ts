@@ -37,7 +37,10 @@ type UserRoute = (ctx: UserApiContext, accountId: string, rc: RequestContext) =>
 export function basicLogin(req: IncomingMessage): { username: string; password: string } | null {
   const auth = authorization(req);
   if (auth?.scheme !== 'basic') return null;
-  const decoded = Buffer.from(auth.value, 'base64').toString('utf8');
+  // Strict base64, as SMSGate's server reads it (Node's decoder skips what it does not know).
+  const value = auth.value.trim();
+  if (value.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) return null;
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return null;
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };

@@ -108,7 +108,9 @@ export async function deleteWebhook(ctx: UserApiContext, accountId: string, rc: 
   const id = rc.params.id ?? '';
   const store = ctx.link.store;
   const previous = (await store.listWebhooks(accountId)).find((w) => w.id === id);
-  await store.deleteWebhook(accountId, id);
-  ctx.link.tell(accountId, previous?.deviceId ?? null, 'WebhooksUpdated');
+  // An unknown id (or another account's) changes nothing: no event, nothing logged for other nodes.
+  if (await store.deleteWebhook(accountId, id)) {
+    ctx.link.tell(accountId, previous?.deviceId ?? null, 'WebhooksUpdated');
+  }
   sendEmpty(rc.res, 204);
 }

@@ -48,6 +48,8 @@ function listParams(accountId: string, q: URLSearchParams): ListParams {
   if (deviceId !== null && deviceId !== '' && deviceId.length !== 21) {
     throw badRequest('deviceId must be exactly 21 characters');
   }
+  // No store keeps a NUL (Postgres refuses it in text).
+  if (deviceId?.includes('\u0000')) throw badRequest('deviceId must not contain NUL');
   const sort = q.get('sort') ?? '-created_at';
   if (sort !== 'created_at' && sort !== '-created_at' && sort !== '') {
     throw badRequest('sort must be created_at or -created_at');
