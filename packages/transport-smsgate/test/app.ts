@@ -65,6 +65,8 @@ export class FakeSmsGateApp {
   readonly options: Required<FakeAppOptions>;
   deviceId: string | null = null;
   token: string | null = null;
+  /** The body of the latest refused webhook delivery. */
+  lastError = '';
   login: string | null = null;
   /** Messages pulled, by id (the app's local table). */
   readonly messages = new Map<string, LocalMessage>();
@@ -319,6 +321,8 @@ export class FakeSmsGateApp {
     envelopeId?: string;
     /** Sign with another key (a forged delivery). */
     signingKey?: string;
+    /** The app's receivedAt text (default: now in its local offset). */
+    receivedAt?: string;
   }): Promise<number[]> {
     const hooks = (await (await this.call('GET', '/webhooks')).json()) as {
       id: string;
@@ -342,7 +346,7 @@ export class FakeSmsGateApp {
           sender: input.from,
           phoneNumber: input.from,
           simNumber: input.simNumber ?? 1,
-          receivedAt: this.now(),
+          receivedAt: input.receivedAt ?? this.now(),
         },
       });
       const timestamp = String(Math.floor(Date.now() / 1000));
@@ -358,7 +362,8 @@ export class FakeSmsGateApp {
         },
         body,
       });
-      await res.body?.cancel();
+      if (res.status >= 400) this.lastError = await res.text();
+      else await res.body?.cancel();
       statuses.push(res.status);
     }
     return statuses;

@@ -148,3 +148,37 @@ it('forgets delivery ids older than a week', async () => {
   expect(await transport.store.rememberInbound('device', 'old', now)).toBe(true);
   expect(await transport.store.rememberInbound('device', 'recent', now)).toBe(false);
 });
+
+it('keeps what the app may really send: a text over the limit is cut, a malformed time is now', async () => {
+  const store = createMemoryStore();
+  const gateway = createGateway({ store, logger: silentLogger });
+  const transport = smsgateTransport();
+  await transport.start(gateway.transportHost);
+  const server = createServer((req, res) => {
+    if (!transport.handle(req, res)) res.writeHead(404).end();
+  });
+  const port = await listen(server);
+  onCleanup(async () => {
+    await transport.stop();
+    server.closeAllConnections();
+    server.close();
+  });
+  const { record: account } = await gateway.accounts.create();
+  const { apiKey } = await gateway.accounts.createPhoneKey(account.id, {
+    name: 'smsgate',
+    phoneNumbers: [OWNER],
+  });
+  const app = new FakeSmsGateApp({
+    baseUrl: `http://127.0.0.1:${port}${transport.options.mobilePath}`,
+  });
+  onCleanup(() => app.close());
+  expect(await app.register(apiKey)).toBe(201);
+  const long = `${'a'.repeat(2045)}😀${'b'.repeat(100)}`;
+  const receivedAt = '2026-08-22T17:00:00.000+-5:00';
+  const statuses = await app.receiveSms({ from: CONTACT, text: long, receivedAt });
+  expect(statuses, app.lastError).toEqual([200]);
+  const [stored] = await gateway.messages.list(account.id, { owner: OWNER, contact: CONTACT });
+  // 2045 bytes kept (the emoji's 4 bytes would not fit), then the 3-byte ellipsis.
+  expect(stored?.content).toBe(`${'a'.repeat(2045)}…`);
+  expect(stored?.receivedAt).toBeGreaterThan(Date.parse('2026-12-01T00:00:00Z'));
+});

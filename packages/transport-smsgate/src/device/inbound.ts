@@ -10,6 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import type { RequestContext } from '../http/io.js';
 import { badRequest, parseJson, readBody, sendJson, unauthorized } from '../http/io.js';
 import type { DeviceRecord } from '../store/types.js';
+import { parseDate } from '../wire.js';
 import type { MobileContext } from './context.js';
 
 /** How far `X-Timestamp` may be from the server's clock. */
@@ -66,6 +67,28 @@ function parseEnvelope(value: unknown): Envelope {
   return v as Envelope;
 }
 
+/** Longest received text kept, in UTF-8 bytes (textport's limit, httpSMS's). */
+export const MAX_RECEIVED_BYTES = 2048;
+
+/**
+ * The text of a received SMS. The app drops a delivery refused too often, so a text
+ * over textport's limit is cut (on a character boundary, marked with `…`) rather
+ * than refused, which would lose the SMS.
+ */
+function receivedText(value: unknown): string {
+  const text = typeof value === 'string' ? value : '';
+  if (Buffer.byteLength(text) <= MAX_RECEIVED_BYTES) return text;
+  const room = MAX_RECEIVED_BYTES - Buffer.byteLength('…');
+  let kept = '';
+  let bytes = 0;
+  for (const char of text) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > room) break;
+    kept += char;
+  }
+  return `${kept}…`;
+}
+
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 /** `POST <mobilePath>/inbound`. */
@@ -99,9 +122,10 @@ export async function receiveWebhook(mc: MobileContext, ctx: RequestContext): Pr
   await host.phoneApi.receive(principal, {
     from,
     to,
-    content: typeof p.message === 'string' ? p.message : '',
+    content: receivedText(p.message),
     sim: simNumber === 2 ? 'SIM2' : 'SIM1',
-    timestamp: str(p.receivedAt),
+    // The app's local time; an offset old Android builds malform (`+-5:00`) means now.
+    timestamp: parseDate(p.receivedAt),
   });
   try {
     await mc.store.rememberInbound(device.id, envelope.id, host.clock.now());
