@@ -1,11 +1,47 @@
 /** The inbound receiver when storing fails (500, the app's retry stores it), and its memory of delivery ids. */
 import { createServer } from 'node:http';
-import type { ReceiveInput } from '@textport/core';
+import type { Gateway, ReceiveInput } from '@textport/core';
 import { createGateway, createMemoryStore, silentLogger } from '@textport/core';
 import { expect, it } from 'vitest';
-import { INBOUND_MEMORY_MS, memoryStore, smsgateTransport } from '../src/index.js';
+import {
+  INBOUND_MEMORY_MS,
+  memoryStore,
+  type SmsGateTransport,
+  smsgateTransport,
+} from '../src/index.js';
 import { FakeSmsGateApp } from './app.js';
 import { CONTACT, listen, OWNER, onCleanup } from './helpers.js';
+
+/**
+ * Serves the transport `serving()` returns on node:http and registers a fake app with
+ * a phone key for OWNER; the transports are stopped after the test.
+ */
+async function registeredOn(
+  gateway: Gateway,
+  serving: () => SmsGateTransport,
+  transports: SmsGateTransport[] = [serving()],
+) {
+  const server = createServer((req, res) => {
+    if (!serving().handle(req, res)) res.writeHead(404).end();
+  });
+  const port = await listen(server);
+  onCleanup(async () => {
+    for (const transport of transports) await transport.stop();
+    server.closeAllConnections();
+    server.close();
+  });
+  const { record: account } = await gateway.accounts.create();
+  const { apiKey } = await gateway.accounts.createPhoneKey(account.id, {
+    name: 'smsgate',
+    phoneNumbers: [OWNER],
+  });
+  const app = new FakeSmsGateApp({
+    baseUrl: `http://127.0.0.1:${port}${serving().options.mobilePath}`,
+  });
+  onCleanup(() => app.close());
+  expect(await app.register(apiKey)).toBe(201);
+  return { account, app };
+}
 
 it('answers 500 when the message cannot be stored, and stores the retried delivery once', async () => {
   const store = createMemoryStore();
@@ -23,25 +59,7 @@ it('answers 500 when the message cannot be stored, and stores the retried delive
       },
     },
   });
-  const server = createServer((req, res) => {
-    if (!transport.handle(req, res)) res.writeHead(404).end();
-  });
-  const port = await listen(server);
-  onCleanup(async () => {
-    await transport.stop();
-    server.closeAllConnections();
-    server.close();
-  });
-  const { record: account } = await gateway.accounts.create();
-  const { apiKey } = await gateway.accounts.createPhoneKey(account.id, {
-    name: 'smsgate',
-    phoneNumbers: [OWNER],
-  });
-  const app = new FakeSmsGateApp({
-    baseUrl: `http://127.0.0.1:${port}${transport.options.mobilePath}`,
-  });
-  onCleanup(() => app.close());
-  expect(await app.register(apiKey)).toBe(201);
+  const { account, app } = await registeredOn(gateway, () => transport);
 
   const delivery = { from: CONTACT, text: 'retried', envelopeId: 'env-retry' };
   expect(await app.receiveSms(delivery)).toEqual([500]);
@@ -64,26 +82,7 @@ it('stores a delivery that failed on one node when the retry reaches another', a
   const second = smsgateTransport({ store: first.store });
   await second.start(inner);
   let serving = first;
-  const server = createServer((req, res) => {
-    if (!serving.handle(req, res)) res.writeHead(404).end();
-  });
-  const port = await listen(server);
-  onCleanup(async () => {
-    await first.stop();
-    await second.stop();
-    server.closeAllConnections();
-    server.close();
-  });
-  const { record: account } = await gateway.accounts.create();
-  const { apiKey } = await gateway.accounts.createPhoneKey(account.id, {
-    name: 'smsgate',
-    phoneNumbers: [OWNER],
-  });
-  const app = new FakeSmsGateApp({
-    baseUrl: `http://127.0.0.1:${port}${first.options.mobilePath}`,
-  });
-  onCleanup(() => app.close());
-  expect(await app.register(apiKey)).toBe(201);
+  const { account, app } = await registeredOn(gateway, () => serving, [first, second]);
   const delivery = { from: CONTACT, text: 'moved on', envelopeId: 'env-moved' };
   expect(await app.receiveSms(delivery)).toEqual([500]);
   expect(await first.store.hasInbound(app.deviceId ?? '', 'env-moved')).toBe(false);
@@ -106,25 +105,7 @@ it('answers 200 when the SMS was stored but its delivery id could not be remembe
     ...gateway.transportHost,
     logger: { ...silentLogger, warn: (obj: unknown) => void warned.push(obj) },
   });
-  const server = createServer((req, res) => {
-    if (!transport.handle(req, res)) res.writeHead(404).end();
-  });
-  const port = await listen(server);
-  onCleanup(async () => {
-    await transport.stop();
-    server.closeAllConnections();
-    server.close();
-  });
-  const { record: account } = await gateway.accounts.create();
-  const { apiKey } = await gateway.accounts.createPhoneKey(account.id, {
-    name: 'smsgate',
-    phoneNumbers: [OWNER],
-  });
-  const app = new FakeSmsGateApp({
-    baseUrl: `http://127.0.0.1:${port}${transport.options.mobilePath}`,
-  });
-  onCleanup(() => app.close());
-  expect(await app.register(apiKey)).toBe(201);
+  const { account, app } = await registeredOn(gateway, () => transport);
   expect(await app.receiveSms({ from: CONTACT, text: 'kept', envelopeId: 'env-kept' })).toEqual([
     200,
   ]);
@@ -154,25 +135,7 @@ it('keeps what the app may really send: a text over the limit is cut, a malforme
   const gateway = createGateway({ store, logger: silentLogger });
   const transport = smsgateTransport();
   await transport.start(gateway.transportHost);
-  const server = createServer((req, res) => {
-    if (!transport.handle(req, res)) res.writeHead(404).end();
-  });
-  const port = await listen(server);
-  onCleanup(async () => {
-    await transport.stop();
-    server.closeAllConnections();
-    server.close();
-  });
-  const { record: account } = await gateway.accounts.create();
-  const { apiKey } = await gateway.accounts.createPhoneKey(account.id, {
-    name: 'smsgate',
-    phoneNumbers: [OWNER],
-  });
-  const app = new FakeSmsGateApp({
-    baseUrl: `http://127.0.0.1:${port}${transport.options.mobilePath}`,
-  });
-  onCleanup(() => app.close());
-  expect(await app.register(apiKey)).toBe(201);
+  const { account, app } = await registeredOn(gateway, () => transport);
   const long = `${'a'.repeat(2045)}😀${'b'.repeat(100)}`;
   const receivedAt = '2026-08-22T17:00:00.000+-5:00';
   const statuses = await app.receiveSms({ from: CONTACT, text: long, receivedAt });

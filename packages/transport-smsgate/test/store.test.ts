@@ -151,6 +151,15 @@ function sqlCases(name: string, open: () => Promise<SqlHarness>, skip: string | 
   );
 }
 
+/** A promise and the function that resolves it. */
+function latch(): { done: Promise<void>; open: () => void } {
+  let open: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { done, open };
+}
+
 describe('knexStore configuration', () => {
   it('refuses a Knex of another client, a bad prefix and a store that cannot bind', async () => {
     // A Knex of the mysql2 client, as far as the store looks.
@@ -223,14 +232,8 @@ describe.skipIf(PG_SKIP !== false)(
     it('the second waits for the first: one sends, the other gets GroupExistsError', async () => {
       const { accountId, send } = await setup(h);
       const other = await secondProcess();
-      let release: () => void = () => {};
-      const gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let entered: () => void = () => {};
-      const inside = new Promise<void>((resolve) => {
-        entered = resolve;
-      });
+      const { done: gate, open: release } = latch();
+      const { done: inside, open: entered } = latch();
       const group = makeGroup(accountId, { id: 'raced' });
       const first = h.store.acceptGroup(group, async (store) => {
         entered();
@@ -257,14 +260,8 @@ describe.skipIf(PG_SKIP !== false)(
     it('when the first fails, the waiting second goes on and sends', async () => {
       const { accountId, send } = await setup(h);
       const other = await secondProcess();
-      let release: () => void = () => {};
-      const gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let entered: () => void = () => {};
-      const inside = new Promise<void>((resolve) => {
-        entered = resolve;
-      });
+      const { done: gate, open: release } = latch();
+      const { done: inside, open: entered } = latch();
       const group = makeGroup(accountId, { id: 'retried' });
       const first = h.store.acceptGroup(group, async (store) => {
         await send([CONTACTS[0]])(store);
