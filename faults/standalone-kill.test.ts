@@ -5,7 +5,7 @@
  * nothing may stay pending for good) — none lost; no attempt of a message is
  * handed to the phone twice; no row stays claimed past its lease.
  *
- * The server is the built standalone (`examples/standalone/dist/main.js`) on a
+ * The server is the built standalone (`packages/server/dist/cli.js start`) on a
  * SQLite file, restarted on the same port and file after each SIGKILL. The phone
  * and the sender run in this process, so they outlive every crash. The kill plan
  * comes from a seeded PRNG (the seed is printed; FAULT_SEED replays it): KILLS

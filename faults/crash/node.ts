@@ -7,9 +7,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { sleep } from '../support.js';
 
-/** The built standalone server (`npx tsc --build` first). */
-export const STANDALONE_MAIN = fileURLToPath(
-  new URL('../../examples/standalone/dist/main.js', import.meta.url),
+/** The built server's command (`npx tsc --build` first). */
+export const SERVER_CLI = fileURLToPath(
+  new URL('../../packages/server/dist/cli.js', import.meta.url),
 );
 
 /** Fixed keys the standalone imports at start (TEXTPORT_API_KEY, TEXTPORT_PHONE_API_KEY). */
@@ -110,7 +110,7 @@ export class StandaloneNode {
     ]) {
       delete env[name];
     }
-    const child = spawn(process.execPath, [STANDALONE_MAIN], {
+    const child = spawn(process.execPath, [SERVER_CLI, 'start'], {
       cwd: this.options.cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -29,7 +29,7 @@ export function banner(
       `  virtual phone: ${config.TEXTPORT_DEMO_PHONE} (set TEXTPORT_DEMO_PHONE=off to disable)`,
       '',
       'Send an SMS through the virtual phone:',
-      `  curl -s -X POST ${running.url}/v1/messages/send -H 'x-api-key: ${key}' -H 'content-type: application/json' -d '${body}'`,
+      `  curl -s -X POST ${running.url}/v1/messages/send -H "x-api-key: ${key}" -H 'content-type: application/json' -d '${body}'`,
     );
   }
   return lines;

@@ -3,5 +3,5 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   resolve: { conditions: ['textport-source'] },
   ssr: { resolve: { conditions: ['textport-source'] } },
-  test: { name: 'standalone', include: ['test/**/*.test.ts'], testTimeout: 30_000 },
+  test: { name: 'server', include: ['test/**/*.test.ts'], testTimeout: 30_000 },
 });

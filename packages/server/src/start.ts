@@ -1,11 +1,10 @@
-#!/usr/bin/env node
-/** `npm start`: runs the standalone gateway until SIGTERM or SIGINT. */
+/** `textport start`: runs the gateway until SIGTERM or SIGINT. */
 import { banner } from './banner.js';
-import { ConfigError, readConfig } from './config.js';
+import { readConfig } from './config.js';
 import { startServer } from './server.js';
 
-async function main(): Promise<void> {
-  const config = readConfig();
+export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const config = readConfig(env);
   const running = await startServer(config);
   const database = config.DATABASE_URL.startsWith('sqlite:')
     ? config.DATABASE_URL
@@ -27,9 +26,3 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }
-
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(error.message);
-  else console.error('textport cannot start:', error instanceof Error ? error.message : error);
-  process.exit(1);
-});
