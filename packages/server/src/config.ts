@@ -2,6 +2,7 @@
  * The standalone server's configuration, read from the environment once. Every
  * problem is reported at once, one line each, with how to fix it.
  */
+import { isIP } from 'node:net';
 import { isPhoneNumber } from '@textport/core';
 import { z } from 'zod';
 
@@ -17,7 +18,11 @@ const envSchema = z.object({
     .min(0, 'must be between 0 and 65535')
     .max(65535, 'must be between 0 and 65535')
     .default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: optional
+    .transform((v) => v ?? '0.0.0.0')
+    .refine((v) => isIP(v) !== 0 || /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(v), {
+      message: 'must be an address or host name to listen on, e.g. 0.0.0.0, 127.0.0.1 or ::',
+    }),
   DATABASE_URL: z
     .string()
     .default('sqlite:./data/textport.sqlite')

@@ -16,6 +16,43 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** An error that says which database could not be opened and what to check. */
+export class DatabaseError extends Error {
+  override readonly name = 'DatabaseError';
+}
+
+/**
+ * Knex's log, one line per problem: a connection error is a line, not a stack trace, and the
+ * same warning is written at most once per `quietMs` while the database stays away.
+ */
+export function knexLog(write: (line: string) => void = console.warn, quietMs = 10_000) {
+  const last = new Map<string, number>();
+  const line = (level: string) => (message: unknown) => {
+    const text = String(message instanceof Error ? message.message : message).split('\n')[0] ?? '';
+    const now = Date.now();
+    if (now - (last.get(text) ?? -Infinity) < quietMs) return;
+    last.set(text, now);
+    write(`database ${level}: ${text}`);
+  };
+  return {
+    warn: line('warning'),
+    error: line('error'),
+    deprecate: line('deprecation'),
+    debug() {},
+  };
+}
+
+async function migrated(store: KnexStore, describe: string): Promise<void> {
+  try {
+    await store.migrate();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DatabaseError(
+      `cannot open the database (${describe}): ${reason}. Check DATABASE_URL.`,
+    );
+  }
+}
+
 export async function openDatabase(url: string): Promise<Database> {
   if (url.startsWith('sqlite:')) {
     const file = resolve(url.slice('sqlite:'.length));
@@ -24,9 +61,13 @@ export async function openDatabase(url: string): Promise<Database> {
       client: 'better-sqlite3',
       connection: { filename: file },
       useNullAsDefault: true,
+      log: knexLog(),
     });
     const store = createKnexStore(db);
-    await store.migrate();
+    await migrated(store, `SQLite file ${file}`).catch(async (error) => {
+      await db.destroy();
+      throw error;
+    });
     return {
       knex: db,
       store,
@@ -36,16 +77,20 @@ export async function openDatabase(url: string): Promise<Database> {
       close: () => db.destroy(),
     };
   }
-  const db = knex({ client: 'pg', connection: url, pool: { min: 0, max: 10 } });
+  const db = knex({ client: 'pg', connection: url, pool: { min: 0, max: 10 }, log: knexLog() });
   const store = createKnexStore(db);
-  await store.migrate();
+  const where = `PostgreSQL ${new URL(url).host}${new URL(url).pathname}`;
+  await migrated(store, where).catch(async (error) => {
+    await db.destroy();
+    throw error;
+  });
   const notifier = createPgNotifier(db);
   return {
     knex: db,
     store,
     notifier,
     dataDir: resolve('data'),
-    describe: `PostgreSQL ${new URL(url).host}${new URL(url).pathname}`,
+    describe: where,
     async close() {
       await notifier.close?.();
       await db.destroy();

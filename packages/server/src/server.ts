@@ -18,11 +18,12 @@ import {
 import { createRouter } from '@textport/express';
 import { fcmTransport } from '@textport/transport-fcm';
 import { websocketTransport } from '@textport/transport-websocket';
-import { createVirtualPhone, type VirtualPhone } from '@textport/transport-websocket/client';
+import type { VirtualPhone } from '@textport/transport-websocket/client';
 import express from 'express';
 import { BOOTSTRAP_ACCOUNT_ID, bootstrap, virtualPhoneKey } from './bootstrap.js';
 import type { StandaloneConfig } from './config.js';
 import { openDatabase } from './database.js';
+import { startDemoPhone } from './demo-phone.js';
 import {
   provisionPrivateToken,
   SMSGATE_MOBILE_PATH,
@@ -119,16 +120,13 @@ export async function startServer(
       phoneNumber: config.TEXTPORT_DEMO_PHONE,
       messagesPerMinute: 60,
     });
-    virtualPhone = createVirtualPhone({
-      url: `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}/v1/phones/ws`,
+    virtualPhone = await startDemoPhone({
+      port,
       apiKey: await virtualPhoneKey(gateway, boot.accountId, config.TEXTPORT_DEMO_PHONE),
-      phoneNumbers: [config.TEXTPORT_DEMO_PHONE],
-      register: true,
-      deliver: true,
-      delayMs: 50,
-      log: (line) => log(`virtual phone ${line}`),
+      phoneNumber: config.TEXTPORT_DEMO_PHONE,
+      certificate: tls ? readFileSync(config.TLS_CERT ?? '') : null,
+      log,
     });
-    await virtualPhone.connect();
   }
 
   return {

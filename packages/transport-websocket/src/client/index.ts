@@ -14,7 +14,7 @@ export type { TermuxDriver, TermuxDriverOptions } from './drivers/termux.js';
 export { createTermuxDriver, TERMUX_DEFAULTS } from './drivers/termux.js';
 export type { JournalEntry, JournalState, SendJournal } from './journal.js';
 export { FileJournal, MemoryJournal } from './journal.js';
-export type { DisconnectInfo } from './link.js';
+export type { DisconnectInfo, PhoneTlsOptions } from './link.js';
 export { DisconnectedError, PhoneRequestError } from './link.js';
 export type {
   DeliveryReport,

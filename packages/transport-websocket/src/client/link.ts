@@ -47,6 +47,14 @@ export interface LinkOptions {
   reconnect: RetryPolicy;
   requestTimeoutMs: number;
   random: () => number;
+  tls?: PhoneTlsOptions | undefined;
+}
+
+/** TLS settings for `wss://` (Node's `ca` replaces the default roots: add them when needed). */
+export interface PhoneTlsOptions {
+  ca?: string | Buffer | (string | Buffer)[];
+  /** The certificate name to check when the URL's host is an address the certificate does not name. */
+  servername?: string;
 }
 
 export interface DisconnectInfo {
@@ -99,6 +107,7 @@ export class PhoneLink {
       headers,
       perMessageDeflate: false,
       handshakeTimeout: 10_000,
+      ...this.options.tls,
     });
     this.socket = socket;
     socket.on('open', () => this.hello(socket));

@@ -16,7 +16,7 @@ import type { RadioStatus } from './drivers/driver.js';
 import type { JournalEntry, SendJournal } from './journal.js';
 import { MemoryJournal } from './journal.js';
 import type { DisconnectInfo } from './link.js';
-import { PhoneLink } from './link.js';
+import { PhoneLink, type PhoneTlsOptions } from './link.js';
 
 /** An outgoing SMS as the phone's radio needs it: decrypted, addressed. */
 export interface OutgoingSms {
@@ -67,6 +67,8 @@ export interface PhoneClientOptions {
    */
   journal?: SendJournal;
   requestTimeoutMs?: number;
+  /** For `wss://`: the certificates to trust and the name to check, when not the URL's host. */
+  tls?: PhoneTlsOptions;
   /** Reported in heartbeats and `hello`. */
   version?: string;
   charging?: () => boolean;
@@ -174,6 +176,7 @@ export class PhoneClient extends EventEmitter<PhoneClientEvents> {
         reconnect: { ...DEFAULT_RECONNECT_POLICY, ...options.reconnect },
         requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
         random: options.random ?? Math.random,
+        tls: options.tls,
       },
       {
         welcome: (frame) => this.welcomed(frame),
