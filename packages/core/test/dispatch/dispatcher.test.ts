@@ -262,10 +262,19 @@ describe('dispatcher: transport errors and leases', () => {
       sendAttemptCount: 0,
       dueAt: t.clock.now() + 1000,
     });
-    t.clock.advance(1000);
+    t.clock.advance(999);
+    await t.gateway.dispatcher.runOnce();
+    expect(t.transport.handedOff()).toEqual([]);
+    t.clock.advance(1);
     await t.gateway.dispatcher.runOnce();
     expect(t.transport.handedOff()).toEqual([m.id]);
     expect((await t.store.getMessage(t.account.id, m.id))?.sendAttemptCount).toBe(1);
+    await t.gateway.phoneApi.takeOutstanding(t.user, m.id);
+    await t.gateway.phoneApi.reportEvent(t.user, m.id, { event: 'SENT' });
+    expect(await t.store.getMessage(t.account.id, m.id)).toMatchObject({
+      status: 'sent',
+      failureReason: null,
+    });
   });
 
   it('honours Retry-After when it is longer than the backoff', async () => {
@@ -293,16 +302,62 @@ describe('dispatcher: transport errors and leases', () => {
     );
   });
 
-  it('fails after too many retryable errors', async () => {
-    const t = await dispatchSetup({ config: { dispatch: { maxTransportRetries: 2 } } });
-    const boom = () => new TransportError('timeout', { retryable: true });
-    t.transport.failNext(boom(), boom(), boom());
+  it('with maxTransportRetries = 2, fails on exactly the third retryable error, with its reason', async () => {
+    const t = await dispatchSetup({
+      config: { dispatch: { maxTransportRetries: 2, retry: { jitter: 0, minDelayMs: 1000 } } },
+    });
+    const boom = (n: number) => new TransportError(`timeout ${n}`, { retryable: true });
+    t.transport.failNext(boom(1), boom(2), boom(3));
     const m = await t.send();
-    for (let i = 0; i < 3; i++) {
+    // Two retryable errors are retried (1 s, then 2 s later): the message stays scheduled.
+    for (const [attempt, delay] of [
+      [1, 1000],
+      [2, 2000],
+    ] as const) {
       await t.gateway.dispatcher.runOnce();
-      t.clock.advance(600_000);
+      expect(await t.store.getMessage(t.account.id, m.id)).toMatchObject({
+        status: 'scheduled',
+        transportAttempts: attempt,
+        dueAt: t.clock.now() + delay,
+        failureReason: null,
+      });
+      expect(ofType(t.events, 'message.send.failed')).toHaveLength(0);
+      t.clock.advance(delay);
     }
-    expect((await t.raw.message(m.id))?.status).toBe('failed');
+    // The third fails it, with the transport's reason.
+    await t.gateway.dispatcher.runOnce();
+    expect(await t.store.getMessage(t.account.id, m.id)).toMatchObject({
+      status: 'failed',
+      failureReason: 'timeout 3',
+      dueAt: null,
+    });
+    expect(ofType(t.events, 'message.send.failed').map((e) => e.data.error_message)).toEqual([
+      'timeout 3',
+    ]);
+    expect(t.transport.handedOff()).toEqual([]);
+  });
+
+  it('with maxTransportRetries = 2, two retryable errors then success: the message is sent', async () => {
+    const t = await dispatchSetup({
+      config: { dispatch: { maxTransportRetries: 2, retry: { jitter: 0, minDelayMs: 1000 } } },
+    });
+    const boom = () => new TransportError('timeout', { retryable: true });
+    t.transport.failNext(boom(), boom());
+    const m = await t.send();
+    await t.gateway.dispatcher.runOnce();
+    t.clock.advance(1000);
+    await t.gateway.dispatcher.runOnce();
+    t.clock.advance(2000);
+    await t.gateway.dispatcher.runOnce();
+    expect(t.transport.handedOff()).toEqual([m.id]);
+    await t.gateway.phoneApi.takeOutstanding(t.user, m.id);
+    await t.gateway.phoneApi.reportEvent(t.user, m.id, { event: 'SENT' });
+    expect(await t.store.getMessage(t.account.id, m.id)).toMatchObject({
+      status: 'sent',
+      sendAttemptCount: 1,
+      failureReason: null,
+    });
+    expect(ofType(t.events, 'message.send.failed')).toHaveLength(0);
   });
 
   it('a claim left by a crashed dispatcher comes back after its lease', async () => {
