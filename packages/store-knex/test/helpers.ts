@@ -148,6 +148,20 @@ export function rawReader(knex: Knex, prefix = 'textport_'): RawReader {
         isArchived: bool(r.is_archived),
       };
     },
+    async phone(id) {
+      const p = await one(`SELECT * FROM ${t('phones')} WHERE id = ?`, [id]);
+      if (!p) return null;
+      return {
+        id: String(p.id),
+        accountId: String(p.account_id),
+        messagesPerMinute: Number(p.messages_per_minute),
+        lastScheduledAt: num(p.last_scheduled_at),
+        online: bool(p.online),
+        lastHeartbeatAt: num(p.last_heartbeat_at),
+        heartbeatCheckAt: num(p.heartbeat_check_at),
+        updatedAt: Number(p.updated_at),
+      };
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 /** Ground-truth reads of a store's backing tables, for the conformance suite and tests. */
-import type { MessageRecord, OutboxRecord, ThreadRecord } from '../domain/records.js';
+import type { MessageRecord, OutboxRecord, PhoneRecord, ThreadRecord } from '../domain/records.js';
 
 /** Ground truth, read straight from the backing tables (never through the Store methods). */
 export interface RawReader {
@@ -37,5 +37,19 @@ export interface RawReader {
   ): Promise<Pick<
     ThreadRecord,
     'id' | 'status' | 'lastMessageId' | 'isRead' | 'isArchived'
+  > | null>;
+  /** The phone row: its pacing anchor and the heartbeat monitor's state and claim. */
+  phone(
+    id: string,
+  ): Promise<Pick<
+    PhoneRecord,
+    | 'id'
+    | 'accountId'
+    | 'messagesPerMinute'
+    | 'lastScheduledAt'
+    | 'online'
+    | 'lastHeartbeatAt'
+    | 'heartbeatCheckAt'
+    | 'updatedAt'
   > | null>;
 }

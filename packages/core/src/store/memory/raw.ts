@@ -33,6 +33,16 @@ const OUTBOX_FIELDS = [
   'payload',
 ] as const;
 const THREAD_FIELDS = ['id', 'status', 'lastMessageId', 'isRead', 'isArchived'] as const;
+const PHONE_FIELDS = [
+  'id',
+  'accountId',
+  'messagesPerMinute',
+  'lastScheduledAt',
+  'online',
+  'lastHeartbeatAt',
+  'heartbeatCheckAt',
+  'updatedAt',
+] as const;
 
 export function memoryRawReader(store: MemoryStore): RawReader {
   const t = tablesOf(store);
@@ -67,6 +77,10 @@ export function memoryRawReader(store: MemoryStore): RawReader {
     async thread(id) {
       const thread = t.threads.get(id);
       return thread ? pick(thread, THREAD_FIELDS) : null;
+    },
+    async phone(id) {
+      const phone = t.phones.get(id);
+      return phone ? pick(phone, PHONE_FIELDS) : null;
     },
   };
 }

@@ -90,7 +90,7 @@ export function crossProcessGroup(ctx: GroupContext): void {
     );
     expect(results.filter(Boolean)).toHaveLength(1);
     const winner = results.indexOf(true);
-    expect((await ctx.store.getPhone(phone.id))?.lastScheduledAt).toBe(200 + winner);
+    expect((await ctx.raw.phone(phone.id))?.lastScheduledAt).toBe(200 + winner);
   });
 
   it('never gives a heartbeat check to both stores', async () => {
@@ -110,5 +110,7 @@ export function crossProcessGroup(ctx: GroupContext): void {
     const got = rounds.flatMap((r) => ids(r));
     expect(new Set(got).size).toBe(got.length);
     expect(got.length).toBe(40);
+    for (const p of phones)
+      expect((await ctx.raw.phone(p.id))?.heartbeatCheckAt).toBe(now + 60_000);
   });
 }

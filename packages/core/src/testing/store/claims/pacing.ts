@@ -1,4 +1,8 @@
-/** Conformance (ClaimStore): the phone's pacing anchor (compare-and-set) and heartbeat-check claims. */
+/**
+ * Conformance (ClaimStore): the phone's pacing anchor (compare-and-set) and
+ * heartbeat-check claims. What a reservation or a claim left behind is read from
+ * the phone row itself (`RawReader.phone`), never through the store's getters.
+ */
 import { expect, it } from 'vitest';
 import { makePhone } from '../../fixtures.js';
 import { type GroupContext, ids } from '../context.js';
@@ -7,16 +11,46 @@ import { type GroupContext, ids } from '../context.js';
 const EPOCH = Date.UTC(2001, 0, 1);
 
 export function pacingGroup(ctx: GroupContext): void {
+  const anchor = async (id: string) => (await ctx.raw.phone(id))?.lastScheduledAt;
+  const checkAt = async (id: string) => (await ctx.raw.phone(id))?.heartbeatCheckAt;
+
   it('reservePhoneSlot sets the anchor only when it still has the expected value', async () => {
     const phone = makePhone({ lastScheduledAt: null });
     await ctx.store.insertPhone(phone);
     expect(await ctx.store.reservePhoneSlot(phone.id, 5, 10)).toBe(false);
+    expect(await anchor(phone.id)).toBeNull();
     expect(await ctx.store.reservePhoneSlot(phone.id, null, 1000)).toBe(true);
-    expect((await ctx.store.getPhone(phone.id))?.lastScheduledAt).toBe(1000);
+    expect(await anchor(phone.id)).toBe(1000);
     expect(await ctx.store.reservePhoneSlot(phone.id, null, 2000)).toBe(false);
+    expect(await anchor(phone.id)).toBe(1000);
+    expect(await ctx.store.reservePhoneSlot(phone.id, 999, 2000)).toBe(false);
+    expect(await anchor(phone.id)).toBe(1000);
     expect(await ctx.store.reservePhoneSlot(phone.id, 1000, 7000)).toBe(true);
-    expect((await ctx.store.getPhone(phone.id))?.lastScheduledAt).toBe(7000);
+    expect(await anchor(phone.id)).toBe(7000);
     expect(await ctx.store.reservePhoneSlot(globalThis.crypto.randomUUID(), null, 1)).toBe(false);
+  });
+
+  it('reservePhoneSlot moves the anchor of its phone only, and no heartbeat state', async () => {
+    // A check far in the future: never due for this group's heartbeat claims.
+    const checkAtFar = Date.UTC(2100, 0, 1);
+    const phone = makePhone({
+      lastScheduledAt: 100,
+      heartbeatCheckAt: checkAtFar,
+      lastHeartbeatAt: 50,
+      online: false,
+    });
+    const other = makePhone({ accountId: phone.accountId, lastScheduledAt: 100 });
+    await ctx.store.insertPhone(phone);
+    await ctx.store.insertPhone(other);
+    expect(await ctx.store.reservePhoneSlot(phone.id, 100, 6100)).toBe(true);
+    expect(await ctx.raw.phone(phone.id)).toMatchObject({
+      lastScheduledAt: 6100,
+      heartbeatCheckAt: checkAtFar,
+      lastHeartbeatAt: 50,
+      online: false,
+      messagesPerMinute: phone.messagesPerMinute,
+    });
+    expect(await anchor(other.id)).toBe(100);
   });
 
   it('concurrent reservations from the same anchor: exactly one wins', async () => {
@@ -27,42 +61,65 @@ export function pacingGroup(ctx: GroupContext): void {
     );
     expect(results.filter(Boolean)).toHaveLength(1);
     const winner = results.indexOf(true);
-    expect((await ctx.store.getPhone(phone.id))?.lastScheduledAt).toBe(200 + winner);
+    expect(await anchor(phone.id)).toBe(200 + winner);
+  });
+
+  it('a chain of reservations, each from the anchor the previous one left, all win', async () => {
+    const phone = makePhone({ lastScheduledAt: null });
+    await ctx.store.insertPhone(phone);
+    let expected: number | null = null;
+    for (let slot = 1000; slot <= 10_000; slot += 1000) {
+      expect(await ctx.store.reservePhoneSlot(phone.id, expected, slot)).toBe(true);
+      expected = slot;
+      expect(await anchor(phone.id)).toBe(slot);
+    }
   });
 
   it('claims due heartbeat checks earliest first and moves them out by the lease', async () => {
     const now = EPOCH + 1_000_000;
-    const due = [3, 1, 2].map((n) => makePhone({ heartbeatCheckAt: now - n * 1000 }));
+    const due = [3, 1, 2].map((n) =>
+      makePhone({ heartbeatCheckAt: now - n * 1000, lastScheduledAt: 42 }),
+    );
     const later = makePhone({ heartbeatCheckAt: now + 5000 });
     const never = makePhone({ heartbeatCheckAt: null });
     for (const p of [...due, later, never]) await ctx.store.insertPhone(p);
+    const [d3, d1, d2] = due.map((p) => p.id) as [string, string, string];
     const first = await ctx.store.claimHeartbeatChecks({
       now,
       limit: 2,
       leaseMs: 60_000,
       claimer: 'a',
     });
-    expect(ids(first)).toEqual([due[0]?.id, due[2]?.id]);
+    expect(ids(first)).toEqual([d3, d2]);
     expect(first.every((p) => p.heartbeatCheckAt === now + 60_000)).toBe(true);
-    expect((await ctx.store.getPhone(due[0]?.id ?? ''))?.heartbeatCheckAt).toBe(now + 60_000);
+    expect(await checkAt(d3)).toBe(now + 60_000);
+    expect(await checkAt(d2)).toBe(now + 60_000);
+    // Not claimed: the third due phone stays due, the others as they were.
+    expect(await checkAt(d1)).toBe(now - 1000);
+    expect(await checkAt(later.id)).toBe(now + 5000);
+    expect(await checkAt(never.id)).toBeNull();
+    // A heartbeat claim leaves the pacing anchor alone.
+    expect(await anchor(d3)).toBe(42);
     const second = await ctx.store.claimHeartbeatChecks({
       now,
       limit: 10,
       leaseMs: 60_000,
       claimer: 'b',
     });
-    expect(ids(second)).toEqual([due[1]?.id]);
+    expect(ids(second)).toEqual([d1]);
+    expect(await checkAt(d1)).toBe(now + 60_000);
     const none = await ctx.store.claimHeartbeatChecks({ now, limit: 10, leaseMs: 1, claimer: 'c' });
     expect(none).toEqual([]);
+    expect(await checkAt(d1)).toBe(now + 60_000);
     const afterLease = await ctx.store.claimHeartbeatChecks({
       now: now + 60_000,
       limit: 10,
       leaseMs: 1000,
       claimer: 'd',
     });
-    expect(ids(afterLease).sort()).toEqual(
-      [due[0]?.id, due[1]?.id, due[2]?.id, later.id].map(String).sort(),
-    );
+    expect(ids(afterLease).sort()).toEqual([d3, d1, d2, later.id].sort());
+    for (const id of [d3, d1, d2, later.id]) expect(await checkAt(id)).toBe(now + 61_000);
+    expect(await checkAt(never.id)).toBeNull();
   });
 
   it('two concurrent heartbeat claimers never get the same phone', async () => {
@@ -80,5 +137,6 @@ export function pacingGroup(ctx: GroupContext): void {
     const got = rounds.flatMap((r) => ids(r));
     expect(new Set(got).size).toBe(got.length);
     expect(got.length).toBe(40);
+    for (const p of phones) expect(await checkAt(p.id)).toBe(now + 60_000);
   });
 }

@@ -57,5 +57,8 @@ export function skipLockedGroup(ctx: GroupContext): void {
     });
     expect(ids(held)).toEqual(ids(phones.slice(0, 2)));
     expect(ids(free)).toEqual(ids(phones.slice(2)));
+    // Both claims committed: every check moved out by the lease.
+    for (const p of phones)
+      expect((await ctx.raw.phone(p.id))?.heartbeatCheckAt).toBe(now + 60_000);
   });
 }

@@ -6,9 +6,27 @@ import { expectConflict, type GroupContext, ids, uuid } from '../context.js';
 
 export function phonesGroup(ctx: GroupContext): void {
   it('inserts, gets and finds a phone by number', async () => {
-    const phone = makePhone({ fcmToken: 'token', sendScheduleId: uuid(), lastScheduledAt: 5 });
+    const phone = makePhone({
+      fcmToken: 'token',
+      sendScheduleId: uuid(),
+      lastScheduledAt: 5,
+      lastHeartbeatAt: 7,
+      heartbeatCheckAt: Date.UTC(2100, 0, 1),
+      online: false,
+    });
     await ctx.store.insertPhone(phone);
     expect(await ctx.store.getPhone(phone.id)).toEqual(phone);
+    expect(await ctx.raw.phone(phone.id)).toEqual({
+      id: phone.id,
+      accountId: phone.accountId,
+      messagesPerMinute: phone.messagesPerMinute,
+      lastScheduledAt: 5,
+      online: false,
+      lastHeartbeatAt: 7,
+      heartbeatCheckAt: phone.heartbeatCheckAt,
+      updatedAt: phone.updatedAt,
+    });
+    expect(await ctx.raw.phone(uuid())).toBeNull();
     expect(await ctx.store.findPhoneByNumber(phone.accountId, phone.phoneNumber)).toEqual(phone);
     expect(await ctx.store.findPhoneByNumber(uuid(), phone.phoneNumber)).toBeNull();
     expect(await ctx.store.getPhone(uuid())).toBeNull();
@@ -81,6 +99,11 @@ export function phonesGroup(ctx: GroupContext): void {
       lastScheduledAt: 1234,
     });
     expect(await ctx.store.getPhone(phone.id)).toEqual(updated);
+    expect(await ctx.raw.phone(phone.id)).toMatchObject({
+      messagesPerMinute: 3,
+      online: false,
+      lastScheduledAt: 1234,
+    });
     await expectConflict(ctx.store.updatePhone(other.id, { phoneNumber: phone.phoneNumber }));
     expect((await ctx.store.getPhone(other.id))?.phoneNumber).toBe(other.phoneNumber);
     expect(await ctx.store.updatePhone(uuid(), { online: true })).toBeNull();
