@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_POLICY } from '../../src/config/config.js';
-import { localToInstant, nextWindowStart } from '../../src/domain/windows.js';
+import { isValidTimeZone, localToInstant, nextWindowStart } from '../../src/domain/windows.js';
 import { retryDelay } from '../../src/jobs/backoff.js';
 
 const iso = (s: string) => Date.parse(s);
@@ -31,6 +31,42 @@ describe('nextWindowStart', () => {
   it('the end minute is exclusive', () => {
     const at = iso('2026-11-24T22:00:00Z'); // Tue 17:00 EST sharp
     expect(nextWindowStart(at, 'America/New_York', weekdays)).toBe(iso('2026-11-25T14:00:00Z'));
+  });
+
+  it('the start minute is inside the window', () => {
+    const at = iso('2026-11-24T14:00:00Z'); // Tue 09:00 EST sharp
+    expect(nextWindowStart(at, 'America/New_York', weekdays)).toBe(at);
+    // One millisecond before it: the start.
+    expect(nextWindowStart(at - 1, 'America/New_York', weekdays)).toBe(at);
+  });
+
+  it('two windows on one day, given out of order: the earlier one first', () => {
+    const tuesday = [
+      { dayOfWeek: 2, startMinute: 840, endMinute: 900 }, // 14:00-15:00
+      { dayOfWeek: 2, startMinute: 540, endMinute: 600 }, // 09:00-10:00
+    ];
+    expect(nextWindowStart(iso('2026-11-24T08:00:00Z'), 'UTC', tuesday)).toBe(
+      iso('2026-11-24T09:00:00Z'),
+    );
+    expect(nextWindowStart(iso('2026-11-24T09:30:00Z'), 'UTC', tuesday)).toBe(
+      iso('2026-11-24T09:30:00Z'),
+    );
+    // Between the two: the afternoon window.
+    expect(nextWindowStart(iso('2026-11-24T10:00:00Z'), 'UTC', tuesday)).toBe(
+      iso('2026-11-24T14:00:00Z'),
+    );
+  });
+
+  it('a weekly window already passed today: the same day next week', () => {
+    const tuesday = [{ dayOfWeek: 2, startMinute: 540, endMinute: 600 }]; // 09:00-10:00
+    expect(nextWindowStart(iso('2026-11-24T11:00:00Z'), 'UTC', tuesday)).toBe(
+      iso('2026-12-01T09:00:00Z'),
+    );
+  });
+
+  it('windows that never open (no such weekday): now', () => {
+    const at = iso('2026-11-24T11:00:00Z');
+    expect(nextWindowStart(at, 'UTC', [{ dayOfWeek: 7, startMinute: 0, endMinute: 60 }])).toBe(at);
   });
 
   it('windows across midnight (22:00-24:00 then 00:00-06:00 next day)', () => {
@@ -76,6 +112,17 @@ describe('nextWindowStart', () => {
     expect(
       nextWindowStart(at, 'Mars/Olympus', [{ dayOfWeek: 1, startMinute: 0, endMinute: 1 }]),
     ).toBe(at);
+  });
+
+  it('isValidTimeZone: an IANA zone is, an unknown name is not', () => {
+    expect(isValidTimeZone('Europe/Berlin')).toBe(true);
+    expect(isValidTimeZone('Mars/Olympus')).toBe(false);
+  });
+
+  it('localToInstant keeps the seconds of a local mean time offset (New York 1880, -4:56:02)', () => {
+    expect(localToInstant({ year: 1880, month: 6, day: 1 }, 9 * 60, 'America/New_York')).toBe(
+      iso('1880-06-01T13:56:02Z'),
+    );
   });
 
   it('localToInstant handles a half-hour zone', () => {
