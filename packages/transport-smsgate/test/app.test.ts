@@ -2,8 +2,10 @@
  * The SMSGate app, played call for call over real HTTP against a gateway with the
  * SMSGate transport, on the memory store and on SQLite.
  */
+
 import type { GatewayEvent, GatewayEventType, Store } from '@textport/core';
 import { createMemoryStore } from '@textport/core';
+import { WAIT } from '@textport/core/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SmsGateStore } from '../src/index.js';
 import { memoryStore } from '../src/index.js';
@@ -58,8 +60,11 @@ describe.each(backends)('the SMSGate app against textport (%s)', (_name, makeSto
       content: 'hi',
     });
 
-    await vi.waitFor(() => expect(app.events.map((e) => e.name)).toContain('MessageEnqueued'));
-    await vi.waitFor(() => expect(app.messages.has(m.id)).toBe(true));
+    await vi.waitFor(
+      () => expect(app.events.map((e) => e.name)).toContain('MessageEnqueued'),
+      WAIT,
+    );
+    await vi.waitFor(() => expect(app.messages.has(m.id)).toBe(true), WAIT);
     const item = app.messages.get(m.id)?.item;
     expect(item).toEqual({
       id: m.id,
@@ -95,7 +100,7 @@ describe.each(backends)('the SMSGate app against textport (%s)', (_name, makeSto
     const { account, app } = await registeredApp(n);
     const failed = record(n, 'message.send.failed');
     const m = await n.gateway.messages.send(account.id, { from: OWNER, to: CONTACT, content: 'x' });
-    await vi.waitFor(() => expect(app.messages.has(m.id)).toBe(true));
+    await vi.waitFor(() => expect(app.messages.has(m.id)).toBe(true), WAIT);
     const error = 'Send result: RESULT_ERROR_NO_SERVICE (No service)';
     await app.fail(m.id, error);
     const stored = await n.gateway.messages.get(account.id, m.id);
@@ -114,11 +119,13 @@ describe.each(backends)('the SMSGate app against textport (%s)', (_name, makeSto
       sendAt: Date.now() + 3_600_000,
     });
     await n.gateway.messages.cancel(account.id, m.id);
-    await vi.waitFor(() =>
-      expect(app.events).toContainEqual({ name: 'MessageCancelled', data: { messageId: m.id } }),
+    await vi.waitFor(
+      () =>
+        expect(app.events).toContainEqual({ name: 'MessageCancelled', data: { messageId: m.id } }),
+      WAIT,
     );
     // The app confirms the cancel; textport keeps it canceled.
-    await vi.waitFor(() => expect(app.messages.get(m.id)?.state).toBe('Cancelled'));
+    await vi.waitFor(() => expect(app.messages.get(m.id)?.state).toBe('Cancelled'), WAIT);
     await app.pull();
     expect(app.pulls.flat()).not.toContain(m.id);
     expect((await n.gateway.messages.get(account.id, m.id)).status).toBe('canceled');
@@ -130,13 +137,16 @@ describe.each(backends)('the SMSGate app against textport (%s)', (_name, makeSto
     expect(app.opens).toBe(1);
     app.paused = true;
     const m = await n.gateway.messages.send(account.id, { from: OWNER, to: CONTACT, content: 'z' });
-    await vi.waitFor(() => expect(app.events.map((e) => e.name)).toContain('MessageEnqueued'));
+    await vi.waitFor(
+      () => expect(app.events.map((e) => e.name)).toContain('MessageEnqueued'),
+      WAIT,
+    );
     expect(app.messages.has(m.id)).toBe(false);
     expect((await n.gateway.messages.get(account.id, m.id)).status).toBe('scheduled');
     app.paused = false;
     n.server.closeAllConnections();
-    await vi.waitFor(() => expect(app.opens).toBe(2));
-    await vi.waitFor(() => expect(app.messages.has(m.id)).toBe(true));
+    await vi.waitFor(() => expect(app.opens).toBe(2), WAIT);
+    await vi.waitFor(() => expect(app.messages.has(m.id)).toBe(true), WAIT);
     expect((await n.gateway.messages.get(account.id, m.id)).status).toBe('sending');
   });
 
@@ -189,7 +199,7 @@ describe.each(backends)('the SMSGate app against textport (%s)', (_name, makeSto
     const { account, key, app } = await registeredApp(n);
     expect(n.transport.stats()).toEqual({ streams: 1, devices: 1 });
     await n.gateway.accounts.deletePhoneKey(account.id, key.id);
-    await vi.waitFor(() => expect(n.transport.stats()).toEqual({ streams: 0, devices: 0 }));
+    await vi.waitFor(() => expect(n.transport.stats()).toEqual({ streams: 0, devices: 0 }), WAIT);
     const res = await app.call('PATCH', '/device', { id: app.deviceId });
     expect(res.status).toBe(401);
     expect(await app.connect()).toBe(401);
@@ -205,7 +215,7 @@ describe.each(backends)('the SMSGate app against textport (%s)', (_name, makeSto
     await n.store.updatePhone(phone.id, { online: false });
     const online = record(n, 'phone.heartbeat.online');
     expect(await app.connect()).toBe(200);
-    await vi.waitFor(() => expect(online.map((e) => e.owner)).toEqual([OWNER]));
+    await vi.waitFor(() => expect(online.map((e) => e.owner)).toEqual([OWNER]), WAIT);
     const [beat] = await n.gateway.phones.heartbeats(account.id, { owner: OWNER });
     expect(beat?.version).toBe('1.68.0');
     expect(n.transport.reach().phoneIds).toEqual([phone.id]);

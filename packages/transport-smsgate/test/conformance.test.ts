@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import type { MessageRecord, PhoneRecord } from '@textport/core';
 import { createGateway, createMemoryStore, hashApiKey, silentLogger } from '@textport/core';
 import type { TransportHarness } from '@textport/core/testing';
-import { makeAccount, makeApiKey, runTransportConformance } from '@textport/core/testing';
+import { makeAccount, makeApiKey, runTransportConformance, WAIT } from '@textport/core/testing';
 import type { Transport } from '@textport/core/transport';
 import { vi } from 'vitest';
 import { smsgateTransport } from '../src/index.js';
@@ -90,7 +90,7 @@ async function createHarness(): Promise<TransportHarness> {
       await appOf(phone)?.close();
       await vi.waitFor(() => {
         if (smsgate.reach().has(phone)) throw new Error('still reachable');
-      });
+      }, WAIT);
       return phone;
     },
     async received(phone) {
@@ -112,4 +112,9 @@ async function createHarness(): Promise<TransportHarness> {
   };
 }
 
-runTransportConformance({ name: 'smsgate (fake app over HTTP)', createHarness });
+// An app whose event stream dropped reopens it: the hand-off is tried again.
+runTransportConformance({
+  name: 'smsgate (fake app over HTTP)',
+  createHarness,
+  unreachableRetryable: true,
+});

@@ -1,5 +1,7 @@
 /** The device routes one by one: validation, bounds, shapes and idempotent reports. */
+
 import type { GatewayEvent, GatewayEventType } from '@textport/core';
+import { WAIT } from '@textport/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { RECEIVER_WEBHOOK_ID, signWebhook } from '../src/index.js';
 import {
@@ -83,7 +85,7 @@ describe('registration', () => {
       to: CONTACT,
       content: 's2',
     });
-    await vi.waitFor(() => expect(app.messages.get(m.id)?.item.simNumber).toBe(2));
+    await vi.waitFor(() => expect(app.messages.get(m.id)?.item.simNumber).toBe(2), WAIT);
   });
 
   it('refuses bad bodies with 400 and oversized ones with 413, writing nothing', async () => {
@@ -224,7 +226,10 @@ describe('device routes', () => {
     const { account, app } = await registeredApp(n);
     expect(n.transport.tell(account.id, null, 'WebhooksUpdated')).toBe(1);
     expect(n.transport.tell('another-account', null, 'SettingsUpdated')).toBe(0);
-    await vi.waitFor(() => expect(app.events.map((e) => e.name)).toContain('WebhooksUpdated'));
+    await vi.waitFor(
+      () => expect(app.events.map((e) => e.name)).toContain('WebhooksUpdated'),
+      WAIT,
+    );
   });
 
   it('answers 503 when the node holds maxStreams', async () => {
@@ -247,10 +252,12 @@ describe('the pull', () => {
       ids.push(
         (await n.gateway.messages.send(account.id, { from: OWNER, to: CONTACT, content })).id,
       );
-      await vi.waitFor(async () =>
-        expect((await n.gateway.messages.get(account.id, ids.at(-1) ?? '')).status).toBe(
-          'scheduled',
-        ),
+      await vi.waitFor(
+        async () =>
+          expect((await n.gateway.messages.get(account.id, ids.at(-1) ?? '')).status).toBe(
+            'scheduled',
+          ),
+        WAIT,
       );
     }
     const res = await app.call('GET', '/messages');
@@ -269,10 +276,12 @@ describe('the pull', () => {
       ids.push(
         (await n.gateway.messages.send(account.id, { from: OWNER, to: CONTACT, content })).id,
       );
-      await vi.waitFor(async () =>
-        expect((await n.gateway.messages.get(account.id, ids.at(-1) ?? '')).status).toBe(
-          'scheduled',
-        ),
+      await vi.waitFor(
+        async () =>
+          expect((await n.gateway.messages.get(account.id, ids.at(-1) ?? '')).status).toBe(
+            'scheduled',
+          ),
+        WAIT,
       );
     }
     const nudges = app.events.length;
@@ -285,7 +294,7 @@ describe('the pull', () => {
         recipients: [{ phoneNumber: CONTACT, state: 'Processed' }],
       },
     ]);
-    await vi.waitFor(() => expect(app.events.length).toBe(nudges + 1));
+    await vi.waitFor(() => expect(app.events.length).toBe(nudges + 1), WAIT);
     const rest = (await (await app.call('GET', '/message?order=fifo')).json()) as { id: string }[];
     expect(rest.map((i) => i.id)).toEqual([ids[2]]);
   });
@@ -305,7 +314,7 @@ describe('state reports', () => {
     const sent = record(n, 'message.phone.sent');
     const delivered = record(n, 'message.phone.delivered');
     const m = await n.gateway.messages.send(account.id, { from: OWNER, to: CONTACT, content: 'i' });
-    await vi.waitFor(() => expect(app.messages.has(m.id)).toBe(true));
+    await vi.waitFor(() => expect(app.messages.has(m.id)).toBe(true), WAIT);
     const states = {
       Sent: '2026-08-22T17:00:07.002+07:00',
       Delivered: '2026-08-22T17:00:09.500+07:00',
@@ -331,7 +340,7 @@ describe('state reports', () => {
     const { account, app } = await registeredApp(n);
     const other = await registeredApp(n);
     const m = await n.gateway.messages.send(account.id, { from: OWNER, to: CONTACT, content: 'o' });
-    await vi.waitFor(() => expect(app.messages.has(m.id)).toBe(true));
+    await vi.waitFor(() => expect(app.messages.has(m.id)).toBe(true), WAIT);
     const foreign = [snapshot(m.id, 'Failed', {}, 'not mine')];
     expect((await other.app.call('PATCH', '/message', foreign)).status).toBe(204);
     expect((await n.gateway.messages.get(account.id, m.id)).status).toBe('sending');
@@ -405,8 +414,9 @@ describe('what the pull sends', () => {
       content: cipher,
       encrypted: true,
     });
-    await vi.waitFor(() =>
-      expect(app.messages.get(ok.id)?.item).toMatchObject({ isEncrypted: true }),
+    await vi.waitFor(
+      () => expect(app.messages.get(ok.id)?.item).toMatchObject({ isEncrypted: true }),
+      WAIT,
     );
     const foreign = await n.gateway.messages.send(account.id, {
       from: OWNER,
@@ -418,7 +428,7 @@ describe('what the pull sends', () => {
       const stored = await n.gateway.messages.get(account.id, foreign.id);
       expect(stored.status).toBe('failed');
       expect(stored.failureReason).toMatch(/SMSGate app cannot decrypt/);
-    });
+    }, WAIT);
     expect(app.pulls.flat()).not.toContain(foreign.id);
   });
 });
@@ -453,7 +463,7 @@ describe('presence and device checks', () => {
     expect(await seen()).toBe(lastSeen);
     expect(await beats()).toEqual([]);
     expect((await app.call('GET', '/settings')).status).toBe(200);
-    await vi.waitFor(async () => expect(await beats()).toHaveLength(1));
+    await vi.waitFor(async () => expect(await beats()).toHaveLength(1), WAIT);
     expect(await seen()).toBeGreaterThanOrEqual(lastSeen ?? 0);
   });
 
@@ -461,7 +471,7 @@ describe('presence and device checks', () => {
     const n = await smsgateNode({ transport: { keyCheckIntervalMs: 50 } });
     const { account, app } = await registeredApp(n);
     await n.transport.store.deleteDevice(account.id, app.deviceId ?? '');
-    await vi.waitFor(() => expect(n.transport.stats().streams).toBe(0));
+    await vi.waitFor(() => expect(n.transport.stats().streams).toBe(0), WAIT);
     expect(await app.connect()).toBe(401);
   });
 });

@@ -3,6 +3,7 @@
  * one SMSGate store, with a shared in-process notifier (or none between them, so
  * only the poll carries events); and the event log reader on its own.
  */
+
 import type { Notifier, Store } from '@textport/core';
 import {
   createGateway,
@@ -10,6 +11,7 @@ import {
   createMemoryStore,
   silentLogger,
 } from '@textport/core';
+import { WAIT } from '@textport/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import type { SmsGateStore } from '../src/index.js';
 import { memoryStore } from '../src/index.js';
@@ -55,7 +57,7 @@ describe('device events on two nodes of one process', () => {
     expect(a.transport.tell(account.id, null, 'SettingsUpdated')).toBe(1);
     expect(b.transport.tell(account.id, idA, 'WebhooksUpdated')).toBe(0);
     expect(a.transport.tell(account.id, idB, 'MessagesExportRequested', { key: 'x' })).toBe(0);
-    await vi.waitFor(async () => expect(await smsgate.lastEventSeq()).toBe(3));
+    await vi.waitFor(async () => expect(await smsgate.lastEventSeq()).toBe(3), WAIT);
     // Several reads on both nodes, by signal, poll and by hand: none writes an event again.
     for (const n of [a, b, a, b]) await n.transport.syncEvents();
     // A marker told from each node: what either node wrote before it is on the wire first.
@@ -65,7 +67,7 @@ describe('device events on two nodes of one process', () => {
       await vi.waitFor(() => {
         expect(count(app, 'MessagesExportRequested', 'end-a')).toBe(1);
         expect(count(app, 'MessagesExportRequested', 'end-b')).toBe(1);
-      });
+      }, WAIT);
     }
     for (const n of [a, b, a, b]) await n.transport.syncEvents();
     expect(count(appA, 'SettingsUpdated')).toBe(1);
@@ -81,11 +83,11 @@ describe('device events on two nodes of one process', () => {
   it('reach the other node by its poll when no signal gets there, and a deletion closes the stream', async () => {
     const { a, b, account, appA, appB } = await nodes({ sharedNotifier: false, eventPollMs: 20 });
     a.transport.tell(account.id, appB.deviceId, 'WebhooksUpdated');
-    await vi.waitFor(() => expect(count(appB, 'WebhooksUpdated')).toBe(1));
+    await vi.waitFor(() => expect(count(appB, 'WebhooksUpdated')).toBe(1), WAIT);
     expect(b.transport.stats().streams).toBe(1);
     await a.transport.store.deleteDevice(account.id, appB.deviceId ?? '');
     a.transport.disconnect(appB.deviceId ?? '', account.id);
-    await vi.waitFor(() => expect(b.transport.stats().streams).toBe(0));
+    await vi.waitFor(() => expect(b.transport.stats().streams).toBe(0), WAIT);
     expect(a.transport.stats().streams).toBe(1);
     expect(count(appA, 'WebhooksUpdated')).toBe(0);
   });

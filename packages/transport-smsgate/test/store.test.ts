@@ -6,12 +6,14 @@
  * tables migrate once, and on Postgres two processes accepting one id at once
  * send once.
  */
+
 import {
   createMemoryStore,
   type GatewayEvent,
   type MessageRecord,
   type Store,
 } from '@textport/core';
+import { WAIT } from '@textport/core/testing';
 import { createKnexStore } from '@textport/store-knex';
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -112,7 +114,7 @@ function sqlCases(name: string, open: () => Promise<SqlHarness>, skip: string | 
         ).rejects.toThrow('refused after the send');
         const kept = await h.store.acceptGroup(makeGroup(accountId), send([CONTACTS[2]]));
         const keptId = kept.messages[0]?.id;
-        await vi.waitFor(() => expect(sent).toContain(keptId));
+        await vi.waitFor(() => expect(sent).toContain(keptId), WAIT);
         expect(failed).toHaveLength(2);
         expect(sent).toEqual([keptId]);
       });
@@ -226,7 +228,7 @@ describe.skipIf(PG_SKIP !== false)(
           "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
         );
         expect(Number(row?.n)).toBeGreaterThan(0);
-      });
+      }, WAIT);
     }
 
     it('the second waits for the first: one sends, the other gets GroupExistsError', async () => {

@@ -1,5 +1,6 @@
 import type { AnyGatewayEvent } from '@textport/core';
 import { encrypt } from '@textport/core';
+import { WAIT } from '@textport/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import type { DisconnectInfo, OutgoingSms, SmsSender } from '../src/client/index.js';
 import {
@@ -35,7 +36,7 @@ async function phoneWith(sender: SmsSender, extra: { encryptionKey?: string } = 
     await vi.waitFor(async () => {
       row = await node.gateway.messages.get(fixture.account.id, id);
       expect(row.status).toBe(status);
-    });
+    }, WAIT);
     return row;
   };
   return { node, client, send, settled, ...fixture };
@@ -120,11 +121,11 @@ describe('PhoneClient: connection', () => {
     t.client.on('connected', connected);
     await t.node.gateway.stop();
     // While the server is down the client keeps retrying, so more disconnects may follow.
-    await vi.waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(1));
+    await vi.waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(1), WAIT);
     expect(seen[0]).toMatchObject({ code: 1001, reason: 'server stopping', willReconnect: true });
     expect(seen.every((info) => info.willReconnect)).toBe(true);
     await t.node.gateway.start();
-    await vi.waitFor(() => expect(connected).toHaveBeenCalled());
+    await vi.waitFor(() => expect(connected).toHaveBeenCalled(), WAIT);
     const m = await t.send('after the restart');
     await t.settled(m.id, 'sent');
     expect(calls.map((c) => c.id)).toEqual([m.id]);

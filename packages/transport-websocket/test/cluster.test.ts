@@ -1,4 +1,5 @@
 import { createLocalNotifier, createMemoryStore } from '@textport/core';
+import { WAIT } from '@textport/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { accountWithPhone, CONTACT, gatewayNode, virtualPhone } from './helpers.js';
 
@@ -32,7 +33,7 @@ describe('several gateway nodes sharing a store', () => {
     await vi.waitFor(async () => {
       const rows = await a.store.getMessages(account.id, ids);
       expect(rows.map((r) => r.status)).toEqual(ids.map(() => 'delivered'));
-    });
+    }, WAIT);
     expect(device.sender.sent.map((s) => s.id)).toEqual(ids);
   });
 
@@ -51,15 +52,15 @@ describe('several gateway nodes sharing a store', () => {
       to: CONTACT,
       content: 'moves with the phone',
     });
-    await vi.waitFor(() => expect(pushed).toEqual([m.id]));
-    await vi.waitFor(() => expect(b.transport.reach().phoneIds).toEqual([]));
+    await vi.waitFor(() => expect(pushed).toEqual([m.id]), WAIT);
+    await vi.waitFor(() => expect(b.transport.reach().phoneIds).toEqual([]), WAIT);
     expect((await a.gateway.messages.get(account.id, m.id)).status).toBe('scheduled');
 
     const second = virtualPhone({ url: a.url, apiKey: phoneKey });
     await second.connect();
     await vi.waitFor(async () => {
       expect((await a.gateway.messages.get(account.id, m.id)).status).toBe('sent');
-    });
+    }, WAIT);
     expect(second.sender.sent.map((s) => s.id)).toEqual([m.id]);
     expect(first.sender.sent).toEqual([]);
   });

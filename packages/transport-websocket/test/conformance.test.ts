@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { PhoneRecord } from '@textport/core';
 import { createGateway, createMemoryStore, hashApiKey, silentLogger } from '@textport/core';
 import type { TransportHarness } from '@textport/core/testing';
-import { makeAccount, makeApiKey, runTransportConformance } from '@textport/core/testing';
+import { makeAccount, makeApiKey, runTransportConformance, WAIT } from '@textport/core/testing';
 import { vi } from 'vitest';
 import { PhoneClient } from '../src/client/index.js';
 import { websocketTransport } from '../src/index.js';
@@ -67,7 +67,7 @@ async function createHarness(): Promise<TransportHarness> {
       await devices.get(phone.id)?.client.close();
       await vi.waitFor(() => {
         if (transport.reach().has(phone)) throw new Error('still reachable');
-      });
+      }, WAIT);
       return phone;
     },
     async received(phone) {
@@ -87,4 +87,9 @@ async function createHarness(): Promise<TransportHarness> {
   };
 }
 
-runTransportConformance({ name: 'websocket (real sockets)', createHarness });
+// A phone with no socket may reconnect at any moment: the hand-off is tried again.
+runTransportConformance({
+  name: 'websocket (real sockets)',
+  createHarness,
+  unreachableRetryable: true,
+});

@@ -4,11 +4,13 @@
  * PDU on the emulated modem's serial line → a status report → `delivered`, with
  * the webhooks a receiver gets; and an SMS the modem receives, the other way.
  */
+
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WAIT } from '@textport/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { encodeSubmit } from '../src/client/drivers/modem/pdu.js';
 import { runPhoneCli } from '../src/phone-cli.js';
@@ -85,7 +87,7 @@ describe('textport-phone --driver modem, end to end', () => {
     const { id } = ((await response.json()) as { data: { id: string } }).data;
     const status = async () => (await node.gateway.messages.get(account.id, id)).status;
 
-    await vi.waitFor(async () => expect(await status()).toBe('sent'));
+    await vi.waitFor(async () => expect(await status()).toBe('sent'), WAIT);
     // Exactly the PDU the 3GPP encoding gives, once: GSM-7 (ü and ß are in the alphabet).
     const [expected] = encodeSubmit({ to: CONTACT, text: content });
     expect(modem.submitted.map((s) => [s.hex, s.length, s.to, s.text])).toEqual([
@@ -94,7 +96,7 @@ describe('textport-phone --driver modem, end to end', () => {
     expect(modem.submitted[0]?.statusReport).toBe(true);
 
     modem.statusReport(41, 0, { recipient: CONTACT });
-    await vi.waitFor(async () => expect(await status()).toBe('delivered'));
+    await vi.waitFor(async () => expect(await status()).toBe('delivered'), WAIT);
 
     modem.deliverText(CONTACT, 'a reply through the modem');
     await vi.waitFor(async () => {
@@ -103,16 +105,18 @@ describe('textport-phone --driver modem, end to end', () => {
         contact: CONTACT,
       });
       expect(thread.some((m) => m.content === 'a reply through the modem')).toBe(true);
-    });
+    }, WAIT);
     // Stored, so the modem's copy was deleted.
-    await vi.waitFor(() => expect(modem.storage.size).toBe(0));
+    await vi.waitFor(() => expect(modem.storage.size).toBe(0), WAIT);
 
-    await vi.waitFor(() =>
-      expect(receiver.events.map((e) => e.type)).toEqual([
-        'message.phone.sent',
-        'message.phone.delivered',
-        'message.phone.received',
-      ]),
+    await vi.waitFor(
+      () =>
+        expect(receiver.events.map((e) => e.type)).toEqual([
+          'message.phone.sent',
+          'message.phone.delivered',
+          'message.phone.received',
+        ]),
+      WAIT,
     );
     expect(receiver.events[1]?.data).toMatchObject({
       id,

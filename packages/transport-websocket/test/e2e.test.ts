@@ -1,5 +1,5 @@
 import type { AnyGatewayEvent } from '@textport/core';
-import { makeWebhook } from '@textport/core/testing';
+import { makeWebhook, WAIT } from '@textport/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { accountWithPhone, CONTACT, gatewayNode, virtualPhone } from './helpers.js';
 
@@ -36,7 +36,7 @@ describe('end to end: API → gateway → socket → phone → events', () => {
     });
     await vi.waitFor(async () => {
       expect((await gateway.messages.get(account.id, sent.id)).status).toBe('delivered');
-    });
+    }, WAIT);
 
     expect(device.sender.sent.map((s) => [s.id, s.to, s.content])).toEqual([
       [sent.id, CONTACT, 'hello over the socket'],
@@ -68,11 +68,11 @@ describe('end to end: API → gateway → socket → phone → events', () => {
     }
     const device = virtualPhone({ url: node.url, apiKey: phoneKey });
     await device.connect();
-    await vi.waitFor(() => expect(device.sender.sent.map((s) => s.id)).toEqual(ids));
+    await vi.waitFor(() => expect(device.sender.sent.map((s) => s.id)).toEqual(ids), WAIT);
     await vi.waitFor(async () => {
       const rows = await node.store.getMessages(account.id, ids);
       expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
-    });
+    }, WAIT);
   });
 
   it('reports a failed send as FAILED with the sender reason', async () => {
@@ -88,7 +88,7 @@ describe('end to end: API → gateway → socket → phone → events', () => {
     await vi.waitFor(async () => {
       const row = await node.gateway.messages.get(account.id, m.id);
       expect(row).toMatchObject({ status: 'failed', failureReason: 'GENERIC_FAILURE' });
-    });
+    }, WAIT);
     expect(device.sender.sent).toEqual([]);
   });
 
@@ -107,6 +107,6 @@ describe('end to end: API → gateway → socket → phone → events', () => {
       to: CONTACT,
       content: 'via user key',
     });
-    await vi.waitFor(() => expect(device.sender.sent.map((s) => s.id)).toEqual([m.id]));
+    await vi.waitFor(() => expect(device.sender.sent.map((s) => s.id)).toEqual([m.id]), WAIT);
   });
 });

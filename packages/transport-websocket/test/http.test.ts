@@ -1,4 +1,5 @@
 /** The httpSMS API over real HTTP and the phone socket on one `http.Server`, one port. */
+import { WAIT } from '@textport/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { accountWithPhone, CONTACT, gatewayNode, virtualPhone } from './helpers.js';
 
@@ -25,14 +26,17 @@ describe('API over HTTP, phone over WebSocket, same server', () => {
       });
       const body = (await res.json()) as { data: { status: string } };
       expect(body.data.status).toBe('delivered');
-    });
+    }, WAIT);
     expect(device.sender.sent.map((s) => [s.id, s.content])).toEqual([[sent.data.id, 'over HTTP']]);
   });
 
   it('leaves other upgrade paths and plain requests to the host', async () => {
     const node = await gatewayNode({ api: true });
+    // A plain GET of the socket path is the host's: the API answers it as any unknown route.
     const res = await fetch(`http://127.0.0.1:${node.port}/v1/phones/ws`);
-    expect(res.status).not.toBe(101);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('upgrade')).toBeNull();
+    expect(await res.json()).toEqual({ status: 'error', message: 'Cannot GET /v1/phones/ws' });
     const { phoneKey } = await accountWithPhone(node);
     const wrongPath = virtualPhone({
       url: `ws://127.0.0.1:${node.port}/elsewhere`,

@@ -3,6 +3,7 @@
  * authenticated, the replies waiting in its send buffer, and the rows one
  * heartbeat frame may write.
  */
+import { WAIT } from '@textport/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE_CODES, websocketTransport } from '../src/index.js';
@@ -24,9 +25,9 @@ describe('frames before authentication', () => {
     const { phoneKey } = await accountWithPhone(node);
     const socket = await rawSocket(node.url, { 'x-api-key': phoneKey });
     socket.send({ type: 'hello', id: 'h' });
-    await vi.waitFor(() => expect(socket.frames).toHaveLength(1));
+    await vi.waitFor(() => expect(socket.frames).toHaveLength(1), WAIT);
     socket.send({ type: 'heartbeat', id: 'b', padding: 'x'.repeat(100_000) });
-    await vi.waitFor(() => expect(socket.frames).toHaveLength(2));
+    await vi.waitFor(() => expect(socket.frames).toHaveLength(2), WAIT);
     expect(socket.frames[1]).toMatchObject({ type: 'result', id: 'b' });
   });
 
@@ -58,7 +59,7 @@ describe('replies waiting to be sent', () => {
     });
     await new Promise((resolve) => ws.once('open', resolve));
     ws.send(JSON.stringify({ v: 1, type: 'hello', id: 'h' }));
-    await vi.waitFor(() => expect(welcomes).toBe(1));
+    await vi.waitFor(() => expect(welcomes).toBe(1), WAIT);
     expect(welcomeBytes).toBeGreaterThan(15_000);
 
     // Stop reading, then ask 2,000 times for the ~20 KB welcome (40 MB of replies).
@@ -94,14 +95,14 @@ describe('heartbeat frames', () => {
     }
     const socket = await rawSocket(node.url, { 'x-api-key': userKey });
     socket.send({ type: 'hello', id: 'h', phone_numbers: numbers });
-    await vi.waitFor(() => expect(socket.frames).toHaveLength(1));
+    await vi.waitFor(() => expect(socket.frames).toHaveLength(1), WAIT);
     const many = Array.from({ length: 20_000 }, (_, i) => `+1800${String(i).padStart(7, '0')}`);
     socket.send({ type: 'heartbeat', id: 'three', phone_numbers: numbers });
     socket.send({ type: 'heartbeat', id: 'many', phone_numbers: many });
     // The socket serves three numbers: the default list breaks the rule too.
     socket.send({ type: 'heartbeat', id: 'default' });
     socket.send({ type: 'heartbeat', id: 'two', phone_numbers: numbers.slice(0, 2) });
-    await vi.waitFor(() => expect(socket.frames).toHaveLength(5));
+    await vi.waitFor(() => expect(socket.frames).toHaveLength(5), WAIT);
     for (const id of ['three', 'many', 'default']) {
       const reply = socket.frames.find((f) => f.id === id);
       expect(reply).toMatchObject({ type: 'error', code: 'validation' });

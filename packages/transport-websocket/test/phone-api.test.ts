@@ -1,5 +1,5 @@
 import type { AnyGatewayEvent } from '@textport/core';
-import { makeMessage } from '@textport/core/testing';
+import { makeMessage, WAIT } from '@textport/core/testing';
 import { isRetryable, TransportError } from '@textport/core/transport';
 import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
@@ -41,7 +41,7 @@ describe('phone → gateway over the socket', () => {
     });
     await vi.waitFor(async () => {
       expect((await node.gateway.messages.get(account.id, m.id)).status).toBe('sent');
-    });
+    }, WAIT);
     expect(await device.reportEvent(m.id, 'SENT')).toMatchObject({
       outcome: 'ignored',
       status: 'sent',
@@ -73,15 +73,33 @@ describe('phone → gateway over the socket', () => {
 
   it('keeps reports made offline and sends them after reconnecting', async () => {
     const node = await gatewayNode();
-    const { phoneKey } = await accountWithPhone(node);
+    const { account, phoneKey, phone } = await accountWithPhone(node);
     const device = virtualPhone({ url: node.url, apiKey: phoneKey });
     await device.connect();
+    const log: string[] = [];
+    device.on('disconnected', () => void log.push('disconnected'));
+    device.on('connected', () => void log.push('connected'));
+    node.gateway.on('message.phone.received', (e) => void log.push(`stored ${e.data.content}`));
+    node.gateway.on('message.call.missed', () => void log.push('stored missed call'));
     const offline = new Promise<void>((resolve) => device.once('disconnected', () => resolve()));
     device.dropConnection();
     await offline;
     expect(device.connected).toBe(false);
-    const sms = await device.reportReceived({ from: CONTACT, content: 'sent while offline' });
-    expect(sms.content).toBe('sent while offline');
+    // Both reports are made while the link is down: they can only be written after the next welcome.
+    const [sms, call] = await Promise.all([
+      device.reportReceived({ from: CONTACT, content: 'sent while offline' }),
+      device.reportMissedCall({ from: CONTACT, sim: 'SIM1' }),
+    ]);
+    expect(log.slice(0, 2)).toEqual(['disconnected', 'connected']);
+    expect(log.slice(2).sort()).toEqual(['stored missed call', 'stored sent while offline']);
+    const stored = await node.gateway.messages.get(account.id, sms.id);
+    expect(stored).toMatchObject({
+      owner: phone.phoneNumber,
+      contact: CONTACT,
+      content: 'sent while offline',
+      status: 'received',
+    });
+    expect((await node.gateway.messages.get(account.id, call.id)).type).toBe('call/missed');
   });
 
   it('sends a heartbeat on connect and when the gateway asks for one', async () => {
@@ -93,9 +111,9 @@ describe('phone → gateway over the socket', () => {
     await device.connect();
     const beats = () =>
       node.gateway.phones.heartbeats(account.id, { owner: phone.phoneNumber, limit: 10 });
-    await vi.waitFor(async () => expect(await beats()).toHaveLength(1));
+    await vi.waitFor(async () => expect(await beats()).toHaveLength(1), WAIT);
     await node.transport.requestHeartbeat(phone);
-    await vi.waitFor(async () => expect(await beats()).toHaveLength(2));
+    await vi.waitFor(async () => expect(await beats()).toHaveLength(2), WAIT);
     expect(requested).toEqual([[phone.phoneNumber]]);
     expect((await beats())[0]?.version).toBe('9.9.9');
   });
@@ -113,14 +131,14 @@ describe('phone → gateway over the socket', () => {
       content: 'never mind',
     });
     await node.gateway.messages.cancel(account.id, m.id);
-    await vi.waitFor(() => expect(canceled).toEqual([m.id]));
+    await vi.waitFor(() => expect(canceled).toEqual([m.id]), WAIT);
     const next = await node.gateway.messages.send(account.id, {
       from: phone.phoneNumber,
       to: CONTACT,
       content: 'nor this one',
     });
     await node.gateway.messages.cancel(account.id, next.id);
-    await vi.waitFor(() => expect(canceled).toEqual([m.id, next.id]));
+    await vi.waitFor(() => expect(canceled).toEqual([m.id, next.id]), WAIT);
   });
 });
 
@@ -133,11 +151,9 @@ describe('link health', () => {
     ws.on('error', () => {});
     const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
     ws.on('open', () => ws.send(JSON.stringify({ v: 1, type: 'hello', id: 'h' })));
-    await vi.waitFor(() => expect(node.transport.reach().has(phone)).toBe(true), { interval: 10 });
+    await vi.waitFor(() => expect(node.transport.reach().has(phone)).toBe(true), WAIT);
     // Two ping intervals (1 s) plus slack for a loaded machine; the assertion is the outcome.
-    await vi.waitFor(() => expect(node.transport.reach().has(phone)).toBe(false), {
-      timeout: 5000,
-    });
+    await vi.waitFor(() => expect(node.transport.reach().has(phone)).toBe(false), WAIT);
     expect(await closed).toBe(1006);
   });
 
@@ -147,7 +163,7 @@ describe('link health', () => {
     const ws = new WebSocket(node.url, { headers: { 'x-api-key': phoneKey } });
     onCleanup(async () => ws.terminate());
     ws.on('open', () => ws.send(JSON.stringify({ v: 1, type: 'hello', id: 'h' })));
-    await vi.waitFor(() => expect(node.transport.reach().has(phone)).toBe(true));
+    await vi.waitFor(() => expect(node.transport.reach().has(phone)).toBe(true), WAIT);
     ws.pause();
     const big = makeMessage({
       accountId: account.id,

@@ -3,10 +3,12 @@
  * end to end: a send over HTTP reaches `termux-sms-send` (a stand-in on PATH), an
  * SMS in the phone's inbox reaches the gateway, the battery rides on heartbeats.
  */
+
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WAIT } from '@textport/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import type { TermuxDriver } from '../src/client/index.js';
 import type { PhoneCliIo } from '../src/phone-cli.js';
@@ -111,7 +113,7 @@ describe('textport-phone --driver termux', () => {
     const sent = ((await response.json()) as { data: { id: string } }).data;
     await vi.waitFor(async () => {
       expect((await node.gateway.messages.get(account.id, sent.id)).status).toBe('sent');
-    });
+    }, WAIT);
     const calls = readFileSync(join(dir, 'invocations.jsonl'), 'utf8')
       .trim()
       .split('\n')

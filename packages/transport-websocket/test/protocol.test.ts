@@ -1,3 +1,4 @@
+import { WAIT } from '@textport/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { CLOSE_CODES } from '../src/index.js';
 import { accountWithPhone, CONTACT, gatewayNode, rawSocket, virtualPhone } from './helpers.js';
@@ -14,7 +15,7 @@ async function nodeWithHealthyPhone(transport = {}) {
       to: CONTACT,
       content: 'still here',
     });
-    await vi.waitFor(() => expect(device.sender.sent.map((s) => s.id)).toContain(m.id));
+    await vi.waitFor(() => expect(device.sender.sent.map((s) => s.id)).toContain(m.id), WAIT);
   };
   return { node, ...fixture, device, stillServed };
 }
@@ -49,7 +50,7 @@ describe('authentication', () => {
     expect((await inUrl.closed).code).toBe(4401);
     const inHello = await rawSocket(node.url);
     inHello.send({ type: 'hello', id: 'h', api_key: phoneKey });
-    await vi.waitFor(() => expect(inHello.frames).toHaveLength(1));
+    await vi.waitFor(() => expect(inHello.frames).toHaveLength(1), WAIT);
     expect(inHello.frames[0]).toMatchObject({
       v: 1,
       type: 'welcome',
@@ -120,7 +121,7 @@ describe('authentication', () => {
     for (const from of ['+18005550142', '+18005550143']) {
       await node.gateway.messages.send(account.id, { from, to: CONTACT, content: from });
     }
-    await vi.waitFor(() => expect(device.sender.sent).toHaveLength(2));
+    await vi.waitFor(() => expect(device.sender.sent).toHaveLength(2), WAIT);
     expect(device.sender.sent.map((s) => [s.from, s.sim]).sort()).toEqual([
       ['+18005550142', 'SIM1'],
       ['+18005550143', 'SIM2'],
@@ -132,12 +133,15 @@ describe('authentication', () => {
     const { phoneKey, phone } = await accountWithPhone(node);
     const old = await rawSocket(node.url, { 'x-api-key': phoneKey });
     old.send({ type: 'hello', id: 'h' });
-    await vi.waitFor(() => expect(old.frames[0]).toMatchObject({ type: 'welcome' }));
+    await vi.waitFor(() => expect(old.frames[0]).toMatchObject({ type: 'welcome' }), WAIT);
     const device = virtualPhone({ url: node.url, apiKey: phoneKey });
     await device.connect();
     expect(await old.closed).toEqual({ code: 4409, reason: 'replaced by a newer connection' });
     expect(node.transport.reach().phoneIds).toEqual([phone.id]);
-    await vi.waitFor(() => expect(node.transport.stats()).toMatchObject({ sockets: 1, phones: 1 }));
+    await vi.waitFor(
+      () => expect(node.transport.stats()).toMatchObject({ sockets: 1, phones: 1 }),
+      WAIT,
+    );
   });
 });
 
@@ -157,7 +161,7 @@ describe('frames', () => {
     const other = await accountWithPhone(t.node, '+18005550177');
     const socket = await rawSocket(t.node.url, { 'x-api-key': other.phoneKey });
     socket.send({ type: 'hello', id: 'h' });
-    await vi.waitFor(() => expect(socket.frames).toHaveLength(1));
+    await vi.waitFor(() => expect(socket.frames).toHaveLength(1), WAIT);
     socket.ws.send(payload);
     expect((await socket.closed).code).toBe(CLOSE_CODES.badFrame);
     expect(socket.frames[1]).toMatchObject({ type: 'error', id: null, code: 'bad_request' });
@@ -181,7 +185,7 @@ describe('frames', () => {
     socket.send({ type: 'ack', id: 'a1', message_id: '3f0e4b9e-9a7f-4a51-9c1e-2a6d3c1b0e11' });
     socket.send({ type: 'ack', id: 'a2', message_id: 'not-a-uuid' });
     socket.send({ type: 'heartbeat', id: 'b1', charging: true });
-    await vi.waitFor(() => expect(socket.frames).toHaveLength(4));
+    await vi.waitFor(() => expect(socket.frames).toHaveLength(4), WAIT);
     const [welcome, a1, a2, b1] = socket.frames;
     expect(welcome).toMatchObject({ type: 'welcome', id: 'h' });
     expect(a1).toMatchObject({ type: 'error', id: 'a1', code: 'not_found' });

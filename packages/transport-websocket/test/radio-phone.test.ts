@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WAIT } from '@textport/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import type {
   OutgoingSms,
@@ -169,7 +170,7 @@ describe('a journal across restarts', () => {
       expect(await status(inFlight.id)).toEqual(['failed', INTERRUPTED]);
       expect(await status(failed.id)).toEqual(['failed', 'RADIO_OFF']);
       expect(await status(fresh.id)).toEqual(['sent', null]);
-    });
+    }, WAIT);
     expect(driver.sent.map((s) => s.id)).toEqual([fresh.id]);
     expect(recovered.sort()).toEqual(
       [
@@ -190,7 +191,10 @@ describe('radio fields of the heartbeat frame', () => {
     const { phoneKey } = await accountWithPhone(node);
     const socket = await rawSocket(node.url, { 'x-api-key': phoneKey });
     socket.send({ type: 'hello', id: 'h' });
-    await vi.waitFor(() => expect(socket.frames.some((f) => f.type === 'welcome')).toBe(true));
+    await vi.waitFor(
+      () => expect(socket.frames.some((f) => f.type === 'welcome')).toBe(true),
+      WAIT,
+    );
     socket.send({
       type: 'heartbeat',
       id: 'b1',
@@ -199,7 +203,7 @@ describe('radio fields of the heartbeat frame', () => {
       network_registration: 'lost',
       network_operator: 'x'.repeat(65),
     });
-    await vi.waitFor(() => expect(socket.frames.some((f) => f.id === 'b1')).toBe(true));
+    await vi.waitFor(() => expect(socket.frames.some((f) => f.id === 'b1')).toBe(true), WAIT);
     expect(socket.frames.find((f) => f.id === 'b1')).toMatchObject({
       type: 'error',
       code: 'validation',

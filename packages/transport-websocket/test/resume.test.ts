@@ -1,4 +1,5 @@
 import type { WireMessage } from '@textport/core';
+import { WAIT } from '@textport/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import type { OutgoingSms, SendResult } from '../src/client/index.js';
 import { PhoneClient } from '../src/client/index.js';
@@ -29,7 +30,7 @@ describe('resume after a lost link', () => {
     });
     await vi.waitFor(async () => {
       expect((await node.gateway.messages.get(account.id, m.id)).status).toBe('sent');
-    });
+    }, WAIT);
     expect(disconnects).toHaveLength(1);
     expect(pushes.map((p) => p.id)).toEqual([m.id, m.id]);
     expect(device.sender.sent.map((s) => s.id)).toEqual([m.id]);
@@ -62,7 +63,7 @@ describe('resume after a lost link', () => {
     });
     await vi.waitFor(async () => {
       expect((await node.gateway.messages.get(account.id, m.id)).status).toBe('sent');
-    });
+    }, WAIT);
     expect(calls.map((c) => c.id)).toEqual([m.id]);
   });
 
@@ -84,9 +85,9 @@ describe('resume after a lost link', () => {
     if (!record) throw new Error('message not stored');
     await node.transport.notify(phone, [record]);
     await node.transport.notify(phone, [record]);
-    await vi.waitFor(() => expect(device.sender.sent.map((s) => s.id)).toEqual([m.id]));
+    await vi.waitFor(() => expect(device.sender.sent.map((s) => s.id)).toEqual([m.id]), WAIT);
     await node.transport.notify(phone, [record]);
-    await vi.waitFor(() => expect(duplicates).toEqual([m.id, m.id]));
+    await vi.waitFor(() => expect(duplicates).toEqual([m.id, m.id]), WAIT);
     expect(device.sender.sent).toHaveLength(1);
   });
 });

@@ -4,7 +4,9 @@
  * `cluster.postgres.test.ts`): a socket held by node B while its key is revoked
  * through node A is closed with 4401, and nothing reaches or leaves it after.
  */
+
 import type { PhoneRecord } from '@textport/core';
+import { WAIT } from '@textport/core/testing';
 import { expect, it, vi } from 'vitest';
 import { CLOSE_CODES } from '../src/index.js';
 import type { GatewayNode } from './helpers.js';
@@ -64,7 +66,7 @@ export function revocationTests(twoNodes: () => Promise<{ a: GatewayNode; b: Gat
       const phone: PhoneRecord = f.phone;
       const socket = await rawSocket(b.url, { 'x-api-key': revocation.key(f) });
       socket.send({ type: 'hello', id: 'h', phone_numbers: [phone.phoneNumber] });
-      await vi.waitFor(() => expect(socket.frames).toHaveLength(1));
+      await vi.waitFor(() => expect(socket.frames).toHaveLength(1), WAIT);
       expect(socket.frames[0]).toMatchObject({ type: 'welcome' });
       expect(b.transport.reach().phoneIds).toEqual([phone.id]);
 
@@ -80,7 +82,7 @@ export function revocationTests(twoNodes: () => Promise<{ a: GatewayNode; b: Gat
         });
       const reporting = setInterval(report, 2);
       try {
-        await vi.waitFor(() => expect(sent).toBeGreaterThan(3));
+        await vi.waitFor(() => expect(sent).toBeGreaterThan(3), WAIT);
         await revocation.revoke(a, f);
         const closed = await socket.closed;
         expect(closed.code).toBe(CLOSE_CODES.unauthorized);

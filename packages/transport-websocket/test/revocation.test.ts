@@ -1,5 +1,6 @@
 import type { Notifier } from '@textport/core';
 import { createLocalNotifier, createMemoryStore } from '@textport/core';
+import { WAIT } from '@textport/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { CLOSE_CODES } from '../src/index.js';
 import { accountWithPhone, gatewayNode, rawSocket } from './helpers.js';
@@ -30,12 +31,12 @@ describe('revoking a key closes its open sockets', () => {
     });
     const socket = await rawSocket(b.url, { 'x-api-key': f.phoneKey });
     socket.send({ type: 'hello', id: 'h', phone_numbers: [f.phone.phoneNumber, second] });
-    await vi.waitFor(() => expect(socket.frames).toHaveLength(1));
+    await vi.waitFor(() => expect(socket.frames).toHaveLength(1), WAIT);
     const [key] = await a.gateway.accounts.listPhoneKeys(f.account.id);
     await a.gateway.accounts.removePhoneFromKey(f.account.id, key?.id as string, other.id);
-    await vi.waitFor(() => expect(b.transport.reach().phoneIds).toEqual([f.phone.id]));
+    await vi.waitFor(() => expect(b.transport.reach().phoneIds).toEqual([f.phone.id]), WAIT);
     socket.send({ type: 'heartbeat', id: 'b', phone_numbers: [second] });
-    await vi.waitFor(() => expect(socket.frames).toHaveLength(2));
+    await vi.waitFor(() => expect(socket.frames).toHaveLength(2), WAIT);
     expect(socket.frames[1]).toMatchObject({ type: 'error', id: 'b', code: 'unauthorized' });
     expect(socket.ws.readyState).toBe(socket.ws.OPEN);
   });
@@ -50,7 +51,7 @@ describe('revoking a key closes its open sockets', () => {
     const f = await accountWithPhone(a);
     const socket = await rawSocket(b.url, { 'x-api-key': f.phoneKey });
     socket.send({ type: 'hello', id: 'h' });
-    await vi.waitFor(() => expect(socket.frames).toHaveLength(1));
+    await vi.waitFor(() => expect(socket.frames).toHaveLength(1), WAIT);
     const [key] = await a.gateway.accounts.listPhoneKeys(f.account.id);
     await a.gateway.accounts.deletePhoneKey(f.account.id, key?.id as string);
     expect((await socket.closed).code).toBe(CLOSE_CODES.unauthorized);

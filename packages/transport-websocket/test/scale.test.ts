@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { makePhone } from '@textport/core/testing';
+import { makePhone, WAIT } from '@textport/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { CONTACT, gatewayNode, onCleanup } from './helpers.js';
@@ -57,7 +57,7 @@ describe('many phones on one node', () => {
     );
     await vi.waitFor(() => {
       expect(targets.map((p) => pushes.get(p.id))).toEqual(sent.map((m) => [m.id]));
-    });
+    }, WAIT);
     expect(pushes.size).toBe(3);
   });
 });

@@ -7,4 +7,4 @@ export { runStoreConformance } from './conformance.js';
 export * from './fixtures.js';
 export type { RawReader, StoreConformanceOptions, StoreHarness } from './harness.js';
 export type { TransportConformanceOptions, TransportHarness } from './transport.js';
-export { runTransportConformance } from './transport.js';
+export { runTransportConformance, WAIT } from './transport.js';

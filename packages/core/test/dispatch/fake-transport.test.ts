@@ -3,6 +3,7 @@ import { runTransportConformance } from '../../src/testing/index.js';
 
 runTransportConformance({
   name: 'fake',
+  unreachableRetryable: true,
   async createHarness() {
     const transport = new FakeTransport({ phones: [] });
     const gateway = createGateway({ store: createMemoryStore(), logger: silentLogger });
