@@ -42,6 +42,23 @@ import {
   USER_API,
 } from './hostile-smsgate/node.js';
 import { pathOf, ROUTES, routeKey } from './hostile-smsgate/routes.js';
+
+/**
+ * The node runs its transport but not the gateway's workers (nothing may write
+ * to the store behind the test's back), so readiness answers 503 with the
+ * `transports` check failing, and every other check passing or warning.
+ */
+function onlyTransportsFail(body: string): boolean {
+  try {
+    const checks = (JSON.parse(body) as { checks: Record<string, { status: string }> }).checks;
+    return Object.entries(checks).every(([name, c]) =>
+      name === 'transports' ? c.status === 'fail' : c.status !== 'fail',
+    );
+  } catch {
+    return false;
+  }
+}
+
 import { createAccounts, seedWorld, type World } from './hostile-smsgate/world.js';
 import {
   DATABASE_URL,
@@ -101,6 +118,7 @@ for (const { name, skip, requests: REQUESTS } of BACKENDS) {
         const unserved: string[] = [];
         for (const route of ROUTES) {
           const o = await send({ ...get(pathOf(route, 'x')), method: route.method });
+          if (route.notReadyHere && o.status === 503 && onlyTransportsFail(o.body)) continue;
           if (o.status === 404 || o.status === null || o.status >= 500) {
             if (!(o.status === 501 && (route.unsupported || route.unsupportedWhenAuthed))) {
               unserved.push(`${routeKey(route)}: ${o.status} ${o.body.slice(0, 120)}`);
@@ -249,7 +267,10 @@ for (const { name, skip, requests: REQUESTS } of BACKENDS) {
       it('both APIs still serve, and the write mark sees their writes', async () => {
         const { db } = node;
         node.during.current = '(the checks after the runs)';
-        expect((await send(get(`${USER_API}/health`))).status).toBe(200);
+        expect((await send(get(`${USER_API}/health/live`))).status).toBe(200);
+        // Readiness fails only because the gateway's workers are not started here.
+        const ready = await send(get(`${USER_API}/health`));
+        expect([ready.status, onlyTransportsFail(ready.body)]).toEqual([503, true]);
         // A valid write is seen by the write mark (the SMSGate tables are covered).
         const seen = await db.writeMark();
         const patch = await send({

@@ -32,6 +32,8 @@ export interface RouteDef {
   unsupported?: boolean;
   /** Answered 501 by design once authenticated (textport has no passwords, inbox or logs). */
   unsupportedWhenAuthed?: boolean;
+  /** A readiness probe: 503 on the test node, whose gateway workers are not started. */
+  notReadyHere?: boolean;
 }
 
 const m = (method: string, path: string, auth: Auth, extra: Partial<RouteDef> = {}): RouteDef => ({
@@ -91,10 +93,10 @@ export const ROUTES: readonly RouteDef[] = [
   u('POST', '/auth/token', 'none', { body: true, unsupported: true }),
   u('POST', '/auth/token/refresh', 'none', { unsupported: true }),
   u('DELETE', '/auth/token/{id}', 'none', { unsupported: true }),
-  u('GET', '/health', 'none'),
+  u('GET', '/health', 'none', { notReadyHere: true }),
   u('GET', '/health/live', 'none'),
-  u('GET', '/health/ready', 'none'),
-  u('GET', '/health/startup', 'none'),
+  u('GET', '/health/ready', 'none', { notReadyHere: true }),
+  u('GET', '/health/startup', 'none', { notReadyHere: true }),
 ];
 
 /** Routes that take credentials (the others answer the same to anyone). */

@@ -19,6 +19,7 @@ export function createRouter(gateway: Gateway, options: RouterOptions = {}): Rou
       .handle({
         method: req.method,
         path: req.path,
+        basePath: req.baseUrl,
         query: q < 0 ? undefined : req.url.slice(q + 1),
         headers: req.headers,
         // What a body parser (express.json()) already decoded, else the unread stream.

@@ -3,7 +3,7 @@ import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createRouter } from '../src/index.js';
-import { appSetup, CONTACT, OWNER } from './helpers.js';
+import { appSetup, CONTACT, OWNER, PREFIX } from './helpers.js';
 
 const body = { from: OWNER, to: CONTACT, content: 'Hello' };
 
@@ -52,7 +52,7 @@ describe('mounting in an Express app', () => {
     expect((await request(app).get('/elsewhere')).status).toBe(418);
   });
 
-  it('serves health, CORS preflights, the OpenAPI document and 413s under the prefix', async () => {
+  it('serves health, CORS preflights, the OpenAPI document, its reference page and 413s under the prefix', async () => {
     const t = await appSetup();
     const health = await t.call('get', '/health', null);
     expect(health.status).toBe(200);
@@ -67,6 +67,20 @@ describe('mounting in an Express app', () => {
     expect(preflight.headers['access-control-allow-headers']).toBe('x-api-key,content-type');
     const doc = await t.call('get', '/v1/openapi.json', null);
     expect(doc.body.openapi).toBe('3.1.0');
+    expect(doc.body.servers).toEqual([expect.objectContaining({ url: PREFIX })]);
+    const page = await t.call('get', '/docs', null);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.text).toContain(`src="${PREFIX}/docs/swagger-ui-bundle.js"`);
+    const script = await t.call('get', '/docs/swagger-ui-bundle.js', null);
+    expect([script.status, script.headers['content-type']]).toEqual([
+      200,
+      'text/javascript; charset=utf-8',
+    ]);
+    expect((await t.call('get', '/health/live', null)).body).toEqual({
+      status: 'pass',
+      checks: {},
+    });
     const big = await t
       .call('post', '/v1/messages/send')
       .send({ ...body, content: 'x'.repeat(1_100_000) });

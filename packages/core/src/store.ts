@@ -42,6 +42,8 @@
  *   compare-and-set or row locks rather than relying on the isolation level.
  * - Idempotency records stay unique per (account, key) until purged; the gateway
  *   purges expired ones before reusing a key.
+ * - `ping()` reads something cheap and rejects when the database does not answer:
+ *   readiness probes call it every few seconds.
  * - Run `runStoreConformance` from `@textport/core/testing` against the store.
  */
 import type { ClaimStore } from './store/claims.js';
@@ -75,7 +77,16 @@ export interface StoreCapabilities {
   readonly multiProcess: boolean;
 }
 
-/** Everything textport persists: the named parts, plus what the store can do and its shutdown. */
+/** What `ping()` found: the store answered, and its migrations when it can tell. */
+export interface StoreHealth {
+  /** Migrations the database lacks (empty: current); absent when the store has no migrations. */
+  readonly pendingMigrations?: readonly string[];
+}
+
+/**
+ * Everything textport persists: the named parts, plus what the store can do, its
+ * health and its shutdown.
+ */
 export interface Store
   extends TransactionStore<Store>,
     MessageStore,
@@ -86,6 +97,12 @@ export interface Store
     ScheduleStore,
     IdempotencyStore {
   readonly capabilities: StoreCapabilities;
+
+  /**
+   * Answers with one cheap query (the readiness check): rejects when the database
+   * does not answer; a store with migrations says which ones the database lacks.
+   */
+  ping(): Promise<StoreHealth>;
 
   /** Releases connections or timers the store owns. */
   close?(): Promise<void>;

@@ -39,6 +39,7 @@ export function createNodeHandler(gateway: Gateway, options: NodeHandlerOptions 
     const request = {
       method,
       path,
+      basePath: base,
       query: q < 0 ? undefined : url.slice(q + 1),
       headers: req.headers,
       body: req,

@@ -1,7 +1,8 @@
 /**
  * The OpenAPI 3.1 document, generated from the route table: the same zod schemas
  * that decode queries and bodies describe them here (`z.toJSONSchema`), and the
- * wire schemas of `domain/wire.ts` describe the answers.
+ * wire schemas of `domain/wire.ts` describe the answers. `npm run lint:openapi`
+ * holds it to Redocly's recommended rules.
  */
 
 import {
@@ -15,7 +16,8 @@ import {
   wireWebhookSchema,
 } from '@textport/core/wire';
 import { z } from 'zod';
-import type { ComponentName, DataDoc, Route } from './route.js';
+import { READINESS_SCHEMA, serverAt, TAG_DESCRIPTIONS } from './openapi-parts.js';
+import type { ComponentName, DataDoc, ResponseDoc, Route } from './route.js';
 import { wireBulkMessageSchema } from './routes/bulk.js';
 import { REQUIRED_META } from './schemas.js';
 
@@ -78,16 +80,10 @@ function dataSchema(data: DataDoc): Json {
   return schemaOf(data as z.ZodType, 'output');
 }
 
-function successResponse(route: Route): Json {
-  const { status, data, description } = route.docs.success;
-  if (status === 204) return { description };
-  if (route.path === '/health') return { description };
-  if (route.path === '/v1/openapi.json' || route.path === '/health/ready') {
-    return { description, content: { 'application/json': { schema: { type: 'object' } } } };
-  }
-  if (route.path.startsWith('/v1/attachments/')) {
-    return { description, content: { 'application/octet-stream': { schema: {} } } };
-  }
+function response(doc: ResponseDoc): Json {
+  const { status, data, description, body } = doc;
+  if (status === 204 || body === null) return { description };
+  if (body) return { description, content: { [body.mediaType]: { schema: body.schema } } };
   const properties: Json = { status: { const: 'success' }, message: { type: 'string' } };
   if (data !== undefined) properties.data = dataSchema(data);
   const required = data === undefined ? ['status', 'message'] : ['status', 'message', 'data'];
@@ -99,15 +95,17 @@ function errorStatuses(route: Route): number[] {
   const statuses = new Set<number>(route.docs.errors ?? []);
   if (route.auth !== 'public') statuses.add(401);
   if (route.body || route.upload) statuses.add(400).add(413).add(422);
-  if (route.query || route.path.includes('{')) statuses.add(422);
+  if (route.query || (route.path.includes('{') && route.auth !== 'public')) statuses.add(422);
   if (route.auth !== 'public') statuses.add(500);
   return [...statuses].sort();
 }
 
 function parameters(route: Route): Json[] {
   const list: Json[] = [];
-  for (const match of route.path.matchAll(/\{(\w+)\}/g)) {
-    list.push({ name: match[1], in: 'path', required: true, schema: { type: 'string' } });
+  const uuids = new Set(route.docs.uuids ?? []);
+  for (const [, name = ''] of route.path.matchAll(/\{(\w+)\}/g)) {
+    const schema = uuids.has(name) ? { type: 'string', format: 'uuid' } : { type: 'string' };
+    list.push({ name, in: 'path', required: true, schema });
   }
   if (route.query) {
     const schema = schemaOf(route.query, 'input');
@@ -132,6 +130,7 @@ function parameters(route: Route): Json[] {
 
 function operation(route: Route): Json {
   const op: Json = {
+    operationId: route.docs.operationId,
     tags: [route.docs.tag],
     summary: route.docs.summary,
     security: route.auth === 'public' ? [] : [{ apiKey: [] }],
@@ -152,7 +151,10 @@ function operation(route: Route): Json {
     };
     op.requestBody = { required: true, content: { 'multipart/form-data': { schema } } };
   }
-  const responses: Json = { [String(route.docs.success.status)]: successResponse(route) };
+  const responses: Json = { [String(route.docs.success.status)]: response(route.docs.success) };
+  for (const other of route.docs.otherResponses ?? []) {
+    responses[String(other.status)] = response(other);
+  }
   for (const status of errorStatuses(route)) {
     responses[String(status)] = {
       description: ERROR_TEXT[status] ?? 'Error',
@@ -163,12 +165,28 @@ function operation(route: Route): Json {
   return op;
 }
 
+/** The tags of the routes, in first-use order, each with its description. */
+function tagsOf(routes: readonly Route[]): Json[] {
+  const names = [...new Set(routes.map((r) => r.docs.tag))];
+  return names.map((name) => {
+    const description = TAG_DESCRIPTIONS[name];
+    if (!description) throw new Error(`the OpenAPI tag "${name}" has no description`);
+    return { name, description };
+  });
+}
+
+/** The document of the routes, served at the root (`servedUnder` moves it under a prefix). */
 export function buildOpenApiDocument(
   routes: readonly Route[],
   info: { title: string; version: string },
 ) {
   const paths: Record<string, Json> = {};
+  const operationIds = new Set<string>();
   for (const route of routes) {
+    if (operationIds.has(route.docs.operationId)) {
+      throw new Error(`the operationId "${route.docs.operationId}" is used twice`);
+    }
+    operationIds.add(route.docs.operationId);
     paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route) };
   }
   const schemas: Json = {
@@ -180,17 +198,29 @@ export function buildOpenApiDocument(
   };
   for (const [name, schema] of Object.entries(COMPONENTS))
     schemas[name] = schemaOf(schema, 'output');
+  schemas.Readiness = READINESS_SCHEMA;
   return {
     openapi: '3.1.0',
     info: {
       ...info,
       description:
         'The httpSMS v1 API as served by textport. Authenticate with the `x-api-key` header: user keys (`uk_…`) on every route, phone keys (`pk_…`) on the phone routes.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
+    servers: [serverAt('')],
+    tags: tagsOf(routes),
     paths,
     components: {
       schemas,
       securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
     },
   };
+}
+
+/**
+ * The document as served under `basePath` (`/sms`; '' at the root): its only
+ * server is that path, relative to the host the document was fetched from.
+ */
+export function servedUnder<D extends object>(document: D, basePath: string): D {
+  return { ...document, servers: [serverAt(basePath)] };
 }

@@ -27,13 +27,34 @@ export type ComponentName =
 /** The `data` of a success answer: a component, an array of one, another schema, or `null`. */
 export type DataDoc = ComponentName | readonly [ComponentName] | z.ZodType | null;
 
+/** A body other than the `{status, message, data}` envelope: its media type and JSON schema. */
+export interface RawBodyDoc {
+  mediaType: string;
+  schema: Readonly<Record<string, unknown>>;
+}
+
+/** A documented answer; `body` absent: the envelope (success) or the Error schema. */
+export interface ResponseDoc {
+  status: number;
+  description: string;
+  /** `null`: no body; a raw body; absent: the envelope with `data`. */
+  body?: RawBodyDoc | null;
+  data?: DataDoc;
+}
+
 export interface RouteDocs {
   summary: string;
   tag: string;
+  /** The OpenAPI operationId: stable, camelCase, verb first (`sendMessage`, `listWebhooks`). */
+  operationId: string;
+  /** Path parameters that must be UUIDs (the route answers 422 otherwise). */
+  uuids?: readonly string[];
   description?: string;
-  success: { status: number; data?: DataDoc; description: string };
+  success: ResponseDoc;
   /** Error statuses besides the ones implied by auth, body and query. */
   errors?: readonly number[];
+  /** Other answers whose body is not the Error envelope (e.g. 503 of a failed readiness check). */
+  otherResponses?: readonly ResponseDoc[];
 }
 
 /** A `multipart/form-data` file part. */

@@ -9,7 +9,7 @@ import { type AuthOptions, createAuthenticator } from './auth.js';
 import { decodeJson, headerValue, queryParams } from './decode.js';
 import { errorResponse, failure, INTERNAL_MESSAGE, unauthorized } from './envelope.js';
 import { readUpload } from './multipart.js';
-import { buildOpenApiDocument } from './openapi.js';
+import { buildOpenApiDocument, servedUnder } from './openapi.js';
 import { queryError } from './params.js';
 import type { Route } from './route.js';
 import { bulkRoutes } from './routes/bulk.js';
@@ -36,8 +36,11 @@ export interface HttpApi {
   /** The answer, or null when no route serves the path (an adapter then passes the request on). */
   handle(request: HttpRequest): Promise<HttpResponse | null>;
   readonly routes: readonly Route[];
-  /** The OpenAPI 3.1 document (also served at `GET /v1/openapi.json`). */
-  document(): unknown;
+  /**
+   * The OpenAPI 3.1 document (also served at `GET /v1/openapi.json`), its server
+   * the mount prefix `basePath` (default '': the root).
+   */
+  document(basePath?: string): unknown;
 }
 
 const CORS_HEADERS: Readonly<Record<string, string>> = {
@@ -76,9 +79,10 @@ function decodeQuery(route: Route, request: HttpRequest): unknown {
 export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): HttpApi {
   const logger = gateway.config.logger;
   const auth = createAuthenticator(gateway, options);
-  let openApi: unknown;
+  let openApi: object | undefined;
+  const title = options.title ?? 'textport httpSMS-compatible API';
   const routes: Route[] = [
-    ...metaRoutes(() => api.document()),
+    ...metaRoutes((basePath) => api.document(basePath), title),
     ...messageRoutes,
     ...phoneApiRoutes,
     ...phoneRoutes,
@@ -112,12 +116,9 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
 
   const api: HttpApi = {
     routes,
-    document() {
-      openApi ??= buildOpenApiDocument(routes, {
-        title: options.title ?? 'textport httpSMS-compatible API',
-        version: options.version ?? '1.0.0',
-      });
-      return openApi;
+    document(basePath = '') {
+      openApi ??= buildOpenApiDocument(routes, { title, version: options.version ?? '1.0.0' });
+      return basePath === '' ? openApi : servedUnder(openApi, basePath);
     },
     async handle(request) {
       const method = request.method.toUpperCase();

@@ -25,6 +25,11 @@ export interface HttpRequest {
   method: string;
   /** The path below the adapter's mount point, e.g. `/v1/messages/send` (no query). */
   path: string;
+  /**
+   * The adapter's mount point, e.g. `/sms` (absent or '' at the root): the API
+   * writes it into links it serves (the OpenAPI `servers`, the reference page).
+   */
+  basePath?: string;
   query?: HttpQuery;
   headers: HttpHeaders;
   body?: HttpBody;

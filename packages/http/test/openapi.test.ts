@@ -113,3 +113,94 @@ describe('OpenAPI document', () => {
     );
   });
 });
+
+/** Operations that take no input and answer no client error (see redocly.yaml). */
+const NO_CLIENT_ERROR = new Set([
+  'GET /health',
+  'GET /health/live',
+  'GET /health/ready',
+  'GET /v1/openapi.json',
+  'GET /docs',
+]);
+
+function operations(doc: Json): [string, Json][] {
+  return Object.entries(doc.paths as Json).flatMap(([path, item]) =>
+    Object.entries(item as Json).map(([method, op]) => [`${method.toUpperCase()} ${path}`, op]),
+  ) as [string, Json][];
+}
+
+describe('OpenAPI document for clients and linters', () => {
+  it('gives every operation a unique camelCase operationId', async () => {
+    const t = await httpSetup();
+    const ops = operations(t.api.document() as Json);
+    const ids = ops.map(([, op]) => op.operationId);
+    expect(new Set(ids).size).toBe(ops.length);
+    for (const id of ids) expect(id).toMatch(/^[a-z]+(?:[A-Z][a-z]*)*$/);
+    const byKey = Object.fromEntries(ops.map(([key, op]) => [key, op.operationId]));
+    expect(byKey).toMatchObject({
+      'POST /v1/messages/send': 'sendMessage',
+      'GET /v1/messages': 'listMessages',
+      'DELETE /v1/webhooks/{webhookID}': 'deleteWebhook',
+      'PUT /v1/send-schedules/{scheduleID}': 'updateSendSchedule',
+      'GET /health/ready': 'getReadiness',
+    });
+  });
+
+  it('documents a 4XX answer on every operation that takes input', async () => {
+    const t = await httpSetup();
+    for (const [key, op] of operations(t.api.document() as Json)) {
+      const clientErrors = Object.keys(op.responses).filter((s) => s.startsWith('4'));
+      if (NO_CLIENT_ERROR.has(key)) expect(clientErrors, key).toEqual([]);
+      else expect(clientErrors.length, key).toBeGreaterThan(0);
+    }
+  });
+
+  it('has a license, described tags, and formats on ids, times and nanoseconds', async () => {
+    const t = await httpSetup();
+    const doc = t.api.document() as Json;
+    expect(doc.info.license).toEqual({ name: 'MIT', identifier: 'MIT' });
+    const used = new Set(operations(doc).flatMap(([, op]) => op.tags));
+    expect(doc.tags.map((tag: Json) => tag.name).sort()).toEqual([...used].sort());
+    for (const tag of doc.tags) expect(tag.description, tag.name).toBeTruthy();
+    const message = doc.components.schemas.Message.properties;
+    expect(message.id.format).toBe('uuid');
+    expect(message.created_at.format).toBe('date-time');
+    expect(message.sent_at.anyOf[0].format).toBe('date-time');
+    expect(message.send_time.anyOf[0]).toMatchObject({ type: 'integer', format: 'int64' });
+    expect(doc.components.schemas.Webhook.properties.url.format).toBe('uri');
+    const byId = doc.paths['/v1/messages/{messageID}'].get.parameters[0];
+    expect(byId.schema).toEqual({ type: 'string', format: 'uuid' });
+    // The phone's event route also takes the ids of multipart parts (`id.1`): no format.
+    const events = doc.paths['/v1/messages/{messageID}/events'].post.parameters[0];
+    expect(events.schema).toEqual({ type: 'string' });
+  });
+
+  it('names the prefix it is served under as its server', async () => {
+    const t = await httpSetup();
+    const atRoot = await t.call('GET', '/v1/openapi.json', { key: null });
+    expect(atRoot.json.servers).toEqual([expect.objectContaining({ url: '/' })]);
+    const response = await t.api.handle({
+      method: 'GET',
+      path: '/v1/openapi.json',
+      basePath: '/sms/',
+      headers: {},
+    });
+    const doc = JSON.parse(String(response?.body)) as Json;
+    expect(doc.servers).toEqual([expect.objectContaining({ url: '/sms' })]);
+    // The document of the root is not changed by a prefixed answer.
+    expect((t.api.document() as Json).servers[0].url).toBe('/');
+  });
+
+  it('documents the health probes: 200 and 503 with the readiness body', async () => {
+    const t = await httpSetup();
+    const doc = t.api.document() as Json;
+    const ready = doc.paths['/health/ready'].get.responses;
+    const readiness = { $ref: '#/components/schemas/Readiness' };
+    expect(ready['200'].content['application/json'].schema).toEqual(readiness);
+    expect(ready['503'].content['application/json'].schema).toEqual(readiness);
+    const live = doc.paths['/health/live'].get.responses;
+    expect(live['200'].content['application/json'].schema).toEqual(readiness);
+    expect(doc.paths['/health'].get.responses['200'].content).toBeUndefined();
+    expect(doc.components.schemas.Readiness.required).toEqual(['status', 'checks']);
+  });
+});

@@ -5,6 +5,7 @@ import {
   operationStore,
   type Store,
   type StoreCapabilities,
+  type StoreHealth,
 } from '@textport/core/store';
 import type { SqlEngine } from './engine/sql-engine.js';
 import * as claims from './ops/claims.js';
@@ -14,6 +15,7 @@ import * as messages from './ops/messages.js';
 import * as schedules from './ops/schedules.js';
 import * as threads from './ops/threads.js';
 import * as webhooks from './ops/webhooks.js';
+import { pendingMigrations } from './schema/migrations.js';
 import type { Db } from './sql/db.js';
 
 /** Every Store operation, written once over a database handle: one module per Store part. */
@@ -44,5 +46,10 @@ export class SqlStore extends operationStore<Db, typeof OPERATIONS>(OPERATIONS) 
 
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     return this.engine.transaction(fn);
+  }
+
+  /** Reads the migrations table: the database answers, and says which migrations it lacks. */
+  async ping(): Promise<StoreHealth> {
+    return { pendingMigrations: await this.engine.read(pendingMigrations) };
   }
 }

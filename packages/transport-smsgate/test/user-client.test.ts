@@ -329,6 +329,8 @@ describe('android-sms-gateway 3.0.0 client', () => {
 
   it('reports health without credentials', async () => {
     const { t, client } = await start();
+    // Ready means started: the transports run.
+    await t.gateway.start();
     expect(await client.getHealth()).toMatchObject({
       status: 'pass',
       version: '1.2.3',

@@ -477,7 +477,7 @@ describe('health when the store does not answer', () => {
     const memory = createMemoryStore();
     const store = new Proxy(memory, {
       get(target, key, receiver) {
-        if (key === 'getAccount' && down) return async () => Promise.reject(new Error('down'));
+        if (key === 'ping' && down) return async () => Promise.reject(new Error('down'));
         const value = Reflect.get(target, key, receiver);
         return typeof value === 'function' ? value.bind(target) : value;
       },

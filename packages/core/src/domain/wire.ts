@@ -17,10 +17,12 @@ import type {
 } from './records.js';
 import { formatNullable, formatTimestamp } from './time.js';
 
+// `format`s are metadata for the OpenAPI document (`z.toJSONSchema` copies them).
 const uuid = z
   .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-const time = z.string().describe('RFC 3339 timestamp, UTC');
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+  .meta({ format: 'uuid' });
+const time = z.string().meta({ format: 'date-time', description: 'RFC 3339 timestamp, UTC' });
 const nullableTime = time.nullable();
 
 export const wireMessageSchema = z.object({
@@ -35,7 +37,12 @@ export const wireMessageSchema = z.object({
   type: z.enum(MESSAGE_TYPES),
   status: z.enum(MESSAGE_STATUSES),
   sim: z.enum(SIMS),
-  send_time: z.number().int().nullable().describe('nanoseconds from request_received_at to sent'),
+  send_time: z
+    .number()
+    .int()
+    .meta({ format: 'int64' })
+    .nullable()
+    .describe('nanoseconds from request_received_at to sent'),
   request_received_at: time,
   created_at: time,
   updated_at: time,
@@ -149,7 +156,7 @@ export type WirePhoneApiKey = z.infer<typeof wirePhoneApiKeySchema>;
 export const wireWebhookSchema = z.object({
   id: uuid,
   user_id: z.string(),
-  url: z.string(),
+  url: z.string().meta({ format: 'uri' }),
   signing_key: z.string().nullable(),
   phone_numbers: z.array(z.string()),
   events: z.array(z.string()),

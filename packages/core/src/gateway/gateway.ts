@@ -15,6 +15,7 @@ import type { GatewayEventListener, GatewayEventType } from '../events/events.js
 import { GatewayEmitter } from '../events/events.js';
 import type { PhoneApi } from '../phone-api.js';
 import type { Store } from '../store.js';
+import type { Transport } from '../transport.js';
 import type { GatewayContext } from '../uow/context.js';
 import { WebhookWorker } from '../webhooks/worker.js';
 import * as accounts from './accounts.js';
@@ -71,6 +72,7 @@ export function createGateway(config: GatewayConfig): Gateway {
     authenticate: (apiKey) => accounts.authenticate(ctx, apiKey),
   });
   let state: 'idle' | 'running' | 'stopping' = 'idle';
+  const started = new Set<Transport>();
   let stopSweep = () => {};
 
   const gateway: Gateway = {
@@ -79,7 +81,7 @@ export function createGateway(config: GatewayConfig): Gateway {
     /** Where incoming MMS attachments are kept. */
     attachments: ctx.attachments,
     /** Whether the gateway can do its work (`GET /health/ready`): pass, warn or fail. */
-    readiness: () => readiness(ctx),
+    readiness: () => readiness(ctx, { running: state === 'running', started }),
     /** Removes attachment files no message points at; runs on its own after `start()`. */
     sweepAttachments: () => sweepAttachments(ctx),
     /** The validated configuration. */
@@ -99,7 +101,22 @@ export function createGateway(config: GatewayConfig): Gateway {
     async start() {
       if (state !== 'idle') return;
       state = 'running';
-      for (const transport of ctx.transports) await transport.start(transportHost);
+      try {
+        for (const transport of ctx.transports) {
+          await transport.start(transportHost);
+          started.add(transport);
+        }
+      } catch (error) {
+        // Back to idle, so readiness says so and a later start() tries again.
+        for (const transport of [...started].reverse()) {
+          started.delete(transport);
+          await transport.stop().catch((err: unknown) => {
+            ctx.logger.error({ err, transport: transport.name }, 'a transport failed to stop');
+          });
+        }
+        state = 'idle';
+        throw error;
+      }
       dispatcher.start();
       monitor.start();
       webhookWorker.start();
@@ -114,7 +131,10 @@ export function createGateway(config: GatewayConfig): Gateway {
       await monitor.stop();
       await dispatcher.stop();
       await webhookWorker.stop();
-      for (const transport of [...ctx.transports].reverse()) await transport.stop();
+      for (const transport of [...ctx.transports].reverse()) {
+        started.delete(transport);
+        await transport.stop();
+      }
       state = 'idle';
     },
 

@@ -14,7 +14,7 @@ import type { WebhookStore } from './webhooks.js';
 
 /**
  * The Store's data methods: every method of its data parts (all but
- * `transaction`, `capabilities` and `close`).
+ * `transaction`, `capabilities`, `ping` and `close`).
  */
 export type StoreMethod = keyof (MessageStore &
   ClaimStore &

@@ -21,6 +21,7 @@ import { skipLockedGroup } from './store/claims/skip-locked.js';
 import type { Group, GroupContext } from './store/context.js';
 import { keysGroup } from './store/directory/keys.js';
 import { phonesGroup } from './store/directory/phones.js';
+import { healthGroup } from './store/health.js';
 import { idempotencyGroup } from './store/idempotency.js';
 import { recordsGroup } from './store/messages/records.js';
 import { transitionsGroup } from './store/messages/transitions.js';
@@ -75,6 +76,7 @@ const PARTS: readonly (readonly [part: string, groups: readonly GroupEntry[]])[]
   ['schedules', [{ group: schedulesGroup }]],
   ['idempotency', [{ group: idempotencyGroup }]],
   ['transactions', [{ group: transactionsGroup }]],
+  ['health', [{ group: healthGroup }]],
 ];
 
 /** Registers one group's tests with a harness of its own. */

@@ -24,7 +24,7 @@ export const wireBulkMessageSchema = z.object({
   failed_count: count,
   expired_count: count,
   canceled_count: count,
-  created_at: z.string().describe('RFC 3339 timestamp, UTC'),
+  created_at: z.string().meta({ format: 'date-time', description: 'RFC 3339 timestamp, UTC' }),
 });
 
 export function toWireBulkMessage(b: BulkBatch): z.output<typeof wireBulkMessageSchema> {
@@ -52,6 +52,7 @@ export const bulkRoutes = [
     limit: BULK_BODY_LIMIT,
     docs: {
       tag: TAG,
+      operationId: 'uploadBulkMessages',
       summary: 'Queue the messages of a CSV or XLSX file (field `document`)',
       description:
         'Columns FromPhoneNumber, ToPhoneNumber, Content, SendTime(optional), AttachmentURLs(optional); 1–1000 rows; smaller than 5,000,000 bytes. Every row is checked before any is queued.',
@@ -67,6 +68,7 @@ export const bulkRoutes = [
 
   listRoute({
     path: '/v1/bulk-messages',
+    operationId: 'listBulkMessages',
     tag: TAG,
     summary: 'The last 10 bulk-message uploads with a count per status',
     noun: 'bulk message',

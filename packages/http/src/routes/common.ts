@@ -9,6 +9,8 @@ import { type ComponentName, defineRoute } from '../route.js';
 export interface ListSpec {
   path: string;
   tag: string;
+  /** The OpenAPI operationId, e.g. `listWebhooks`. */
+  operationId: string;
   summary: string;
   /** Singular noun of the success message (`fetched 2 webhooks`). */
   noun: string;
@@ -34,6 +36,7 @@ export function listRoute(spec: ListSpec) {
       : undefined,
     docs: {
       tag: spec.tag,
+      operationId: spec.operationId,
       summary: spec.summary,
       success: { status: 200, data: [spec.data], description: `fetched N ${spec.noun}s` },
     },
@@ -49,6 +52,7 @@ export interface SaveSpec<BS extends z.ZodObject> {
   method: 'POST' | 'PUT';
   path: string;
   tag: string;
+  operationId: string;
   summary: string;
   body: BS;
   status: 200 | 201;
@@ -56,6 +60,8 @@ export interface SaveSpec<BS extends z.ZodObject> {
   message: string;
   data: ComponentName;
   errors?: readonly number[];
+  /** Path parameters that must be UUIDs (422 otherwise). */
+  uuids?: readonly string[];
   /** Writes and returns the wire object of the saved row. */
   save(
     gateway: Gateway,
@@ -74,9 +80,11 @@ export function saveRoute<BS extends z.ZodObject>(spec: SaveSpec<BS>) {
     body: spec.body,
     docs: {
       tag: spec.tag,
+      operationId: spec.operationId,
       summary: spec.summary,
       success: { status: spec.status, data: spec.data, description: spec.message },
       ...(spec.errors ? { errors: spec.errors } : {}),
+      ...(spec.uuids ? { uuids: spec.uuids } : {}),
     },
     async handle({ gateway, principal, body, params }) {
       const data = await spec.save(gateway, principal.accountId, body as z.output<BS>, params);
@@ -88,6 +96,7 @@ export function saveRoute<BS extends z.ZodObject>(spec: SaveSpec<BS>) {
 export interface DeleteSpec {
   path: string;
   tag: string;
+  operationId: string;
   summary: string;
   /** The path parameter holding the id. */
   param: string;
@@ -108,7 +117,9 @@ export function deleteById(spec: DeleteSpec) {
     changesKeys: spec.changesKeys ?? false,
     docs: {
       tag: spec.tag,
+      operationId: spec.operationId,
       summary: spec.summary,
+      uuids: spec.id === 'raw' ? [] : [spec.param],
       success: spec.message
         ? { status: 200, data: null, description: spec.message }
         : { status: 204, description: 'deleted' },
@@ -136,6 +147,8 @@ export interface CrudSpec<BS extends z.ZodObject> {
   /** Delete answers 200 `{data: null}` (httpSMS webhooks) instead of 204. */
   deleteAnswersData?: boolean;
   summaries: { list: string; create: string; update: string; remove: string };
+  /** OpenAPI operationIds, e.g. `{ list: 'listWebhooks', create: 'createWebhook', … }`. */
+  operationIds: { list: string; create: string; update: string; remove: string };
   list: ListSpec['list'];
   create(gateway: Gateway, accountId: string, body: z.output<BS>): Promise<unknown>;
   update(gateway: Gateway, accountId: string, id: string, body: z.output<BS>): Promise<unknown>;
@@ -156,13 +169,14 @@ export function crudRoutes<BS extends z.ZodObject>(spec: CrudSpec<BS>) {
     list: spec.list,
   };
   return [
-    listRoute({ ...list, summary: spec.summaries.list }),
+    listRoute({ ...list, summary: spec.summaries.list, operationId: spec.operationIds.list }),
     saveRoute({
       ...common,
       body: spec.body,
       method: 'POST',
       path: spec.base,
       summary: spec.summaries.create,
+      operationId: spec.operationIds.create,
       status: 201,
       message: `${spec.noun} created successfully`,
       save: (gateway, accountId, body) => spec.create(gateway, accountId, body),
@@ -173,6 +187,8 @@ export function crudRoutes<BS extends z.ZodObject>(spec: CrudSpec<BS>) {
       method: 'PUT',
       path: item,
       summary: spec.summaries.update,
+      operationId: spec.operationIds.update,
+      ...(spec.id === 'uuid' ? { uuids: [spec.param] } : {}),
       status: 200,
       message: `${spec.noun} updated successfully`,
       errors: spec.id === 'raw' ? [400, 404] : [404],
@@ -183,6 +199,7 @@ export function crudRoutes<BS extends z.ZodObject>(spec: CrudSpec<BS>) {
       path: item,
       tag: spec.tag,
       summary: spec.summaries.remove,
+      operationId: spec.operationIds.remove,
       param: spec.param,
       id: spec.id,
       ...(spec.deleteAnswersData ? { message: `${spec.noun} deleted successfully` } : {}),

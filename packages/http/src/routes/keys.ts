@@ -35,6 +35,7 @@ export const keyRoutes = [
     auth: 'user',
     docs: {
       tag: USERS,
+      operationId: 'getUser',
       summary: 'Your account (the API key is masked: keys are stored hashed)',
       success: { status: 200, data: 'User', description: 'user fetched successfully' },
       errors: [404],
@@ -51,6 +52,7 @@ export const keyRoutes = [
   saveRoute({
     method: 'PUT',
     path: '/v1/users/me',
+    operationId: 'updateUser',
     tag: USERS,
     summary: 'Update the time zone or the active phone',
     body: userBody,
@@ -74,6 +76,7 @@ export const keyRoutes = [
     changesKeys: true,
     docs: {
       tag: USERS,
+      operationId: 'rotateApiKey',
       summary: 'Rotate your API key: the answer holds the new key, the old one stops working',
       success: { status: 200, data: 'User', description: 'API Key rotated successfully' },
     },
@@ -86,6 +89,7 @@ export const keyRoutes = [
 
   listRoute({
     path: '/v1/phone-api-keys',
+    operationId: 'listPhoneApiKeys',
     tag: KEYS,
     summary: 'List phone API keys (masked), newest first',
     noun: 'phone API key',
@@ -101,6 +105,7 @@ export const keyRoutes = [
   saveRoute({
     method: 'POST',
     path: '/v1/phone-api-keys',
+    operationId: 'createPhoneApiKey',
     tag: KEYS,
     summary: 'Create a phone API key (the only answer that shows the full key)',
     body: z.object({
@@ -125,6 +130,7 @@ export const keyRoutes = [
 
   deleteById({
     path: '/v1/phone-api-keys/{phoneAPIKeyID}',
+    operationId: 'deletePhoneApiKey',
     tag: KEYS,
     summary: 'Delete a phone API key',
     param: 'phoneAPIKeyID',
@@ -139,6 +145,8 @@ export const keyRoutes = [
     changesKeys: true,
     docs: {
       tag: KEYS,
+      operationId: 'removePhoneFromPhoneApiKey',
+      uuids: ['phoneAPIKeyID', 'phoneID'],
       summary: 'Unbind a phone from a phone API key',
       success: { status: 204, description: 'removed' },
       errors: [404],

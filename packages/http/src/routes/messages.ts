@@ -74,6 +74,7 @@ export const messageRoutes = [
     body: sendBody,
     docs: {
       tag: TAG,
+      operationId: 'sendMessage',
       summary: 'Send an SMS',
       description: `Stored as \`pending\` before the answer. ${idempotencyDoc}`,
       success: { status: 200, data: 'Message', description: 'message added to queue' },
@@ -104,6 +105,7 @@ export const messageRoutes = [
     body: bulkSendBody,
     docs: {
       tag: TAG,
+      operationId: 'bulkSendMessages',
       summary: 'Send one SMS to many recipients',
       description: `All messages are written in one transaction. ${idempotencyDoc}`,
       success: {
@@ -139,6 +141,7 @@ export const messageRoutes = [
     query: listQuery,
     docs: {
       tag: TAG,
+      operationId: 'listMessages',
       summary: 'Messages between one of your numbers and a contact, newest first',
       success: { status: 200, data: ['Message'], description: 'fetched N messages' },
     },
@@ -163,6 +166,7 @@ export const messageRoutes = [
     query: searchQuery,
     docs: {
       tag: TAG,
+      operationId: 'searchMessages',
       summary: 'Search all your messages, newest first',
       description: 'No captcha token is needed (httpSMS requires a Turnstile token here).',
       success: { status: 200, data: ['Message'], description: 'found N messages' },
@@ -201,6 +205,8 @@ export const messageRoutes = [
     auth: 'user',
     docs: {
       tag: TAG,
+      operationId: 'getMessage',
+      uuids: ['messageID'],
       summary: 'Get a message',
       success: { status: 200, data: 'Message', description: 'message fetched successfully' },
       errors: [404],
@@ -216,6 +222,7 @@ export const messageRoutes = [
 
   deleteById({
     path: '/v1/messages/{messageID}',
+    operationId: 'deleteMessage',
     tag: TAG,
     summary: 'Delete a message (its thread is repaired)',
     param: 'messageID',
@@ -228,6 +235,8 @@ export const messageRoutes = [
     auth: 'user',
     docs: {
       tag: TAG,
+      operationId: 'cancelMessage',
+      uuids: ['messageID'],
       summary: 'Cancel a message the phone has not taken yet',
       description: 'textport only. 409 when the phone already took the message.',
       success: { status: 200, data: 'Message', description: 'message canceled successfully' },

@@ -83,6 +83,7 @@ export const phoneApiRoutes = [
     query: z.object({ message_id: requiredParam('message_id', 'The id from the push.') }),
     docs: {
       tag: TAG,
+      operationId: 'takeOutstandingMessage',
       summary: 'Take a message to send (moves it to `sending`)',
       success: {
         status: 200,
@@ -106,6 +107,7 @@ export const phoneApiRoutes = [
     early: (params) => (params.messageID?.includes('.') ? noContent() : undefined),
     docs: {
       tag: TAG,
+      operationId: 'reportMessageEvent',
       summary: 'Report SENT, DELIVERED or FAILED',
       description: 'An id with a `.` (a non-final part of a multipart SMS) gets 204.',
       success: { status: 200, data: 'Message', description: 'message event stored successfully' },
@@ -131,6 +133,7 @@ export const phoneApiRoutes = [
     inbound: true,
     docs: {
       tag: TAG,
+      operationId: 'receiveMessage',
       summary: 'Store a received SMS or MMS',
       description:
         'Attachments are kept and served at `/v1/attachments/...`. 4xx only for bad input.',
@@ -162,6 +165,7 @@ export const phoneApiRoutes = [
     inbound: true,
     docs: {
       tag: TAG,
+      operationId: 'recordMissedCall',
       summary: 'Store a missed call (and send the auto-reply)',
       success: {
         status: 200,
@@ -187,6 +191,7 @@ export const phoneApiRoutes = [
     body: heartbeatBody,
     docs: {
       tag: TAG,
+      operationId: 'storeHeartbeats',
       summary: 'Store heartbeats',
       description: 'The app version is read from the `X-Client-Version` header.',
       success: {
@@ -215,6 +220,7 @@ export const phoneApiRoutes = [
     body: fcmTokenBody,
     docs: {
       tag: TAG,
+      operationId: 'updateFcmToken',
       summary: 'Log a phone in: store its FCM token (a phone key gets bound to the number)',
       success: { status: 200, data: 'Phone', description: 'FCM token updated successfully' },
     },

@@ -46,6 +46,7 @@ export function phoneSettings(body: PhoneBody): PhoneSettingsInput {
 export const phoneRoutes = [
   listRoute({
     path: '/v1/phones',
+    operationId: 'listPhones',
     tag: TAG,
     summary: 'List your phones, newest first',
     noun: 'phone',
@@ -58,6 +59,7 @@ export const phoneRoutes = [
   saveRoute({
     method: 'PUT',
     path: '/v1/phones',
+    operationId: 'upsertPhone',
     tag: TAG,
     summary: 'Create or update a phone; only the settings present in the body change',
     body: phoneBody,
@@ -70,6 +72,7 @@ export const phoneRoutes = [
 
   deleteById({
     path: '/v1/phones/{phoneID}',
+    operationId: 'deletePhone',
     tag: TAG,
     summary: 'Delete a phone (it is removed from phone API keys)',
     param: 'phoneID',
@@ -88,6 +91,7 @@ export const phoneRoutes = [
     }),
     docs: {
       tag: TAG,
+      operationId: 'listHeartbeats',
       summary: "A phone's heartbeats, newest first",
       success: { status: 200, data: ['Heartbeat'], description: 'fetched N heartbeats' },
     },

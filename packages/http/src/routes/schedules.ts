@@ -41,6 +41,12 @@ export const scheduleRoutes = crudRoutes({
   noun: 'send schedule',
   data: 'SendSchedule',
   body: scheduleBody,
+  operationIds: {
+    list: 'listSendSchedules',
+    create: 'createSendSchedule',
+    update: 'updateSendSchedule',
+    remove: 'deleteSendSchedule',
+  },
   summaries: {
     list: 'All your send schedules, oldest first',
     create: 'Create a send schedule',

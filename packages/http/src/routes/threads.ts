@@ -37,6 +37,7 @@ export const threadRoutes = [
     }),
     docs: {
       tag: TAG,
+      operationId: 'listMessageThreads',
       summary: 'Threads of one of your numbers, newest first',
       success: { status: 200, data: ['MessageThread'], description: 'fetched N message threads' },
     },
@@ -56,6 +57,8 @@ export const threadRoutes = [
   saveRoute({
     method: 'PUT',
     path: '/v1/message-threads/{messageThreadID}',
+    operationId: 'updateMessageThread',
+    uuids: ['messageThreadID'],
     tag: TAG,
     summary: 'Archive, unarchive, mark read or unread',
     body: threadBody,
@@ -75,6 +78,7 @@ export const threadRoutes = [
 
   deleteById({
     path: '/v1/message-threads/{messageThreadID}',
+    operationId: 'deleteMessageThread',
     tag: TAG,
     summary: 'Delete a thread and every message between its owner and contact',
     param: 'messageThreadID',

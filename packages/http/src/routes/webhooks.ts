@@ -32,6 +32,12 @@ export const webhookRoutes = crudRoutes({
   body: webhookBody,
   paging: { defaultLimit: 1, matches: 'the URL' },
   deleteAnswersData: true,
+  operationIds: {
+    list: 'listWebhooks',
+    create: 'createWebhook',
+    update: 'updateWebhook',
+    remove: 'deleteWebhook',
+  },
   summaries: {
     list: 'List webhooks, newest first',
     create: 'Create a webhook',

@@ -4,6 +4,8 @@
  * table (`<prefix>migrations`), so they live beside the application's own.
  */
 import type { Knex } from 'knex';
+import type { Db } from '../sql/db.js';
+import { quote, raw, sql } from '../sql/fragment.js';
 import * as heartbeatRadio from './heartbeat-radio.js';
 import * as initial from './initial.js';
 import * as messageHandoff from './message-handoff.js';
@@ -21,6 +23,26 @@ const MIGRATIONS: readonly TextportMigration[] = [
   { name: '0003_heartbeat_radio', ...heartbeatRadio },
   { name: '0004_message_handoff', ...messageHandoff },
 ];
+
+/** The names of the shipped migrations, in order. */
+export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map((m) => m.name);
+
+/**
+ * The shipped migrations the database lacks (every one before the first
+ * `migrate()`), read from the migrations table with two cheap queries.
+ */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const table = `${db.kit.prefix}migrations`;
+  const exists = db.kit.pg
+    ? sql`SELECT to_regclass(${quote(table)}) IS NOT NULL`
+    : sql`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ${table}`;
+  const [[found] = []] = (await db.all(exists)).values;
+  if (found !== true && Number(found) !== 1) return [...MIGRATION_NAMES];
+  const applied = new Set(
+    (await db.all(sql`SELECT name FROM ${raw(quote(table))}`)).values.map((row) => String(row[0])),
+  );
+  return MIGRATION_NAMES.filter((name) => !applied.has(name));
+}
 
 /** A Knex migration source creating the store's tables under `tablePrefix`. */
 export function createMigrationSource(

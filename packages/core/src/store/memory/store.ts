@@ -10,7 +10,7 @@
  * after its transaction has finished throws a `store` error.
  */
 import { GatewayError } from '../../errors.js';
-import type { Store, StoreCapabilities } from '../../store.js';
+import type { Store, StoreCapabilities, StoreHealth } from '../../store.js';
 import { operationStore } from '../operations.js';
 import * as claims from './claims.js';
 import * as directory from './directory.js';
@@ -68,5 +68,10 @@ export class MemoryStore
 
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     return this.#runner.transaction(fn);
+  }
+
+  /** Always answers: the tables are in this process, and there are no migrations. */
+  async ping(): Promise<StoreHealth> {
+    return {};
   }
 }

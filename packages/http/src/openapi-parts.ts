@@ -1,0 +1,59 @@
+/**
+ * Parts of the OpenAPI document that no route schema gives: the tag
+ * descriptions, the readiness answer and the `servers` entry of a mount prefix.
+ */
+
+/** One description per route tag; a tag without one fails the document build. */
+export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  Meta: 'Health probes, this document, its reference page and the files of received MMS (no API key).',
+  Messages: 'Send, list, search, get, cancel and delete messages (user keys).',
+  'Phone API':
+    'What the phone app calls: take messages, report their events, store received SMS, missed calls and heartbeats (phone or user keys).',
+  Phones: 'Your phones, their settings and their heartbeats.',
+  'Message threads': 'One thread per (your number, contact).',
+  Users: 'Your account and its user API key.',
+  'Phone API keys': 'Keys for phones, restricted to some numbers when you choose.',
+  Webhooks: 'Where gateway events are POSTed, signed.',
+  'Send schedules': 'Weekly windows in which a phone may send.',
+  'Bulk messages': 'Messages queued from a CSV or XLSX file.',
+};
+
+const CHECK_SCHEMA = {
+  type: 'object',
+  properties: {
+    description: { type: 'string' },
+    observedUnit: { type: 'string' },
+    observedValue: { type: 'number' },
+    status: { type: 'string', enum: ['pass', 'warn', 'fail'] },
+  },
+  required: ['description', 'observedUnit', 'observedValue', 'status'],
+} as const;
+
+/** `GET /health/live` and `GET /health/ready`: the overall status and one entry per check. */
+export const READINESS_SCHEMA = {
+  type: 'object',
+  properties: {
+    status: {
+      type: 'string',
+      enum: ['pass', 'warn', 'fail'],
+      description: '`fail` when any check fails (503), else `warn` when any warns, else `pass`.',
+    },
+    checks: {
+      type: 'object',
+      description:
+        'By name: `store`, `store:migrations`, `transports`, `phones:stranded` (ready); none (live).',
+      additionalProperties: CHECK_SCHEMA,
+    },
+  },
+  required: ['status', 'checks'],
+} as const;
+
+/** The `servers` entry of an API mounted at `basePath` (`/sms`; '' at the root). */
+export function serverAt(basePath: string): { url: string; description: string } {
+  return basePath === ''
+    ? { url: '/', description: 'The root of the host that served this document' }
+    : {
+        url: basePath,
+        description: 'The path this API is mounted at, on the host that served this document',
+      };
+}

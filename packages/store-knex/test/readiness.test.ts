@@ -1,0 +1,120 @@
+/**
+ * `GET /health/ready` on the knex store: the store's ping reads its migrations
+ * table, so a database without the migrations, or a database that is gone,
+ * answers 503 with the failing check named.
+ */
+import { createGateway, silentLogger } from '@textport/core';
+import { createHttpApi } from '@textport/http';
+import knexFactory, { type Knex } from 'knex';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createKnexStore, type KnexStore } from '../src/index.js';
+import { DATABASE_URL, PG_SKIP, type SqliteDatabase, sqliteDatabase } from './helpers.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A started gateway without transports on the store, and its readiness over HTTP. */
+async function served(store: KnexStore) {
+  const gateway = createGateway({ store, logger: silentLogger });
+  await gateway.start();
+  cleanups.push(() => gateway.stop());
+  const api = createHttpApi(gateway);
+  return async () => {
+    const response = await api.handle({ method: 'GET', path: '/health/ready', headers: {} });
+    const body = JSON.parse(String(response?.body));
+    const statuses = Object.fromEntries(
+      Object.entries(body.checks as Record<string, { status: string }>).map(([k, v]) => [
+        k,
+        v.status,
+      ]),
+    );
+    return { status: response?.status, overall: body.status, checks: statuses };
+  };
+}
+
+describe('readiness of the SQLite store', () => {
+  function open(): SqliteDatabase {
+    const db = sqliteDatabase();
+    cleanups.push(() => db.destroy());
+    return db;
+  }
+
+  it('names the missing migrations until migrate(), then answers 200', async () => {
+    const db = open();
+    const store = createKnexStore(db.knex);
+    expect((await store.ping()).pendingMigrations).toEqual([
+      '0001_initial',
+      '0002_phone_key_numbers',
+      '0003_heartbeat_radio',
+      '0004_message_handoff',
+    ]);
+    const ready = await served(store);
+    expect(await ready()).toEqual({
+      status: 503,
+      overall: 'fail',
+      checks: {
+        store: 'pass',
+        'store:migrations': 'fail',
+        transports: 'pass',
+        'phones:stranded': 'pass',
+      },
+    });
+    await store.migrate();
+    expect(await store.ping()).toEqual({ pendingMigrations: [] });
+    expect(await ready()).toMatchObject({ status: 200, overall: 'pass' });
+  });
+
+  it('answers 503 once the database is gone (the Knex pool destroyed)', async () => {
+    const db = open();
+    const store = createKnexStore(db.knex);
+    await store.migrate();
+    const ready = await served(store);
+    expect(await ready()).toMatchObject({ status: 200 });
+    await db.knex.destroy();
+    await expect(store.ping()).rejects.toThrow();
+    expect(await ready()).toEqual({
+      status: 503,
+      overall: 'fail',
+      checks: { store: 'fail', transports: 'pass' },
+    });
+  });
+});
+
+describe.skipIf(PG_SKIP !== false)(
+  `readiness of the Postgres store${PG_SKIP ? ` (skipped: ${PG_SKIP})` : ''}`,
+  () => {
+    it('answers 200, then 503 once its database is dropped', async () => {
+      const name = `textport_ready_${globalThis.crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`;
+      const admin = knexFactory({
+        client: 'pg',
+        connection: DATABASE_URL,
+        pool: { min: 0, max: 1 },
+      });
+      cleanups.push(async () => {
+        await admin.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await admin.destroy();
+      });
+      await admin.raw(`CREATE DATABASE "${name}"`);
+      const url = new URL(DATABASE_URL ?? '');
+      url.pathname = `/${name}`;
+      const knex: Knex = knexFactory({ client: 'pg', connection: url.toString() });
+      cleanups.push(() => knex.destroy());
+      const store = createKnexStore(knex);
+      expect((await store.ping()).pendingMigrations).toHaveLength(4);
+      await store.migrate();
+      const ready = await served(store);
+      expect(await ready()).toMatchObject({
+        status: 200,
+        checks: { store: 'pass', 'store:migrations': 'pass' },
+      });
+      await admin.raw(`DROP DATABASE "${name}" WITH (FORCE)`);
+      expect(await ready()).toEqual({
+        status: 503,
+        overall: 'fail',
+        checks: { store: 'fail', transports: 'pass' },
+      });
+    });
+  },
+);
