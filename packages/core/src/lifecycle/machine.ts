@@ -191,11 +191,17 @@ export function sourcesOf(event: LifecycleEvent): MessageStatus[] {
   return MESSAGE_STATUSES.filter((status) => canTransition(status, event));
 }
 
-/** The one status `event` moves messages to (an event with several targets throws). */
-export function targetOf(event: LifecycleEvent): MessageStatus {
+/**
+ * The one status `event` moves messages to (an event with several targets, or none,
+ * throws). `table` is for checking a rule table other than the built-in one.
+ */
+export function targetOf(
+  event: LifecycleEvent,
+  table: TransitionTable = TRANSITIONS,
+): MessageStatus {
   const targets = new Set<MessageStatus>();
   for (const status of MESSAGE_STATUSES) {
-    const decision = decide(status, event);
+    const decision = table[event][status];
     if (decision.kind === 'move') targets.add(decision.to);
   }
   const [target, ...others] = targets;
