@@ -36,6 +36,8 @@ export interface StandaloneOptions {
   databaseUrl: string;
   /** The child's working directory (a temp dir: the server may write `data/` there). */
   cwd: string;
+  /** More environment for the server (e.g. LOG_LEVEL, TEXTPORT_DEMO_PHONE). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -54,6 +56,8 @@ export class StandaloneNode {
   private healthy = deferred();
   private isHealthy = false;
   private readonly lines: string[] = [];
+  /** Lines the server has printed in all (stdout and stderr, every start). */
+  printed = 0;
 
   constructor(private readonly options: StandaloneOptions) {
     this.url = `http://127.0.0.1:${options.port}`;
@@ -85,7 +89,7 @@ export class StandaloneNode {
     return this.healthy.promise;
   }
 
-  /** The last lines the server printed (for failure reports). */
+  /** The last lines the server printed (for failure reports; the last 400 are kept). */
   tail(n = 40): string {
     return this.lines.slice(-n).join('\n');
   }
@@ -100,6 +104,7 @@ export class StandaloneNode {
       TEXTPORT_API_KEY: USER_KEY,
       TEXTPORT_PHONE_API_KEY: PHONE_KEY,
       TEXTPORT_DEMO_PHONE: 'off',
+      ...this.options.env,
     };
     for (const name of [
       'TLS_CERT',
@@ -121,6 +126,7 @@ export class StandaloneNode {
     const keep = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) {
         if (line.trim() === '') continue;
+        this.printed += 1;
         this.lines.push(`[${this.name}#${this.starts}] ${line}`);
       }
       if (this.lines.length > 400) this.lines.splice(0, this.lines.length - 400);

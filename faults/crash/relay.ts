@@ -62,6 +62,11 @@ export class Relay {
     tryNext();
   }
 
+  /** Cuts every open connection (both sides); new ones still go to `backends()`. */
+  dropAll(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());

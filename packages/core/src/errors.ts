@@ -16,6 +16,8 @@ export const GATEWAY_ERROR_CODES = Object.freeze({
   config: 500,
   store: 500,
   transport: 502,
+  /** The store cannot be reached (its connection dropped or was refused): try again later. */
+  unavailable: 503,
   internal: 500,
 } as const);
 
@@ -58,6 +60,16 @@ export class GatewayError extends Error {
   static notFound(message: string) {
     return new GatewayError('not_found', message);
   }
+}
+
+/** The server's own failures (not the caller's): worth retrying later, never the caller's to fix. */
+export function isServerFault(error: GatewayError): boolean {
+  return (
+    error.code === 'internal' ||
+    error.code === 'store' ||
+    error.code === 'unavailable' ||
+    error.code === 'config'
+  );
 }
 
 export function isGatewayError(value: unknown): value is GatewayError {

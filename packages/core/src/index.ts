@@ -38,6 +38,7 @@ export { createGateway } from './gateway/gateway.js';
 export type { ListMessagesInput, SearchMessagesInput } from './gateway/messages.js';
 export type { PhoneSettingsInput } from './gateway/phones.js';
 export type { CheckStatus, Readiness, ReadinessCheck } from './gateway/readiness.js';
+export { READINESS_STORE_TIMEOUT_MS } from './gateway/readiness.js';
 export type { SendScheduleInput } from './gateway/schedules.js';
 export type { BulkSendInput, SendInput, SendOptions } from './gateway/send.js';
 export type { ListThreadsInput } from './gateway/threads.js';

@@ -11,6 +11,9 @@ export const UNAUTHORIZED_MESSAGE = 'You are not authorized to carry out this re
 export const UNAUTHORIZED_DETAIL =
   'Make sure your API key is set in the [x-api-key] header in the request';
 export const INTERNAL_MESSAGE = 'We ran into an internal error while handling the request.';
+export const UNAVAILABLE_MESSAGE = 'The gateway cannot reach its database; try again shortly.';
+/** Seconds a client is asked to wait after a 503. */
+export const UNAVAILABLE_RETRY_AFTER = '5';
 
 export function json(status: number, value: unknown): HttpResponse {
   return { status, headers: { 'content-type': JSON_CONTENT_TYPE }, body: JSON.stringify(value) };
@@ -66,5 +69,12 @@ export function errorResponse(error: unknown, logger: Logger, request: HttpReque
       if (status < 500) return failure(status, e.message);
   }
   logger.error({ err: error, method: request.method, path: request.path }, 'request failed');
+  if (e.code === 'unavailable') {
+    const response = failure(503, UNAVAILABLE_MESSAGE);
+    return {
+      ...response,
+      headers: { ...response.headers, 'retry-after': UNAVAILABLE_RETRY_AFTER },
+    };
+  }
   return failure(status, INTERNAL_MESSAGE);
 }

@@ -8,11 +8,12 @@ import {
   createMemoryStore,
   FakeTransport,
   type Gateway,
+  READINESS_STORE_TIMEOUT_MS,
   type Store,
   silentLogger,
   type Transport,
 } from '@textport/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHttpApi } from '../src/index.js';
 
 const gateways: Gateway[] = [];
@@ -35,14 +36,15 @@ function gatewayOn(store: Store, transports: Transport[] = [new FakeTransport({ 
   return gateway;
 }
 
-/** A memory store whose ping rejects while `down` is set. */
+/** A memory store whose ping rejects while `down` is set, and never answers while `hung` is. */
 function flakyStore() {
-  const state = { down: false };
+  const state = { down: false, hung: false };
   const store = new Proxy(createMemoryStore(), {
     get(target, name) {
       if (name === 'ping' && state.down) {
         return async () => Promise.reject(new Error('connection lost'));
       }
+      if (name === 'ping' && state.hung) return () => new Promise(() => {});
       const value = Reflect.get(target, name);
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -130,6 +132,29 @@ describe('GET /health/ready', () => {
     state.down = false;
     const up = await probe(gateway, '/health/ready');
     expect([up.status, up.body.status, up.body.checks.store.status]).toEqual([200, 'pass', 'pass']);
+  });
+
+  it('fails with 503 when the store does not answer its ping within the time limit', async () => {
+    const { store, state } = flakyStore();
+    const gateway = gatewayOn(store);
+    await gateway.start();
+    state.hung = true;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const pending = probe(gateway, '/health/ready');
+      await vi.advanceTimersByTimeAsync(READINESS_STORE_TIMEOUT_MS - 1);
+      let settled = false;
+      void pending.then(() => {
+        settled = true;
+      });
+      await Promise.resolve();
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      const down = await pending;
+      expect([down.status, down.body.checks.store.status]).toEqual([503, 'fail']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('fails with 503 when the store lacks migrations, naming them', async () => {

@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { isPhoneNumber } from '@textport/core';
 import { z } from 'zod';
+import { LOG_LEVELS } from './logging.js';
 
 const optional = z
   .string()
@@ -86,6 +87,14 @@ const envSchema = z.object({
   TEXTPORT_SMSGATE_PASSWORD: optional.refine((v) => v === undefined || /^[^:]{14,256}$/.test(v), {
     message: 'must be 14 to 256 characters without a colon (or leave it unset to use the API key)',
   }),
+  /** The least severe log lines written: fatal, error, warn, info (default), debug, trace or silent. */
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+    .default('info'),
+  /** `json` lines, `pretty` text, or `auto` (pretty on a terminal, JSON otherwise). */
+  LOG_FORMAT: z
+    .enum(['auto', 'json', 'pretty'], { message: 'must be auto, json or pretty' })
+    .default('auto'),
   TLS_CERT: optional,
   TLS_KEY: optional,
   TEXTPORT_PUBLIC_URL: optional.refine((v) => v === undefined || URL.canParse(v), {

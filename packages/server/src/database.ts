@@ -1,7 +1,7 @@
 /** Opens the database named by DATABASE_URL: a SQLite file (its folder is created) or Postgres. */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Notifier } from '@textport/core';
+import { consoleLogger, type Logger, type Notifier } from '@textport/core';
 import { createKnexStore, createPgNotifier, type KnexStore } from '@textport/store-knex';
 import knex, { type Knex } from 'knex';
 
@@ -53,7 +53,9 @@ async function migrated(store: KnexStore, describe: string): Promise<void> {
   }
 }
 
-export async function openDatabase(url: string): Promise<Database> {
+/** Opens the database; its warnings (Knex's, the notifier's) go to `logger`. */
+export async function openDatabase(url: string, logger: Logger = consoleLogger): Promise<Database> {
+  const write = (line: string) => logger.warn({}, line);
   if (url.startsWith('sqlite:')) {
     const file = resolve(url.slice('sqlite:'.length));
     mkdirSync(dirname(file), { recursive: true });
@@ -61,7 +63,7 @@ export async function openDatabase(url: string): Promise<Database> {
       client: 'better-sqlite3',
       connection: { filename: file },
       useNullAsDefault: true,
-      log: knexLog(),
+      log: knexLog(write),
     });
     const store = createKnexStore(db);
     await migrated(store, `SQLite file ${file}`).catch(async (error) => {
@@ -77,14 +79,19 @@ export async function openDatabase(url: string): Promise<Database> {
       close: () => db.destroy(),
     };
   }
-  const db = knex({ client: 'pg', connection: url, pool: { min: 0, max: 10 }, log: knexLog() });
+  const db = knex({
+    client: 'pg',
+    connection: url,
+    pool: { min: 0, max: 10 },
+    log: knexLog(write),
+  });
   const store = createKnexStore(db);
   const where = `PostgreSQL ${new URL(url).host}${new URL(url).pathname}`;
   await migrated(store, where).catch(async (error) => {
     await db.destroy();
     throw error;
   });
-  const notifier = createPgNotifier(db);
+  const notifier = createPgNotifier(db, { logger });
   return {
     knex: db,
     store,

@@ -9,7 +9,6 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
-  consoleLogger,
   createDiskAttachmentStore,
   createGateway,
   type Gateway,
@@ -20,10 +19,12 @@ import { fcmTransport } from '@textport/transport-fcm';
 import { websocketTransport } from '@textport/transport-websocket';
 import type { VirtualPhone } from '@textport/transport-websocket/client';
 import express from 'express';
+import type { DestinationStream } from 'pino';
 import { BOOTSTRAP_ACCOUNT_ID, bootstrap, virtualPhoneKey } from './bootstrap.js';
 import type { StandaloneConfig } from './config.js';
 import { openDatabase } from './database.js';
 import { startDemoPhone } from './demo-phone.js';
+import { createLog, logMessageEvents, quietLogger, requestLog } from './logging.js';
 import {
   provisionPrivateToken,
   SMSGATE_MOBILE_PATH,
@@ -51,14 +52,39 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface ServerOptions {
+  /** Where the structured log goes (stdout by default). */
+  logDestination?: DestinationStream;
+}
+
 export async function startServer(
   config: StandaloneConfig,
   log: (line: string) => void = (line) => console.log(line),
+  options: ServerOptions = {},
 ): Promise<RunningServer> {
-  const db = await openDatabase(config.DATABASE_URL);
+  const pinoLog = createLog({
+    level: config.LOG_LEVEL,
+    pretty:
+      config.LOG_FORMAT === 'pretty' ||
+      (config.LOG_FORMAT === 'auto' && !options.logDestination && process.stdout.isTTY === true),
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
+  const logger = quietLogger(pinoLog);
+  const db = await openDatabase(config.DATABASE_URL, logger);
   const tls = config.TLS_CERT && config.TLS_KEY;
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLog(pinoLog));
+  // Nothing is served until the keys given in the environment are imported.
+  let booted = false;
+  app.use((_req, res, next) => {
+    if (booted) return next();
+    res.status(503).set('retry-after', '1').json({
+      status: 'error',
+      message: 'textport is starting',
+      data: 'try again in a moment',
+    });
+  });
   const server = tls
     ? https.createServer(
         { cert: readFileSync(config.TLS_CERT ?? ''), key: readFileSync(config.TLS_KEY ?? '') },
@@ -93,7 +119,7 @@ export async function startServer(
   const gateway = createGateway({
     store: db.store,
     transports,
-    logger: consoleLogger,
+    logger,
     attachments: createDiskAttachmentStore(join(db.dataDir, 'attachments')),
     publicUrl: config.TEXTPORT_PUBLIC_URL ?? url,
     phoneKeys: { restricted: config.TEXTPORT_PHONE_KEYS_RESTRICTED },
@@ -103,6 +129,7 @@ export async function startServer(
   app.get('/', (_req, res) => {
     res.json({ name: 'textport', api: '/v1', openapi: '/v1/openapi.json', health: '/health' });
   });
+  logMessageEvents(gateway, logger);
   if (smsgate) app.use(smsgateMiddleware(gateway, smsgate, config, BOOTSTRAP_ACCOUNT_ID));
   app.use(createRouter(gateway));
   await gateway.start();
@@ -111,6 +138,7 @@ export async function startServer(
     apiKey: config.TEXTPORT_API_KEY,
     phoneApiKey: config.TEXTPORT_PHONE_API_KEY,
   });
+  booted = true;
   const newPrivateToken = smsgate
     ? await provisionPrivateToken(gateway, config, boot.accountId)
     : null;

@@ -118,3 +118,40 @@ describe.skipIf(PG_SKIP !== false)(
     });
   },
 );
+
+describe('a database that cannot be reached', () => {
+  it('is `unavailable`: sends answer 503 with Retry-After, readiness fails', async () => {
+    const net = await import('node:net');
+    // A port that refuses connections: listened on, then closed.
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const knex = knexFactory({
+      client: 'pg',
+      connection: `postgres://postgres@127.0.0.1:${port}/none`,
+      pool: { min: 0, max: 1 },
+      acquireConnectionTimeout: 5_000,
+      log: { warn() {}, error() {}, debug() {}, deprecate() {} },
+    });
+    cleanups.push(() => knex.destroy());
+    const store = createKnexStore(knex);
+    await expect(store.ping()).rejects.toMatchObject({ code: 'unavailable', httpStatus: 503 });
+    const ready = await served(store);
+    expect(await ready()).toMatchObject({ status: 503, checks: { store: 'fail' } });
+
+    const gateway = createGateway({ store, logger: silentLogger });
+    const response = await createHttpApi(gateway).handle({
+      method: 'POST',
+      path: '/v1/messages/send',
+      headers: { 'x-api-key': 'uk_aaaaaaaaaaaaaaaaaaaaaaaa', 'content-type': 'application/json' },
+      body: JSON.stringify({ from: '+18005550199', to: '+18005550100', content: 'hi' }),
+    });
+    expect(response?.status).toBe(503);
+    expect(response?.headers['retry-after']).toBe('5');
+    expect(JSON.parse(String(response?.body))).toEqual({
+      status: 'error',
+      message: 'The gateway cannot reach its database; try again shortly.',
+    });
+  });
+});

@@ -40,12 +40,27 @@ const NAMED = 5;
 /** Stranded phones counted, at most (the check stays cheap). */
 const COUNTED = 1_000;
 
+/**
+ * How long the store may take to answer before readiness fails: a database behind a
+ * dropped network answers nothing, and a probe must not hang until its pool gives up.
+ */
+export const READINESS_STORE_TIMEOUT_MS = 2_000;
+
 async function ping(ctx: GatewayContext): Promise<StoreHealth | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${READINESS_STORE_TIMEOUT_MS} ms`)),
+      READINESS_STORE_TIMEOUT_MS,
+    );
+  });
   try {
-    return await ctx.store.ping();
+    return await Promise.race([ctx.store.ping(), timeout]);
   } catch (error) {
     ctx.logger.error({ err: error }, 'readiness: the store does not answer');
     return null;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -2,7 +2,8 @@
  * Executors: run fragments on one driver connection. SQLite statements are
  * prepared once per connection and run synchronously (better-sqlite3); Postgres
  * statements go to the `pg` connection as they are. Database errors come out as
- * `GatewayError`s: a unique-key violation is `conflict`, anything else `store`.
+ * `GatewayError`s: a unique-key violation is `conflict`, a lost or refused connection
+ * `unavailable` (503), anything else `store`.
  */
 import { GatewayError } from '@textport/core';
 import { type Fragment, numberPlaceholders } from './fragment.js';
@@ -63,6 +64,32 @@ const UNIQUE_CODES: ReadonlySet<unknown> = new Set([
 ]);
 
 /** A database error as the gateway's error type. */
+/** Connection failures (Node's socket errors, Postgres class 08 and shutdowns, pool timeouts). */
+const UNREACHABLE_CODES: ReadonlySet<unknown> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+const UNREACHABLE_TEXT =
+  /Connection terminated|Connection ended unexpectedly|Timeout acquiring a connection|the database system is (starting up|shutting down)/i;
+
+function unreachable(error: unknown, message: string): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    UNREACHABLE_CODES.has(code) ||
+    (typeof code === 'string' && code.startsWith('08')) ||
+    UNREACHABLE_TEXT.test(message)
+  );
+}
+
 export function translateError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
   const message = error instanceof Error ? error.message : String(error);
@@ -70,6 +97,12 @@ export function translateError(error: unknown): GatewayError {
   if (UNIQUE_CODES.has(code)) {
     return new GatewayError('conflict', `a row with the same key already exists (${message})`, {
       cause: error,
+    });
+  }
+  if (unreachable(error, message)) {
+    return new GatewayError('unavailable', `the database is unavailable: ${message}`, {
+      cause: error,
+      detail: 'the database cannot be reached; try again shortly',
     });
   }
   return new GatewayError('store', `database error: ${message}`, { cause: error });

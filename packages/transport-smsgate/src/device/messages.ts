@@ -6,7 +6,7 @@
  * which ignores repeats and late ones, so reports are idempotent in any order.
  */
 import type { MessageRecord, PhoneEventInput, Principal } from '@textport/core';
-import { isGatewayError } from '@textport/core';
+import { isGatewayError, isServerFault } from '@textport/core';
 import type { RequestContext } from '../http/io.js';
 import { badRequest, readJson, sendEmpty, sendJson } from '../http/io.js';
 import type { GroupRecord } from '../store/types.js';
@@ -186,7 +186,7 @@ async function applyReport(
     }
   } catch (error) {
     // Unknown ids, another device's messages and bad timestamps are not the app's to retry.
-    if (isGatewayError(error) && error.code !== 'store' && error.code !== 'internal') {
+    if (isGatewayError(error) && !isServerFault(error)) {
       host.logger.debug({ err: error, messageId: report.id }, 'SMSGate state report ignored');
       return;
     }

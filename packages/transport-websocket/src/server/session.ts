@@ -14,7 +14,7 @@
  * socket with 4401 (`revoke`), a key that lost numbers stops serving them (`rescope`).
  */
 import type { PhoneRecord, Principal } from '@textport/core';
-import { toGatewayError } from '@textport/core';
+import { isServerFault, toGatewayError } from '@textport/core';
 import type { TransportHost } from '@textport/core/transport';
 import type { RawData, WebSocket } from 'ws';
 import type { HelloFrame, PhoneFrame, ServerFrameBody, WelcomeFrame } from '../protocol.js';
@@ -313,7 +313,7 @@ export class PhoneSession {
       this.send({ type: 'result', id: frame.id, data });
     } catch (error) {
       const e = toGatewayError(error);
-      const internal = e.code === 'internal' || e.code === 'store';
+      const internal = isServerFault(e);
       if (internal) {
         this.host.logger.error({ err: error, frame: frame.type }, 'phone request failed');
       }
@@ -368,7 +368,7 @@ export class PhoneSession {
       this.phones = await servedPhones(host, principal, numbers);
     } catch (error) {
       const e = toGatewayError(error);
-      if (e.code === 'internal' || e.code === 'store') throw error;
+      if (isServerFault(e)) throw error;
       this.reject(frame.id, CLOSE_CODES.forbidden, e.message, e.code, e.fields);
       return;
     }
