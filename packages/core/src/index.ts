@@ -7,11 +7,14 @@ export type {
   GatewayConfig,
   HeartbeatOptions,
   ResolvedConfig,
+  RetentionOptions,
+  RetentionPolicy,
   WebhookDeliveryOptions,
 } from './config/config.js';
 export {
   DEFAULT_DISPATCHER_OPTIONS,
   DEFAULT_HEARTBEAT_OPTIONS,
+  DEFAULT_RETENTION_OPTIONS,
   DEFAULT_RETRY_POLICY,
   DEFAULT_WEBHOOK_OPTIONS,
 } from './config/config.js';
@@ -61,6 +64,8 @@ export * from './lifecycle/thread-rules.js';
 export * from './logger.js';
 export * from './notifier.js';
 export * from './phone-api.js';
+export type { RetentionContext, RetentionHooks, RetentionRun } from './retention/worker.js';
+export { RetentionWorker } from './retention/worker.js';
 export * from './store/memory/index.js';
 export type * from './store.js';
 export * from './transport/fake.js';

@@ -13,6 +13,7 @@
  *   WebhookStore      store/webhooks.ts     memory/webhooks.ts        ops/webhooks.ts       webhooks
  *   ScheduleStore     store/schedules.ts    memory/schedules.ts       ops/schedules.ts      schedules
  *   IdempotencyStore  store/idempotency.ts  memory/idempotency.ts     ops/idempotency.ts    idempotency
+ *   RetentionStore    store/retention.ts    memory/retention.ts       ops/retention.ts      retention
  *
  * `store/access.ts` says which methods only read (for stores that run reads and
  * writes apart).
@@ -42,6 +43,9 @@
  *   compare-and-set or row locks rather than relying on the isolation level.
  * - Idempotency records stay unique per (account, key) until purged; the gateway
  *   purges expired ones before reusing a key.
+ * - The purges (`purgeMessages`, `purgeHeartbeats`, `purgeOutbox`,
+ *   `purgeIdempotency` with a limit) remove at most `limit` rows per call, each
+ *   call in one short statement, and never a row that still has work to do.
  * - `ping()` reads something cheap and rejects when the database does not answer:
  *   readiness probes call it every few seconds.
  * - Run `runStoreConformance` from `@textport/core/testing` against the store.
@@ -50,6 +54,7 @@ import type { ClaimStore } from './store/claims.js';
 import type { DirectoryStore } from './store/directory.js';
 import type { IdempotencyStore } from './store/idempotency.js';
 import type { MessageStore } from './store/messages.js';
+import type { RetentionStore } from './store/retention.js';
 import type { ScheduleStore } from './store/schedules.js';
 import type { ThreadStore } from './store/threads.js';
 import type { TransactionStore } from './store/transactions.js';
@@ -63,6 +68,7 @@ export type * from './store/idempotency.js';
 export type * from './store/messages.js';
 export * from './store/operations.js';
 export type * from './store/page.js';
+export * from './store/retention.js';
 export type * from './store/schedules.js';
 export type * from './store/threads.js';
 export type * from './store/transactions.js';
@@ -95,7 +101,8 @@ export interface Store
     ThreadStore,
     WebhookStore,
     ScheduleStore,
-    IdempotencyStore {
+    IdempotencyStore,
+    RetentionStore {
   readonly capabilities: StoreCapabilities;
 
   /**

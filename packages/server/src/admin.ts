@@ -1,13 +1,20 @@
 /**
- * The admin commands of `textport`: accounts, keys, phones, a send and migrations, run against
+ * The admin commands of `textport`: accounts, keys, phones, a send, migrations and a retention
+ * run, against
  * the database DATABASE_URL names (the server may be running). Keys are printed once; a phone
  * key also as a QR code when the output is a terminal (the httpSMS app scans one).
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type ApiKeyRecord, createGateway, type Gateway } from '@textport/core';
+import {
+  type ApiKeyRecord,
+  createDiskAttachmentStore,
+  createGateway,
+  type Gateway,
+} from '@textport/core';
 import QRCode from 'qrcode';
 import { BOOTSTRAP_ACCOUNT_ID } from './bootstrap.js';
-import { readConfig } from './config.js';
+import { readConfig, retentionPolicyOf } from './config.js';
 import { type Database, openDatabase } from './database.js';
 
 export interface AdminIo {
@@ -188,6 +195,30 @@ const COMMANDS: Record<string, Command> = {
       io.out(`message ${message.id}: ${message.status}`);
     },
   },
+  'retention run': {
+    usage: 'retention run',
+    summary: 'remove old rows now, as the TEXTPORT_RETENTION_* settings say (for cron)',
+    options: {},
+    run: async ({ gateway, io }) => {
+      const policy = gateway.config.retention;
+      if (!policy) {
+        throw new UsageError('retention is off (TEXTPORT_RETENTION=off): nothing was removed');
+      }
+      const run = await gateway.retention.runOnce();
+      const older = (removed: number, days: number | null, variable: string) =>
+        days ? `${removed} removed (older than ${days} days)` : `kept (${variable}=0)`;
+      io.out(
+        `messages: ${older(run.messages, policy.messagesDays, 'TEXTPORT_RETENTION_MESSAGES_DAYS')}`,
+      );
+      io.out(
+        `heartbeats: ${older(run.heartbeats, policy.heartbeatsDays, 'TEXTPORT_RETENTION_HEARTBEATS_DAYS')}`,
+      );
+      io.out(
+        `webhook outbox: ${older(run.webhookOutbox, policy.webhookOutboxDays, 'TEXTPORT_RETENTION_WEBHOOKS_DAYS')}`,
+      );
+      io.out(`idempotency records: ${run.idempotency} removed (expired)`);
+    },
+  },
 };
 
 /** One line per command: its usage, then what it does. */
@@ -225,7 +256,10 @@ export async function runAdmin(name: string, args: string[], io: AdminIo): Promi
   const db = await openDatabase(config.DATABASE_URL);
   const gateway = createGateway({
     store: db.store,
+    // The server's attachment folder: a retention run sweeps the files of the messages it removed.
+    attachments: createDiskAttachmentStore(join(db.dataDir, 'attachments')),
     phoneKeys: { restricted: config.TEXTPORT_PHONE_KEYS_RESTRICTED },
+    retention: retentionPolicyOf(config),
     ...(db.notifier ? { notifier: db.notifier } : {}),
   });
   try {

@@ -3,7 +3,7 @@
  * problem is reported at once, one line each, with how to fix it.
  */
 import { isIP } from 'node:net';
-import { isPhoneNumber } from '@textport/core';
+import { DEFAULT_RETENTION_OPTIONS, type GatewayConfig, isPhoneNumber } from '@textport/core';
 import { z } from 'zod';
 import { LOG_LEVELS } from './logging.js';
 
@@ -11,6 +11,14 @@ const optional = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** Days of retention: a whole number, 0 keeps the rows for ever. */
+const days = (fallback: number | null) =>
+  optional
+    .transform((v) => (v === undefined ? (fallback ?? 0) : Number(v)))
+    .refine((v) => Number.isInteger(v) && v >= 0 && v <= 36_500, {
+      message: 'must be a whole number of days from 1 to 36500, or 0 to keep these rows for ever',
+    });
 
 const envSchema = z.object({
   PORT: z.coerce
@@ -95,6 +103,14 @@ const envSchema = z.object({
   LOG_FORMAT: z
     .enum(['auto', 'json', 'pretty'], { message: 'must be auto, json or pretty' })
     .default('auto'),
+  /** `off`: nothing is removed; `on`: old rows go as the days below say (see docs/operations.md). */
+  TEXTPORT_RETENTION: z
+    .enum(['on', 'off'], { message: 'must be on or off' })
+    .default('on')
+    .transform((v) => v === 'on'),
+  TEXTPORT_RETENTION_MESSAGES_DAYS: days(DEFAULT_RETENTION_OPTIONS.messagesDays),
+  TEXTPORT_RETENTION_HEARTBEATS_DAYS: days(DEFAULT_RETENTION_OPTIONS.heartbeatsDays),
+  TEXTPORT_RETENTION_WEBHOOKS_DAYS: days(DEFAULT_RETENTION_OPTIONS.webhookOutboxDays),
   TLS_CERT: optional,
   TLS_KEY: optional,
   TEXTPORT_PUBLIC_URL: optional.refine((v) => v === undefined || URL.canParse(v), {
@@ -109,6 +125,20 @@ export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`textport cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
+}
+
+/**
+ * The gateway's retention setting from the environment: undefined when
+ * `TEXTPORT_RETENTION=off`; the rest (batches, the hourly run, expired idempotency
+ * records) takes core's defaults.
+ */
+export function retentionPolicyOf(config: StandaloneConfig): GatewayConfig['retention'] {
+  if (!config.TEXTPORT_RETENTION) return undefined;
+  return {
+    messagesDays: config.TEXTPORT_RETENTION_MESSAGES_DAYS,
+    heartbeatsDays: config.TEXTPORT_RETENTION_HEARTBEATS_DAYS,
+    webhookOutboxDays: config.TEXTPORT_RETENTION_WEBHOOKS_DAYS,
+  };
 }
 
 /** Checks across variables, run even when single variables are wrong, so all problems show at once. */

@@ -21,7 +21,7 @@ import type { VirtualPhone } from '@textport/transport-websocket/client';
 import express from 'express';
 import type { DestinationStream } from 'pino';
 import { BOOTSTRAP_ACCOUNT_ID, bootstrap, virtualPhoneKey } from './bootstrap.js';
-import type { StandaloneConfig } from './config.js';
+import { retentionPolicyOf, type StandaloneConfig } from './config.js';
 import { openDatabase } from './database.js';
 import { startDemoPhone } from './demo-phone.js';
 import { createLog, logMessageEvents, quietLogger, requestLog } from './logging.js';
@@ -124,6 +124,7 @@ export async function startServer(
     publicUrl: config.TEXTPORT_PUBLIC_URL ?? url,
     phoneKeys: { restricted: config.TEXTPORT_PHONE_KEYS_RESTRICTED },
     webhooks: { refusePrivateNetworks: config.TEXTPORT_WEBHOOKS_REFUSE_PRIVATE },
+    retention: retentionPolicyOf(config),
     ...(db.notifier ? { notifier: db.notifier } : {}),
   });
   app.get('/', (_req, res) => {

@@ -12,6 +12,7 @@ import * as claims from './ops/claims.js';
 import * as directory from './ops/directory.js';
 import * as idempotency from './ops/idempotency.js';
 import * as messages from './ops/messages.js';
+import * as retention from './ops/retention.js';
 import * as schedules from './ops/schedules.js';
 import * as threads from './ops/threads.js';
 import * as webhooks from './ops/webhooks.js';
@@ -27,6 +28,7 @@ const OPERATIONS = {
   ...webhooks,
   ...schedules,
   ...idempotency,
+  ...retention,
 };
 
 export class SqlStore extends operationStore<Db, typeof OPERATIONS>(OPERATIONS) implements Store {

@@ -133,6 +133,18 @@ export function rawReader(knex: Knex, prefix = 'textport_'): RawReader {
       if (!r) return null;
       return { requestHash: String(r.request_hash), messageIds: json(r.message_ids) };
     },
+    async countIdempotency(accountId) {
+      const r = await one(`SELECT count(*) AS n FROM ${t('idempotency')} WHERE account_id = ?`, [
+        accountId,
+      ]);
+      return Number(r?.n);
+    },
+    async countHeartbeats(accountId) {
+      const r = await one(`SELECT count(*) AS n FROM ${t('heartbeats')} WHERE account_id = ?`, [
+        accountId,
+      ]);
+      return Number(r?.n);
+    },
     async apiKey(id) {
       const r = await one(`SELECT id, key_hash FROM ${t('api_keys')} WHERE id = ?`, [id]);
       return r ? { id: String(r.id), keyHash: String(r.key_hash) } : null;

@@ -49,6 +49,7 @@ describe('readiness of the SQLite store', () => {
       '0002_phone_key_numbers',
       '0003_heartbeat_radio',
       '0004_message_handoff',
+      '0005_retention_indexes',
     ]);
     const ready = await served(store);
     expect(await ready()).toEqual({
@@ -102,7 +103,7 @@ describe.skipIf(PG_SKIP !== false)(
       const knex: Knex = knexFactory({ client: 'pg', connection: url.toString() });
       cleanups.push(() => knex.destroy());
       const store = createKnexStore(knex);
-      expect((await store.ping()).pendingMigrations).toHaveLength(4);
+      expect((await store.ping()).pendingMigrations).toHaveLength(5);
       await store.migrate();
       const ready = await served(store);
       expect(await ready()).toMatchObject({

@@ -69,6 +69,7 @@ describe('SQLite store setup', () => {
       '0002_phone_key_numbers',
       '0003_heartbeat_radio',
       '0004_message_handoff',
+      '0005_retention_indexes',
     ]);
   });
 
@@ -79,8 +80,9 @@ describe('SQLite store setup', () => {
     const pending = makeMessage({ status: 'pending', scheduledAt: null, dueAt: 1_000 });
     await store.insertMessages([planned, handedOff, pending]);
     const config = { migrationSource: createMigrationSource(), tableName: 'textport_migrations' };
-    await knex.migrate.down(config);
-    await knex.migrate.up(config);
+    await knex.migrate.down(config); // 0005
+    await knex.migrate.down(config); // 0004
+    await knex.migrate.latest(config);
     const marked = await rows(
       knex,
       'SELECT id FROM textport_messages WHERE awaiting_handoff = 1 ORDER BY id',

@@ -109,6 +109,43 @@ export const DEFAULT_WEBHOOK_OPTIONS: WebhookDeliveryOptions = Object.freeze({
   refusePrivateNetworks: false,
 });
 
+/**
+ * What retention removes (see retention/worker.ts). A number of days counts from
+ * a row's last update; `null` or 0 keeps those rows for ever.
+ */
+export interface RetentionPolicy {
+  /** Finished messages (sent, delivered, failed, expired for good, received, canceled). */
+  messagesDays: number | null;
+  heartbeatsDays: number | null;
+  /** Webhook outbox rows that were delivered or given up (pending rows are never removed). */
+  webhookOutboxDays: number | null;
+  /** Idempotency records past `idempotencyTtlSeconds` (they can no longer replay anything). */
+  idempotency: boolean;
+  /** The most rows one delete removes (one short transaction). */
+  batchSize: number;
+  /** The most batches one run deletes from each table; the next run goes on. */
+  maxBatchesPerRun: number;
+}
+
+export interface RetentionOptions extends RetentionPolicy {
+  /** How often it runs while the gateway runs. */
+  intervalMs: number;
+}
+
+/** The defaults a `retention: {}` opts in to (the server's defaults too). */
+export const DEFAULT_RETENTION_OPTIONS: RetentionOptions = Object.freeze({
+  messagesDays: 90,
+  heartbeatsDays: 7,
+  webhookOutboxDays: 14,
+  idempotency: true,
+  batchSize: 500,
+  maxBatchesPerRun: 200,
+  intervalMs: 3_600_000,
+});
+
+const days = (fallback: number | null) =>
+  z.number().int().min(0).max(36_500).nullable().default(fallback);
+
 const STORE_METHODS = [
   'transaction',
   'insertMessages',
@@ -280,6 +317,21 @@ const configSchema = z.object({
       orphanAfterMs: z.number().int().min(60_000).default(3_600_000),
     })
     .prefault({}),
+  /**
+   * Removal of old rows (see retention/worker.ts): off unless given; `{}` takes
+   * `DEFAULT_RETENTION_OPTIONS`.
+   */
+  retention: z
+    .object({
+      messagesDays: days(DEFAULT_RETENTION_OPTIONS.messagesDays),
+      heartbeatsDays: days(DEFAULT_RETENTION_OPTIONS.heartbeatsDays),
+      webhookOutboxDays: days(DEFAULT_RETENTION_OPTIONS.webhookOutboxDays),
+      idempotency: z.boolean().default(DEFAULT_RETENTION_OPTIONS.idempotency),
+      batchSize: z.number().int().min(1).max(10_000).default(DEFAULT_RETENTION_OPTIONS.batchSize),
+      maxBatchesPerRun: z.number().int().min(1).default(DEFAULT_RETENTION_OPTIONS.maxBatchesPerRun),
+      intervalMs: z.number().int().min(60_000).default(DEFAULT_RETENTION_OPTIONS.intervalMs),
+    })
+    .optional(),
   /** Base URL under which attachment URLs are built, e.g. `https://sms.example.com`. */
   publicUrl: z.string().url().optional(),
 });

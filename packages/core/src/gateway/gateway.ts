@@ -14,6 +14,7 @@ import { GatewayError } from '../errors.js';
 import type { GatewayEventListener, GatewayEventType } from '../events/events.js';
 import { GatewayEmitter } from '../events/events.js';
 import type { PhoneApi } from '../phone-api.js';
+import { RetentionWorker } from '../retention/worker.js';
 import type { Store } from '../store.js';
 import type { Transport } from '../transport.js';
 import type { GatewayContext } from '../uow/context.js';
@@ -47,6 +48,9 @@ export function createGateway(config: GatewayConfig): Gateway {
   const dispatcher = new Dispatcher(ctx);
   const monitor = new HeartbeatMonitor(ctx);
   const webhookWorker = new WebhookWorker(ctx);
+  const retention = new RetentionWorker(ctx, {
+    afterMessagesRemoved: () => sweepAttachments(ctx),
+  });
   const phoneApi: PhoneApi = storableMethods({
     takeOutstanding: (principal: accounts.Principal, messageId: string) =>
       phoneEvents.takeOutstanding(ctx, principal, messageId),
@@ -96,8 +100,10 @@ export function createGateway(config: GatewayConfig): Gateway {
     heartbeats: monitor,
     /** Delivers webhook outbox rows; `runOnce()` sends the due ones by hand. */
     webhookWorker,
+    /** Removes old rows as `config.retention` says; `runOnce()` runs it by hand. */
+    retention,
 
-    /** Starts the transports, the dispatcher and the heartbeat monitor. */
+    /** Starts the transports, the dispatcher, the heartbeat monitor and retention. */
     async start() {
       if (state !== 'idle') return;
       state = 'running';
@@ -120,6 +126,7 @@ export function createGateway(config: GatewayConfig): Gateway {
       dispatcher.start();
       monitor.start();
       webhookWorker.start();
+      retention.start();
       stopSweep = startAttachmentSweep(ctx);
     },
 
@@ -128,6 +135,7 @@ export function createGateway(config: GatewayConfig): Gateway {
       if (state !== 'running') return;
       state = 'stopping';
       stopSweep();
+      await retention.stop();
       await monitor.stop();
       await dispatcher.stop();
       await webhookWorker.stop();

@@ -20,6 +20,7 @@ import type {
 } from '../domain/records.js';
 import type { GatewayEventListener, GatewayEventType } from '../events/events.js';
 import type { PhoneApi, Principal } from '../phone-api.js';
+import type { RetentionWorker } from '../retention/worker.js';
 import type { Store } from '../store.js';
 import type { TransportHost } from '../transport.js';
 import type { WebhookWorker } from '../webhooks/worker.js';
@@ -146,6 +147,11 @@ export interface Gateway {
   readonly heartbeats: HeartbeatMonitor;
   /** Delivers webhook outbox rows; `runOnce()` sends the due ones by hand. */
   readonly webhookWorker: WebhookWorker;
+  /**
+   * Removes old rows as `config.retention` says; runs on its own after `start()`
+   * when a policy is configured, `runOnce(policy?)` runs it by hand.
+   */
+  readonly retention: RetentionWorker;
   /** Starts the transports, the dispatcher and the heartbeat monitor. */
   start(): Promise<void>;
   /** Graceful stop: no new claims, in-flight hand-offs finish, transports close. */

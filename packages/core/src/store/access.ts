@@ -8,6 +8,7 @@ import type { ClaimStore } from './claims.js';
 import type { DirectoryStore } from './directory.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { MessageStore } from './messages.js';
+import type { RetentionStore } from './retention.js';
 import type { ScheduleStore } from './schedules.js';
 import type { ThreadStore } from './threads.js';
 import type { WebhookStore } from './webhooks.js';
@@ -22,7 +23,8 @@ export type StoreMethod = keyof (MessageStore &
   ThreadStore &
   WebhookStore &
   ScheduleStore &
-  IdempotencyStore);
+  IdempotencyStore &
+  RetentionStore);
 
 export type StoreAccess = 'read' | 'write';
 
@@ -89,6 +91,10 @@ export const STORE_ACCESS = Object.freeze({
   // idempotency
   getIdempotency: 'read',
   purgeIdempotency: 'write',
+  // retention
+  purgeMessages: 'write',
+  purgeHeartbeats: 'write',
+  purgeOutbox: 'write',
 } as const satisfies Record<StoreMethod, StoreAccess>);
 
 /** True when `name` is a Store method that only reads; anything else counts as a write. */

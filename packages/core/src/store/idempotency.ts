@@ -13,6 +13,9 @@ export interface IdempotencyStore {
     key: string,
     notBefore: number,
   ): Promise<IdempotencyRecord | null>;
-  /** Removes records created before `before`; returns how many. */
-  purgeIdempotency(before: number): Promise<number>;
+  /**
+   * Removes records created before `before` (at most `limit` of them when given,
+   * in one short statement, as the other purges of `retention.ts`); returns how many.
+   */
+  purgeIdempotency(before: number, limit?: number): Promise<number>;
 }

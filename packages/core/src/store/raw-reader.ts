@@ -31,6 +31,8 @@ export interface RawReader {
     accountId: string,
     key: string,
   ): Promise<{ requestHash: string; messageIds: (string | null)[] } | null>;
+  countIdempotency(accountId: string): Promise<number>;
+  countHeartbeats(accountId: string): Promise<number>;
   apiKey(id: string): Promise<{ id: string; keyHash: string } | null>;
   thread(
     id: string,

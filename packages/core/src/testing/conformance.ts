@@ -25,6 +25,7 @@ import { healthGroup } from './store/health.js';
 import { idempotencyGroup } from './store/idempotency.js';
 import { recordsGroup } from './store/messages/records.js';
 import { transitionsGroup } from './store/messages/transitions.js';
+import { retentionGroup } from './store/retention.js';
 import { schedulesGroup } from './store/schedules.js';
 import { threadsGroup } from './store/threads.js';
 import { transactionsGroup } from './store/transactions.js';
@@ -75,6 +76,7 @@ const PARTS: readonly (readonly [part: string, groups: readonly GroupEntry[]])[]
   ],
   ['schedules', [{ group: schedulesGroup }]],
   ['idempotency', [{ group: idempotencyGroup }]],
+  ['retention', [{ group: retentionGroup }]],
   ['transactions', [{ group: transactionsGroup }]],
   ['health', [{ group: healthGroup }]],
 ];

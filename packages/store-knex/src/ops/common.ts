@@ -4,6 +4,7 @@ import { decodeRows, firstRecord, insertOne, updateWhere } from '../rows/codec.j
 import type { TableSpec } from '../rows/columns.js';
 import type { Db } from '../sql/db.js';
 import { type Fragment, raw, sql } from '../sql/fragment.js';
+import type { TableName } from '../sql/kit.js';
 
 export const NEWEST_FIRST = raw('ORDER BY created_at DESC, id DESC');
 export const OLDEST_FIRST = raw('ORDER BY created_at, id');
@@ -53,4 +54,31 @@ export async function deleteOwned<R>(
 
 export function owned(accountId: string, id: string): Fragment {
   return sql`account_id = ${accountId} AND id = ${id}`;
+}
+
+/**
+ * Deletes up to `limit` rows of `table` matching `where` (all of them when the
+ * limit is not finite); returns how many. `key` lists the table's key columns
+ * (`id`, or `account_id, idem_key`) for Postgres; SQLite uses the rowid.
+ */
+export function purgeBatch(
+  db: Db,
+  table: TableName,
+  key: string,
+  where: Fragment,
+  limit: number,
+): Promise<number> {
+  const t = db.kit.t[table];
+  if (!Number.isFinite(limit)) return db.run(sql`DELETE FROM ${t} WHERE ${where}`);
+  const n = Math.max(0, Math.trunc(limit));
+  if (n === 0) return Promise.resolve(0);
+  if (db.kit.pg) {
+    const k = raw(key);
+    return db.run(
+      sql`DELETE FROM ${t} WHERE (${k}) IN (SELECT ${k} FROM ${t} WHERE ${where} LIMIT ${n} FOR UPDATE SKIP LOCKED)`,
+    );
+  }
+  return db.run(
+    sql`DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE ${where} LIMIT ${n})`,
+  );
 }

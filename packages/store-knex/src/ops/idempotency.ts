@@ -6,7 +6,7 @@ import type { IdempotencyRecord } from '@textport/core/store';
 import { IDEMPOTENCY } from '../rows/columns.js';
 import type { Db } from '../sql/db.js';
 import { sql } from '../sql/fragment.js';
-import { selectOne } from './common.js';
+import { purgeBatch, selectOne } from './common.js';
 
 /** The record for (account, key) created at or after `notBefore`. */
 export function getIdempotency(
@@ -22,6 +22,7 @@ export function getIdempotency(
   );
 }
 
-export function purgeIdempotency(db: Db, before: number): Promise<number> {
-  return db.run(sql`DELETE FROM ${db.kit.t.idempotency} WHERE created_at < ${before}`);
+/** Removes records created before `before`: at most `limit` when given (see `purgeBatch`). */
+export function purgeIdempotency(db: Db, before: number, limit = Infinity): Promise<number> {
+  return purgeBatch(db, 'idempotency', 'account_id, idem_key', sql`created_at < ${before}`, limit);
 }

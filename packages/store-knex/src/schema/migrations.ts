@@ -10,6 +10,7 @@ import * as heartbeatRadio from './heartbeat-radio.js';
 import * as initial from './initial.js';
 import * as messageHandoff from './message-handoff.js';
 import * as phoneKeyNumbers from './phone-key-numbers.js';
+import * as retentionIndexes from './retention-indexes.js';
 
 export interface TextportMigration {
   readonly name: string;
@@ -22,6 +23,7 @@ const MIGRATIONS: readonly TextportMigration[] = [
   { name: '0002_phone_key_numbers', ...phoneKeyNumbers },
   { name: '0003_heartbeat_radio', ...heartbeatRadio },
   { name: '0004_message_handoff', ...messageHandoff },
+  { name: '0005_retention_indexes', ...retentionIndexes },
 ];
 
 /** The names of the shipped migrations, in order. */

@@ -3,7 +3,7 @@
  * `insertMessages`, with their batch).
  */
 import type { IdempotencyRecord } from '../../domain/records.js';
-import { idempotencyKey, type Tables } from './tables.js';
+import { idempotencyKey, purgeWhere, type Tables } from './tables.js';
 
 export function getIdempotency(
   t: Tables,
@@ -15,13 +15,6 @@ export function getIdempotency(
   return record && record.createdAt >= notBefore ? structuredClone(record) : null;
 }
 
-export function purgeIdempotency(t: Tables, before: number): number {
-  let count = 0;
-  for (const [key, record] of t.idempotency) {
-    if (record.createdAt < before) {
-      t.remove(t.idempotency, key);
-      count += 1;
-    }
-  }
-  return count;
+export function purgeIdempotency(t: Tables, before: number, limit = Infinity): number {
+  return purgeWhere(t, t.idempotency, limit, (record) => record.createdAt < before);
 }

@@ -44,6 +44,13 @@ const PHONE_FIELDS = [
   'updatedAt',
 ] as const;
 
+/** How many of `rows` belong to the account. */
+function count(rows: Iterable<{ accountId: string }>, accountId: string): number {
+  let n = 0;
+  for (const row of rows) if (row.accountId === accountId) n += 1;
+  return n;
+}
+
 export function memoryRawReader(store: MemoryStore): RawReader {
   const t = tablesOf(store);
   return {
@@ -52,23 +59,25 @@ export function memoryRawReader(store: MemoryStore): RawReader {
       return m ? pick(m, MESSAGE_FIELDS) : null;
     },
     async countMessages(accountId) {
-      let count = 0;
-      for (const m of t.messages.values()) if (m.accountId === accountId) count += 1;
-      return count;
+      return count(t.messages.values(), accountId);
     },
     async outbox(id) {
       const row = t.outbox.get(id);
       return row ? pick(row, OUTBOX_FIELDS) : null;
     },
     async countOutbox(accountId) {
-      let count = 0;
-      for (const row of t.outbox.values()) if (row.accountId === accountId) count += 1;
-      return count;
+      return count(t.outbox.values(), accountId);
     },
     async idempotency(accountId, key) {
       const record = t.idempotency.get(idempotencyKey(accountId, key));
       if (!record) return null;
       return { requestHash: record.requestHash, messageIds: [...record.messageIds] };
+    },
+    async countIdempotency(accountId) {
+      return count(t.idempotency.values(), accountId);
+    },
+    async countHeartbeats(accountId) {
+      return count(t.heartbeats.values(), accountId);
     },
     async apiKey(id) {
       const key = t.apiKeys.get(id);

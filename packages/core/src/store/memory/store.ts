@@ -16,6 +16,7 @@ import * as claims from './claims.js';
 import * as directory from './directory.js';
 import * as idempotency from './idempotency.js';
 import * as messages from './messages.js';
+import * as retention from './retention.js';
 import * as schedules from './schedules.js';
 import { Tables } from './tables.js';
 import * as threads from './threads.js';
@@ -31,6 +32,7 @@ const OPERATIONS = {
   ...webhooks,
   ...schedules,
   ...idempotency,
+  ...retention,
 };
 
 const registry = new WeakMap<MemoryStore, Tables>();

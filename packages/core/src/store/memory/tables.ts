@@ -134,6 +134,23 @@ export function deleteOwned<V extends { accountId: string }>(
   return ownedRow(table, accountId, id) ? t.remove(table, id) : undefined;
 }
 
+/** Removes up to `limit` rows of `table` that `old` picks; returns how many. */
+export function purgeWhere<V>(
+  t: Tables,
+  table: Map<string, V>,
+  limit: number,
+  old: (row: V) => boolean,
+): number {
+  const max = Math.max(0, Math.trunc(limit));
+  const keys: string[] = [];
+  for (const [key, row] of table) {
+    if (keys.length >= max) break;
+    if (old(row)) keys.push(key);
+  }
+  for (const key of keys) t.remove(table, key);
+  return keys.length;
+}
+
 /** Insert, get, update and delete of an account-owned table, for tables with no rules of their own. */
 export interface OwnedTable<V> {
   insert(t: Tables, row: V): void;

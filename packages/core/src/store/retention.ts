@@ -1,0 +1,44 @@
+/**
+ * RetentionStore: the batched deletes of old rows that the retention worker
+ * runs (see `retention/worker.ts`). Each call removes at most `limit` rows in one
+ * short statement and returns how many it removed; the worker calls again until
+ * a call removes fewer than `limit`. SQL stores pick the batch with a bounded
+ * subquery (`… WHERE key IN (SELECT key … LIMIT n)`, on Postgres with
+ * `FOR UPDATE SKIP LOCKED`), so a purge never holds many locks nor waits on a
+ * row another node is working on. Rows are picked in any order.
+ * Implemented by `memory/retention.ts` and store-knex's `ops/retention.ts`;
+ * checked by the conformance group `retention`.
+ */
+import type { MessageStatus } from '../lifecycle/status.js';
+
+/**
+ * The statuses of a finished message: nothing more is expected of it, or (`sent`)
+ * only a delivery report that the phone may never send. `pending`, `scheduled` and
+ * `sending` are never purged, and neither is a message with work left (`dueAt`
+ * set: an `expired` message waiting for its next attempt).
+ */
+export const PURGEABLE_MESSAGE_STATUSES: readonly MessageStatus[] = Object.freeze([
+  'sent',
+  'delivered',
+  'failed',
+  'expired',
+  'received',
+  'canceled',
+]);
+
+export interface RetentionStore {
+  /**
+   * Removes up to `limit` finished messages (status in `PURGEABLE_MESSAGE_STATUSES`,
+   * `dueAt` null) last updated before `before`, of every account. Threads are kept:
+   * they carry their own snapshot of the last message.
+   */
+  purgeMessages(before: number, limit: number): Promise<number>;
+  /** Removes up to `limit` heartbeats with a `timestamp` before `before`. */
+  purgeHeartbeats(before: number, limit: number): Promise<number>;
+  /**
+   * Removes up to `limit` webhook outbox rows that are done (`delivered`, or
+   * `failed`: given up) and were last updated before `before`. Pending rows,
+   * however old, are never removed.
+   */
+  purgeOutbox(before: number, limit: number): Promise<number>;
+}

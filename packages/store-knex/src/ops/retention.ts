@@ -1,0 +1,37 @@
+/**
+ * The RetentionStore part on SQL: batched deletes of old rows. Each call is one
+ * statement that picks at most `limit` rows with a bounded subquery and deletes
+ * them: on SQLite by rowid, on Postgres by key with `FOR UPDATE SKIP LOCKED`, so
+ * a purge never waits on (nor blocks for long) a row another node is working on.
+ * Each cut-off has an index (migration 0005).
+ */
+import { PURGEABLE_MESSAGE_STATUSES } from '@textport/core/store';
+import type { Db } from '../sql/db.js';
+import { raw, sql } from '../sql/fragment.js';
+import { purgeBatch } from './common.js';
+
+export function purgeMessages(db: Db, before: number, limit: number): Promise<number> {
+  const finished = db.kit.inList('status', PURGEABLE_MESSAGE_STATUSES);
+  return purgeBatch(
+    db,
+    'messages',
+    'id',
+    sql`due_at IS NULL AND updated_at < ${before} AND ${finished}`,
+    limit,
+  );
+}
+
+export function purgeHeartbeats(db: Db, before: number, limit: number): Promise<number> {
+  return purgeBatch(db, 'heartbeats', 'id', sql`beat_at < ${before}`, limit);
+}
+
+export function purgeOutbox(db: Db, before: number, limit: number): Promise<number> {
+  // `status <> 'pending'` is written as the index predicate is, so both engines use it.
+  return purgeBatch(
+    db,
+    'outbox',
+    'id',
+    sql`${raw("status <> 'pending'")} AND updated_at < ${before}`,
+    limit,
+  );
+}
