@@ -48,6 +48,7 @@ export const STORE_ACCESS = Object.freeze({
   // directory
   insertAccount: 'write',
   getAccount: 'read',
+  listAccounts: 'read',
   updateAccount: 'write',
   insertApiKey: 'write',
   findApiKeyByHash: 'read',

@@ -42,6 +42,8 @@ export interface DirectoryStore {
   // accounts and keys
   insertAccount(account: AccountRecord): Promise<void>;
   getAccount(id: string): Promise<AccountRecord | null>;
+  /** Every account, oldest first (operators' listing). */
+  listAccounts(query: PageQuery): Promise<AccountRecord[]>;
   updateAccount(id: string, patch: RecordPatch<AccountRecord>): Promise<AccountRecord | null>;
   insertApiKey(key: ApiKeyRecord): Promise<void>;
   findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null>;

@@ -6,6 +6,7 @@ import type {
   FcmPhoneQuery,
   HeartbeatListQuery,
   HeartbeatRecord,
+  PageQuery,
   PhoneListQuery,
   PhoneRecord,
 } from '@textport/core/store';
@@ -17,6 +18,7 @@ import {
   deleteOwned,
   insertRow,
   NEWEST_FIRST,
+  OLDEST_FIRST,
   owned,
   selectMany,
   selectOne,
@@ -28,6 +30,10 @@ import {
 export const insertAccount = (db: Db, account: AccountRecord) => insertRow(db, ACCOUNT, account);
 
 export const getAccount = (db: Db, id: string) => selectOne(db, ACCOUNT, sql`id = ${id}`);
+
+/** Oldest first. */
+export const listAccounts = (db: Db, query: PageQuery) =>
+  selectMany(db, ACCOUNT, raw('1 = 1'), OLDEST_FIRST, query);
 
 export const updateAccount = (db: Db, id: string, patch: Partial<AccountRecord>) =>
   updateById(db, ACCOUNT, id, patch);

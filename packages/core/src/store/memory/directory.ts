@@ -9,9 +9,10 @@ import type {
   ApiKeyListQuery,
   FcmPhoneQuery,
   HeartbeatListQuery,
+  PageQuery,
   PhoneListQuery,
 } from '../../store.js';
-import { copyOrNull, descending, type PatchOf, page, textMatcher } from './query.js';
+import { ascending, copyOrNull, descending, type PatchOf, page, textMatcher } from './query.js';
 import { conflict, deleteOwned, ownedRow, type Tables, updateRow } from './tables.js';
 
 const newestFirst = descending<{ id: string; createdAt: number }>((row) => row.createdAt);
@@ -24,6 +25,12 @@ export function insertAccount(t: Tables, account: AccountRecord): void {
 
 export function getAccount(t: Tables, id: string): AccountRecord | null {
   return copyOrNull(t.accounts.get(id));
+}
+
+const oldestFirst = ascending<AccountRecord>((row) => row.createdAt);
+
+export function listAccounts(t: Tables, query: PageQuery): AccountRecord[] {
+  return page([...t.accounts.values()].sort(oldestFirst), query);
 }
 
 export function updateAccount(

@@ -26,6 +26,23 @@ export function keysGroup(ctx: GroupContext): void {
     expect(await ctx.store.updateAccount(uuid(), { timezone: 'UTC' })).toBeNull();
   });
 
+  it('lists accounts oldest first, a page at a time', async () => {
+    const base = Date.UTC(2031, 0, 1);
+    const mine = [
+      makeAccount({ createdAt: base + 2 }),
+      makeAccount({ createdAt: base }),
+      makeAccount({ createdAt: base + 1 }),
+    ];
+    for (const account of mine) await ctx.store.insertAccount(account);
+    const own = new Set(mine.map((a) => a.id));
+    const all = await ctx.store.listAccounts({ skip: 0, limit: 100_000 });
+    const listed = all.filter((a) => own.has(a.id));
+    expect(listed).toEqual([mine[1], mine[2], mine[0]]);
+    const at = all.findIndex((a) => a.id === mine[1]?.id);
+    expect(await ctx.store.listAccounts({ skip: at + 1, limit: 1 })).toEqual([mine[2]]);
+    expect(await ctx.store.listAccounts({ skip: all.length, limit: 10 })).toEqual([]);
+  });
+
   it('rejects a duplicate account id', async () => {
     const account = makeAccount();
     await ctx.store.insertAccount(account);
