@@ -40,6 +40,7 @@ export const STORE_ACCESS = Object.freeze({
   // claims
   claimDue: 'write',
   nextDueAt: 'read',
+  dueBacklog: 'read',
   takeOutstanding: 'write',
   reservePhoneSlot: 'write',
   claimHeartbeatChecks: 'write',
