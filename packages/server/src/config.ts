@@ -86,6 +86,19 @@ const envSchema = z.object({
   TEXTPORT_SMSGATE_PASSWORD: optional.refine((v) => v === undefined || /^[^:]{14,256}$/.test(v), {
     message: 'must be 14 to 256 characters without a colon (or leave it unset to use the API key)',
   }),
+  /** `off`: no `/metrics` (Prometheus text) and no HTTP request metrics. */
+  TEXTPORT_METRICS: z
+    .enum(['on', 'off'], { message: 'must be on or off' })
+    .default('on')
+    .transform((v) => v === 'on'),
+  /** When set, `/metrics` asks for `Authorization: Bearer <token>`. */
+  TEXTPORT_METRICS_TOKEN: optional.refine(
+    (v) => v === undefined || /^[\x21-\x7e]{16,256}$/.test(v),
+    {
+      message:
+        'must be 16 to 256 visible ASCII characters (or leave it unset for an open /metrics)',
+    },
+  ),
   TLS_CERT: optional,
   TLS_KEY: optional,
   TEXTPORT_PUBLIC_URL: optional.refine((v) => v === undefined || URL.canParse(v), {
