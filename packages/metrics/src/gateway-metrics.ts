@@ -6,6 +6,7 @@
  * never a message id or a phone number.
  */
 import type { Gateway, OperationEventData } from '@textport/core';
+import type { DueBacklog } from '@textport/core/store';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** Seconds, from 50 ms to an hour: hand-offs and sends span both. */
@@ -150,21 +151,19 @@ export function registerGatewayMetrics(options: GatewayMetricsOptions): () => vo
   };
 }
 
-type Backlog = Awaited<ReturnType<Gateway['store']['dueBacklog']>>;
-
 /**
  * The store's due backlog, read at most once per `cacheMs` (on the gateway's clock):
  * both gauges of a scrape share one read, and frequent scrapes do not load the database.
  * A failed read resolves to null (logged; the gauges keep their last value) and is not kept.
  */
-function cachedBacklog(gateway: Gateway, cacheMs: number): () => Promise<Backlog | null> {
-  let read: { at: number; value: Promise<Backlog | null> } | undefined;
+function cachedBacklog(gateway: Gateway, cacheMs: number): () => Promise<DueBacklog | null> {
+  let read: { at: number; value: Promise<DueBacklog | null> } | undefined;
   return () => {
     const now = gateway.config.clock.now();
     if (!read || now - read.at >= cacheMs || now < read.at) {
-      const current: { at: number; value: Promise<Backlog | null> } = {
+      const current: { at: number; value: Promise<DueBacklog | null> } = {
         at: now,
-        value: gateway.store.dueBacklog(now).catch((error: unknown) => {
+        value: gateway.store.getDueBacklog(now).catch((error: unknown) => {
           if (read === current) read = undefined;
           gateway.config.logger.warn({ err: error }, 'could not read the due backlog for metrics');
           return null;

@@ -103,8 +103,8 @@ describe('gateway metrics', () => {
   it('reads the backlog at most once per cache period', async () => {
     const t = await setup({ backlogCacheMs: 10_000 });
     let reads = 0;
-    const read = t.store.dueBacklog.bind(t.store);
-    t.store.dueBacklog = (now) => {
+    const read = t.store.getDueBacklog.bind(t.store);
+    t.store.getDueBacklog = (now) => {
       reads += 1;
       return read(now);
     };

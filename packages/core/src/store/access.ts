@@ -40,7 +40,7 @@ export const STORE_ACCESS = Object.freeze({
   // claims
   claimDue: 'write',
   nextDueAt: 'read',
-  dueBacklog: 'read',
+  getDueBacklog: 'read',
   takeOutstanding: 'write',
   reservePhoneSlot: 'write',
   claimHeartbeatChecks: 'write',

@@ -1,6 +1,6 @@
 /**
  * ClaimStore: handing work to exactly one caller. Due messages (`claimDue`,
- * `nextDueAt`, `dueBacklog`), an outstanding message taken by a phone (`takeOutstanding`),
+ * `nextDueAt`, `getDueBacklog`), an outstanding message taken by a phone (`takeOutstanding`),
  * the phones' pacing anchor and their heartbeat checks. Implemented by
  * `memory/claims.ts` and store-knex's `ops/claims.ts`; checked by the
  * conformance group `claims` (due, outstanding, pacing, cross-process).
@@ -58,7 +58,7 @@ export interface ClaimStore {
   /** The earliest `dueAt` among the given phones' rows, or null. */
   nextDueAt(phoneIds: readonly string[] | 'all'): Promise<number | null>;
   /** How many rows of every phone have `dueAt <= now`, leased or not, and the earliest of them. */
-  dueBacklog(now: number): Promise<DueBacklog>;
+  getDueBacklog(now: number): Promise<DueBacklog>;
   /** Moves one message to `sending` atomically. */
   takeOutstanding(query: TakeOutstandingQuery): Promise<MessageRecord | null>;
   /**

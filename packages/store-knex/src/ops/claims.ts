@@ -116,7 +116,7 @@ export async function nextDueAt(
  * Rows due now, leased or not, and the earliest due time: the free rows through the
  * free-row index (a range on `due_at`), the leased ones through the leased-row index.
  */
-export async function dueBacklog(db: Db, now: number): Promise<DueBacklog> {
+export async function getDueBacklog(db: Db, now: number): Promise<DueBacklog> {
   const t = db.kit.t.messages;
   const rows = await db.all(sql`
     SELECT count(*) AS due, min(due_at) AS oldest FROM ${t}

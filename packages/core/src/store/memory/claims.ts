@@ -53,7 +53,7 @@ export function nextDueAt(t: Tables, phoneIds: readonly string[] | 'all'): numbe
   return earliest;
 }
 
-export function dueBacklog(t: Tables, now: number): DueBacklog {
+export function getDueBacklog(t: Tables, now: number): DueBacklog {
   let due = 0;
   let oldestDueAt: number | null = null;
   for (const m of t.messages.values()) {

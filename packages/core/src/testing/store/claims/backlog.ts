@@ -1,4 +1,4 @@
-/** Conformance (ClaimStore): `dueBacklog` counts every row due now, leased or not, and finds the oldest. */
+/** Conformance (ClaimStore): `getDueBacklog` counts every row due now, leased or not, and finds the oldest. */
 import { expect, it } from 'vitest';
 import type { MessageRecord } from '../../../domain/records.js';
 import { makeMessage } from '../../fixtures.js';
@@ -21,9 +21,9 @@ export function backlogGroup(ctx: GroupContext): void {
       make({ dueAt: null, status: 'delivered' }),
     ];
     await ctx.store.insertMessages(rows);
-    expect(await ctx.store.dueBacklog(DAWN)).toEqual({ due: 3, oldestDueAt: DAWN - 5000 });
-    expect(await ctx.store.dueBacklog(DAWN - 11)).toEqual({ due: 1, oldestDueAt: DAWN - 5000 });
-    expect(await ctx.store.dueBacklog(DAWN - 6000)).toEqual({ due: 0, oldestDueAt: null });
+    expect(await ctx.store.getDueBacklog(DAWN)).toEqual({ due: 3, oldestDueAt: DAWN - 5000 });
+    expect(await ctx.store.getDueBacklog(DAWN - 11)).toEqual({ due: 1, oldestDueAt: DAWN - 5000 });
+    expect(await ctx.store.getDueBacklog(DAWN - 6000)).toEqual({ due: 0, oldestDueAt: null });
   });
 
   it('counts leased rows, whether their lease runs or ran out', async () => {
@@ -31,7 +31,7 @@ export function backlogGroup(ctx: GroupContext): void {
     const phoneId = uuid();
     const rows = [make({ phoneId, dueAt: at - 3 }), make({ phoneId, dueAt: at - 2 })];
     await ctx.store.insertMessages(rows);
-    const before = await ctx.store.dueBacklog(at);
+    const before = await ctx.store.getDueBacklog(at);
     const claimed = await ctx.store.claimDue({
       now: at,
       phoneIds: [phoneId],
@@ -40,7 +40,7 @@ export function backlogGroup(ctx: GroupContext): void {
       claimer: 'c1',
     });
     expect(claimed.map((m) => m.id)).toEqual([rows[0]!.id]);
-    expect(await ctx.store.dueBacklog(at)).toEqual(before);
+    expect(await ctx.store.getDueBacklog(at)).toEqual(before);
     expect(before).toEqual({ due: 2, oldestDueAt: at - 3 });
   });
 }
