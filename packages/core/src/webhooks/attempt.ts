@@ -47,6 +47,11 @@ function report(
   }));
 }
 
+/** Whether a failed attempt of `row` (not yet counted) leaves attempts for a retry. */
+function retriesLeft(options: WebhookDeliveryOptions, row: OutboxRecord): boolean {
+  return row.attempts + 1 < options.maxAttempts;
+}
+
 /** `Retry-After` as milliseconds (delta seconds or an HTTP date), else 0. */
 export function retryAfterMs(header: string | null, now: number): number {
   if (!header) return 0;
@@ -75,7 +80,7 @@ export async function deliverRow(
   const outcome = await attempt(deps, row, hook);
   const durationMs = Math.max(0, deps.ctx.clock.now() - startedAt);
   const error = outcome.kind === 'delivered' ? null : outcome.error;
-  const retried = outcome.kind === 'retry' && row.attempts + 1 < deps.options.maxAttempts;
+  const retried = outcome.kind === 'retry' && retriesLeft(deps.options, row);
   const kind =
     outcome.kind === 'delivered' ? 'delivered' : outcome.kind === 'retry' ? 'retry' : 'failed';
   const told = kind === 'retry' && !retried ? 'gave_up' : kind;
@@ -159,7 +164,7 @@ function finish(
 async function retry(deps: AttemptDeps, row: OutboxRecord, error: string, retryAfter: number) {
   const { ctx, options, claimer } = deps;
   const attempts = row.attempts + 1;
-  if (attempts >= options.maxAttempts) {
+  if (!retriesLeft(options, row)) {
     await finish(deps, row, 'failed', `${error} (gave up after ${attempts} attempts)`);
     return;
   }
