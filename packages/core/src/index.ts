@@ -30,6 +30,12 @@ export * from './domain/wire.js';
 export * from './errors.js';
 export * from './events/events.js';
 export type {
+  GatewayOperations,
+  OperationEventData,
+  OperationEventType,
+  OperationListener,
+} from './events/operations.js';
+export type {
   AccountSettingsInput,
   CreateAccountInput,
   IssuedKey,

@@ -111,6 +111,19 @@ const envSchema = z.object({
   TEXTPORT_RETENTION_MESSAGES_DAYS: days(DEFAULT_RETENTION_OPTIONS.messagesDays),
   TEXTPORT_RETENTION_HEARTBEATS_DAYS: days(DEFAULT_RETENTION_OPTIONS.heartbeatsDays),
   TEXTPORT_RETENTION_WEBHOOKS_DAYS: days(DEFAULT_RETENTION_OPTIONS.webhookOutboxDays),
+  /** `off`: no `/metrics` (Prometheus text) and no HTTP request metrics. */
+  TEXTPORT_METRICS: z
+    .enum(['on', 'off'], { message: 'must be on or off' })
+    .default('on')
+    .transform((v) => v === 'on'),
+  /** When set, `/metrics` asks for `Authorization: Bearer <token>`. */
+  TEXTPORT_METRICS_TOKEN: optional.refine(
+    (v) => v === undefined || /^[\x21-\x7e]{16,256}$/.test(v),
+    {
+      message:
+        'must be 16 to 256 visible ASCII characters (or leave it unset for an open /metrics)',
+    },
+  ),
   TLS_CERT: optional,
   TLS_KEY: optional,
   TEXTPORT_PUBLIC_URL: optional.refine((v) => v === undefined || URL.canParse(v), {

@@ -127,7 +127,10 @@ export function requestLog(log: Pino) {
   });
 }
 
-/** One line per message lifecycle step (ids and numbers of the account's phones, never text or contacts). */
+/**
+ * One line per message lifecycle step, hand-off and webhook attempt (ids and the numbers of
+ * the account's phones, never text or contacts).
+ */
 export function logMessageEvents(gateway: Gateway, log: Logger): void {
   gateway.on('message.api.sent', (e) =>
     log.info(
@@ -162,6 +165,22 @@ export function logMessageEvents(gateway: Gateway, log: Logger): void {
   gateway.on('phone.heartbeat.offline', (e) =>
     log.info({ phoneId: e.data.phone_id, owner: e.data.owner }, 'phone offline'),
   );
+  gateway.operations.on('dispatch.handoff', (e) => {
+    const fields = { messageId: e.messageId, owner: e.owner, transport: e.transport };
+    if (e.ok) log.debug({ ...fields, sinceRequestMs: e.sinceRequestMs }, 'message handed off');
+    else log.warn({ ...fields, err: e.error, retryable: e.retryable }, 'hand-off failed');
+  });
+  gateway.operations.on('webhook.attempt', (e) => {
+    const fields = {
+      webhookId: e.webhookId,
+      event: e.eventType,
+      outcome: e.outcome,
+      httpStatus: e.httpStatus,
+      durationMs: e.durationMs,
+    };
+    if (e.outcome === 'delivered') log.debug(fields, 'webhook delivered');
+    else log.warn({ ...fields, error: e.error }, 'webhook attempt failed');
+  });
   gateway.on('phone.heartbeat.online', (e) =>
     log.info({ phoneId: e.data.phone_id, owner: e.data.owner }, 'phone online'),
   );

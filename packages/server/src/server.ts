@@ -15,6 +15,8 @@ import {
   type Transport,
 } from '@textport/core';
 import { createRouter } from '@textport/express';
+import { createHttpApi } from '@textport/http';
+import { createMetrics, type Metrics } from '@textport/metrics';
 import { fcmTransport } from '@textport/transport-fcm';
 import { websocketTransport } from '@textport/transport-websocket';
 import type { VirtualPhone } from '@textport/transport-websocket/client';
@@ -127,6 +129,7 @@ export async function startServer(
     retention: retentionPolicyOf(config),
     ...(db.notifier ? { notifier: db.notifier } : {}),
   });
+  const metrics = config.TEXTPORT_METRICS ? mountMetrics(app, gateway, config) : null;
   app.get('/', (_req, res) => {
     res.json({ name: 'textport', api: '/v1', openapi: '/v1/openapi.json', health: '/health' });
   });
@@ -175,9 +178,22 @@ export async function startServer(
     async close() {
       await virtualPhone?.close();
       await gateway.stop();
+      metrics?.close();
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();
     },
   };
+}
+
+/** `/metrics` (Prometheus text) and the HTTP request metrics, mounted before every route. */
+function mountMetrics(app: express.Express, gateway: Gateway, config: StandaloneConfig): Metrics {
+  const metrics = createMetrics({
+    gateway,
+    defaultMetrics: true,
+    ...(config.TEXTPORT_METRICS_TOKEN ? { token: config.TEXTPORT_METRICS_TOKEN } : {}),
+  });
+  app.use(metrics.httpMetrics({ routes: createHttpApi(gateway).routes }));
+  app.get('/metrics', metrics.handler);
+  return metrics;
 }

@@ -141,6 +141,7 @@ describe('the server log', () => {
       expect(ofMessage).toEqual(
         expect.arrayContaining([
           'message accepted',
+          'message handed off',
           'message sent by the phone',
           'message delivered',
         ]),

@@ -62,8 +62,10 @@ export class Dispatcher {
         return next === null ? null : next - ctx.clock.now();
       },
       now: () => ctx.clock.now(),
-      onError: (error) =>
-        ctx.logger.error({ err: error }, 'dispatch round failed; retrying on the next poll'),
+      onError: (error) => {
+        ctx.operations.report('store.error', { operation: 'dispatch.round', error });
+        ctx.logger.error({ err: error }, 'dispatch round failed; retrying on the next poll');
+      },
     });
   }
 
@@ -73,9 +75,10 @@ export class Dispatcher {
     this.loop.start();
     if (this.transports.length > 0) {
       this.strandedTimer = setInterval(() => {
-        this.failStranded().catch((error: unknown) =>
-          this.ctx.logger.error({ err: error }, 'the check of stranded phones failed'),
-        );
+        this.failStranded().catch((error: unknown) => {
+          this.ctx.operations.report('store.error', { operation: 'dispatch.stranded', error });
+          this.ctx.logger.error({ err: error }, 'the check of stranded phones failed');
+        });
       }, this.options.strandedCheckMs);
       this.strandedTimer.unref?.();
     }
@@ -124,8 +127,20 @@ export class Dispatcher {
    * wait for their lease to end).
    */
   async runOnce(): Promise<number> {
+    const startedAt = this.ctx.clock.now();
     const rows = await this.claim();
     if (rows.length === 0) return 0;
+    try {
+      await this.work(rows);
+    } finally {
+      const durationMs = this.ctx.clock.now() - startedAt;
+      this.ctx.operations.report('dispatch.round', { claimed: rows.length, durationMs });
+    }
+    return rows.length;
+  }
+
+  /** Acts on the claimed rows and hands the ready ones off. */
+  private async work(rows: MessageRecord[]): Promise<void> {
     const round = await loadRound(this.ctx.store, rows, this.options.concurrency);
     const act: Act = (row, phone, schedules, uow) => this.act(row, phone, schedules, uow);
     const { ready, failure } = await workLanes(
@@ -140,7 +155,6 @@ export class Dispatcher {
     }
     await this.queue.onIdle();
     if (failure) throw failure.error;
-    return rows.length;
   }
 
   /** Claims the due rows of the phones this node's transports reach. */
@@ -201,20 +215,37 @@ export class Dispatcher {
 
   /** Notifies the phone's transport; each message then settles on its own outcome. */
   private async handOff(phone: PhoneRecord, messages: MessageRecord[]): Promise<void> {
-    const outcomes = await this.notify(phone, messages);
+    const transport = this.transportFor(phone);
+    const outcomes = await this.notify(phone, transport, messages);
     for (const [i, m] of messages.entries()) {
       const outcome = outcomes[i];
-      if (!outcome?.ok)
-        await this.handOffFailed([m], outcome ? outcome.error : missingOutcome(phone));
+      const error = outcome?.ok ? null : outcome ? outcome.error : missingOutcome(phone);
+      const retry = error !== null && this.willRetry(m, error);
+      this.ctx.operations.report('dispatch.handoff', () => ({
+        accountId: m.accountId,
+        messageId: m.id,
+        owner: m.owner,
+        transport: transport?.name ?? null,
+        sinceRequestMs: Math.max(0, this.ctx.clock.now() - m.requestReceivedAt),
+        ok: error === null,
+        retryable: retry,
+        error,
+      }));
+      if (error !== null) await this.handOffFailed([m], error);
     }
+  }
+
+  /** Whether a failed hand-off of `m` is tried again. */
+  private willRetry(m: MessageRecord, error: unknown): boolean {
+    return isRetryable(error) && m.transportAttempts + 1 <= this.options.maxTransportRetries;
   }
 
   /** The transport's outcomes; a rejection (or no transport) fails every message alike. */
   private async notify(
     phone: PhoneRecord,
+    transport: Transport | undefined,
     messages: readonly MessageRecord[],
   ): Promise<readonly NotifyOutcome[]> {
-    const transport = this.transportFor(phone);
     try {
       if (!transport) {
         throw new TransportError(
@@ -232,7 +263,7 @@ export class Dispatcher {
     const reason = error instanceof Error ? error.message : String(error);
     for (const m of messages) {
       const attempt = m.transportAttempts + 1;
-      if (isRetryable(error) && attempt <= this.options.maxTransportRetries) {
+      if (this.willRetry(m, error)) {
         const retryAfter = error instanceof TransportError ? (error.retryAfterMs ?? 0) : 0;
         const delay = Math.max(
           retryAfter,

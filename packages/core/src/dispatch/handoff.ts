@@ -80,6 +80,7 @@ export async function planMessage(
       { leaseOwner: s.claimer },
     );
     if (!moved.ok) return null;
+    uow.statusChanged(moved.message, message.status);
     await touchThread(uow, moved.message, { status: 'scheduled', timestamp: now });
     return immediate ? moved.message : null;
   });
@@ -158,6 +159,7 @@ export async function failMessage(
     });
     if (!moved.ok) return;
     const m = moved.message;
+    uow.statusChanged(m, message.status);
     await touchThread(uow, m, { status: 'failed', timestamp: now });
     uow.event(
       'message.send.failed',
@@ -215,6 +217,7 @@ export async function checkExpiry(
     );
     if (!moved.ok) return;
     const m = moved.message;
+    uow.statusChanged(m, message.status);
     await touchThread(uow, m, { status: 'expired', timestamp: now });
     const source = '/v1/messages/send';
     uow.event('message.send.expired', m.accountId, m.owner, source, expiredData(m, now, isFinal));

@@ -33,7 +33,10 @@ export class HeartbeatMonitor {
     this.timer = setInterval(() => {
       if (this.running) return;
       this.running = this.runOnce()
-        .catch((error: unknown) => this.ctx.logger.error({ err: error }, 'heartbeat check failed'))
+        .catch((error: unknown) => {
+          this.ctx.operations.report('store.error', { operation: 'heartbeat.check', error });
+          this.ctx.logger.error({ err: error }, 'heartbeat check failed');
+        })
         .finally(() => {
           this.running = undefined;
         });

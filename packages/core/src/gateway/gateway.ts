@@ -13,6 +13,7 @@ import type { AccountRecord, ApiKeyRecord, PhoneRecord } from '../domain/records
 import { GatewayError } from '../errors.js';
 import type { GatewayEventListener, GatewayEventType } from '../events/events.js';
 import { GatewayEmitter } from '../events/events.js';
+import { OperationsEmitter } from '../events/operations.js';
 import type { PhoneApi } from '../phone-api.js';
 import { RetentionWorker } from '../retention/worker.js';
 import type { Store } from '../store.js';
@@ -44,7 +45,10 @@ export function createGateway(config: GatewayConfig): Gateway {
   const emitter = new GatewayEmitter((error, type) =>
     resolved.logger.error({ err: error, event: type }, 'a gateway event listener failed'),
   );
-  const ctx: GatewayContext = { ...resolved, emitter };
+  const operations = new OperationsEmitter((error, type) =>
+    resolved.logger.error({ err: error, event: type }, 'an operations listener failed'),
+  );
+  const ctx: GatewayContext = { ...resolved, emitter, operations };
   const dispatcher = new Dispatcher(ctx);
   const monitor = new HeartbeatMonitor(ctx);
   const webhookWorker = new WebhookWorker(ctx);
@@ -144,6 +148,17 @@ export function createGateway(config: GatewayConfig): Gateway {
         await transport.stop();
       }
       state = 'idle';
+    },
+
+    operations: {
+      on(type, listener) {
+        operations.on(type, listener as never);
+        return this;
+      },
+      off(type, listener) {
+        operations.off(type, listener as never);
+        return this;
+      },
     },
 
     on<T extends GatewayEventType>(type: T, listener: GatewayEventListener<T>) {

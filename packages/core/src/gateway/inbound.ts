@@ -102,6 +102,7 @@ export async function receiveMessage(
         receivedAt: at,
       });
       await uow.tx.insertMessages([message]);
+      uow.statusChanged(message, null);
       await touchThread(uow, message, {
         status: 'received',
         timestamp: at,

@@ -135,6 +135,7 @@ export async function cancelMessage(
         leaseUntil: null,
       });
       if (!moved.ok) return null;
+      uow.statusChanged(moved.message, current.status);
       await touchThread(uow, moved.message, { status: 'canceled', timestamp: now });
       uow.event(
         'message.api.canceled',

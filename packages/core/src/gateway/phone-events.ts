@@ -52,6 +52,7 @@ export async function takeOutstanding(
     if (!message) {
       throw GatewayError.notFound(`Cannot find outstanding message with ID [${messageId}]`);
     }
+    uow.statusChanged(message, null);
     await touchThread(uow, message, { status: 'sending', timestamp: now });
     const source = '/v1/messages/outstanding';
     const data = { ...messageEventData(message, now), request_id: null };
@@ -109,6 +110,7 @@ export async function reportPhoneEvent(
       const moved = await uow.tx.transition(messageId, [current.status], patch);
       if (!moved.ok) return null;
       const m = moved.message;
+      uow.statusChanged(m, current.status);
       await touchThread(uow, m, { status: m.status, timestamp: ts });
       const source = `/v1/messages/${messageId}/events`;
       if (input.event === 'SENT') {

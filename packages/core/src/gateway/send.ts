@@ -144,6 +144,7 @@ export async function enqueueOutgoing(
   idempotency?: Parameters<Store['insertMessages']>[1],
 ): Promise<void> {
   await uow.tx.insertMessages(messages, idempotency);
+  for (const m of messages) uow.statusChanged(m, null);
   for (const m of messages) {
     await touchThread(uow, m, { status: 'pending', timestamp: m.requestReceivedAt });
     uow.event('message.api.sent', m.accountId, m.owner, source, apiSentData(m));

@@ -19,6 +19,7 @@ import type {
   WebhookRecord,
 } from '../domain/records.js';
 import type { GatewayEventListener, GatewayEventType } from '../events/events.js';
+import type { GatewayOperations } from '../events/operations.js';
 import type { PhoneApi, Principal } from '../phone-api.js';
 import type { RetentionWorker } from '../retention/worker.js';
 import type { Store } from '../store.js';
@@ -156,6 +157,8 @@ export interface Gateway {
   start(): Promise<void>;
   /** Graceful stop: no new claims, in-flight hand-offs finish, transports close. */
   stop(): Promise<void>;
+  /** Operational events (hand-offs, status changes, webhook attempts, store errors) for metrics and logs. */
+  readonly operations: GatewayOperations;
   on<T extends GatewayEventType>(type: T, listener: GatewayEventListener<T>): Gateway;
   once<T extends GatewayEventType>(type: T, listener: GatewayEventListener<T>): Gateway;
   off<T extends GatewayEventType>(type: T, listener: GatewayEventListener<T>): Gateway;

@@ -42,6 +42,7 @@ export const STORE_ACCESS = Object.freeze({
   // claims
   claimDue: 'write',
   nextDueAt: 'read',
+  getDueBacklog: 'read',
   takeOutstanding: 'write',
   reservePhoneSlot: 'write',
   claimHeartbeatChecks: 'write',

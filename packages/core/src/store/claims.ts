@@ -1,6 +1,6 @@
 /**
  * ClaimStore: handing work to exactly one caller. Due messages (`claimDue`,
- * `nextDueAt`), an outstanding message taken by a phone (`takeOutstanding`),
+ * `nextDueAt`, `getDueBacklog`), an outstanding message taken by a phone (`takeOutstanding`),
  * the phones' pacing anchor and their heartbeat checks. Implemented by
  * `memory/claims.ts` and store-knex's `ops/claims.ts`; checked by the
  * conformance group `claims` (due, outstanding, pacing, cross-process).
@@ -41,6 +41,13 @@ export interface ClaimHeartbeatQuery {
   claimer: string;
 }
 
+/** The dispatcher's backlog: rows due now (leased or not) and the oldest due time among them. */
+export interface DueBacklog {
+  due: number;
+  /** The earliest `dueAt <= now`, or null when nothing is due. */
+  oldestDueAt: number | null;
+}
+
 export interface ClaimStore {
   /**
    * Due rows, earliest `dueAt` first; equal `dueAt` in insertion order (FIFO).
@@ -50,6 +57,8 @@ export interface ClaimStore {
   claimDue(query: ClaimDueQuery): Promise<MessageRecord[]>;
   /** The earliest `dueAt` among the given phones' rows, or null. */
   nextDueAt(phoneIds: readonly string[] | 'all'): Promise<number | null>;
+  /** How many rows of every phone have `dueAt <= now`, leased or not, and the earliest of them. */
+  getDueBacklog(now: number): Promise<DueBacklog>;
   /** Moves one message to `sending` atomically. */
   takeOutstanding(query: TakeOutstandingQuery): Promise<MessageRecord | null>;
   /**

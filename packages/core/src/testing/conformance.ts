@@ -13,6 +13,7 @@ import type {
   StoreConformanceOptions,
   StoreHarness,
 } from './harness.js';
+import { backlogGroup } from './store/claims/backlog.js';
 import { crossProcessGroup } from './store/claims/cross-process.js';
 import { dueGroup } from './store/claims/due.js';
 import { outstandingGroup } from './store/claims/outstanding.js';
@@ -53,6 +54,7 @@ const PARTS: readonly (readonly [part: string, groups: readonly GroupEntry[]])[]
     'claims',
     [
       { name: 'due', group: dueGroup },
+      { name: 'backlog', group: backlogGroup },
       { name: 'outstanding', group: outstandingGroup },
       { name: 'pacing', group: pacingGroup },
       { name: 'cross-process', group: crossProcessGroup, requires: ['crossProcess'] },

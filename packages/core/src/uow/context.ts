@@ -5,6 +5,7 @@
  */
 
 import type { ResolvedConfig } from '../config/config.js';
+import type { MessageRecord } from '../domain/records.js';
 import { formatTimestamp } from '../domain/time.js';
 import { isGatewayError } from '../errors.js';
 import type {
@@ -15,16 +16,28 @@ import type {
   GatewayEventType,
 } from '../events/events.js';
 import { isWebhookEvent } from '../events/events.js';
+import type { OperationEventData, OperationsEmitter } from '../events/operations.js';
+import type { MessageStatus } from '../lifecycle/status.js';
 import { THREAD_COLORS } from '../lifecycle/thread-rules.js';
 import type { NotifierTopic } from '../notifier.js';
 import type { OutboxRecord, Store } from '../store.js';
 
 export interface GatewayContext extends ResolvedConfig {
   emitter: GatewayEmitter;
+  operations: OperationsEmitter;
+}
+
+type StatusChange = OperationEventData['message.status'];
+
+/** Milliseconds from the API request to the phone's report, for `sent` and `delivered`. */
+function sinceRequest(m: MessageRecord): number | null {
+  const at = m.status === 'sent' ? m.sentAt : m.status === 'delivered' ? m.deliveredAt : null;
+  return at === null || at === undefined ? null : Math.max(0, at - m.requestReceivedAt);
 }
 
 export class UnitOfWork {
   readonly events: AnyGatewayEvent[] = [];
+  readonly statusChanges: StatusChange[] = [];
 
   constructor(
     readonly tx: Store,
@@ -42,6 +55,13 @@ export class UnitOfWork {
   /** A colour for a new thread, from the injected random. */
   pickColor(): string {
     return THREAD_COLORS[Math.floor(this.ctx.random.next() * THREAD_COLORS.length)] ?? 'blue';
+  }
+
+  /** Records a status change (`from` null: created); `message.status` is told after commit. */
+  statusChanged(m: MessageRecord, from: MessageStatus | null): void {
+    if (!this.ctx.operations.has('message.status')) return;
+    const change = { accountId: m.accountId, messageId: m.id, from, to: m.status };
+    this.statusChanges.push({ ...change, sinceRequestMs: sinceRequest(m) });
   }
 
   /** Records an event: its outbox rows join this transaction, listeners hear it after commit. */
@@ -149,17 +169,18 @@ export async function runUnitOfWork<T>(
     return value;
   });
   const events = unit?.events ?? [];
-  if (events.length === 0) return result;
+  const changes = unit?.statusChanges ?? [];
+  if (events.length === 0 && changes.length === 0) return result;
   if (store.hostCommitted) {
     // In the application's transaction: nothing is durable until it commits.
     store.hostCommitted.then(
       (committed) => {
-        if (committed) emit(ctx, events);
+        if (committed) emit(ctx, events, changes);
       },
       (error: unknown) =>
         ctx.logger.error({ err: error }, 'could not learn whether the host transaction committed'),
     );
-  } else emit(ctx, events);
+  } else emit(ctx, events, changes);
   return result;
 }
 
@@ -185,8 +206,13 @@ export async function runUnitOfWorkRetrying<T>(
 }
 
 /** Wakes the workers the events concern, then tells the listeners. */
-function emit(ctx: GatewayContext, events: readonly AnyGatewayEvent[]): void {
+function emit(
+  ctx: GatewayContext,
+  events: readonly AnyGatewayEvent[],
+  changes: readonly StatusChange[],
+): void {
   if (events.some((e) => DUE_EVENTS.has(e.type))) wake(ctx, 'due');
   if (events.some((e) => isWebhookEvent(e.type))) wake(ctx, 'outbox');
+  for (const change of changes) ctx.operations.report('message.status', change);
   for (const event of events) ctx.emitter.dispatch(event);
 }

@@ -8,6 +8,7 @@
 
 import type { WebhookDeliveryOptions } from '../config/config.js';
 import type { OutboxRecord, WebhookRecord } from '../domain/records.js';
+import type { OperationEventData } from '../events/operations.js';
 import { retryDelay } from '../jobs/backoff.js';
 import type { GatewayContext } from '../uow/context.js';
 import { PrivateNetworkError } from './network.js';
@@ -22,11 +23,34 @@ export interface AttemptDeps {
   tokens: JwtCache;
 }
 
-type Outcome =
+type Outcome = { httpStatus: number | null } & (
   | { kind: 'delivered' }
   | { kind: 'gone'; error: string }
   | { kind: 'retry'; error: string; retryAfterMs: number }
-  | { kind: 'refused'; error: string };
+  | { kind: 'refused'; error: string }
+);
+
+type Reported = OperationEventData['webhook.attempt'];
+
+/** Tells `webhook.attempt` listeners how an attempt of `row` ended. */
+function report(
+  deps: AttemptDeps,
+  row: OutboxRecord,
+  outcome: Reported['outcome'],
+  rest: Pick<Reported, 'httpStatus' | 'error' | 'durationMs'>,
+): void {
+  deps.ctx.operations.report('webhook.attempt', () => ({
+    webhookId: row.webhookId,
+    eventType: row.eventType,
+    outcome,
+    ...rest,
+  }));
+}
+
+/** Whether a failed attempt of `row` (not yet counted) leaves attempts for a retry. */
+function retriesLeft(options: WebhookDeliveryOptions, row: OutboxRecord): boolean {
+  return row.attempts + 1 < options.maxAttempts;
+}
 
 /** `Retry-After` as milliseconds (delta seconds or an HTTP date), else 0. */
 export function retryAfterMs(header: string | null, now: number): number {
@@ -47,10 +71,20 @@ export async function deliverRow(
   hook: WebhookRecord | null,
 ): Promise<boolean> {
   if (!hook?.enabled) {
-    await finish(deps, row, 'failed', hook ? 'the webhook is disabled' : 'the webhook was deleted');
+    const error = hook ? 'the webhook is disabled' : 'the webhook was deleted';
+    await finish(deps, row, 'failed', error);
+    report(deps, row, 'failed', { httpStatus: null, error, durationMs: 0 });
     return false;
   }
+  const startedAt = deps.ctx.clock.now();
   const outcome = await attempt(deps, row, hook);
+  const durationMs = Math.max(0, deps.ctx.clock.now() - startedAt);
+  const error = outcome.kind === 'delivered' ? null : outcome.error;
+  const retried = outcome.kind === 'retry' && retriesLeft(deps.options, row);
+  const kind =
+    outcome.kind === 'delivered' ? 'delivered' : outcome.kind === 'retry' ? 'retry' : 'failed';
+  const told = kind === 'retry' && !retried ? 'gave_up' : kind;
+  report(deps, row, told, { httpStatus: outcome.httpStatus, error, durationMs });
   if (outcome.kind === 'delivered') await finish(deps, row, 'delivered', null);
   else if (outcome.kind === 'refused') await finish(deps, row, 'failed', outcome.error);
   else if (outcome.kind === 'gone') {
@@ -83,18 +117,23 @@ async function attempt(
   });
   try {
     const response = await http.post(hook.url, headers, row.payload, options.timeoutMs);
-    if (response.status >= 200 && response.status < 300) return { kind: 'delivered' };
+    const httpStatus = response.status;
+    if (httpStatus >= 200 && httpStatus < 300) return { kind: 'delivered', httpStatus };
     let error = `HTTP ${response.status} ${response.statusText}`.trim();
     if (response.status === 410)
-      return { kind: 'gone', error: `${error}: the webhook was disabled` };
+      return { kind: 'gone', httpStatus, error: `${error}: the webhook was disabled` };
     if (response.location) {
       error += `: redirect to ${response.location} not followed (only same-origin redirects are)`;
     }
-    return { kind: 'retry', error, retryAfterMs: retryAfterMs(response.retryAfter, now) };
+    const retryAfter = retryAfterMs(response.retryAfter, now);
+    return { kind: 'retry', httpStatus, error, retryAfterMs: retryAfter };
   } catch (error) {
-    if (error instanceof PrivateNetworkError) return { kind: 'refused', error: error.message };
+    if (error instanceof PrivateNetworkError) {
+      return { kind: 'refused', httpStatus: null, error: error.message };
+    }
     return {
       kind: 'retry',
+      httpStatus: null,
       error: error instanceof Error ? error.message : String(error),
       retryAfterMs: 0,
     };
@@ -125,7 +164,7 @@ function finish(
 async function retry(deps: AttemptDeps, row: OutboxRecord, error: string, retryAfter: number) {
   const { ctx, options, claimer } = deps;
   const attempts = row.attempts + 1;
-  if (attempts >= options.maxAttempts) {
+  if (!retriesLeft(options, row)) {
     await finish(deps, row, 'failed', `${error} (gave up after ${attempts} attempts)`);
     return;
   }

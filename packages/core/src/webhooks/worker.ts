@@ -71,7 +71,10 @@ export class WebhookWorker {
       // fill() claims until its slots are taken; the loop only wakes it.
       batchSize: Number.POSITIVE_INFINITY,
       pollIntervalMs: options.pollIntervalMs,
-      onError: (error) => ctx.logger.error({ err: error }, 'webhook delivery round failed'),
+      onError: (error) => {
+        ctx.operations.report('store.error', { operation: 'webhook.round', error });
+        ctx.logger.error({ err: error }, 'webhook delivery round failed');
+      },
     });
   }
 
@@ -230,6 +233,7 @@ export class WebhookWorker {
       if (gone && hook) lane.hook = Promise.resolve({ ...hook, enabled: false });
     } catch (error) {
       lane.hook = undefined;
+      this.ctx.operations.report('store.error', { operation: 'webhook.bookkeeping', error });
       this.ctx.logger.error(
         { err: error, deliveryId: row.id },
         'webhook delivery bookkeeping failed',
@@ -269,8 +273,9 @@ export class WebhookWorker {
         { leaseOwner: null, leaseUntil: null },
         { leaseOwner: this.deps.claimer },
       )
-      .catch((error: unknown) =>
-        this.ctx.logger.error({ err: error, deliveryId: row.id }, 'webhook lease release failed'),
-      );
+      .catch((error: unknown) => {
+        this.ctx.operations.report('store.error', { operation: 'webhook.release', error });
+        this.ctx.logger.error({ err: error, deliveryId: row.id }, 'webhook lease release failed');
+      });
   }
 }

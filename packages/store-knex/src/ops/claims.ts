@@ -12,6 +12,7 @@
 import type {
   ClaimDueQuery,
   ClaimHeartbeatQuery,
+  DueBacklog,
   MessageRecord,
   PhoneRecord,
   TakeOutstandingQuery,
@@ -109,6 +110,31 @@ export async function nextDueAt(
   }
   const [next] = columnValues(await db.all(query), 'next');
   return next === null || next === undefined ? null : Number(next);
+}
+
+/**
+ * Rows due now, leased or not, and the earliest due time: the free rows through the
+ * free-row index (a range on `due_at`), the leased ones through the leased-row index.
+ */
+export async function getDueBacklog(db: Db, now: number): Promise<DueBacklog> {
+  const t = db.kit.t.messages;
+  const rows = await db.all(sql`
+    SELECT count(*) AS due, min(due_at) AS oldest FROM ${t}
+      WHERE due_at <= ${now} AND lease_until IS NULL
+    UNION ALL
+    SELECT count(*), min(due_at) FROM ${t}
+      WHERE due_at IS NOT NULL AND lease_until IS NOT NULL AND due_at <= ${now}`);
+  let due = 0;
+  let oldestDueAt: number | null = null;
+  const oldest = columnValues(rows, 'oldest');
+  for (const [i, count] of columnValues(rows, 'due').entries()) {
+    due += Number(count);
+    const at = oldest[i];
+    if (at === null || at === undefined) continue;
+    const value = Number(at);
+    if (oldestDueAt === null || value < oldestDueAt) oldestDueAt = value;
+  }
+  return { due, oldestDueAt };
 }
 
 /** Moves one outstanding message (scheduled, pending, expired) to `sending` in one `UPDATE`. */

@@ -5,7 +5,12 @@
  */
 import type { MessageRecord, PhoneRecord } from '../../domain/records.js';
 import type { MessageStatus } from '../../lifecycle/status.js';
-import type { ClaimDueQuery, ClaimHeartbeatQuery, TakeOutstandingQuery } from '../../store.js';
+import type {
+  ClaimDueQuery,
+  ClaimHeartbeatQuery,
+  DueBacklog,
+  TakeOutstandingQuery,
+} from '../../store.js';
 import { within } from './query.js';
 import { ownedRow, type Tables } from './tables.js';
 
@@ -46,6 +51,17 @@ export function nextDueAt(t: Tables, phoneIds: readonly string[] | 'all'): numbe
     if (earliest === null || m.dueAt < earliest) earliest = m.dueAt;
   }
   return earliest;
+}
+
+export function getDueBacklog(t: Tables, now: number): DueBacklog {
+  let due = 0;
+  let oldestDueAt: number | null = null;
+  for (const m of t.messages.values()) {
+    if (m.dueAt === null || m.dueAt > now) continue;
+    due += 1;
+    if (oldestDueAt === null || m.dueAt < oldestDueAt) oldestDueAt = m.dueAt;
+  }
+  return { due, oldestDueAt };
 }
 
 export function takeOutstanding(t: Tables, query: TakeOutstandingQuery): MessageRecord | null {
