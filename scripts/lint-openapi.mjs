@@ -13,7 +13,10 @@ import { createHttpApi } from '@textport/http';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
-const api = createHttpApi(createGateway({ store: createMemoryStore(), logger: silentLogger }));
+// With an admin key, so the operator's routes are linted too.
+const api = createHttpApi(createGateway({ store: createMemoryStore(), logger: silentLogger }), {
+  adminKey: 'lint-admin-key-lint-admin-key',
+});
 
 const dir = mkdtempSync(join(tmpdir(), 'textport-openapi-'));
 try {

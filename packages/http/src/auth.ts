@@ -10,6 +10,7 @@
  * elsewhere (another node, a direct gateway call) is announced on the notifier's
  * `keys` topic, and every entry is forgotten then. Unknown keys are never remembered.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Gateway, Principal } from '@textport/core';
 import { headerValue, queryValues } from './decode.js';
 import type { HostAuthenticate, HttpRequest } from './types.js';
@@ -80,5 +81,20 @@ export function createAuthenticator(gateway: Gateway, options: AuthOptions): Aut
         if (entry.principal.accountId === accountId) cache.delete(key);
       }
     },
+  };
+}
+
+/**
+ * Whether a request carries the admin key as `Authorization: Bearer <key>`, compared in
+ * constant time (digests of both, so the length does not leak either).
+ */
+export function adminCheck(adminKey: string | undefined): (request: HttpRequest) => boolean {
+  if (!adminKey) return () => false;
+  const expected = createHash('sha256').update(adminKey).digest();
+  return (request) => {
+    const header = headerValue(request.headers, 'authorization') ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match?.[1]) return false;
+    return timingSafeEqual(createHash('sha256').update(match[1]).digest(), expected);
   };
 }

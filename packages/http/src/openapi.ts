@@ -133,7 +133,8 @@ function operation(route: Route): Json {
     operationId: route.docs.operationId,
     tags: [route.docs.tag],
     summary: route.docs.summary,
-    security: route.auth === 'public' ? [] : [{ apiKey: [] }],
+    security:
+      route.auth === 'public' ? [] : route.auth === 'admin' ? [{ adminKey: [] }] : [{ apiKey: [] }],
   };
   if (route.docs.description) op.description = route.docs.description;
   const params = parameters(route);
@@ -212,7 +213,18 @@ export function buildOpenApiDocument(
     paths,
     components: {
       schemas,
-      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
+      securitySchemes: {
+        apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+        ...(routes.some((r) => r.auth === 'admin')
+          ? {
+              adminKey: {
+                type: 'http',
+                scheme: 'bearer',
+                description: "The operator's admin key (the server's TEXTPORT_ADMIN_KEY).",
+              },
+            }
+          : {}),
+      },
     },
   };
 }

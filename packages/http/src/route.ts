@@ -8,8 +8,11 @@ import type { Gateway, Principal } from '@textport/core';
 import type { z } from 'zod';
 import type { HttpRequest, HttpResponse } from './types.js';
 
-/** `user`: user keys and host auth; `phone`: also phone keys; `public`: no auth. */
-export type RouteAuth = 'public' | 'user' | 'phone';
+/**
+ * `user`: user keys and host auth; `phone`: also phone keys; `public`: no auth; `admin`: the
+ * operator's admin key (`Authorization: Bearer …`), acting on the account named in the path.
+ */
+export type RouteAuth = 'public' | 'user' | 'phone' | 'admin';
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** Names of the wire schemas published as OpenAPI components. */
@@ -66,7 +69,7 @@ export interface UploadedFile {
 
 export interface RouteContext<B, Q, A extends RouteAuth> {
   gateway: Gateway;
-  principal: A extends 'public' ? null : Principal;
+  principal: A extends 'public' | 'admin' ? null : Principal;
   /** Path parameters, URL-decoded. */
   params: Readonly<Record<string, string>>;
   query: Q;

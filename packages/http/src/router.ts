@@ -5,13 +5,14 @@
  * whatever it throws into the httpSMS envelope. Adapters only translate.
  */
 import type { Gateway } from '@textport/core';
-import { type AuthOptions, createAuthenticator } from './auth.js';
+import { type AuthOptions, adminCheck, createAuthenticator } from './auth.js';
 import { decodeJson, headerValue, queryParams } from './decode.js';
 import { errorResponse, failure, INTERNAL_MESSAGE, unauthorized } from './envelope.js';
 import { readUpload } from './multipart.js';
 import { buildOpenApiDocument, servedUnder } from './openapi.js';
 import { queryError } from './params.js';
 import type { Route } from './route.js';
+import { adminRoutes } from './routes/admin.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { keyRoutes } from './routes/keys.js';
 import { messageRoutes } from './routes/messages.js';
@@ -25,6 +26,11 @@ import { normalizePath, RouteTable } from './table.js';
 import type { HttpRequest, HttpResponse } from './types.js';
 
 export interface HttpApiOptions extends AuthOptions {
+  /**
+   * Serves the operator's routes (`/v1/admin/…`: accounts and their keys) to callers
+   * presenting it as `Authorization: Bearer <adminKey>`. Absent: no admin routes.
+   */
+  adminKey?: string;
   /** Answer CORS permissively, as httpSMS does (default true). */
   cors?: boolean;
   /** `info` of the OpenAPI document. */
@@ -91,7 +97,9 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
     ...webhookRoutes,
     ...scheduleRoutes,
     ...bulkRoutes,
+    ...(options.adminKey ? adminRoutes : []),
   ];
+  const isAdmin = adminCheck(options.adminKey);
   const table = new RouteTable(routes);
   const cors = options.cors !== false;
 
@@ -100,8 +108,12 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
     params: Record<string, string>,
     request: HttpRequest,
   ): Promise<HttpResponse> {
-    const principal = route.auth === 'public' ? null : await auth.principalOf(request, route.auth);
-    if (route.auth !== 'public' && !principal) return unauthorized();
+    if (route.auth === 'admin' && !isAdmin(request)) return unauthorized();
+    const principal =
+      route.auth === 'public' || route.auth === 'admin'
+        ? null
+        : await auth.principalOf(request, route.auth);
+    if (route.auth !== 'public' && route.auth !== 'admin' && !principal) return unauthorized();
     const early = route.early?.(params);
     if (early) return early;
     const query = decodeQuery(route, request);
@@ -110,7 +122,8 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
       : undefined;
     const file = route.upload ? await readUpload(request, route.upload, route.limit) : null;
     const response = await route.handle({ gateway, principal, params, query, body, file, request });
-    if (route.changesKeys && principal) auth.forget(principal.accountId);
+    const changed = principal?.accountId ?? params.userID;
+    if (route.changesKeys && changed) auth.forget(changed);
     return response;
   }
 

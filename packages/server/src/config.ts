@@ -124,6 +124,10 @@ const envSchema = z.object({
         'must be 16 to 256 visible ASCII characters (or leave it unset for an open /metrics)',
     },
   ),
+  /** Serves the admin routes (`/v1/admin/…`) to `Authorization: Bearer <key>`; unset: none. */
+  TEXTPORT_ADMIN_KEY: optional.refine((v) => v === undefined || /^[\x21-\x7e]{24,256}$/.test(v), {
+    message: 'must be 24 to 256 visible ASCII characters (or leave it unset: no admin routes)',
+  }),
   TLS_CERT: optional,
   TLS_KEY: optional,
   TEXTPORT_PUBLIC_URL: optional.refine((v) => v === undefined || URL.canParse(v), {

@@ -131,11 +131,22 @@ export async function startServer(
   });
   const metrics = config.TEXTPORT_METRICS ? mountMetrics(app, gateway, config) : null;
   app.get('/', (_req, res) => {
-    res.json({ name: 'textport', api: '/v1', openapi: '/v1/openapi.json', health: '/health' });
+    res.json({
+      name: 'textport',
+      api: '/v1',
+      openapi: '/v1/openapi.json',
+      docs: '/docs',
+      health: '/health',
+      live: '/health/live',
+      ready: '/health/ready',
+      ...(metrics ? { metrics: '/metrics' } : {}),
+    });
   });
   logMessageEvents(gateway, logger);
   if (smsgate) app.use(smsgateMiddleware(gateway, smsgate, config, BOOTSTRAP_ACCOUNT_ID));
-  app.use(createRouter(gateway));
+  app.use(
+    createRouter(gateway, config.TEXTPORT_ADMIN_KEY ? { adminKey: config.TEXTPORT_ADMIN_KEY } : {}),
+  );
   await gateway.start();
 
   const boot = await bootstrap(gateway, {

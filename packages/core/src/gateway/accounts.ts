@@ -61,11 +61,21 @@ export async function createAccount(
   ctx: GatewayContext,
   input: CreateAccountInput = {},
 ): Promise<IssuedKey<AccountRecord>> {
+  const check = new Checker();
+  const email = input.email?.trim() || null;
+  if (email !== null && (email.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(email))) {
+    check.add('email', 'The email field must be an e-mail address of at most 254 characters');
+  }
+  const timezone = input.timezone?.trim() ?? 'UTC';
+  if (timezone === '' || !isValidTimeZone(timezone)) {
+    check.add('timezone', 'The timezone field must be a valid IANA time zone e.g Europe/Berlin');
+  }
+  check.throwIfInvalid();
   const now = ctx.clock.now();
   const account: AccountRecord = {
     id: input.id ?? ctx.random.uuid(),
-    email: input.email ?? null,
-    timezone: input.timezone ?? 'UTC',
+    email,
+    timezone,
     activePhoneId: null,
     createdAt: now,
     updatedAt: now,

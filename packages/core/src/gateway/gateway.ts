@@ -272,6 +272,11 @@ export function createGateway(config: GatewayConfig): Gateway {
         /** Changes the time zone or the active phone. */
         update: (accountId: string, input: accounts.AccountSettingsInput) =>
           accounts.updateAccount(ctx, accountId, input),
+        list: (input: PageInput = {}) =>
+          ctx.store.listAccounts({
+            skip: Math.max(0, input.skip ?? 0),
+            limit: Math.max(0, input.limit ?? 100),
+          }),
         rotateApiKey: (accountId: string) => accounts.rotateUserKey(ctx, accountId),
         /** Resolves an `x-api-key` value to who is calling; null when unknown. */
         authenticate: (apiKey: string) => accounts.authenticate(ctx, apiKey),

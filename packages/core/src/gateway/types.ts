@@ -110,6 +110,8 @@ export interface GatewayAccounts {
   /** Creates an account with its user API key (returned once, stored hashed). */
   create(input?: CreateAccountInput): Promise<IssuedKey<AccountRecord>>;
   get(accountId: string): Promise<AccountRecord>;
+  /** Every account, oldest first (operators' listing; `query` is ignored). */
+  list(input?: PageInput): Promise<AccountRecord[]>;
   /** Changes the time zone or the active phone. */
   update(accountId: string, input: AccountSettingsInput): Promise<AccountRecord>;
   rotateApiKey(accountId: string): Promise<IssuedKey<AccountRecord>>;
