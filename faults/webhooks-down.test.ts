@@ -17,7 +17,7 @@ import { createGateway, type Gateway, type Principal, silentLogger } from '@text
 import { createKnexStore, type KnexStore } from '@textport/store-knex';
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sleep, waitFor } from './support.js';
+import { waitFor } from './support.js';
 
 const EVENTS = Number(process.env.FAULT_WEBHOOK_EVENTS ?? 1_000);
 const OWNER = '+18005550199';
@@ -164,16 +164,32 @@ describe('a webhook receiver that is down for a while', () => {
       });
       received.add(message.id);
     }
-    await sleep(1_500);
+    // Each phase lasts until the gateway has been seen living through it (no fixed sleeps).
+    const outbox = () =>
+      node.store.listOutbox({ accountId: account.id, skip: 0, limit: EVENTS + 1 });
+    await waitFor('attempts refused while the receiver is down', async () =>
+      (await outbox()).some((row) => row.attempts > 0 && row.status === 'pending')
+        ? true
+        : undefined,
+    );
     // Failing: 500 and 503 with Retry-After.
     await hook.set('fail');
-    await sleep(1_500);
+    await waitFor('attempts answered 500 and 503', () =>
+      hook.attempts.some((a) => a.status === 500) && hook.attempts.some((a) => a.status === 503)
+        ? true
+        : undefined,
+    );
     // Hanging: requests arrive and are never answered; the gateway restarts meanwhile.
     await hook.set('hang');
-    await sleep(1_000);
+    await waitFor('an attempt hanging', () =>
+      hook.attempts.some((a) => a.status === 'hung') ? true : undefined,
+    );
     await cleanups.pop()?.();
+    const beforeRestart = hook.attempts.length;
     node = await open();
-    await sleep(1_000);
+    await waitFor('the restarted gateway attempting', () =>
+      hook.attempts.length > beforeRestart ? true : undefined,
+    );
     await hook.set('up');
 
     const rows = await waitFor(
