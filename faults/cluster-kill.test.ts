@@ -21,12 +21,19 @@ import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StandaloneNode } from './crash/node.js';
+import {
+  expectPaced,
+  gapsOf,
+  PACED_MESSAGES,
+  PACED_PER_MINUTE,
+  PACED_PHONE,
+} from './crash/pacing.js';
 import { LoggingPhone } from './crash/phone.js';
 import { Relay } from './crash/relay.js';
 import { faultSeed, seededRandom } from './crash/seed.js';
 import { registerPhone, Sender } from './crash/sender.js';
 import { expectIntact, inspect, waitSettled } from './crash/verdict.js';
-import { DATABASE_URL, freePort, MESSAGES, PG_SKIP, sleep } from './support.js';
+import { DATABASE_URL, freePort, MESSAGES, PG_SKIP, sleep, waitFor } from './support.js';
 
 const PHONES = ['+18005550101', '+18005550102', '+18005550103'];
 const IN_FLIGHT = 32;
@@ -89,6 +96,7 @@ describe.skipIf(PG_SKIP !== false)(
       // Pacing off: the API takes 1–60 messages per minute only (httpSMS's range);
       // 0, "no pacing", is a store value the standalone has no setting for.
       for (const number of PHONES) await registerPhone(a.url, number);
+      await registerPhone(a.url, PACED_PHONE, PACED_PER_MINUTE);
       db = knex({ client: 'pg', connection: url, pool: { min: 0, max: 2 } });
       await db('textport_phones')
         .whereIn('phone_number', PHONES)
@@ -102,13 +110,26 @@ describe.skipIf(PG_SKIP !== false)(
         await relay.listen();
         phones.push(new LoggingPhone(number, `ws://127.0.0.1:${relay.port}/v1/phones/ws`));
       }
-      await Promise.all(phones.map((p) => p.connect()));
+      // A paced phone among the unpaced ones, on the node that dies (then the next ones).
+      const pacedRelay = new Relay(() => nodes.map((n) => n.port));
+      relays.push(pacedRelay);
+      await pacedRelay.listen();
+      const paced = new LoggingPhone(PACED_PHONE, `ws://127.0.0.1:${pacedRelay.port}/v1/phones/ws`);
+      await Promise.all([...phones, paced].map((p) => p.connect()));
+      phones.push(paced);
 
       const sender = new Sender({ total: MESSAGES, concurrency: IN_FLIGHT, nodes, from: PHONES });
       const sending = sender.run();
       const taken = new Set<string>();
+      const pacedSender = new Sender({
+        total: PACED_MESSAGES,
+        concurrency: 1,
+        nodes,
+        from: [PACED_PHONE],
+      });
+      let pacedSending: Promise<void> = Promise.resolve();
       const progress = () => {
-        for (const p of phones) for (const h of p.handoffs) taken.add(h.id);
+        for (const p of phones) if (p !== paced) for (const h of p.handoffs) taken.add(h.id);
         if (!sender.done) return 0.5 * (sender.posted / MESSAGES);
         return 0.5 + 0.5 * Math.min(1, taken.size / Math.max(1, sender.accepted.size));
       };
@@ -117,12 +138,18 @@ describe.skipIf(PG_SKIP !== false)(
         let killedAt = Number.NaN;
         while (progress() < killAt) await sleep(20);
         killedAt = progress();
+        // The paced phone's messages are queued now, and the kill lands between its hand-offs.
+        pacedSending = pacedSender.run();
+        await waitFor('the paced phone handed 3 messages', () =>
+          paced.handoffs.length >= 3 ? true : undefined,
+        );
         // Node a holds the first phone's socket: it must move to node b.
         await a.killForGood();
         const killedMs = Date.now();
         await sending;
+        await pacedSending;
         await waitSettled(db, 600_000);
-        const verdict = await inspect(db, sender, phones, LEASE_MARGIN_MS);
+        const verdict = await inspect(db, [sender, pacedSender], phones, LEASE_MARGIN_MS);
         const relayed = relays.map((r) =>
           Object.fromEntries(
             [...r.links].map(([port, n]) => [nodes.find((x) => x.port === port)?.name, n]),
@@ -137,6 +164,7 @@ describe.skipIf(PG_SKIP !== false)(
               phoneConnections: phones.map((p) => p.sessions),
               phoneLinksByNode: relayed,
               ...verdict.report,
+              pacedHandoffGapsMs: gapsOf(paced.handoffs),
               secondsToKill: Math.round((killedMs - started) / 1000),
               secondsAfterKill: Math.round((Date.now() - killedMs) / 1000),
             },
@@ -149,6 +177,7 @@ describe.skipIf(PG_SKIP !== false)(
         expect(relayed[0]?.a).toBeGreaterThan(0);
         expect((relayed[0]?.b ?? 0) + (relayed[0]?.c ?? 0)).toBeGreaterThan(0);
         expectIntact(verdict);
+        expectPaced(paced.handoffs, pacedSender.accepted.size);
       } catch (error) {
         console.log(
           `cluster-kill failed with seed ${seed}; server output:\n${nodes.map((n) => n.tail(40)).join('\n')}`,

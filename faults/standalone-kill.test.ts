@@ -26,6 +26,13 @@ import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StandaloneNode } from './crash/node.js';
+import {
+  expectPaced,
+  gapsOf,
+  PACED_MESSAGES,
+  PACED_PER_MINUTE,
+  PACED_PHONE,
+} from './crash/pacing.js';
 import { LoggingPhone } from './crash/phone.js';
 import { faultSeed, seededRandom } from './crash/seed.js';
 import { registerPhone, Sender } from './crash/sender.js';
@@ -45,10 +52,12 @@ const LEASE_MARGIN_MS = 5_000;
 const dir = mkdtempSync(join(tmpdir(), 'textport-fault-kill-'));
 let node: StandaloneNode | undefined;
 let phone: LoggingPhone | undefined;
+let pacedPhone: LoggingPhone | undefined;
 let db: Knex | undefined;
 
 afterAll(async () => {
   await phone?.close();
+  await pacedPhone?.close();
   await node?.kill();
   await db?.destroy();
   rmSync(dir, { recursive: true, force: true });
@@ -77,6 +86,7 @@ describe('standalone server killed with SIGKILL', () => {
     // this run; 0, "no pacing", is a store value the standalone has no setting for.
     await server.startAndWait();
     await registerPhone(server.url, PHONE);
+    await registerPhone(server.url, PACED_PHONE, PACED_PER_MINUTE);
     await server.stop();
     db = knex({ client: 'better-sqlite3', connection: { filename: file }, useNullAsDefault: true });
     await db('textport_phones').where({ phone_number: PHONE }).update({ messages_per_minute: 0 });
@@ -85,6 +95,18 @@ describe('standalone server killed with SIGKILL', () => {
     const device = new LoggingPhone(PHONE, server.wsUrl);
     phone = device;
     await device.connect();
+    // A paced phone among the unpaced one: its few messages are posted at once and go a
+    // spacing apart while the kills happen.
+    const paced = new LoggingPhone(PACED_PHONE, server.wsUrl);
+    pacedPhone = paced;
+    await paced.connect();
+    const pacedSender = new Sender({
+      total: PACED_MESSAGES,
+      concurrency: 1,
+      nodes: [server],
+      from: [PACED_PHONE],
+    });
+    const pacedSending = pacedSender.run();
     const sender = new Sender({
       total: MESSAGES,
       concurrency: IN_FLIGHT,
@@ -141,12 +163,13 @@ describe('standalone server killed with SIGKILL', () => {
       }
       await server.waitUp();
       await sending;
+      await pacedSending;
       const killsDone = Date.now();
       // Whatever was in flight at the last kill is recovered now: leases run out
       // (30 s), handed-off messages that were never acked are pushed again on
       // reconnect, taken ones whose answer was lost expire (60 s) and are retried.
       await waitSettled(db, 600_000);
-      const verdict = await inspect(db, sender, [device], LEASE_MARGIN_MS);
+      const verdict = await inspect(db, [sender, pacedSender], [device, paced], LEASE_MARGIN_MS);
       console.log(
         'standalone-kill:',
         JSON.stringify(
@@ -158,6 +181,7 @@ describe('standalone server killed with SIGKILL', () => {
             starts: server.starts,
             phoneConnections: device.sessions,
             ...verdict.report,
+            pacedHandoffGapsMs: gapsOf(paced.handoffs),
             secondsToKillsDone: Math.round((killsDone - started) / 1000),
             secondsToSettle: Math.round((Date.now() - killsDone) / 1000),
           },
@@ -168,6 +192,7 @@ describe('standalone server killed with SIGKILL', () => {
       expect(server.unexpectedExits).toEqual([]);
       expect(server.kills).toBe(KILLS);
       expectIntact(verdict);
+      expectPaced(paced.handoffs, pacedSender.accepted.size);
     } catch (error) {
       console.log(`standalone-kill failed with seed ${seed}; server output:\n${server.tail(80)}`);
       throw error;

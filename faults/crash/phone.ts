@@ -20,6 +20,8 @@ export interface Handoff {
   /** `send_attempt_count` of the message the ack answered with. */
   attempt: number;
   phone: string;
+  /** When the phone was handed it (Date.now() in the test process). */
+  at: number;
 }
 
 /**
@@ -60,6 +62,7 @@ export class LoggingPhone {
             id: sms.id,
             attempt: sms.message.send_attempt_count,
             phone: phoneNumber,
+            at: Date.now(),
           });
           report.delivered();
           return { ok: true };

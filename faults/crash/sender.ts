@@ -27,10 +27,19 @@ export async function api<T = unknown>(
  * and the shortest expiry the API takes (60 s), so a message whose ack answer was
  * lost in a crash is retried within the run rather than after 10 minutes.
  */
-export async function registerPhone(baseUrl: string, phoneNumber: string): Promise<string> {
+export async function registerPhone(
+  baseUrl: string,
+  phoneNumber: string,
+  messagesPerMinute?: number,
+): Promise<string> {
   const body = await api<{ data: { id: string } }>(baseUrl, '/v1/phones', {
     method: 'PUT',
-    body: { phone_number: phoneNumber, max_send_attempts: 5, message_expiration_seconds: 60 },
+    body: {
+      phone_number: phoneNumber,
+      max_send_attempts: 5,
+      message_expiration_seconds: 60,
+      ...(messagesPerMinute === undefined ? {} : { messages_per_minute: messagesPerMinute }),
+    },
   });
   return body.data.id;
 }

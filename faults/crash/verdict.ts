@@ -94,10 +94,14 @@ export function expectIntact(verdict: Verdict): void {
 /** Collects everything the assertions need from the store and the logs. */
 export async function inspect(
   db: Knex,
-  sender: Sender,
+  senders: Sender | readonly Sender[],
   phones: readonly LoggingPhone[],
   leaseMarginMs: number,
 ): Promise<Verdict> {
+  const all = Array.isArray(senders) ? senders : [senders as Sender];
+  const sum = (f: (s: Sender) => number) => all.reduce((n, s) => n + f(s), 0);
+  const rejected = new Map<number, number>();
+  for (const s of all) for (const [k, n] of s.rejected) rejected.set(k, (rejected.get(k) ?? 0) + n);
   const stored = new Map<string, string>();
   for (const row of await rows(db, 'SELECT id, status FROM textport_messages')) {
     stored.set(String(row.id), String(row.status));
@@ -115,7 +119,7 @@ export async function inspect(
 
   const lost: string[] = [];
   const notTerminal: string[] = [];
-  for (const id of sender.accepted) {
+  for (const id of all.flatMap((s) => [...s.accepted])) {
     if (!stored.has(id)) lost.push(id);
     else if (!terminalIds.has(id)) notTerminal.push(`${id} (${stored.get(id)})`);
   }
@@ -160,10 +164,10 @@ export async function inspect(
     for (const [kind, n] of phone.problems) problems[kind] = (problems[kind] ?? 0) + n;
   }
   const report: RunReport = {
-    posted: sender.posted,
-    accepted: sender.accepted.size,
-    connectionErrors: sender.connectionErrors,
-    rejected: Object.fromEntries([...sender.rejected].map(([s, n]) => [String(s), n])),
+    posted: sum((s) => s.posted),
+    accepted: sum((s) => s.accepted.size),
+    connectionErrors: sum((s) => s.connectionErrors),
+    rejected: Object.fromEntries([...rejected].map(([s, n]) => [String(s), n])),
     rowsInStore: stored.size,
     statuses: await statusCounts(db),
     pushes: phones.reduce((n, p) => n + p.pushes.length, 0),

@@ -1,0 +1,37 @@
+/**
+ * A paced phone among the unpaced ones of a crash run: a few messages at 20 per minute,
+ * posted at once, so their hand-offs are planned a spacing apart and the kills land
+ * between them. Carriers block SIMs that burst, so the spacing must hold whatever the
+ * crashes do: after a restart, slots that passed while the server was down must not be
+ * handed off together.
+ */
+import { expect } from 'vitest';
+import { size } from '../support.js';
+import type { Handoff } from './phone.js';
+
+export const PACED_PHONE = '+18005550177';
+export const PACED_PER_MINUTE = 20;
+export const PACED_SPACING_MS = 60_000 / PACED_PER_MINUTE;
+/** Messages of the paced phone in a run (its queue lasts about this many spacings). */
+export const PACED_MESSAGES = size('FAULT_PACED_MESSAGES', 12);
+/**
+ * The least gap asserted between two hand-offs as the phone sees them: two thirds of the
+ * spacing, the rest left to the network and a busy machine (a burst shows gaps of a few ms).
+ */
+export const PACED_MIN_GAP_MS = Math.round((PACED_SPACING_MS * 2) / 3);
+
+/** Gaps between consecutive hand-offs, in the order the phone got them. */
+export function gapsOf(handoffs: readonly Handoff[]): number[] {
+  const times = handoffs.map((h) => h.at).sort((a, b) => a - b);
+  return times.slice(1).map((t, i) => t - (times[i] ?? t));
+}
+
+/** Every hand-off of the paced phone at least PACED_MIN_GAP_MS after the one before. */
+export function expectPaced(handoffs: readonly Handoff[], accepted: number): void {
+  const gaps = gapsOf(handoffs);
+  expect(handoffs.length, 'paced messages handed off').toBeGreaterThanOrEqual(accepted);
+  expect(
+    gaps.filter((g) => g < PACED_MIN_GAP_MS),
+    `gaps between the paced phone's hand-offs (ms): ${gaps.join(', ')}`,
+  ).toEqual([]);
+}
