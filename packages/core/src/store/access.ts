@@ -44,6 +44,7 @@ export const STORE_ACCESS = Object.freeze({
   nextDueAt: 'read',
   takeOutstanding: 'write',
   reservePhoneSlot: 'write',
+  reservePhoneHandoff: 'write',
   claimHeartbeatChecks: 'write',
   // directory
   insertAccount: 'write',
