@@ -168,6 +168,7 @@ export function rawReader(knex: Knex, prefix = 'textport_'): RawReader {
         accountId: String(p.account_id),
         messagesPerMinute: Number(p.messages_per_minute),
         lastScheduledAt: num(p.last_scheduled_at),
+        lastHandoffAt: num(p.last_handoff_at),
         online: bool(p.online),
         lastHeartbeatAt: num(p.last_heartbeat_at),
         heartbeatCheckAt: num(p.heartbeat_check_at),

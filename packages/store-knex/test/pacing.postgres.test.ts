@@ -5,7 +5,8 @@
  * and both dispatch at once, so the nodes race for the phone's pacing anchor.
  *
  * Both nodes share a manual clock, moved from one planned hand-off to the next,
- * so minutes of pacing take no time. Everything asserted is read from the rows
+ * so minutes of pacing take no time; an outage is the clock jumping past every
+ * planned slot. Everything asserted is read from the rows
  * with SQL of the test's own, never through the store's getters; times are
  * compared with each other and with the manual clock.
  */
@@ -220,8 +221,38 @@ describe.skipIf(PG_SKIP !== false)(
       expect(new Set(at).size).toBe(at.length);
       const gaps = at.slice(1).map((t, i) => t - (at[i] ?? Number.NaN));
       expect(gaps.filter((gap) => gap < SPACING)).toEqual([]);
-      // Both nodes handed messages to the phone.
-      expect(nodes.map((n) => n.transport.handedOff().length > 0)).toEqual([true, true]);
+    });
+
+    it('back from an outage with every planned slot past, both nodes still hand off a spacing apart', async () => {
+      clock.advance(5 * 60_000);
+      const { ids, start } = await burstFromIdle(6);
+      // Both nodes are down for 10 minutes: the five planned slots are all in the past.
+      const back = start + 10 * 60_000;
+      clock.set(back);
+      await expectHandedOff(ids, [start, ...slots(back, 5)]);
+      expect(clock.now()).toBe(back + 4 * SPACING);
+      expect((await rawReader(db.knex).phone(phoneId))?.lastHandoffAt).toBe(back + 4 * SPACING);
+    });
+
+    it('one node hands off a spacing after the other node did, whichever node it is', async () => {
+      const [a, b] = gateways;
+      if (!a || !b) throw new Error('no nodes');
+      const handedBy = (i: number) => nodes[i]?.transport.handedOff() ?? [];
+      clock.advance(5 * 60_000);
+      // Node a alone: the idle phone's message goes at once.
+      const [first] = await sendMany(1);
+      await a.dispatcher.runOnce();
+      expect(handedBy(0)).toContain(first);
+      const firstAt = clock.now();
+      // Node b alone, within the spacing: it waits for a's hand-off plus the spacing.
+      clock.advance(SPACING / 2);
+      const [second] = await sendMany(1);
+      await b.dispatcher.runOnce();
+      expect(handedBy(1)).not.toContain(second);
+      clock.set(firstAt + SPACING);
+      await b.dispatcher.runOnce();
+      expect(handedBy(1)).toContain(second);
+      expect((await rawReader(db.knex).phone(phoneId))?.lastHandoffAt).toBe(firstAt + SPACING);
     });
   },
 );

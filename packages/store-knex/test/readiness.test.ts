@@ -50,6 +50,7 @@ describe('readiness of the SQLite store', () => {
       '0003_heartbeat_radio',
       '0004_message_handoff',
       '0005_retention_indexes',
+      '0006_phone_handoff',
     ]);
     const ready = await served(store);
     expect(await ready()).toEqual({
@@ -103,7 +104,7 @@ describe.skipIf(PG_SKIP !== false)(
       const knex: Knex = knexFactory({ client: 'pg', connection: url.toString() });
       cleanups.push(() => knex.destroy());
       const store = createKnexStore(knex);
-      expect((await store.ping()).pendingMigrations).toHaveLength(5);
+      expect((await store.ping()).pendingMigrations).toHaveLength(6);
       await store.migrate();
       const ready = await served(store);
       expect(await ready()).toMatchObject({

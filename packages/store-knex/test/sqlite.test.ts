@@ -70,6 +70,7 @@ describe('SQLite store setup', () => {
       '0003_heartbeat_radio',
       '0004_message_handoff',
       '0005_retention_indexes',
+      '0006_phone_handoff',
     ]);
   });
 
@@ -80,6 +81,7 @@ describe('SQLite store setup', () => {
     const pending = makeMessage({ status: 'pending', scheduledAt: null, dueAt: 1_000 });
     await store.insertMessages([planned, handedOff, pending]);
     const config = { migrationSource: createMigrationSource(), tableName: 'textport_migrations' };
+    await knex.migrate.down(config); // 0006
     await knex.migrate.down(config); // 0005
     await knex.migrate.down(config); // 0004
     await knex.migrate.latest(config);

@@ -24,6 +24,7 @@ import {
   settle,
   startHandoff,
 } from './handoff.js';
+import { RoundPacer } from './pace.js';
 import { awaitsHandoff } from './plan.js';
 import type { Act } from './round.js';
 import { laneRows, loadRound, readyByPhone, workLanes } from './round.js';
@@ -142,7 +143,8 @@ export class Dispatcher {
   /** Acts on the claimed rows and hands the ready ones off. */
   private async work(rows: MessageRecord[]): Promise<void> {
     const round = await loadRound(this.ctx.store, rows, this.options.concurrency);
-    const act: Act = (row, phone, schedules, uow) => this.act(row, phone, schedules, uow);
+    const pacer = new RoundPacer();
+    const act: Act = (row, phone, schedules, uow) => this.act(row, phone, schedules, pacer, uow);
     const { ready, failure } = await workLanes(
       this.ctx,
       round,
@@ -178,6 +180,7 @@ export class Dispatcher {
     row: MessageRecord,
     phone: PhoneRecord | null,
     schedules: Map<string, SendScheduleRecord | null>,
+    pacer: RoundPacer,
     uow?: UnitOfWork,
   ): Promise<MessageRecord | null> {
     const store = uow?.tx ?? this.ctx.store;
@@ -185,16 +188,16 @@ export class Dispatcher {
       await failMessage(this.step, row, 'the phone of this message no longer exists', uow);
       return null;
     }
+    const schedule =
+      phone.sendScheduleId === null ? null : (schedules.get(phone.sendScheduleId) ?? null);
     if (row.status === 'pending' || row.status === 'expired') {
-      const schedule =
-        phone.sendScheduleId === null ? null : (schedules.get(phone.sendScheduleId) ?? null);
-      const planned = await planMessage(this.step, row, phone, schedule, uow);
+      const planned = await planMessage(this.step, row, phone, schedule, pacer, uow);
       if (planned)
         phone.lastScheduledAt = Math.max(phone.lastScheduledAt ?? 0, planned.scheduledAt ?? 0);
       else await this.refreshPhone(phone, store);
       return planned;
     }
-    if (awaitsHandoff(row)) return startHandoff(this.step, row, phone, store);
+    if (awaitsHandoff(row)) return startHandoff(this.step, row, phone, schedule, pacer, uow);
     if (row.status === 'scheduled' || row.status === 'sending') {
       await checkExpiry(this.step, row, phone, uow);
       return null;

@@ -2,6 +2,7 @@
  * One claimed message, one step: plan its hand-off, hand it off, or expire it.
  * Every write is a compare-and-set guarded by the claimer's lease, so a message
  * another party moved meanwhile (the phone took it, the user canceled it) is left alone.
+ * A hand-off passes the phone's pacing gate (pace.ts) in the same transaction.
  *
  * A step given a unit of work (`uow`) runs all its reads and writes in that
  * transaction, so the dispatcher can commit many steps at once; without one, a
@@ -14,6 +15,7 @@ import type { GatewayContext, UnitOfWork } from '../uow/context.js';
 import { runUnitOfWork } from '../uow/context.js';
 import { expiredData, failedData } from '../uow/payloads.js';
 import { touchThread } from '../uow/thread-upkeep.js';
+import type { RoundPacer } from './pace.js';
 import { awaitsHandoff, expiryDeadline, handoffSlot, pacingMs } from './plan.js';
 
 export interface StepContext {
@@ -30,6 +32,27 @@ function inUnit<T>(
   fn: (uow: UnitOfWork) => Promise<T>,
 ): Promise<T> {
   return uow ? fn(uow) : runUnitOfWork(s.ctx, fn);
+}
+
+/** Rolls back a step's own transaction: its message moved meanwhile, so the pacing slot it took stays free. */
+const STALE = new Error('the message moved meanwhile');
+
+/**
+ * A hand-off step, in the caller's unit of work or in a transaction of its own
+ * (`own`), where it throws `STALE` to give back the pacing slot it took.
+ */
+async function handOffUnit<T>(
+  s: StepContext,
+  uow: UnitOfWork | undefined,
+  fn: (uow: UnitOfWork, own: boolean) => Promise<T | null>,
+): Promise<T | null> {
+  if (uow) return fn(uow, false);
+  try {
+    return await runUnitOfWork(s.ctx, (own) => fn(own, true));
+  } catch (error) {
+    if (error === STALE) return null;
+    throw error;
+  }
 }
 
 /** Reserves the phone's next pacing slot (compare-and-set on its anchor); retries on a race. */
@@ -56,34 +79,42 @@ async function reserveSlot(
 /**
  * Plans a pending (or retried, expired) message. Returns the message when it is to
  * be handed off now (already moved to `scheduled` with the attempt counted), else null.
+ * A slot that has come still passes the pacing gate, which may hold it back.
  */
 export async function planMessage(
   s: StepContext,
   message: MessageRecord,
   phone: PhoneRecord,
   schedule: SendScheduleRecord | null,
+  pacer: RoundPacer,
   uow?: UnitOfWork,
 ): Promise<MessageRecord | null> {
   const decision = decide(message.status, 'schedule');
   if (decision.kind !== 'move') return null;
   const now = s.ctx.clock.now();
   const slot = await reserveSlot(message, phone, schedule, now, uow?.tx ?? s.ctx.store);
-  const immediate = slot <= now;
-  return inUnit(s, uow, async (uow) => {
-    const patch = immediate
-      ? handedOffPatch(message, phone, now)
-      : { scheduledAt: slot, dueAt: slot, awaitingHandoff: true, updatedAt: now };
+  return handOffUnit(s, uow, async (uow, own) => {
+    const held = slot <= now ? await pacer.take(uow.tx, message, phone, schedule, now) : slot;
+    const patch = held === null ? handedOffPatch(message, phone, now) : plannedPatch(held, now);
     const moved = await uow.tx.transition(
       message.id,
       [message.status],
       { status: decision.to, ...patch, ...released },
       { leaseOwner: s.claimer },
     );
-    if (!moved.ok) return null;
+    if (!moved.ok) {
+      if (own && held === null) throw STALE;
+      return null;
+    }
     uow.statusChanged(moved.message, message.status);
     await touchThread(uow, moved.message, { status: 'scheduled', timestamp: now });
-    return immediate ? moved.message : null;
+    return held === null ? moved.message : null;
   });
+}
+
+/** A hand-off planned for `slot`. */
+function plannedPatch(slot: number, now: number) {
+  return { scheduledAt: slot, dueAt: slot, awaitingHandoff: true, updatedAt: now };
 }
 
 function handedOffPatch(message: MessageRecord, phone: PhoneRecord, now: number) {
@@ -97,22 +128,32 @@ function handedOffPatch(message: MessageRecord, phone: PhoneRecord, now: number)
   };
 }
 
-/** A planned message whose slot has come: count the attempt and start its expiry clock. */
+/**
+ * A planned message whose slot has come: count the attempt and start its expiry
+ * clock; or, when the pacing gate or the send window holds it back, plan it anew.
+ */
 export async function startHandoff(
   s: StepContext,
   message: MessageRecord,
   phone: PhoneRecord,
-  store: Store = s.ctx.store,
+  schedule: SendScheduleRecord | null,
+  pacer: RoundPacer,
+  uow?: UnitOfWork,
 ): Promise<MessageRecord | null> {
   if (!awaitsHandoff(message)) return null;
-  const now = s.ctx.clock.now();
-  const moved = await store.transition(
-    message.id,
-    ['scheduled'],
-    { ...handedOffPatch(message, phone, now), ...released },
-    { leaseOwner: s.claimer },
-  );
-  return moved.ok ? moved.message : null;
+  return handOffUnit(s, uow, async (uow, own) => {
+    const now = s.ctx.clock.now();
+    const held = await pacer.take(uow.tx, message, phone, schedule, now);
+    const patch = held === null ? handedOffPatch(message, phone, now) : plannedPatch(held, now);
+    const moved = await uow.tx.transition(
+      message.id,
+      ['scheduled'],
+      { ...patch, ...released },
+      { leaseOwner: s.claimer },
+    );
+    if (!moved.ok && own && held === null) throw STALE;
+    return moved.ok && held === null ? moved.message : null;
+  });
 }
 
 /**

@@ -90,8 +90,10 @@ export interface PhoneRecord {
   messageExpirationSeconds: number;
   missedCallAutoReply: string | null;
   unarchiveThread: boolean;
-  /** When the dispatcher last scheduled a hand-off for this phone (pacing anchor). */
+  /** The latest hand-off slot the dispatcher planned for this phone (spreads planned slots). */
   lastScheduledAt: number | null;
+  /** When the dispatcher last handed a message to this phone's transport (the pacing gate). */
+  lastHandoffAt: number | null;
   /** Heartbeat monitor: whether the phone is considered online. */
   online: boolean;
   /** Server time of the last heartbeat; null before the first. */

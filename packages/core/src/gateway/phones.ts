@@ -89,6 +89,7 @@ function newPhone(
     missedCallAutoReply: null,
     unarchiveThread: false,
     lastScheduledAt: null,
+    lastHandoffAt: null,
     online: true,
     lastHeartbeatAt: null,
     heartbeatCheckAt: null,

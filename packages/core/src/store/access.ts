@@ -45,6 +45,7 @@ export const STORE_ACCESS = Object.freeze({
   getDueBacklog: 'read',
   takeOutstanding: 'write',
   reservePhoneSlot: 'write',
+  reservePhoneHandoff: 'write',
   claimHeartbeatChecks: 'write',
   // directory
   insertAccount: 'write',

@@ -67,6 +67,13 @@ export interface ClaimStore {
    */
   reservePhoneSlot(phoneId: string, expected: number | null, next: number): Promise<boolean>;
   /**
+   * The pacing gate of actual hand-offs, in one atomic step: when the phone's
+   * `lastHandoffAt` is null or at most `at - spacingMs`, set it to `at` and return
+   * true; else change nothing and return false. Of callers racing for one spacing,
+   * across processes, exactly one wins.
+   */
+  reservePhoneHandoff(phoneId: string, at: number, spacingMs: number): Promise<boolean>;
+  /**
    * Phones whose `heartbeatCheckAt <= now`, earliest first, at most `limit`; each
    * claimed phone's `heartbeatCheckAt` moves to `now + leaseMs` atomically.
    */

@@ -49,6 +49,7 @@ export interface RawReader {
     | 'accountId'
     | 'messagesPerMinute'
     | 'lastScheduledAt'
+    | 'lastHandoffAt'
     | 'online'
     | 'lastHeartbeatAt'
     | 'heartbeatCheckAt'

@@ -87,6 +87,7 @@ export const makePhone = ownedFactory<PhoneRecord>(() => ({
   sendScheduleId: null,
   missedCallAutoReply: null,
   lastScheduledAt: null,
+  lastHandoffAt: null,
   lastHeartbeatAt: null,
   heartbeatCheckAt: null,
 }));

@@ -184,6 +184,20 @@ export async function reservePhoneSlot(
   return changed === 1;
 }
 
+/** The pacing gate of actual hand-offs in one conditional `UPDATE`. */
+export async function reservePhoneHandoff(
+  db: Db,
+  phoneId: string,
+  at: number,
+  spacingMs: number,
+): Promise<boolean> {
+  const changed = await db.run(
+    sql`UPDATE ${db.kit.t.phones} SET last_handoff_at = ${at} WHERE id = ${phoneId}
+          AND (last_handoff_at IS NULL OR last_handoff_at <= ${at - spacingMs})`,
+  );
+  return changed === 1;
+}
+
 /** Due heartbeat checks, earliest first; each claimed check moves to `now + leaseMs`. */
 export async function claimHeartbeatChecks(
   db: Db,

@@ -106,6 +106,7 @@ export const PHONE = spec<PhoneRecord>('phones', {
   missedCallAutoReply: 'text',
   unarchiveThread: 'bool',
   lastScheduledAt: 'int',
+  lastHandoffAt: 'int',
   online: 'bool',
   lastHeartbeatAt: 'int',
   heartbeatCheckAt: 'int',

@@ -94,6 +94,19 @@ export function reservePhoneSlot(
   return true;
 }
 
+export function reservePhoneHandoff(
+  t: Tables,
+  phoneId: string,
+  at: number,
+  spacingMs: number,
+): boolean {
+  const phone = t.phones.get(phoneId);
+  if (!phone) return false;
+  if (phone.lastHandoffAt !== null && phone.lastHandoffAt > at - spacingMs) return false;
+  t.put(t.phones, phoneId, { ...phone, lastHandoffAt: at });
+  return true;
+}
+
 /** Due phones, earliest check first; each claimed check moves to `now + leaseMs`. */
 export function claimHeartbeatChecks(t: Tables, query: ClaimHeartbeatQuery): PhoneRecord[] {
   const due = [...t.phones.values()]

@@ -38,6 +38,7 @@ const PHONE_FIELDS = [
   'accountId',
   'messagesPerMinute',
   'lastScheduledAt',
+  'lastHandoffAt',
   'online',
   'lastHeartbeatAt',
   'heartbeatCheckAt',

@@ -93,6 +93,19 @@ export function crossProcessGroup(ctx: GroupContext): void {
     expect((await ctx.raw.phone(phone.id))?.lastScheduledAt).toBe(200 + winner);
   });
 
+  it('lets exactly one hand-off of a paced phone through across the two stores', async () => {
+    const second = await ctx.openSecondStore();
+    const phone = makePhone({ lastHandoffAt: 100 });
+    await ctx.store.insertPhone(phone);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 === 0 ? ctx.store : second).reservePhoneHandoff(phone.id, 6100 + i, 6000),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect((await ctx.raw.phone(phone.id))?.lastHandoffAt).toBe(6100 + results.indexOf(true));
+  });
+
   it('never gives a heartbeat check to both stores', async () => {
     const second = await ctx.openSecondStore();
     const now = EPOCH + 500_000;

@@ -75,6 +75,41 @@ export function pacingGroup(ctx: GroupContext): void {
     }
   });
 
+  const gate = async (id: string) => (await ctx.raw.phone(id))?.lastHandoffAt;
+
+  it('reservePhoneHandoff takes a hand-off only a spacing after the last one', async () => {
+    const phone = makePhone({ lastHandoffAt: null, lastScheduledAt: 50_000 });
+    await ctx.store.insertPhone(phone);
+    // The first hand-off of a phone always goes.
+    expect(await ctx.store.reservePhoneHandoff(phone.id, 10_000, 6000)).toBe(true);
+    expect(await gate(phone.id)).toBe(10_000);
+    // Within the spacing: refused, nothing changes.
+    expect(await ctx.store.reservePhoneHandoff(phone.id, 15_999, 6000)).toBe(false);
+    expect(await gate(phone.id)).toBe(10_000);
+    // Exactly the spacing later: taken.
+    expect(await ctx.store.reservePhoneHandoff(phone.id, 16_000, 6000)).toBe(true);
+    expect(await gate(phone.id)).toBe(16_000);
+    // No spacing: any time not before the last hand-off.
+    expect(await ctx.store.reservePhoneHandoff(phone.id, 15_000, 0)).toBe(false);
+    expect(await ctx.store.reservePhoneHandoff(phone.id, 16_000, 0)).toBe(true);
+    // The planning anchor is left alone; an unknown phone takes nothing.
+    expect(await anchor(phone.id)).toBe(50_000);
+    expect(await ctx.store.reservePhoneHandoff(globalThis.crypto.randomUUID(), 1, 0)).toBe(false);
+  });
+
+  it('concurrent hand-offs of one phone within a spacing: exactly one is taken', async () => {
+    const phone = makePhone({ lastHandoffAt: 1000 });
+    const other = makePhone({ accountId: phone.accountId, lastHandoffAt: 1000 });
+    await ctx.store.insertPhone(phone);
+    await ctx.store.insertPhone(other);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => ctx.store.reservePhoneHandoff(phone.id, 7000 + i, 6000)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await gate(phone.id)).toBe(7000 + results.indexOf(true));
+    expect(await gate(other.id)).toBe(1000);
+  });
+
   it('claims due heartbeat checks earliest first and moves them out by the lease', async () => {
     const now = EPOCH + 1_000_000;
     const due = [3, 1, 2].map((n) =>
