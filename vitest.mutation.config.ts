@@ -13,6 +13,8 @@ export default defineConfig({
     include: [
       'packages/core/test/lifecycle/*.test.ts',
       'packages/core/test/dispatch/plan.test.ts',
+      'packages/core/test/dispatch/pacing.test.ts',
+      'packages/core/test/dispatch/pace.test.ts',
       'packages/core/test/domain/windows.test.ts',
       'packages/core/test/domain/segments.test.ts',
       'packages/core/test/crypto/cipher.test.ts',
