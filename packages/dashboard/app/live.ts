@@ -1,0 +1,47 @@
+/** Hooks that load from the API and load again when a live event says something changed. */
+import { useEffect, useState } from 'preact/hooks';
+import { type LiveEvent, subscribe } from './events.js';
+
+export interface Loaded<T> {
+  data: T | null;
+  error: unknown;
+  loading: boolean;
+}
+
+/**
+ * `load()` now, again when `deps` change, and again (at most every 300 ms) when an event
+ * for which `relevant(event)` holds arrives.
+ */
+export function useLive<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  deps: unknown[],
+  relevant: (event: LiveEvent) => boolean = () => true,
+): Loaded<T> {
+  const [state, setState] = useState<Loaded<T>>({ data: null, error: null, loading: true });
+  useEffect(() => {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const run = () => {
+      load(controller.signal).then(
+        (data) => setState({ data, error: null, loading: false }),
+        (error: unknown) => {
+          if (!controller.signal.aborted) setState((s) => ({ ...s, error, loading: false }));
+        },
+      );
+    };
+    run();
+    const stop = subscribe((event) => {
+      if (!relevant(event) || timer !== undefined) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        run();
+      }, 300);
+    });
+    return () => {
+      controller.abort();
+      clearTimeout(timer);
+      stop();
+    };
+  }, deps);
+  return state;
+}
