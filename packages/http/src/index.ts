@@ -25,6 +25,7 @@ export type { Route, RouteAuth, RouteMethod } from './route.js';
 export { DEFAULT_BODY_LIMIT } from './route.js';
 export { createHttpApi, type HttpApi, type HttpApiOptions } from './router.js';
 export { BULK_BODY_LIMIT } from './routes/bulk.js';
+export type { EventStreamOptions } from './routes/events.js';
 export { RECEIVE_BODY_LIMIT } from './routes/phone-api.js';
 export type {
   HostAuthenticate,

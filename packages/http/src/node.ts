@@ -4,6 +4,7 @@
  * up to the limit of the matched route.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
 import type { Gateway } from '@textport/core';
 import { failure, INTERNAL_MESSAGE, routeNotFound } from './envelope.js';
 import { createHttpApi, type HttpApiOptions } from './router.js';
@@ -16,7 +17,12 @@ export interface NodeHandlerOptions extends HttpApiOptions {
 
 function write(res: ServerResponse, response: HttpResponse): void {
   res.writeHead(response.status, response.headers);
-  res.end(response.body);
+  const stream = response.stream;
+  if (stream) {
+    res.flushHeaders();
+    // Ends the stream when the client goes away; an error there is the client leaving.
+    pipeline(stream, res, () => {});
+  } else res.end(response.body);
 }
 
 export function createNodeHandler(gateway: Gateway, options: NodeHandlerOptions = {}) {
