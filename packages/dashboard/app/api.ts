@@ -61,7 +61,8 @@ export async function api<T>(
   init: { method?: string; body?: unknown; key?: string; signal?: AbortSignal } = {},
 ): Promise<T> {
   const key = init.key ?? storedKey() ?? '';
-  const headers: Record<string, string> = { 'x-api-key': key, accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (key) headers['x-api-key'] = key;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(`${apiBase()}${path}`, {
     method: init.method ?? 'GET',

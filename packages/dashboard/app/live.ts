@@ -6,6 +6,8 @@ export interface Loaded<T> {
   data: T | null;
   error: unknown;
   loading: boolean;
+  /** Loads again now. */
+  reload(): void;
 }
 
 /**
@@ -17,7 +19,12 @@ export function useLive<T>(
   deps: unknown[],
   relevant: (event: LiveEvent) => boolean = () => true,
 ): Loaded<T> {
-  const [state, setState] = useState<Loaded<T>>({ data: null, error: null, loading: true });
+  const [state, setState] = useState<Omit<Loaded<T>, 'reload'>>({
+    data: null,
+    error: null,
+    loading: true,
+  });
+  const [round, setRound] = useState(0);
   useEffect(() => {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -42,6 +49,6 @@ export function useLive<T>(
       clearTimeout(timer);
       stop();
     };
-  }, deps);
-  return state;
+  }, [...deps, round]);
+  return { ...state, reload: () => setRound((r) => r + 1) };
 }

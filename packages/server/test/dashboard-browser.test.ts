@@ -171,6 +171,40 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     await screenshot(page, 'message');
   });
 
+  it('schedules a message from the form and cancels it from its page', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Send' })
+      .click();
+    await expect.poll(() => page.getByLabel('From (your phone)').inputValue(), WAIT).toBe(phone);
+    await page.getByLabel('To').fill('+18005550124');
+    await page.getByLabel('Message').fill('Scheduled, then canceled');
+    // The browser runs in UTC (the context's time zone): two hours from now, as the field wants.
+    const later = new Date(Date.now() + 2 * 3_600_000).toISOString().slice(0, 16);
+    await page.getByLabel(/Send at/).fill(later);
+    await page.getByRole('button', { name: 'Send' }).click();
+
+    await page.getByRole('heading', { level: 1, name: 'Message' }).waitFor(WAIT);
+    // Waiting for its time, the message is `pending` with a scheduled send time.
+    await page.locator('.status-line').getByText('pending', { exact: true }).waitFor(WAIT);
+    await page
+      .getByRole('listitem')
+      .filter({ hasText: /^Scheduled for:/ })
+      .waitFor(WAIT);
+    await page.getByRole('button', { name: 'Cancel message' }).click();
+    await page.locator('.status-line').getByText('canceled', { exact: true }).waitFor(WAIT);
+    await page
+      .getByRole('listitem')
+      .filter({ hasText: /^Canceled:/ })
+      .waitFor(WAIT);
+    expect(await page.getByRole('button', { name: 'Cancel message' }).count()).toBe(0);
+    const id = page.url().split('/').pop();
+    const stored = await fetch(`${server.url}/v1/messages/${id}`, {
+      headers: { 'x-api-key': apiKey },
+    });
+    expect(((await stored.json()) as { data: { status: string } }).data.status).toBe('canceled');
+  });
+
   it('searches and filters the messages, and survives a reload on its own address', async () => {
     await page
       .getByRole('navigation', { name: 'Main' })
@@ -178,7 +212,7 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
       .click();
     await page.getByRole('heading', { level: 1, name: 'Messages' }).waitFor(WAIT);
     const rows = page.getByRole('table').getByRole('row');
-    await expect.poll(() => rows.count(), WAIT).toBe(3); // the header and two messages
+    await expect.poll(() => rows.count(), WAIT).toBe(4); // the header and three messages
 
     await page.getByLabel('Search').fill('dashboard form');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
@@ -190,7 +224,7 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     await page.getByLabel('Status').selectOption('failed');
     await page.getByText('No messages match.').waitFor(WAIT);
     await page.getByLabel('Status').selectOption('delivered');
-    await expect.poll(() => rows.count(), WAIT).toBe(3);
+    await expect.poll(() => rows.count(), WAIT).toBe(3); // the two delivered
     expect(await accessibilityProblems(page)).toEqual([]);
     await screenshot(page, 'messages');
 

@@ -1,8 +1,15 @@
-/** One message: its status (updated live) and the time of each step it reached. */
+/**
+ * One message: its status (updated live), the time of each step it reached, and a way to cancel
+ * it while the phone has not taken it.
+ */
+import { useState } from 'preact/hooks';
 import { api, type Message } from '../api.js';
 import { messageIdOf } from '../events.js';
 import { ErrorLine, Section, Status, when } from '../format.js';
 import { useLive } from '../live.js';
+
+/** Statuses `POST /v1/messages/{id}/cancel` accepts. */
+const CANCELABLE = new Set(['pending', 'scheduled']);
 
 const STEPS: [keyof Message, string][] = [
   ['created_at', 'Created'],
@@ -21,7 +28,22 @@ export function MessagePage({ id }: { id: string }) {
     [id],
     (e) => messageIdOf(e) === id,
   );
+  const [cancelError, setCancelError] = useState<unknown>(null);
+  const [canceling, setCanceling] = useState(false);
   const m = result.data;
+
+  async function cancel() {
+    setCanceling(true);
+    setCancelError(null);
+    try {
+      await api<Message>(`/v1/messages/${id}/cancel`, { method: 'POST' });
+    } catch (e) {
+      setCancelError(e);
+    }
+    setCanceling(false);
+    result.reload();
+  }
+
   return (
     <>
       <ErrorLine error={result.error} />
@@ -30,6 +52,12 @@ export function MessagePage({ id }: { id: string }) {
           <p class="status-line" aria-live="polite">
             Status: <Status value={m.status} />
           </p>
+          {CANCELABLE.has(m.status) && (
+            <button type="button" class="secondary" disabled={canceling} onClick={cancel}>
+              {canceling ? 'Canceling…' : 'Cancel message'}
+            </button>
+          )}
+          <ErrorLine error={cancelError} />
           <dl class="facts">
             <dt>From</dt>
             <dd>{m.type === 'mobile-originated' ? m.contact : m.owner}</dd>
