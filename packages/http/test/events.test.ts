@@ -5,6 +5,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
+import {
+  createGateway,
+  createLocalNotifier,
+  createMemoryStore,
+  silentLogger,
+} from '@textport/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHttpApi, createNodeHandler, type HttpApiOptions } from '../src/index.js';
 import { CONTACT, OWNER, setup } from './helpers.js';
@@ -125,6 +131,23 @@ describe('GET /v1/events', () => {
       headers: { 'x-api-key': t.apiKey },
     });
     expect(rotated.status).toBe(200);
+    await vi.waitFor(() => expect(stream.ended).toBe(true), { timeout: 5000 });
+  });
+
+  it('ends the stream when its key is revoked on another node (the notifier)', async () => {
+    const store = createMemoryStore();
+    const notifier = createLocalNotifier();
+    const nodeA = createGateway({ store, notifier, logger: silentLogger });
+    const nodeB = createGateway({ store, notifier, logger: silentLogger });
+    const { record: account, apiKey } = await nodeA.accounts.create();
+    const server = createServer(createNodeHandler(nodeB, { authCacheMs: 60_000 }));
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const stream = await open(base, apiKey);
+    await vi.waitFor(() => expect(stream.text).toContain(': connected'), { timeout: 5000 });
+
+    await nodeA.accounts.rotateApiKey(account.id);
     await vi.waitFor(() => expect(stream.ended).toBe(true), { timeout: 5000 });
   });
 
