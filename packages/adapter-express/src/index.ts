@@ -4,9 +4,8 @@
  * Only translation lives here; routing, auth, validation and the envelope are
  * `@textport/http`. Requests the API does not serve go to `next()`.
  */
-import { pipeline } from 'node:stream';
 import type { Gateway } from '@textport/core';
-import { createHttpApi, type HttpApiOptions } from '@textport/http';
+import { createHttpApi, type HttpApiOptions, writeResponse } from '@textport/http';
 import express, { type Router } from 'express';
 
 export type RouterOptions = HttpApiOptions;
@@ -28,13 +27,7 @@ export function createRouter(gateway: Gateway, options: RouterOptions = {}): Rou
       })
       .then((response) => {
         if (!response) return next();
-        res.writeHead(response.status, response.headers);
-        const stream = response.stream;
-        if (stream) {
-          res.flushHeaders();
-          // A stream (server-sent events) ends when the client goes away.
-          pipeline(stream, res, () => {});
-        } else res.end(response.body);
+        writeResponse(res, response);
       }, next);
   });
   return router;

@@ -19,7 +19,7 @@ export {
   UNAUTHORIZED_DETAIL,
   UNAUTHORIZED_MESSAGE,
 } from './envelope.js';
-export { createNodeHandler, type NodeHandlerOptions } from './node.js';
+export { createNodeHandler, type NodeHandlerOptions, writeResponse } from './node.js';
 export { MAX_PAGE_SIZE } from './params.js';
 export type { Route, RouteAuth, RouteMethod } from './route.js';
 export { DEFAULT_BODY_LIMIT } from './route.js';

@@ -15,12 +15,15 @@ export interface NodeHandlerOptions extends HttpApiOptions {
   basePath?: string;
 }
 
-function write(res: ServerResponse, response: HttpResponse): void {
+/**
+ * Writes an answer of the API to a Node response (adapters on `node:http` share it): the body,
+ * or the stream piped until the client goes away (an error there is the client leaving).
+ */
+export function writeResponse(res: ServerResponse, response: HttpResponse): void {
   res.writeHead(response.status, response.headers);
   const stream = response.stream;
   if (stream) {
     res.flushHeaders();
-    // Ends the stream when the client goes away; an error there is the client leaving.
     pipeline(stream, res, () => {});
   } else res.end(response.body);
 }
@@ -37,7 +40,7 @@ export function createNodeHandler(gateway: Gateway, options: NodeHandlerOptions 
     const method = req.method ?? 'GET';
     if (base !== '') {
       if (path !== base && !path.startsWith(`${base}/`)) {
-        write(res, routeNotFound(method, path));
+        writeResponse(res, routeNotFound(method, path));
         return;
       }
       path = path.slice(base.length) || '/';
@@ -51,10 +54,10 @@ export function createNodeHandler(gateway: Gateway, options: NodeHandlerOptions 
       body: req,
     };
     api.handle(request).then(
-      (response) => write(res, response ?? routeNotFound(method, path)),
+      (response) => writeResponse(res, response ?? routeNotFound(method, path)),
       (error: unknown) => {
         logger.error({ err: error, method, path }, 'request failed');
-        if (!res.headersSent) write(res, failure(500, INTERNAL_MESSAGE));
+        if (!res.headersSent) writeResponse(res, failure(500, INTERNAL_MESSAGE));
       },
     );
   };

@@ -6,6 +6,7 @@ import { useLive } from '../live.js';
 import { MessageTable } from './overview.js';
 
 const PAGE_SIZE = 20;
+/** `MESSAGE_STATUSES` of @textport/core: the browser bundle takes nothing from the server packages. */
 const STATUSES = [
   'pending',
   'scheduled',
