@@ -60,15 +60,13 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'textport-dashboard-browser-'));
-  const config = readConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
-    LOG_LEVEL: 'silent',
-  });
-  const phone = config.TEXTPORT_DEMO_PHONE;
+const title = haveChromium
+  ? 'the dashboard in Chromium'
+  : `the dashboard in Chromium (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium)`;
+
+describe.skipIf(!haveChromium)(title, () => {
+  const phone = readConfig({}).TEXTPORT_DEMO_PHONE;
+  let dir: string;
   let server: RunningServer;
   let apiKey: string;
   let browser: Browser;
@@ -85,6 +83,13 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
   };
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'textport-dashboard-browser-'));
+    const config = readConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
+      LOG_LEVEL: 'silent',
+    });
     server = await startServer(config, () => {});
     apiKey = server.newApiKey ?? '';
     browser = await chromium.launch({
@@ -103,13 +108,16 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('signs in with the API key, refusing a wrong one, and keeps it in the tab only', async () => {
     await page.goto(`${server.url}/`);
     await expect
-      .poll(() => page.getByRole('heading', { name: 'Sign in to textport' }).count(), WAIT)
+      .poll(
+        () => page.getByRole('heading', { name: 'Sign in to textport', exact: true }).count(),
+        WAIT,
+      )
       .toBe(1);
     expect(await accessibilityProblems(page)).toEqual([]);
     await screenshot(page, 'sign-in');
@@ -120,7 +128,7 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
 
     await page.getByLabel('API key').fill(apiKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor(WAIT);
+    await page.getByRole('heading', { level: 1, name: 'Overview', exact: true }).waitFor(WAIT);
     expect(await page.evaluate("sessionStorage.getItem('textport.apiKey')")).toBe(apiKey);
     expect(await page.evaluate('localStorage.length')).toBe(0);
     expect(await page.evaluate('document.cookie')).toBe('');
@@ -148,17 +156,19 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
   it('sends a message from the form and shows it becoming delivered', async () => {
     await page
       .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'Send' })
+      .getByRole('link', { name: 'Send', exact: true })
       .click();
-    await page.getByRole('heading', { level: 1, name: 'Send a message' }).waitFor(WAIT);
+    await page
+      .getByRole('heading', { level: 1, name: 'Send a message', exact: true })
+      .waitFor(WAIT);
     await expect.poll(() => page.getByLabel('From (your phone)').inputValue(), WAIT).toBe(phone);
     await page.getByLabel('To').fill('+18005550123');
     await page.getByLabel('Message').fill('Sent from the dashboard form');
     expect(await accessibilityProblems(page)).toEqual([]);
     await screenshot(page, 'send');
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
 
-    await page.getByRole('heading', { level: 1, name: 'Message' }).waitFor(WAIT);
+    await page.getByRole('heading', { level: 1, name: 'Message', exact: true }).waitFor(WAIT);
     expect(page.url()).toMatch(/\/messages\/[0-9a-f-]{36}$/);
     await page.locator('.status-line').getByText('delivered', { exact: true }).waitFor(WAIT);
     await page
@@ -174,7 +184,7 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
   it('schedules a message from the form and cancels it from its page', async () => {
     await page
       .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'Send' })
+      .getByRole('link', { name: 'Send', exact: true })
       .click();
     await expect.poll(() => page.getByLabel('From (your phone)').inputValue(), WAIT).toBe(phone);
     await page.getByLabel('To').fill('+18005550124');
@@ -182,9 +192,9 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     // The browser runs in UTC (the context's time zone): two hours from now, as the field wants.
     const later = new Date(Date.now() + 2 * 3_600_000).toISOString().slice(0, 16);
     await page.getByLabel(/Send at/).fill(later);
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
 
-    await page.getByRole('heading', { level: 1, name: 'Message' }).waitFor(WAIT);
+    await page.getByRole('heading', { level: 1, name: 'Message', exact: true }).waitFor(WAIT);
     // Waiting for its time, the message is `pending` with a scheduled send time.
     await page.locator('.status-line').getByText('pending', { exact: true }).waitFor(WAIT);
     await page
@@ -210,7 +220,7 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Messages' })
       .click();
-    await page.getByRole('heading', { level: 1, name: 'Messages' }).waitFor(WAIT);
+    await page.getByRole('heading', { level: 1, name: 'Messages', exact: true }).waitFor(WAIT);
     const rows = page.getByRole('table').getByRole('row');
     await expect.poll(() => rows.count(), WAIT).toBe(4); // the header and three messages
 
@@ -229,12 +239,12 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     await screenshot(page, 'messages');
 
     await page.reload();
-    await page.getByRole('heading', { level: 1, name: 'Messages' }).waitFor(WAIT);
+    await page.getByRole('heading', { level: 1, name: 'Messages', exact: true }).waitFor(WAIT);
   });
 
   it('signs out: the key leaves the tab', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('heading', { name: 'Sign in to textport' }).waitFor(WAIT);
+    await page.getByRole('heading', { name: 'Sign in to textport', exact: true }).waitFor(WAIT);
     expect(await page.evaluate("sessionStorage.getItem('textport.apiKey')")).toBeNull();
   });
 });
