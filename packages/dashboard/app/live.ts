@@ -28,11 +28,18 @@ export function useLive<T>(
   useEffect(() => {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // Only the latest load may show: an older answer arriving late is dropped.
+    let latest = 0;
     const run = () => {
+      const round = ++latest;
       load(controller.signal).then(
-        (data) => setState({ data, error: null, loading: false }),
+        (data) => {
+          if (round === latest) setState({ data, error: null, loading: false });
+        },
         (error: unknown) => {
-          if (!controller.signal.aborted) setState((s) => ({ ...s, error, loading: false }));
+          if (round === latest && !controller.signal.aborted) {
+            setState((s) => ({ ...s, error, loading: false }));
+          }
         },
       );
     };
