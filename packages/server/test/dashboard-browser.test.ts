@@ -215,7 +215,7 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(((await stored.json()) as { data: { status: string } }).data.status).toBe('canceled');
   });
 
-  it('searches and filters the messages, and survives a reload on its own address', async () => {
+  it('searches, filters and pages through the messages, and survives a reload on its own address', async () => {
     await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Messages' })
@@ -240,6 +240,28 @@ describe.skipIf(!haveChromium)(title, () => {
 
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Messages', exact: true }).waitFor(WAIT);
+
+    // 23 messages: a page of 20, then the other 3.
+    const bulk = await fetch(`${server.url}/v1/messages/bulk-send`, {
+      method: 'POST',
+      headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        from: phone,
+        to: Array.from({ length: 20 }, (_, i) => `+1800555${String(1000 + i)}`),
+        content: 'One of many',
+      }),
+    });
+    expect(bulk.status).toBe(200);
+    await expect.poll(() => rows.count(), WAIT).toBe(21);
+    const next = page.getByRole('button', { name: 'Next page', exact: true });
+    const previous = page.getByRole('button', { name: 'Previous page', exact: true });
+    expect(await previous.isDisabled()).toBe(true);
+    await next.click();
+    await page.getByText('Page 2', { exact: true }).waitFor(WAIT);
+    await expect.poll(() => rows.count(), WAIT).toBe(4);
+    expect(await next.isDisabled()).toBe(true);
+    await previous.click();
+    await expect.poll(() => rows.count(), WAIT).toBe(21);
   });
 
   it('signs out: the key leaves the tab', async () => {
