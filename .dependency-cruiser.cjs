@@ -100,7 +100,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(dist|node_modules|\\.tsbuild)/' },
+    // The dashboard's browser app (JSX, bundled by vite) imports only its own files and preact.
+    exclude: { path: '(^|/)(dist|node_modules|\\.tsbuild)/|^packages/dashboard/app/' },
     tsPreCompilationDeps: true,
     parser: 'swc',
     enhancedResolveOptions: {

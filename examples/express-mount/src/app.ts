@@ -8,8 +8,12 @@
  *   const { app } = await createApp();
  *   app.listen(3000);
  *   // curl -H 'authorization: Bearer team-a-token' localhost:3000/sms/v1/messages/send …
+ *
+ * The textport dashboard is mounted at `/sms/admin`, behind the same auth: only a caller the
+ * app knows loads it.
  */
 import { createGateway, createMemoryStore, type Gateway, type Store } from '@textport/core';
+import { dashboard } from '@textport/dashboard';
 import { createRouter } from '@textport/express';
 import express from 'express';
 
@@ -43,6 +47,13 @@ export async function createApp(options: { store?: Store } = {}) {
     if (!team) return void res.status(401).json({ error: 'unknown token' });
     res.json({ team: team.name });
   });
+
+  // The textport dashboard at /sms/admin, for the app's own users only. It calls the API at /sms.
+  const requireTeam: express.RequestHandler = (req, res, next) => {
+    if (teamOf(req.headers.authorization)) return next();
+    res.status(401).json({ error: 'sign in to the app first' });
+  };
+  app.use('/sms/admin', requireTeam, dashboard({ apiBase: '/sms' }));
 
   // textport at /sms, behind the application's auth.
   app.use(

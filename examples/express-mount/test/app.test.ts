@@ -30,4 +30,36 @@ describe('express-mount example', () => {
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.status).toBe('error');
   });
+
+  it('serves the dashboard at /sms/admin only to a user the app has authenticated', async () => {
+    const { app, teams } = await createApp();
+    const token = teams[0]?.token ?? '';
+    const html = 'text/html,*/*;q=0.8';
+
+    const anonymous = await request(app).get('/sms/admin/').set('accept', html);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.text).not.toContain('<html');
+    const forged = await request(app)
+      .get('/sms/admin/')
+      .set('accept', html)
+      .set('authorization', 'Bearer not-a-team');
+    expect(forged.status).toBe(401);
+
+    const page = await request(app)
+      .get('/sms/admin/')
+      .set('accept', html)
+      .set('authorization', `Bearer ${token}`);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.text).toContain('<base href="/sms/admin/">');
+    expect(page.text).toContain('<meta name="textport-api-base" content="/sms">');
+
+    const asset = /src="\.\/(assets\/[^"]+\.js)"/.exec(page.text)?.[1] ?? '';
+    expect((await request(app).get(`/sms/admin/${asset}`)).status).toBe(401);
+    const js = await request(app)
+      .get(`/sms/admin/${asset}`)
+      .set('authorization', `Bearer ${token}`);
+    expect(js.status).toBe(200);
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+  });
 });

@@ -5,7 +5,7 @@
  * `@textport/http`. Requests the API does not serve go to `next()`.
  */
 import type { Gateway } from '@textport/core';
-import { createHttpApi, type HttpApiOptions } from '@textport/http';
+import { createHttpApi, type HttpApiOptions, writeResponse } from '@textport/http';
 import express, { type Router } from 'express';
 
 export type RouterOptions = HttpApiOptions;
@@ -27,7 +27,7 @@ export function createRouter(gateway: Gateway, options: RouterOptions = {}): Rou
       })
       .then((response) => {
         if (!response) return next();
-        res.writeHead(response.status, response.headers).end(response.body);
+        writeResponse(res, response);
       }, next);
   });
   return router;

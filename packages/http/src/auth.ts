@@ -33,6 +33,11 @@ export interface Authenticator {
   principalOf(request: HttpRequest, routeAuth: 'user' | 'phone'): Promise<Principal | null>;
   /** Drops what is remembered about the account's keys. */
   forget(accountId: string): void;
+  /**
+   * Calls `listener` whenever keys may have stopped working: with the account id after
+   * `forget`, with null when a revocation elsewhere cleared everything. Returns an unsubscribe.
+   */
+  onForget(listener: (accountId: string | null) => void): () => void;
 }
 
 export function createAuthenticator(gateway: Gateway, options: AuthOptions): Authenticator {
@@ -40,8 +45,15 @@ export function createAuthenticator(gateway: Gateway, options: AuthOptions): Aut
   const ttl = options.authCacheMs ?? 5000;
   const clock = gateway.config.clock;
   const cache = new Map<string, Entry>();
+  const watchers = new Set<(accountId: string | null) => void>();
+  const tell = (accountId: string | null) => {
+    for (const watcher of watchers) watcher(accountId);
+  };
   // A key revoked anywhere (another node too) stops working here at once.
-  gateway.config.notifier.subscribe('keys', () => cache.clear());
+  gateway.config.notifier.subscribe('keys', () => {
+    cache.clear();
+    tell(null);
+  });
 
   async function resolve(key: string): Promise<Principal | null> {
     if (ttl <= 0) return gateway.accounts.authenticate(key);
@@ -80,6 +92,11 @@ export function createAuthenticator(gateway: Gateway, options: AuthOptions): Aut
       for (const [key, entry] of cache) {
         if (entry.principal.accountId === accountId) cache.delete(key);
       }
+      tell(accountId);
+    },
+    onForget(listener) {
+      watchers.add(listener);
+      return () => watchers.delete(listener);
     },
   };
 }

@@ -19,12 +19,13 @@ export {
   UNAUTHORIZED_DETAIL,
   UNAUTHORIZED_MESSAGE,
 } from './envelope.js';
-export { createNodeHandler, type NodeHandlerOptions } from './node.js';
+export { createNodeHandler, type NodeHandlerOptions, writeResponse } from './node.js';
 export { MAX_PAGE_SIZE } from './params.js';
 export type { Route, RouteAuth, RouteMethod } from './route.js';
 export { DEFAULT_BODY_LIMIT } from './route.js';
 export { createHttpApi, type HttpApi, type HttpApiOptions } from './router.js';
 export { BULK_BODY_LIMIT } from './routes/bulk.js';
+export type { EventStreamOptions } from './routes/events.js';
 export { RECEIVE_BODY_LIMIT } from './routes/phone-api.js';
 export type {
   HostAuthenticate,

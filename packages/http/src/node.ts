@@ -4,6 +4,7 @@
  * up to the limit of the matched route.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
 import type { Gateway } from '@textport/core';
 import { failure, INTERNAL_MESSAGE, routeNotFound } from './envelope.js';
 import { createHttpApi, type HttpApiOptions } from './router.js';
@@ -14,9 +15,17 @@ export interface NodeHandlerOptions extends HttpApiOptions {
   basePath?: string;
 }
 
-function write(res: ServerResponse, response: HttpResponse): void {
+/**
+ * Writes an answer of the API to a Node response (adapters on `node:http` share it): the body,
+ * or the stream piped until the client goes away (an error there is the client leaving).
+ */
+export function writeResponse(res: ServerResponse, response: HttpResponse): void {
   res.writeHead(response.status, response.headers);
-  res.end(response.body);
+  const stream = response.stream;
+  if (stream) {
+    res.flushHeaders();
+    pipeline(stream, res, () => {});
+  } else res.end(response.body);
 }
 
 export function createNodeHandler(gateway: Gateway, options: NodeHandlerOptions = {}) {
@@ -31,7 +40,7 @@ export function createNodeHandler(gateway: Gateway, options: NodeHandlerOptions 
     const method = req.method ?? 'GET';
     if (base !== '') {
       if (path !== base && !path.startsWith(`${base}/`)) {
-        write(res, routeNotFound(method, path));
+        writeResponse(res, routeNotFound(method, path));
         return;
       }
       path = path.slice(base.length) || '/';
@@ -45,10 +54,10 @@ export function createNodeHandler(gateway: Gateway, options: NodeHandlerOptions 
       body: req,
     };
     api.handle(request).then(
-      (response) => write(res, response ?? routeNotFound(method, path)),
+      (response) => writeResponse(res, response ?? routeNotFound(method, path)),
       (error: unknown) => {
         logger.error({ err: error, method, path }, 'request failed');
-        if (!res.headersSent) write(res, failure(500, INTERNAL_MESSAGE));
+        if (!res.headersSent) writeResponse(res, failure(500, INTERNAL_MESSAGE));
       },
     );
   };

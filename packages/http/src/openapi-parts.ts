@@ -16,6 +16,8 @@ export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   Webhooks: 'Where gateway events are POSTed, signed.',
   'Send schedules': 'Weekly windows in which a phone may send.',
   'Bulk messages': 'Messages queued from a CSV or XLSX file.',
+  Events:
+    "Your account's gateway events as a live server-sent event stream (user keys; textport only).",
   Admin:
     "The operator's routes: accounts and their keys, for any account (the admin key, `Authorization: Bearer`; served only when one is configured).",
 };

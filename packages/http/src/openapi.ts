@@ -42,6 +42,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'Conflict',
   413: 'The body is larger than the limit of the route',
   422: 'Validation errors: `data` is `{field: [messages]}`',
+  429: 'Too many at once (event streams open for the account)',
   500: 'Internal error',
 };
 

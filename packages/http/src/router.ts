@@ -14,6 +14,7 @@ import { queryError } from './params.js';
 import type { Route } from './route.js';
 import { adminRoutes } from './routes/admin.js';
 import { bulkRoutes } from './routes/bulk.js';
+import { type EventStreamOptions, eventRoutes } from './routes/events.js';
 import { keyRoutes } from './routes/keys.js';
 import { messageRoutes } from './routes/messages.js';
 import { metaRoutes } from './routes/meta.js';
@@ -31,6 +32,8 @@ export interface HttpApiOptions extends AuthOptions {
    * presenting it as `Authorization: Bearer <adminKey>`. Absent: no admin routes.
    */
   adminKey?: string;
+  /** Bounds of the server-sent event streams of `GET /v1/events`. */
+  events?: EventStreamOptions;
   /** Answer CORS permissively, as httpSMS does (default true). */
   cors?: boolean;
   /** `info` of the OpenAPI document. */
@@ -97,6 +100,7 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
     ...webhookRoutes,
     ...scheduleRoutes,
     ...bulkRoutes,
+    ...eventRoutes(auth, options.events),
     ...(options.adminKey ? adminRoutes : []),
   ];
   const isAdmin = adminCheck(options.adminKey);

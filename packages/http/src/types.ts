@@ -5,6 +5,8 @@
  * the status, headers and body out.
  */
 
+import type { Readable } from 'node:stream';
+
 /** Header values as Node gives them; names in lower case. */
 export type HttpHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
@@ -40,6 +42,12 @@ export interface HttpResponse {
   headers: Record<string, string>;
   /** Absent for 204 and for bodiless answers. */
   body?: string | Uint8Array;
+  /**
+   * Instead of `body`, a stream that stays open (the server-sent events of `GET /v1/events`):
+   * the adapter pipes it to the socket and destroys it when the client goes away (Node's
+   * `pipeline` does both).
+   */
+  stream?: Readable;
 }
 
 /** The caller's identity as an application with its own authentication sees it. */

@@ -7,7 +7,11 @@ export function banner(
   running: RunningServer,
   database: string,
 ): string[] {
-  const lines = [`textport is listening on ${running.url}`, `  database: ${database}`];
+  const lines = [
+    `textport is listening on ${running.url}`,
+    `  dashboard: ${running.url}/ (open it in a browser, sign in with the API key)`,
+    `  database: ${database}`,
+  ];
   if (running.newApiKey) lines.push(`  API key (shown once, keep it): ${running.newApiKey}`);
   else lines.push('  API key: as printed on the first start, or TEXTPORT_API_KEY');
   if (running.newPhoneApiKey) {

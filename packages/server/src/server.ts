@@ -14,6 +14,7 @@ import {
   type Gateway,
   type Transport,
 } from '@textport/core';
+import { dashboard } from '@textport/dashboard';
 import { createRouter } from '@textport/express';
 import { createHttpApi } from '@textport/http';
 import { createMetrics, type Metrics } from '@textport/metrics';
@@ -130,7 +131,9 @@ export async function startServer(
     ...(db.notifier ? { notifier: db.notifier } : {}),
   });
   const metrics = config.TEXTPORT_METRICS ? mountMetrics(app, gateway, config) : null;
-  app.get('/', (_req, res) => {
+  // Browsers get the dashboard at `/` (below, after the API); other clients this pointer.
+  app.get('/', (req, res, next) => {
+    if (wantsHtml(req)) return next();
     res.json({
       name: 'textport',
       api: '/v1',
@@ -140,6 +143,7 @@ export async function startServer(
       live: '/health/live',
       ready: '/health/ready',
       ...(metrics ? { metrics: '/metrics' } : {}),
+      dashboard: '/',
     });
   });
   logMessageEvents(gateway, logger);
@@ -147,6 +151,8 @@ export async function startServer(
   app.use(
     createRouter(gateway, config.TEXTPORT_ADMIN_KEY ? { adminKey: config.TEXTPORT_ADMIN_KEY } : {}),
   );
+  // The dashboard's files, and its page for any other path a browser asks for.
+  app.use(dashboard({ apiBase: '' }));
   await gateway.start();
 
   const boot = await bootstrap(gateway, {
@@ -195,6 +201,11 @@ export async function startServer(
       await db.close();
     },
   };
+}
+
+/** A browser navigating (its Accept names text/html), not an API client. */
+function wantsHtml(req: express.Request): boolean {
+  return (req.headers.accept ?? '').includes('text/html');
 }
 
 /** `/metrics` (Prometheus text) and the HTTP request metrics, mounted before every route. */

@@ -1,0 +1,124 @@
+/**
+ * The app's only way to textport: the HTTP API at the `apiBase` the server wrote into the page
+ * (`<meta name="textport-api-base">`), with the API key in the `x-api-key` header. The key lives
+ * in sessionStorage only: it is gone when the tab closes.
+ */
+
+const KEY_STORAGE = 'textport.apiKey';
+
+export function apiBase(): string {
+  const meta = document.querySelector('meta[name="textport-api-base"]');
+  return (meta?.getAttribute('content') ?? '').replace(/\/+$/, '');
+}
+
+export function storedKey(): string | null {
+  return sessionStorage.getItem(KEY_STORAGE);
+}
+
+export function storeKey(key: string | null): void {
+  if (key === null) sessionStorage.removeItem(KEY_STORAGE);
+  else sessionStorage.setItem(KEY_STORAGE, key);
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Envelope<T> {
+  status: string;
+  message: string;
+  data: T;
+}
+
+/** Listeners told when the key stops working (401): the app signs out. */
+const onUnauthorized = new Set<() => void>();
+export function whenUnauthorized(listener: () => void): () => void {
+  onUnauthorized.add(listener);
+  return () => onUnauthorized.delete(listener);
+}
+
+function describe(body: unknown, fallback: string): string {
+  if (body && typeof body === 'object') {
+    const { message, data } = body as Partial<Envelope<unknown>>;
+    if (data && typeof data === 'object') {
+      const details = Object.entries(data as Record<string, unknown>)
+        .map(([field, value]) => `${field}: ${Array.isArray(value) ? value.join(', ') : value}`)
+        .join('; ');
+      if (details) return details;
+    }
+    if (typeof message === 'string' && message) return message;
+  }
+  return fallback;
+}
+
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown; key?: string; signal?: AbortSignal } = {},
+): Promise<T> {
+  const key = init.key ?? storedKey() ?? '';
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (key) headers['x-api-key'] = key;
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${apiBase()}${path}`, {
+    method: init.method ?? 'GET',
+    headers,
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    ...(init.signal ? { signal: init.signal } : {}),
+  });
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    if (response.status === 401 && init.key === undefined) {
+      for (const listener of onUnauthorized) listener();
+    }
+    throw new ApiError(
+      response.status,
+      describe(body, `${response.status} ${response.statusText}`),
+    );
+  }
+  return (body as Envelope<T>).data;
+}
+
+export interface Message {
+  id: string;
+  owner: string;
+  contact: string;
+  content: string;
+  type: string;
+  status: string;
+  created_at: string;
+  updated_at: string;
+  scheduled_send_time: string | null;
+  sent_at: string | null;
+  delivered_at: string | null;
+  failed_at: string | null;
+  received_at: string | null;
+  canceled_at: string | null;
+  expired_at: string | null;
+  send_attempt_count: number;
+  max_send_attempts: number;
+  failure_reason: string | null;
+}
+
+export interface Phone {
+  id: string;
+  phone_number: string;
+  messages_per_minute: number;
+  created_at: string;
+}
+
+export interface Heartbeat {
+  owner: string;
+  charging: boolean;
+  battery_level: number | null;
+  timestamp: string;
+}
+
+export interface User {
+  id: string;
+  email: string;
+}

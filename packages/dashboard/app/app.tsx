@@ -1,0 +1,95 @@
+/** The shell: sign-in gate, header with navigation, one page in `<main>`, the live stream. */
+import { useEffect, useState } from 'preact/hooks';
+import { storedKey, storeKey, whenUnauthorized } from './api.js';
+import { connect, onConnection } from './events.js';
+import { MessagePage } from './pages/message.js';
+import { MessagesPage } from './pages/messages.js';
+import { OverviewPage } from './pages/overview.js';
+import { SendPage } from './pages/send.js';
+import { SignInPage } from './pages/sign-in.js';
+import { Link, usePath } from './router.js';
+
+const NAV = [
+  { to: '/', label: 'Overview' },
+  { to: '/messages', label: 'Messages' },
+  { to: '/send', label: 'Send' },
+];
+
+function pageFor(path: string) {
+  const message = /^\/messages\/([0-9a-f-]{36})$/.exec(path);
+  if (message?.[1]) return { title: 'Message', body: <MessagePage id={message[1]} /> };
+  if (path === '/messages') return { title: 'Messages', body: <MessagesPage /> };
+  if (path === '/send') return { title: 'Send a message', body: <SendPage /> };
+  if (path === '/') return { title: 'Overview', body: <OverviewPage /> };
+  return { title: 'Not found', body: <p>There is no page here.</p> };
+}
+
+export function App() {
+  const [key, setKey] = useState(storedKey);
+  const [live, setLive] = useState(false);
+  const path = usePath();
+  const signOut = () => {
+    storeKey(null);
+    setKey(null);
+  };
+
+  useEffect(() => whenUnauthorized(signOut), []);
+  useEffect(() => {
+    if (!key) return;
+    const stopStatus = onConnection(setLive);
+    const stop = connect(signOut);
+    return () => {
+      stop();
+      stopStatus();
+    };
+  }, [key]);
+
+  const page = key ? pageFor(path) : { title: 'Sign in', body: null };
+  useEffect(() => {
+    document.title = `${page.title} · textport`;
+  }, [page.title]);
+
+  if (!key) {
+    return (
+      <main id="main" class="signin">
+        <SignInPage
+          onSignedIn={(k) => {
+            storeKey(k);
+            setKey(k);
+          }}
+        />
+      </main>
+    );
+  }
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <span class="brand">textport</span>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.map((item) => (
+              <li key={item.to}>
+                <Link to={item.to} aria-current={path === item.to ? 'page' : undefined}>
+                  {item.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <span class={live ? 'live on' : 'live'} role="status">
+          {live ? 'Live' : 'Offline'}
+        </span>
+        <button type="button" class="secondary" onClick={signOut}>
+          Sign out
+        </button>
+      </header>
+      <main id="main">
+        <h1>{page.title}</h1>
+        {page.body}
+      </main>
+    </>
+  );
+}

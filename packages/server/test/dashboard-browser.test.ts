@@ -1,0 +1,272 @@
+/**
+ * The dashboard in a real browser (Debian's Chromium, driven by playwright-core) against the
+ * standalone server with its virtual phone: sign in, the overview updating live, a message sent
+ * from the form becoming `delivered`, search, and an axe-core scan of every page (no serious or
+ * critical violation). `UPDATE_SCREENSHOTS=1` (`npm run screenshots:dashboard`) also writes a
+ * PNG of each page into docs/dashboard/.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../src/config.js';
+import { type RunningServer, startServer } from '../src/server.js';
+
+/** Debian's package (`.ci/run` installs it); never a downloaded browser. */
+const CHROMIUM = process.env.TEXTPORT_CHROMIUM ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  console.warn(
+    `dashboard browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`,
+  );
+}
+const SCREENSHOTS = fileURLToPath(new URL('../../../docs/dashboard/', import.meta.url));
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const WAIT = { timeout: 20_000 };
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+/** axe-core's serious and critical findings on the page as it is now. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as {
+        axe: { run(): Promise<{ violations: unknown[]; passes: unknown[] }> };
+      }
+    ).axe;
+    const { violations, passes } = await axe.run();
+    return { violations, passes: passes.length };
+  });
+  expect(result.passes).toBeGreaterThan(0);
+  return (result.violations as AxeViolation[])
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) => `${v.impact} ${v.id}: ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`,
+    );
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+const title = haveChromium
+  ? 'the dashboard in Chromium'
+  : `the dashboard in Chromium (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium)`;
+
+describe.skipIf(!haveChromium)(title, () => {
+  const phone = readConfig({}).TEXTPORT_DEMO_PHONE;
+  let dir: string;
+  let server: RunningServer;
+  let apiKey: string;
+  let browser: Browser;
+  let page: Page;
+
+  const sendByApi = async (content: string) => {
+    const response = await fetch(`${server.url}/v1/messages/send`, {
+      method: 'POST',
+      headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ from: phone, to: '+18005550100', content }),
+    });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { data: { id: string } }).data.id;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'textport-dashboard-browser-'));
+    const config = readConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
+      LOG_LEVEL: 'silent',
+    });
+    server = await startServer(config, () => {});
+    apiKey = server.newApiKey ?? '';
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
+    });
+    const context = await browser.newContext({
+      locale: 'en-US',
+      timezoneId: 'UTC',
+      viewport: { width: 1200, height: 800 },
+    });
+    page = await context.newPage();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('signs in with the API key, refusing a wrong one, and keeps it in the tab only', async () => {
+    await page.goto(`${server.url}/`);
+    await expect
+      .poll(
+        () => page.getByRole('heading', { name: 'Sign in to textport', exact: true }).count(),
+        WAIT,
+      )
+      .toBe(1);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'sign-in');
+
+    await page.getByLabel('API key').fill('uk_not_a_key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('That API key does not work.').waitFor(WAIT);
+
+    await page.getByLabel('API key').fill(apiKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Overview', exact: true }).waitFor(WAIT);
+    expect(await page.evaluate("sessionStorage.getItem('textport.apiKey')")).toBe(apiKey);
+    expect(await page.evaluate('localStorage.length')).toBe(0);
+    expect(await page.evaluate('document.cookie')).toBe('');
+  });
+
+  it('shows the phones and new messages on the overview as they happen, without a reload', async () => {
+    await page.getByRole('status').getByText('Live').waitFor(WAIT);
+    const phones = page.getByRole('region', { name: 'Phones' });
+    const phoneRow = phones.getByRole('row').filter({ hasText: phone });
+    await phoneRow.getByRole('cell', { name: 'online', exact: true }).waitFor(WAIT);
+    expect(await phones.getByText(/1 online, 0 offline/).count()).toBe(1);
+    await page.getByText('No messages yet.').waitFor(WAIT);
+    const navigations: string[] = [];
+    page.on('framenavigated', (frame) => navigations.push(frame.url()));
+
+    await sendByApi('Hello from the API, seen live');
+    const recent = page.getByRole('region', { name: 'Recent messages' });
+    const row = recent.getByRole('row').filter({ hasText: 'Hello from the API, seen live' });
+    await row.getByText('delivered', { exact: true }).waitFor(WAIT);
+    expect(navigations).toEqual([]);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'overview');
+  });
+
+  it('sends a message from the form and shows it becoming delivered', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Send', exact: true })
+      .click();
+    await page
+      .getByRole('heading', { level: 1, name: 'Send a message', exact: true })
+      .waitFor(WAIT);
+    await expect.poll(() => page.getByLabel('From (your phone)').inputValue(), WAIT).toBe(phone);
+    await page.getByLabel('To').fill('+18005550123');
+    await page.getByLabel('Message').fill('Sent from the dashboard form');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'send');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+
+    await page.getByRole('heading', { level: 1, name: 'Message', exact: true }).waitFor(WAIT);
+    expect(page.url()).toMatch(/\/messages\/[0-9a-f-]{36}$/);
+    await page.locator('.status-line').getByText('delivered', { exact: true }).waitFor(WAIT);
+    await page
+      .getByRole('listitem')
+      .filter({ hasText: /^Delivered:/ })
+      .waitFor(WAIT);
+    await expect.poll(() => page.getByText('Sent from the dashboard form').count()).toBe(1);
+    expect(await page.getByText('+18005550123').count()).toBe(1);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'message');
+  });
+
+  it('schedules a message from the form and cancels it from its page', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Send', exact: true })
+      .click();
+    await expect.poll(() => page.getByLabel('From (your phone)').inputValue(), WAIT).toBe(phone);
+    await page.getByLabel('To').fill('+18005550124');
+    await page.getByLabel('Message').fill('Scheduled, then canceled');
+    // The browser runs in UTC (the context's time zone): two hours from now, as the field wants.
+    const later = new Date(Date.now() + 2 * 3_600_000).toISOString().slice(0, 16);
+    await page.getByLabel(/Send at/).fill(later);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+
+    await page.getByRole('heading', { level: 1, name: 'Message', exact: true }).waitFor(WAIT);
+    // Waiting for its time, the message is `pending` with a scheduled send time.
+    await page.locator('.status-line').getByText('pending', { exact: true }).waitFor(WAIT);
+    await page
+      .getByRole('listitem')
+      .filter({ hasText: /^Scheduled for:/ })
+      .waitFor(WAIT);
+    await page.getByRole('button', { name: 'Cancel message' }).click();
+    await page.locator('.status-line').getByText('canceled', { exact: true }).waitFor(WAIT);
+    await page
+      .getByRole('listitem')
+      .filter({ hasText: /^Canceled:/ })
+      .waitFor(WAIT);
+    expect(await page.getByRole('button', { name: 'Cancel message' }).count()).toBe(0);
+    const id = page.url().split('/').pop();
+    const stored = await fetch(`${server.url}/v1/messages/${id}`, {
+      headers: { 'x-api-key': apiKey },
+    });
+    expect(((await stored.json()) as { data: { status: string } }).data.status).toBe('canceled');
+  });
+
+  it('searches, filters and pages through the messages, and survives a reload on its own address', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Messages' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Messages', exact: true }).waitFor(WAIT);
+    const rows = page.getByRole('table').getByRole('row');
+    await expect.poll(() => rows.count(), WAIT).toBe(4); // the header and three messages
+
+    await page.getByLabel('Search').fill('dashboard form');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(() => rows.count(), WAIT).toBe(2);
+    expect(await rows.nth(1).textContent()).toContain('Sent from the dashboard form');
+
+    await page.getByLabel('Search').fill('');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByLabel('Status').selectOption('failed');
+    await page.getByText('No messages match.').waitFor(WAIT);
+    await page.getByLabel('Status').selectOption('delivered');
+    await expect.poll(() => rows.count(), WAIT).toBe(3); // the two delivered
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'messages');
+
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Messages', exact: true }).waitFor(WAIT);
+
+    // 23 messages: a page of 20, then the other 3.
+    const bulk = await fetch(`${server.url}/v1/messages/bulk-send`, {
+      method: 'POST',
+      headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        from: phone,
+        to: Array.from({ length: 20 }, (_, i) => `+1800555${String(1000 + i)}`),
+        content: 'One of many',
+      }),
+    });
+    expect(bulk.status).toBe(200);
+    await expect.poll(() => rows.count(), WAIT).toBe(21);
+    const next = page.getByRole('button', { name: 'Next page', exact: true });
+    const previous = page.getByRole('button', { name: 'Previous page', exact: true });
+    expect(await previous.isDisabled()).toBe(true);
+    await next.click();
+    await page.getByText('Page 2', { exact: true }).waitFor(WAIT);
+    await expect.poll(() => rows.count(), WAIT).toBe(4);
+    expect(await next.isDisabled()).toBe(true);
+    await previous.click();
+    await expect.poll(() => rows.count(), WAIT).toBe(21);
+  });
+
+  it('signs out: the key leaves the tab', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to textport', exact: true }).waitFor(WAIT);
+    expect(await page.evaluate("sessionStorage.getItem('textport.apiKey')")).toBeNull();
+  });
+});
