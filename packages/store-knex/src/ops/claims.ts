@@ -76,14 +76,21 @@ export async function claimDue(db: Db, query: ClaimDueQuery): Promise<MessageRec
   }
   const top = raw(`LIMIT ${limit}`);
   if (kit.mysql) {
-    // The picks stay locked until the operation's transaction ends; other claimers skip them.
-    const pick = (where: Fragment) =>
-      db.all(
-        sql`SELECT seq, due_at FROM ${t} WHERE ${where} ORDER BY due_at, seq ${top} FOR UPDATE SKIP LOCKED`,
-      );
-    const seqs = inDueOrder([...(await pick(free)).values, ...(await pick(expired)).values], limit);
+    // The picks stay locked until the operation's transaction ends; other claimers
+    // skip them. Each pick names its index: a locking read can keep the rows it
+    // examined locked until the end of the transaction, so a pick must examine
+    // only rows no other claimer needs (these phones' due rows; expired leases);
+    // left to the optimizer, two claimers could hide the free rows from each other.
+    const pick = (where: Fragment, index: string) =>
+      db.all(sql`SELECT seq, due_at FROM ${t} FORCE INDEX (${raw(kit.quote(`${kit.prefix}messages_${index}`))})
+        WHERE ${where} ORDER BY due_at, seq ${top} FOR UPDATE SKIP LOCKED`);
+    const freeIndex = query.phoneIds === 'all' ? 'due_free' : 'phone_due_free';
+    const picked = [
+      ...(await pick(free, freeIndex)).values,
+      ...(await pick(expired, 'due_leased')).values,
+    ];
     const set = sql`lease_owner = ${claimer}, lease_until = ${until}`;
-    return inClaimOrder(await updateKeys(db, 'messages', 'seq', seqs, set));
+    return inClaimOrder(await updateKeys(db, 'messages', 'seq', inDueOrder(picked, limit), set));
   }
   // SQLite: this runs in the single writer transaction, so nobody can take the
   // picked rows between the read and the update. The limit is written into the
