@@ -102,6 +102,21 @@ export async function mysqlDatabase(pool: Knex.PoolConfig = {}): Promise<MysqlDa
   };
 }
 
+/** The database servers the concurrency tests run on, each skipped with its reason. */
+export const SERVERS: {
+  name: string;
+  skip: string | false;
+  open: () => Promise<PgDatabase | MysqlDatabase>;
+}[] = [
+  { name: 'Postgres', skip: PG_SKIP, open: () => pgDatabase() },
+  { name: 'MySQL/MariaDB', skip: MYSQL_SKIP, open: () => mysqlDatabase() },
+];
+
+/** A table name quoted for the database (backticks on MySQL, double quotes elsewhere). */
+export function quoted(knex: Knex, name: string): string {
+  return isMysql(knex) ? `\`${name}\`` : `"${name}"`;
+}
+
 const isMysql = (knex: Knex) => (knex.client as { dialect?: string }).dialect === 'mysql';
 
 /** Rows of a raw query, whichever the client. */
