@@ -38,6 +38,15 @@ describe.skipIf(MYSQL_SKIP !== false)(
       expect(await store.ping()).toEqual({ pendingMigrations: [] });
     });
 
+    it('lists every shipped migration as pending until migrate() ran', async () => {
+      const db = await mysqlDatabase();
+      open.push(db);
+      const store = createKnexStore(db.knex);
+      expect((await store.ping()).pendingMigrations).toHaveLength(6);
+      await store.migrate();
+      expect(await store.ping()).toEqual({ pendingMigrations: [] });
+    });
+
     it('migrates once, every table utf8mb4 with a binary collation that does not pad', async () => {
       const { db, knex, store } = await setup();
       await store.migrate();
