@@ -3,7 +3,7 @@
  * collation, host transactions, errors. Claims from separate pools run in the
  * conformance suite (`crossProcess`), processes in `cluster.test.ts`.
  */
-import { makeAccount } from '@textport/core/testing';
+import { makeAccount, makeMessage } from '@textport/core/testing';
 import knexFactory from 'knex';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKnexStore } from '../src/index.js';
@@ -95,6 +95,31 @@ describe.skipIf(MYSQL_SKIP !== false)(
 
     it('hands a sent message to the transport through the dispatcher', async () => {
       await handOffOnce(await setup());
+    });
+
+    it("undoes a bound operation that fails half-way, and the host's transaction goes on", async () => {
+      const { knex, store, raw } = await setup();
+      const account = makeAccount();
+      await store.insertAccount(account);
+      const key = {
+        accountId: account.id,
+        key: 'k',
+        requestHash: 'h',
+        messageIds: [],
+        createdAt: 1,
+      };
+      await store.insertMessages([], { idempotency: key });
+      const message = makeMessage({ accountId: account.id });
+      await knex.transaction(async (trx) => {
+        const bound = store.bind(trx);
+        await bound.insertAccount(makeAccount({ id: 'host-write' }));
+        // The messages go in first; the idempotency record then collides.
+        await expect(bound.insertMessages([message], { idempotency: key })).rejects.toMatchObject({
+          code: 'conflict',
+        });
+      });
+      expect(await raw.message(message.id)).toBeNull();
+      expect((await store.getAccount('host-write'))?.id).toBe('host-write');
     });
 
     it('answers unavailable when the server cannot be reached', async () => {
