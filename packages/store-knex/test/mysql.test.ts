@@ -3,10 +3,14 @@
  * collation, host transactions, errors. Claims from separate pools run in the
  * conformance suite (`crossProcess`), processes in `cluster.test.ts`.
  */
+
+import { GatewayError } from '@textport/core';
 import { makeAccount, makeMessage } from '@textport/core/testing';
 import knexFactory from 'knex';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MysqlEngine } from '../src/engine/mysql.js';
 import { createKnexStore } from '../src/index.js';
+import { SqlKit } from '../src/sql/kit.js';
 import { MYSQL_SKIP, type MysqlDatabase, mysqlDatabase, rawReader, rows } from './helpers.js';
 import { eventsAfterHostCommit, idempotentBoundSend } from './host-transaction.js';
 import { handOffOnce, outboxWithStateChange, sendInHostTransaction } from './shared.js';
@@ -120,6 +124,41 @@ describe.skipIf(MYSQL_SKIP !== false)(
       });
       expect(await raw.message(message.id)).toBeNull();
       expect((await store.getAccount('host-write'))?.id).toBe('host-write');
+    });
+
+    it('runs a write again when the server picked it as a deadlock victim, and nothing else', async () => {
+      const { knex, store } = await setup();
+      const engine = new MysqlEngine(knex, new SqlKit('mysql', 'textport_'), () => store);
+      const deadlock = () =>
+        new GatewayError('store', 'database error: Deadlock found', {
+          cause: Object.assign(new Error('Deadlock found'), { errno: 1213 }),
+        });
+      let runs = 0;
+      const written = await engine.write(async (db) => {
+        runs += 1;
+        await db.run({ text: 'SELECT 1', params: [] });
+        if (runs < 3) throw deadlock();
+        return 'written';
+      });
+      expect({ written, runs }).toEqual({ written: 'written', runs: 3 });
+
+      runs = 0;
+      await expect(
+        engine.write(async () => {
+          runs += 1;
+          throw new GatewayError('store', 'something else');
+        }),
+      ).rejects.toThrow('something else');
+      expect(runs).toBe(1);
+
+      runs = 0;
+      await expect(
+        engine.write(async () => {
+          runs += 1;
+          throw deadlock();
+        }),
+      ).rejects.toThrow('Deadlock found');
+      expect(runs).toBe(5);
     });
 
     it('answers unavailable when the server cannot be reached', async () => {
