@@ -248,9 +248,13 @@ export async function claimHeartbeatChecks(
   }
   // SQLite: this runs in the single writer transaction, so read-then-update is
   // safe; MySQL locks the picks until the operation's transaction ends.
-  const lock = raw(db.kit.mysql ? 'FOR UPDATE SKIP LOCKED' : '');
+  const { kit } = db;
+  const lock = raw(kit.mysql ? 'FOR UPDATE SKIP LOCKED' : '');
+  const index = raw(
+    kit.mysql ? `FORCE INDEX (${kit.quote(`${kit.prefix}phones_heartbeat_check`)})` : '',
+  );
   const picked = await db.all(
-    sql`SELECT id FROM ${t} WHERE ${due} ORDER BY heartbeat_check_at, id LIMIT ${limit} ${lock}`,
+    sql`SELECT id FROM ${t} ${index} WHERE ${due} ORDER BY heartbeat_check_at, id LIMIT ${limit} ${lock}`,
   );
   const ids = columnValues(picked, 'id').map(String);
   if (ids.length === 0) return [];

@@ -94,8 +94,10 @@ export async function claimOutbox(db: Db, query: ClaimOutboxQuery): Promise<Outb
     return inClaimOrder(rows);
   }
   if (db.kit.mysql) {
+    // Through the due index only: rows a locking read examined may stay locked (see claims).
+    const index = raw(db.kit.quote(`${db.kit.prefix}outbox_due`));
     const picked = await db.all(
-      sql`SELECT id FROM ${t} WHERE ${due} ${order} ${raw(`LIMIT ${limit}`)} FOR UPDATE SKIP LOCKED`,
+      sql`SELECT id FROM ${t} FORCE INDEX (${index}) WHERE ${due} ${order} ${raw(`LIMIT ${limit}`)} FOR UPDATE SKIP LOCKED`,
     );
     const set = sql`lease_owner = ${query.claimer}, lease_until = ${until}`;
     const ids = picked.values.map((values) => values[0]);
