@@ -35,9 +35,9 @@ const envSchema = z.object({
   DATABASE_URL: z
     .string()
     .default('sqlite:./data/textport.sqlite')
-    .refine((v) => /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v), {
+    .refine((v) => /^sqlite:.+/.test(v) || /^(postgres(ql)?|mysql|mariadb):\/\/.+/.test(v), {
       message:
-        'must be sqlite:<path> (e.g. sqlite:./data/textport.sqlite) or postgres://user@host:5432/db',
+        'must be sqlite:<path> (e.g. sqlite:./data/textport.sqlite), postgres://user@host:5432/db or mysql://user@host:3306/db',
     }),
   TEXTPORT_API_KEY: optional.refine((v) => v === undefined || /^uk_[A-Za-z0-9_-]{16,}$/.test(v), {
     message:

@@ -1,4 +1,7 @@
-/** Opens the database named by DATABASE_URL: a SQLite file (its folder is created) or Postgres. */
+/**
+ * Opens the database named by DATABASE_URL: a SQLite file (its folder is created),
+ * Postgres, or MySQL/MariaDB (`mysql://` or `mariadb://`).
+ */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { consoleLogger, type Logger, type Notifier } from '@textport/core';
@@ -8,7 +11,7 @@ import knex, { type Knex } from 'knex';
 export interface Database {
   knex: Knex;
   store: KnexStore;
-  /** Cross-node wake-ups (Postgres only). */
+  /** Cross-node wake-ups (Postgres only; on MySQL other nodes poll). */
   notifier: Notifier | undefined;
   /** Where attachment files go (next to a SQLite file; `./data` otherwise). */
   dataDir: string;
@@ -79,6 +82,7 @@ export async function openDatabase(url: string, logger: Logger = consoleLogger):
       close: () => db.destroy(),
     };
   }
+  if (/^(mysql|mariadb):/.test(url)) return openMysql(url, write);
   const db = knex({
     client: 'pg',
     connection: url,
@@ -102,5 +106,30 @@ export async function openDatabase(url: string, logger: Logger = consoleLogger):
       await notifier.close?.();
       await db.destroy();
     },
+  };
+}
+
+/** MySQL or MariaDB: no notifier, nodes learn of each other's work by polling. */
+async function openMysql(url: string, write: (line: string) => void): Promise<Database> {
+  const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  const db = knex({
+    client: 'mysql2',
+    connection: parsed.toString(),
+    pool: { min: 0, max: 10 },
+    log: knexLog(write),
+  });
+  const store = createKnexStore(db);
+  const where = `MySQL ${parsed.host}${parsed.pathname}`;
+  await migrated(store, where).catch(async (error) => {
+    await db.destroy();
+    throw error;
+  });
+  return {
+    knex: db,
+    store,
+    notifier: undefined,
+    dataDir: resolve('data'),
+    describe: where,
+    close: () => db.destroy(),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * `@textport/store-knex`: the textport Store on Knex, for SQLite (better-sqlite3)
- * and PostgreSQL (pg), plus a Postgres LISTEN/NOTIFY notifier.
+ * `@textport/store-knex`: the textport Store on Knex, for SQLite (better-sqlite3),
+ * PostgreSQL (pg) and MySQL/MariaDB (mysql2), plus a Postgres LISTEN/NOTIFY notifier.
  */
 export type { Synchronous } from './engine/sqlite.js';
 export { createKnexStore, KnexStore, type KnexStoreOptions } from './knex-store.js';

@@ -3,6 +3,7 @@
 import { GatewayError } from '@textport/core';
 import type { Store, StoreCapabilities } from '@textport/core/store';
 import type { Knex } from 'knex';
+import { MysqlEngine } from './engine/mysql.js';
 import { PgEngine } from './engine/pg.js';
 import { SqliteEngine, type Synchronous } from './engine/sqlite.js';
 import { hostCommitted } from './host-transaction.js';
@@ -18,7 +19,7 @@ export interface KnexStoreOptions {
    * SQLite: the `synchronous` level (default `FULL`). `FULL` syncs the WAL on
    * every commit: a resolved write survives a power cut. `NORMAL` syncs at
    * checkpoints only: a resolved write survives a crash of the process, but the
-   * last commits may be lost if the machine loses power. Ignored on Postgres.
+   * last commits may be lost if the machine loses power. Ignored on Postgres and MySQL.
    */
   synchronous?: Synchronous;
   /** SQLite: how long a write waits for another connection's lock (default 5000 ms). */
@@ -37,6 +38,13 @@ const SQLITE_CAPABILITIES: StoreCapabilities = Object.freeze({
   skipLocked: false,
   listenNotify: false,
   multiProcess: false,
+});
+
+/** MySQL/MariaDB: claims skip locked rows; other nodes learn of new work by polling. */
+const MYSQL_CAPABILITIES: StoreCapabilities = Object.freeze({
+  skipLocked: true,
+  listenNotify: false,
+  multiProcess: true,
 });
 
 const PG_CAPABILITIES: StoreCapabilities = Object.freeze({
@@ -68,35 +76,42 @@ export class KnexStore extends SqlStore {
   readonly tablePrefix: string;
   readonly #knex: Knex;
   readonly #sqlite: SqliteEngine | undefined;
-  readonly #pg: PgEngine | undefined;
+  readonly #pooled: PgEngine | MysqlEngine | undefined;
 
   /** Use `createKnexStore`. */
   constructor(knex: Knex, options: KnexStoreOptions = {}) {
     const dialect = dialectOf(knex);
     const tablePrefix = checkPrefix(options.tablePrefix ?? 'textport_');
     const kit = new SqlKit(dialect, tablePrefix);
-    const capabilities = dialect === 'postgres' ? PG_CAPABILITIES : SQLITE_CAPABILITIES;
+    const capabilities =
+      dialect === 'postgres'
+        ? PG_CAPABILITIES
+        : dialect === 'mysql'
+          ? MYSQL_CAPABILITIES
+          : SQLITE_CAPABILITIES;
     const makeStore = (engine: ConstructorParameters<typeof SqlStore>[0]) =>
       new SqlStore(engine, capabilities);
     const engine =
       dialect === 'postgres'
         ? new PgEngine(knex, kit, makeStore, options.preparedStatements ?? true)
-        : new SqliteEngine(
-            knex,
-            kit,
-            {
-              synchronous: checkSynchronous(options.synchronous ?? 'FULL'),
-              busyTimeoutMs: options.busyTimeoutMs ?? 5000,
-              maxGroupSize: Math.max(1, Math.trunc(options.maxGroupSize ?? 512)),
-            },
-            makeStore,
-          );
+        : dialect === 'mysql'
+          ? new MysqlEngine(knex, kit, makeStore)
+          : new SqliteEngine(
+              knex,
+              kit,
+              {
+                synchronous: checkSynchronous(options.synchronous ?? 'FULL'),
+                busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+                maxGroupSize: Math.max(1, Math.trunc(options.maxGroupSize ?? 512)),
+              },
+              makeStore,
+            );
     super(engine, capabilities);
     this.dialect = dialect;
     this.tablePrefix = tablePrefix;
     this.#knex = knex;
     this.#sqlite = engine instanceof SqliteEngine ? engine : undefined;
-    this.#pg = engine instanceof PgEngine ? engine : undefined;
+    this.#pooled = engine instanceof PgEngine || engine instanceof MysqlEngine ? engine : undefined;
   }
 
   /** Creates or upgrades the store's tables (migrations shipped in this package). */
@@ -111,13 +126,13 @@ export class KnexStore extends SqlStore {
    * has committed (`hostCommitted`). Use it for the duration of the transaction only.
    */
   bind(trx: Knex.Transaction): Store {
-    const engine = this.#sqlite ?? this.#pg;
+    const engine = this.#sqlite ?? this.#pooled;
     if (!engine) throw new GatewayError('internal', 'the store has no engine');
     const store = engine.bind(trx).store;
     return Object.assign(store, { hostCommitted: hostCommitted(trx) });
   }
 
-  /** Number of SQLite group commits so far (0 on Postgres). */
+  /** Number of SQLite group commits so far (0 on Postgres and MySQL). */
   get groupCommits(): number {
     return this.#sqlite?.writer.groups ?? 0;
   }
@@ -129,7 +144,7 @@ export class KnexStore extends SqlStore {
 }
 
 /**
- * A Store on the application's Knex instance (better-sqlite3 or pg). Run
+ * A Store on the application's Knex instance (better-sqlite3, pg or mysql2). Run
  * `await store.migrate()` once before use.
  */
 export function createKnexStore(knex: Knex, options: KnexStoreOptions = {}): KnexStore {

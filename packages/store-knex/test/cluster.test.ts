@@ -1,8 +1,8 @@
 /**
- * Several OS processes dispatching from one Postgres schema: every message is
- * handed off exactly once, also when a process is killed while it holds leases.
- * The workers (`fixtures/dispatch-worker.mjs`) run the built package, so the
- * package is built first.
+ * Several OS processes dispatching from one Postgres schema, or one MySQL/MariaDB
+ * database: every message is handed off exactly once, also when a process is
+ * killed while it holds leases. The workers (`fixtures/dispatch-worker.mjs`) run
+ * the built package, so the package is built first.
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +14,17 @@ import { makeMessage } from '@textport/core/testing';
 import type { Knex } from 'knex';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createKnexStore } from '../src/index.js';
-import { DATABASE_URL, PG_SKIP, type PgDatabase, pgDatabase, rows } from './helpers.js';
+import {
+  DATABASE_URL,
+  MYSQL_SKIP,
+  type MysqlDatabase,
+  mysqlDatabase,
+  PG_SKIP,
+  type PgDatabase,
+  pgDatabase,
+  rows,
+  type TestDatabase,
+} from './helpers.js';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const WORKER = fileURLToPath(new URL('./fixtures/dispatch-worker.mjs', import.meta.url));
@@ -27,6 +37,40 @@ const ASYNC_COMMIT: Knex.PoolConfig = {
     done: (error: unknown, connection: unknown) => void,
   ) => connection.query('SET synchronous_commit = off', (error) => done(error, connection)),
 };
+
+interface Engine {
+  name: string;
+  skip: string | false;
+  /** Messages of the first test (the second has two fifths): MySQL syncs every commit. */
+  messages: number;
+  open(): Promise<TestDatabase>;
+  /** Where a worker process connects. */
+  target(db: TestDatabase): { client: string; databaseUrl: string | undefined; schema?: string };
+}
+
+const ENGINES: Engine[] = [
+  {
+    name: 'Postgres',
+    skip: PG_SKIP,
+    messages: 10_000,
+    open: () => pgDatabase(ASYNC_COMMIT),
+    target: (db) => ({
+      client: 'pg',
+      databaseUrl: DATABASE_URL,
+      schema: (db as PgDatabase).schema,
+    }),
+  },
+  {
+    name: 'MySQL/MariaDB',
+    skip: MYSQL_SKIP,
+    messages: 2500,
+    open: () => mysqlDatabase(),
+    target: (db) => ({
+      client: 'mysql2',
+      databaseUrl: String((db as MysqlDatabase).config.connection),
+    }),
+  },
+];
 
 interface Worker {
   child: ChildProcess;
@@ -69,8 +113,8 @@ async function until(check: () => boolean, ms: number, what: string): Promise<vo
  * unpaced phones. Each message has its own contact, so the workers never race to
  * create the same thread.
  */
-async function seeded(count: number): Promise<{ db: PgDatabase; ids: string[] }> {
-  const db = await pgDatabase(ASYNC_COMMIT);
+async function seeded(engine: Engine, count: number): Promise<{ db: TestDatabase; ids: string[] }> {
+  const db = await engine.open();
   cleanup.push(() => db.destroy());
   const store = createKnexStore(db.knex);
   await store.migrate();
@@ -104,13 +148,17 @@ async function seeded(count: number): Promise<{ db: PgDatabase; ids: string[] }>
   return { db, ids: messages.map((m) => m.id) };
 }
 
-function startWorkers(db: PgDatabase, count: number, pauseAfterClaims?: number): Worker[] {
+function startWorkers(
+  engine: Engine,
+  db: TestDatabase,
+  count: number,
+  pauseAfterClaims?: number,
+): Worker[] {
   const dir = mkdtempSync(join(tmpdir(), 'textport-cluster-'));
   const workers = Array.from({ length: count }, (_, i) => {
     const log = join(dir, `node-${i}.log`);
     const config = {
-      databaseUrl: DATABASE_URL,
-      schema: db.schema,
+      ...engine.target(db),
       log,
       nodeId: `node-${i}`,
       leaseMs: LEASE_MS,
@@ -144,7 +192,7 @@ function handOffCounts(logs: readonly Log[]): Map<string, number> {
   return counts;
 }
 
-async function handedOffInDb(db: PgDatabase): Promise<number> {
+async function handedOffInDb(db: TestDatabase): Promise<number> {
   const [row] = await rows(
     db.knex,
     `SELECT count(*) AS n FROM textport_messages
@@ -153,53 +201,55 @@ async function handedOffInDb(db: PgDatabase): Promise<number> {
   return Number(row?.n);
 }
 
-describe.skipIf(PG_SKIP !== false)(
-  `three processes on one Postgres${PG_SKIP ? ` (skipped: ${PG_SKIP})` : ''}`,
-  () => {
-    beforeAll(() => {
-      execFileSync('npx', ['tsc', '--build', PACKAGE_DIR], { stdio: 'pipe' });
-    }, 120_000);
+describe.each(ENGINES)('$name', (engine) => {
+  describe.skipIf(engine.skip !== false)(
+    `three processes on one database${engine.skip ? ` (skipped: ${engine.skip})` : ''}`,
+    () => {
+      beforeAll(() => {
+        execFileSync('npx', ['tsc', '--build', PACKAGE_DIR], { stdio: 'pipe' });
+      }, 120_000);
 
-    it('hand off 10,000 messages, each exactly once', async () => {
-      const { db, ids } = await seeded(10_000);
-      const workers = startWorkers(db, 3);
-      const total = () => workers.reduce((n, w) => n + readLog(w.log).handedOff.length, 0);
-      await until(() => total() >= ids.length, 100_000, 'every hand-off');
-      await stop(workers);
+      it(`hand off ${engine.messages} messages, each exactly once`, async () => {
+        const { db, ids } = await seeded(engine, engine.messages);
+        const workers = startWorkers(engine, db, 3);
+        const total = () => workers.reduce((n, w) => n + readLog(w.log).handedOff.length, 0);
+        await until(() => total() >= ids.length, 100_000, 'every hand-off');
+        await stop(workers);
 
-      const logs = workers.map((w) => readLog(w.log));
-      const counts = handOffCounts(logs);
-      expect([...counts.values()].filter((n) => n > 1)).toEqual([]);
-      expect([...counts.keys()].sort()).toEqual([...ids].sort());
-      expect(logs.map((log) => log.handedOff.length > 0)).toEqual([true, true, true]);
-      expect(await handedOffInDb(db)).toBe(ids.length);
-    }, 120_000);
+        const logs = workers.map((w) => readLog(w.log));
+        const counts = handOffCounts(logs);
+        expect([...counts.values()].filter((n) => n > 1)).toEqual([]);
+        expect([...counts.keys()].sort()).toEqual([...ids].sort());
+        expect(logs.map((log) => log.handedOff.length > 0)).toEqual([true, true, true]);
+        expect(await handedOffInDb(db)).toBe(ids.length);
+      }, 120_000);
 
-    it('a killed process: its leased messages go out through the others, none twice', async () => {
-      const { db, ids } = await seeded(4000);
-      const workers = startWorkers(db, 3, 6 * BATCH);
-      const [victim, ...survivors] = workers as [Worker, ...Worker[]];
-      await until(() => readLog(victim.log).paused, 30_000, 'the victim to hold its leases');
-      victim.child.kill('SIGKILL');
-      await victim.exited;
+      it('a killed process: its leased messages go out through the others, none twice', async () => {
+        const { db, ids } = await seeded(engine, (engine.messages * 2) / 5);
+        const workers = startWorkers(engine, db, 3, 6 * BATCH);
+        const [victim, ...survivors] = workers as [Worker, ...Worker[]];
+        await until(() => readLog(victim.log).paused, 30_000, 'the victim to hold its leases');
+        victim.child.kill('SIGKILL');
+        await victim.exited;
 
-      const total = () => workers.reduce((n, w) => n + readLog(w.log).handedOff.length, 0);
-      await until(() => total() >= ids.length, 100_000, 'every hand-off');
-      await stop(survivors);
+        const total = () => workers.reduce((n, w) => n + readLog(w.log).handedOff.length, 0);
+        await until(() => total() >= ids.length, 100_000, 'every hand-off');
+        await stop(survivors);
 
-      const logs = workers.map((w) => readLog(w.log));
-      const [killed] = logs as [Log];
-      const counts = handOffCounts(logs);
-      expect([...counts.values()].filter((n) => n > 1)).toEqual([]);
-      expect([...counts.keys()].sort()).toEqual([...ids].sort());
-      // What the killed process handed off before it died is not handed off again…
-      expect(killed.handedOff.length).toBeGreaterThan(0);
-      // …and what it held under a lease went out through the others once the lease ran out.
-      const stranded = killed.claimed.filter((id) => !killed.handedOff.includes(id));
-      expect(stranded.length).toBeGreaterThan(0);
-      const bySurvivors = new Set(logs.slice(1).flatMap((log) => log.handedOff));
-      expect(stranded.filter((id) => !bySurvivors.has(id))).toEqual([]);
-      expect(await handedOffInDb(db)).toBe(ids.length);
-    }, 120_000);
-  },
-);
+        const logs = workers.map((w) => readLog(w.log));
+        const [killed] = logs as [Log];
+        const counts = handOffCounts(logs);
+        expect([...counts.values()].filter((n) => n > 1)).toEqual([]);
+        expect([...counts.keys()].sort()).toEqual([...ids].sort());
+        // What the killed process handed off before it died is not handed off again…
+        expect(killed.handedOff.length).toBeGreaterThan(0);
+        // …and what it held under a lease went out through the others once the lease ran out.
+        const stranded = killed.claimed.filter((id) => !killed.handedOff.includes(id));
+        expect(stranded.length).toBeGreaterThan(0);
+        const bySurvivors = new Set(logs.slice(1).flatMap((log) => log.handedOff));
+        expect(stranded.filter((id) => !bySurvivors.has(id))).toEqual([]);
+        expect(await handedOffInDb(db)).toBe(ids.length);
+      }, 120_000);
+    },
+  );
+});

@@ -8,6 +8,8 @@ import { createKnexStore, type KnexStore, type KnexStoreOptions } from '../src/i
 
 export const DATABASE_URL = process.env.TEXTPORT_TEST_DATABASE_URL;
 export const PG_SKIP = DATABASE_URL ? false : 'TEXTPORT_TEST_DATABASE_URL is not set';
+export const MYSQL_URL = process.env.TEXTPORT_TEST_MYSQL_URL;
+export const MYSQL_SKIP = MYSQL_URL ? false : 'TEXTPORT_TEST_MYSQL_URL is not set';
 
 export interface TestDatabase {
   knex: Knex;
@@ -68,9 +70,59 @@ export async function pgDatabase(pool: Knex.PoolConfig = {}): Promise<PgDatabase
   };
 }
 
+export interface MysqlDatabase extends TestDatabase {
+  database: string;
+  /** A Knex config on the same database (for more instances: another process). */
+  config: Knex.Config;
+}
+
+/** A fresh, uniquely named MySQL/MariaDB database, dropped by `destroy`. */
+export async function mysqlDatabase(pool: Knex.PoolConfig = {}): Promise<MysqlDatabase> {
+  if (!MYSQL_URL) throw new Error('TEXTPORT_TEST_MYSQL_URL is not set');
+  const database = `textport_x_${globalThis.crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const admin = knexFactory({ client: 'mysql2', connection: MYSQL_URL, pool: { min: 0, max: 1 } });
+  await admin.raw(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
+  const url = new URL(MYSQL_URL);
+  url.pathname = `/${database}`;
+  const config: Knex.Config = {
+    client: 'mysql2',
+    connection: url.toString(),
+    pool: { min: 0, max: 10, ...pool },
+  };
+  const knex = knexFactory(config);
+  return {
+    knex,
+    database,
+    config,
+    async destroy() {
+      await knex.destroy();
+      await admin.raw(`DROP DATABASE \`${database}\``);
+      await admin.destroy();
+    },
+  };
+}
+
+/** The database servers the concurrency tests run on, each skipped with its reason. */
+export const SERVERS: {
+  name: string;
+  skip: string | false;
+  open: () => Promise<PgDatabase | MysqlDatabase>;
+}[] = [
+  { name: 'Postgres', skip: PG_SKIP, open: () => pgDatabase() },
+  { name: 'MySQL/MariaDB', skip: MYSQL_SKIP, open: () => mysqlDatabase() },
+];
+
+/** A table name quoted for the database (backticks on MySQL, double quotes elsewhere). */
+export function quoted(knex: Knex, name: string): string {
+  return isMysql(knex) ? `\`${name}\`` : `"${name}"`;
+}
+
+const isMysql = (knex: Knex) => (knex.client as { dialect?: string }).dialect === 'mysql';
+
 /** Rows of a raw query, whichever the client. */
 export async function rows(knex: Knex, sql: string, bindings: readonly unknown[] = []) {
   const result = await knex.raw(sql, bindings as Knex.RawBinding[]);
+  if (isMysql(knex)) return result[0] as Record<string, unknown>[];
   return (Array.isArray(result) ? result : result.rows) as Record<string, unknown>[];
 }
 
@@ -80,7 +132,8 @@ const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) 
 
 /** Ground truth straight from the tables, with SQL of its own (not the store's methods). */
 export function rawReader(knex: Knex, prefix = 'textport_'): RawReader {
-  const t = (name: string) => `"${prefix}${name}"`;
+  const q = isMysql(knex) ? '`' : '"';
+  const t = (name: string) => `${q}${prefix}${name}${q}`;
   const one = async (sql: string, bindings: unknown[]) => (await rows(knex, sql, bindings))[0];
   return {
     async message(id) {
@@ -198,8 +251,20 @@ export async function sqliteHarness(options: KnexStoreOptions = {}): Promise<Har
   };
 }
 
-export async function pgHarness(options: KnexStoreOptions = {}): Promise<Harness> {
-  const db = await pgDatabase();
+export function pgHarness(options: KnexStoreOptions = {}): Promise<Harness> {
+  return serverHarness(pgDatabase(), options);
+}
+
+export function mysqlHarness(options: KnexStoreOptions = {}): Promise<Harness> {
+  return serverHarness(mysqlDatabase(), options);
+}
+
+/** A store on a database server; `openSecondStore` opens another pool on the same database. */
+async function serverHarness(
+  database: Promise<PgDatabase | MysqlDatabase>,
+  options: KnexStoreOptions,
+): Promise<Harness> {
+  const db = await database;
   const store = createKnexStore(db.knex, options);
   await store.migrate();
   return {

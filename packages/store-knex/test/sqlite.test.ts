@@ -110,8 +110,9 @@ describe('SQLite store setup', () => {
     expect(() => createKnexStore(knex.knex, { synchronous: 'OFF' as 'FULL' })).toThrow(
       /synchronous/,
     );
-    const mysql = { client: { driverName: 'mysql2' } } as unknown as Knex;
-    expect(() => createKnexStore(mysql)).toThrow(GatewayError);
+    const mssql = { client: { driverName: 'tedious' } } as unknown as Knex;
+    expect(() => createKnexStore(mssql)).toThrow(GatewayError);
+    expect(() => createKnexStore(mssql)).toThrow(/"better-sqlite3", "pg" or "mysql2"/);
   });
 });
 

@@ -15,7 +15,15 @@ import { createHttpApi, type HttpApi } from '@textport/http';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKnexStore } from '../src/index.js';
-import { PG_SKIP, pgDatabase, rows, sqliteDatabase, type TestDatabase } from './helpers.js';
+import {
+  MYSQL_SKIP,
+  mysqlDatabase,
+  PG_SKIP,
+  pgDatabase,
+  rows,
+  sqliteDatabase,
+  type TestDatabase,
+} from './helpers.js';
 
 const OWNER = '+18005550199';
 const CONTACT = '+18005550100';
@@ -73,20 +81,34 @@ async function call(
 }
 
 /** Every textport table's rows, hashed: equal before and after means nothing was written. */
+function dialect(knex: Knex): string | undefined {
+  return (knex.client as { dialect?: string }).dialect;
+}
+
+/** A table name quoted for the database. */
+function table(knex: Knex, name: string): string {
+  return dialect(knex) === 'mysql' ? `\`${name}\`` : `"${name}"`;
+}
+
 async function snapshot(knex: Knex): Promise<string> {
-  const pg = (knex.client as { dialect?: string }).dialect === 'postgresql';
-  const names = pg
-    ? await rows(
-        knex,
-        "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 'textport%' ORDER BY 1",
-      )
-    : await rows(
-        knex,
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'textport%' ORDER BY 1",
-      );
+  const names =
+    dialect(knex) === 'postgresql'
+      ? await rows(
+          knex,
+          "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 'textport%' ORDER BY 1",
+        )
+      : dialect(knex) === 'mysql'
+        ? await rows(
+            knex,
+            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE 'textport%' ORDER BY 1",
+          )
+        : await rows(
+            knex,
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'textport%' ORDER BY 1",
+          );
   const hash = createHash('sha256');
   for (const { name } of names) {
-    const all = await rows(knex, `SELECT * FROM "${String(name)}"`);
+    const all = await rows(knex, `SELECT * FROM ${table(knex, String(name))}`);
     hash.update(
       `${String(name)}:${all
         .map((r) => JSON.stringify(r))
@@ -209,6 +231,7 @@ function withText(w: World, text: string): [string, Case][] {
 const stores: [string, () => Promise<TestDatabase>, false | string][] = [
   ['SQLite', async () => sqliteDatabase(), false],
   ['Postgres', () => pgDatabase(), PG_SKIP],
+  ['MySQL/MariaDB', () => mysqlDatabase(), MYSQL_SKIP],
 ];
 
 describe.each(stores)('text a store cannot hold, on %s', (name, create, skip) => {
@@ -270,7 +293,7 @@ describe.each(stores)('text a store cannot hold, on %s', (name, create, skip) =>
       });
       const [row] = await rows(
         w.db.knex,
-        'SELECT content, request_id, attachments FROM "textport_messages" WHERE id = ?',
+        `SELECT content, request_id, attachments FROM ${table(w.db.knex, 'textport_messages')} WHERE id = ?`,
         [echo.json.data.id],
       );
       const attachments =
@@ -282,6 +305,28 @@ describe.each(stores)('text a store cannot hold, on %s', (name, create, skip) =>
       });
       const read = await call(w, 'GET', `/v1/messages/${echo.json.data.id}`);
       expect(read.json.data).toMatchObject({ content: 'x\ufffdy', request_id: 'r\ufffd' });
+    },
+  );
+
+  it.skipIf(skip !== false)(
+    `emoji and other characters beyond the BMP are stored and read back as sent${skip ? ` (skipped: ${skip})` : ''}`,
+    async () => {
+      const content = 'Hi 👋🏽 from 東京 — 𝄞 ✓';
+      const sent = await call(w, 'POST', '/v1/messages/send', {
+        body: { from: OWNER, to: CONTACT, content, request_id: 'r-🚀' },
+      });
+      expect(sent.status, sent.text).toBe(200);
+      expect(sent.json.data).toMatchObject({ content, request_id: 'r-🚀' });
+      const [row] = await rows(
+        w.db.knex,
+        `SELECT content, request_id FROM ${table(w.db.knex, 'textport_messages')} WHERE id = ?`,
+        [sent.json.data.id],
+      );
+      expect(row).toEqual({ content, request_id: 'r-🚀' });
+      const found = await call(w, 'GET', '/v1/messages', {
+        query: { owner: OWNER, contact: CONTACT, query: '👋🏽 FROM 東京' },
+      });
+      expect(found.json.data.map((m: { id: string }) => m.id)).toEqual([sent.json.data.id]);
     },
   );
 });

@@ -12,7 +12,14 @@ import { createGateway, silentLogger } from '@textport/core';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createKnexStore } from '../src/index.js';
-import { PG_SKIP, pgDatabase, sqliteDatabase, type TestDatabase } from './helpers.js';
+import {
+  MYSQL_SKIP,
+  mysqlDatabase,
+  PG_SKIP,
+  pgDatabase,
+  sqliteDatabase,
+  type TestDatabase,
+} from './helpers.js';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./fixtures/webhook-child.mjs', import.meta.url));
@@ -107,6 +114,16 @@ describe('webhook deliveries after a killed process', () => {
     `PostgreSQL${PG_SKIP ? ` (skipped: ${PG_SKIP})` : ''}: every pending delivery arrives after restart`,
     async () => {
       const db = await pgDatabase();
+      cleanups.push(() => db.destroy());
+      await killedThenRestarted(db, db.config);
+    },
+    60_000,
+  );
+
+  it.skipIf(MYSQL_SKIP !== false)(
+    `MySQL/MariaDB${MYSQL_SKIP ? ` (skipped: ${MYSQL_SKIP})` : ''}: every pending delivery arrives after restart`,
+    async () => {
+      const db = await mysqlDatabase();
       cleanups.push(() => db.destroy());
       await killedThenRestarted(db, db.config);
     },

@@ -1,6 +1,7 @@
 /**
- * Databases for the SQL store tests: a SQLite file in a temporary folder, or a
- * fresh Postgres database (when TEXTPORT_TEST_DATABASE_URL is set), each with
+ * Databases for the SQL store tests: a SQLite file in a temporary folder, a
+ * fresh Postgres database (when TEXTPORT_TEST_DATABASE_URL is set) or a fresh
+ * MySQL/MariaDB database (when TEXTPORT_TEST_MYSQL_URL is set), each with
  * textport's store and the SMSGate store migrated on one Knex instance.
  */
 import { randomUUID } from 'node:crypto';
@@ -14,6 +15,8 @@ import type { SmsGateStoreHarness } from './store-conformance.js';
 
 export const DATABASE_URL = process.env.TEXTPORT_TEST_DATABASE_URL;
 export const PG_SKIP = DATABASE_URL ? false : 'TEXTPORT_TEST_DATABASE_URL is not set';
+export const MYSQL_URL = process.env.TEXTPORT_TEST_MYSQL_URL;
+export const MYSQL_SKIP = MYSQL_URL ? false : 'TEXTPORT_TEST_MYSQL_URL is not set';
 
 export interface SqlHarness extends SmsGateStoreHarness {
   store: KnexSmsGateStore;
@@ -95,6 +98,25 @@ export async function pgHarness(database: PgTestDatabase): Promise<SqlHarness> {
   });
 }
 
+/** Stores in a fresh MySQL/MariaDB database of their own, dropped when the harness closes. */
+export async function mysqlHarness(): Promise<SqlHarness> {
+  if (!MYSQL_URL) throw new Error('TEXTPORT_TEST_MYSQL_URL is not set');
+  const name = `textport_x_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const admin = knexFactory({ client: 'mysql2', connection: MYSQL_URL, pool: { min: 0, max: 1 } });
+  await admin.raw(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+  const target = new URL(MYSQL_URL);
+  target.pathname = `/${name}`;
+  const config: Knex.Config = {
+    client: 'mysql2',
+    connection: target.toString(),
+    pool: { min: 0, max: 6 },
+  };
+  return withStores(knexFactory(config), config, async () => {
+    await admin.raw(`DROP DATABASE IF EXISTS \`${name}\``);
+    await admin.destroy();
+  });
+}
+
 /** Rows of a raw query, whichever the client. */
 export async function rows(
   knex: Knex,
@@ -102,6 +124,9 @@ export async function rows(
   bindings: readonly unknown[] = [],
 ): Promise<Record<string, unknown>[]> {
   const result = await knex.raw(sql, bindings as Knex.RawBinding[]);
+  if ((knex.client as { dialect?: string }).dialect === 'mysql') {
+    return result[0] as Record<string, unknown>[];
+  }
   return (Array.isArray(result) ? result : result.rows) as Record<string, unknown>[];
 }
 

@@ -4,7 +4,8 @@
  * set); then what only the SQL stores promise: the textport messages of a failed
  * accept are rolled back with it, their events come only after the commit, the
  * tables migrate once, and on Postgres two processes accepting one id at once
- * send once.
+ * send once. MySQL/MariaDB runs the suite and the SQL cases when
+ * TEXTPORT_TEST_MYSQL_URL is set.
  */
 
 import {
@@ -22,6 +23,8 @@ import { memoryStore } from '../src/store/memory.js';
 import { CONTACTS, gatewayOn, makeGroup, OWNER } from './conformance/context.js';
 import {
   countMessages,
+  MYSQL_SKIP,
+  mysqlHarness,
   PG_SKIP,
   type PgTestDatabase,
   pgHarness,
@@ -51,6 +54,8 @@ afterAll(async () => {
 });
 
 runSmsGateStoreConformance('postgres', pg, { skip: PG_SKIP });
+
+runSmsGateStoreConformance('mysql', mysqlHarness, { skip: MYSQL_SKIP });
 
 /** An account with a phone, and a gateway on the harness's textport store. */
 async function setup(h: SqlHarness) {
@@ -164,8 +169,8 @@ function latch(): { done: Promise<void>; open: () => void } {
 
 describe('knexStore configuration', () => {
   it('refuses a Knex of another client, a bad prefix and a store that cannot bind', async () => {
-    // A Knex of the mysql2 client, as far as the store looks.
-    const mysql = { client: { driverName: 'mysql2', dialect: 'mysql' } } as unknown as Knex;
+    // A Knex of the mssql client, as far as the store looks.
+    const mssql = { client: { driverName: 'tedious', dialect: 'mssql' } } as unknown as Knex;
     const sqlite = knexFactory({
       client: 'better-sqlite3',
       connection: ':memory:',
@@ -173,7 +178,7 @@ describe('knexStore configuration', () => {
     });
     try {
       const core = createKnexStore(sqlite);
-      expect(() => knexStore(mysql, core)).toThrow(/better-sqlite3" or "pg"/);
+      expect(() => knexStore(mssql, core)).toThrow(/"better-sqlite3", "pg" or "mysql2"/);
       expect(() => knexStore(sqlite, core, { tablePrefix: '1bad-prefix' })).toThrow(/tablePrefix/);
       expect(() => knexStore(sqlite, createMemoryStore() as never)).toThrow(/bind/);
     } finally {
@@ -200,6 +205,7 @@ describe('knexStore configuration', () => {
 
 sqlCases('SQLite', sqliteHarness, false);
 sqlCases('Postgres', pg, PG_SKIP);
+sqlCases('MySQL/MariaDB', mysqlHarness, MYSQL_SKIP);
 
 describe.skipIf(PG_SKIP !== false)(
   `two Postgres processes accepting one id${PG_SKIP ? ` (skipped: ${PG_SKIP})` : ''}`,

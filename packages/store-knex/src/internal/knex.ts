@@ -21,14 +21,15 @@ export function clientOf(knex: Knex): KnexClient {
   return knex.client as KnexClient;
 }
 
-/** Which database the Knex instance talks to; only better-sqlite3 and pg are supported. */
+/** Which database the Knex instance talks to; better-sqlite3, pg and mysql2 are supported. */
 export function dialectOf(knex: Knex): DialectName {
   const client = knex?.client as Partial<KnexClient> | undefined;
   if (client?.driverName === 'better-sqlite3') return 'sqlite';
   if (client?.driverName === 'pg' && client.dialect === 'postgresql') return 'postgres';
+  if (client?.driverName === 'mysql2') return 'mysql';
   throw new GatewayError(
     'config',
-    `createKnexStore supports Knex with the "better-sqlite3" or "pg" client; got "${String(client?.driverName ?? 'unknown')}"`,
+    `createKnexStore supports Knex with the "better-sqlite3", "pg" or "mysql2" client; got "${String(client?.driverName ?? 'unknown')}"`,
   );
 }
 

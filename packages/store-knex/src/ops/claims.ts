@@ -6,8 +6,9 @@
  * cases are read through two partial indexes (free rows ordered by due time;
  * leased rows by lease end), so rows leased by a live claimer cost nothing to
  * skip. On Postgres the claim is one statement that locks its picks with
- * `FOR UPDATE SKIP LOCKED`; on SQLite it runs inside the single writer
- * transaction. Claim order is due time, then insertion order (`seq`).
+ * `FOR UPDATE SKIP LOCKED`; on MySQL/MariaDB the picks are locked the same way
+ * and updated in the operation's transaction; on SQLite it runs inside the
+ * single writer transaction. Claim order is due time, then insertion order (`seq`).
  */
 import type {
   ClaimDueQuery,
@@ -19,6 +20,7 @@ import type {
 } from '@textport/core/store';
 import { columnValues, decodeRows, firstRecord } from '../rows/codec.js';
 import { MESSAGE, PHONE } from '../rows/columns.js';
+import { updateKeys, updateReturning } from '../rows/returning.js';
 import type { Db, Rows } from '../sql/db.js';
 import { and, type Fragment, join, raw, sql } from '../sql/fragment.js';
 
@@ -33,6 +35,15 @@ function inClaimOrder(rows: Rows): MessageRecord[] {
     .map((message, i) => ({ message, seq: Number(seqs[i]) }))
     .sort((a, b) => (a.message.dueAt ?? 0) - (b.message.dueAt ?? 0) || a.seq - b.seq)
     .map(({ message }) => message);
+}
+
+/** The first `limit` of the `(seq, due_at)` picks, by due time, then insertion order. */
+function inDueOrder(picked: readonly (readonly unknown[])[], limit: number): number[] {
+  return picked
+    .map((values) => ({ seq: Number(values[0]), dueAt: Number(values[1]) }))
+    .sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq)
+    .slice(0, limit)
+    .map((c) => c.seq);
 }
 
 export async function claimDue(db: Db, query: ClaimDueQuery): Promise<MessageRecord[]> {
@@ -63,19 +74,32 @@ export async function claimDue(db: Db, query: ClaimDueQuery): Promise<MessageRec
       RETURNING m.*`);
     return inClaimOrder(rows);
   }
+  const top = raw(`LIMIT ${limit}`);
+  if (kit.mysql) {
+    // The picks stay locked until the operation's transaction ends; other claimers
+    // skip them. Each pick names its index: a locking read can keep the rows it
+    // examined locked until the end of the transaction, so a pick must examine
+    // only rows no other claimer needs (these phones' due rows; expired leases);
+    // left to the optimizer, two claimers could hide the free rows from each other.
+    const pick = (where: Fragment, index: string) =>
+      db.all(sql`SELECT seq, due_at FROM ${t} FORCE INDEX (${raw(kit.quote(`${kit.prefix}messages_${index}`))})
+        WHERE ${where} ORDER BY due_at, seq ${top} FOR UPDATE SKIP LOCKED`);
+    const freeIndex = query.phoneIds === 'all' ? 'due_free' : 'phone_due_free';
+    const picked = [
+      ...(await pick(free, freeIndex)).values,
+      ...(await pick(expired, 'due_leased')).values,
+    ];
+    const set = sql`lease_owner = ${claimer}, lease_until = ${until}`;
+    return inClaimOrder(await updateKeys(db, 'messages', 'seq', inDueOrder(picked, limit), set));
+  }
   // SQLite: this runs in the single writer transaction, so nobody can take the
   // picked rows between the read and the update. The limit is written into the
   // text: SQLite runs `LIMIT ?` markedly slower.
-  const top = raw(`LIMIT ${limit}`);
   const pick = (where: Fragment) =>
     sql`SELECT seq, due_at FROM (SELECT seq, due_at FROM ${t} WHERE ${where} ORDER BY due_at, seq ${top})`;
   const picked = await db.all(sql`${pick(free)} UNION ALL ${pick(expired)}`);
-  const candidates = picked.values
-    .map((values) => ({ seq: Number(values[0]), dueAt: Number(values[1]) }))
-    .sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq)
-    .slice(0, limit);
-  if (candidates.length === 0) return [];
-  const seqs = candidates.map((c) => c.seq);
+  const seqs = inDueOrder(picked.values, limit);
+  if (seqs.length === 0) return [];
   const rows = await db.all(
     sql`UPDATE ${t} SET lease_owner = ${claimer}, lease_until = ${until} WHERE ${kit.inList('seq', seqs)} RETURNING *`,
   );
@@ -96,6 +120,10 @@ export async function nextDueAt(
               ORDER BY due_at LIMIT 1) AS x
       UNION ALL
       SELECT min(due_at) FROM ${t} WHERE due_at IS NOT NULL AND lease_until IS NOT NULL) s`;
+  } else if (kit.mysql) {
+    if (phoneIds.length === 0) return null;
+    query = sql`SELECT min(due_at) AS next FROM ${t}
+      WHERE due_at IS NOT NULL AND ${kit.inList('phone_id', phoneIds)}`;
   } else {
     if (phoneIds.length === 0) return null;
     const phones = kit.pg
@@ -161,10 +189,7 @@ export async function takeOutstanding(
     )})`,
     kit.within('owner', query.owners),
   ]);
-  const rows = await db.all(
-    sql`UPDATE ${kit.t.messages} SET ${join(set, ', ')} WHERE ${where} RETURNING *`,
-  );
-  return firstRecord(MESSAGE, rows);
+  return firstRecord(MESSAGE, await updateReturning(db, 'messages', join(set, ', '), where));
 }
 
 // pacing and heartbeat checks
@@ -221,15 +246,22 @@ export async function claimHeartbeatChecks(
       .sort((a, b) => a.previous - b.previous || (a.phone.id < b.phone.id ? -1 : 1))
       .map(({ phone }) => phone);
   }
-  // SQLite: this runs in the single writer transaction, so read-then-update is safe.
+  // SQLite: this runs in the single writer transaction, so read-then-update is
+  // safe; MySQL locks the picks until the operation's transaction ends.
+  const { kit } = db;
+  const lock = raw(kit.mysql ? 'FOR UPDATE SKIP LOCKED' : '');
+  const index = raw(
+    kit.mysql ? `FORCE INDEX (${kit.quote(`${kit.prefix}phones_heartbeat_check`)})` : '',
+  );
   const picked = await db.all(
-    sql`SELECT id FROM ${t} WHERE ${due} ORDER BY heartbeat_check_at, id LIMIT ${limit}`,
+    sql`SELECT id FROM ${t} ${index} WHERE ${due} ORDER BY heartbeat_check_at, id LIMIT ${limit} ${lock}`,
   );
   const ids = columnValues(picked, 'id').map(String);
   if (ids.length === 0) return [];
-  const rows = await db.all(
-    sql`UPDATE ${t} SET heartbeat_check_at = ${next} WHERE ${db.kit.inList('id', ids)} RETURNING *`,
-  );
+  const set = sql`heartbeat_check_at = ${next}`;
+  const rows = db.kit.mysql
+    ? await updateKeys(db, 'phones', 'id', ids, set)
+    : await db.all(sql`UPDATE ${t} SET ${set} WHERE ${db.kit.inList('id', ids)} RETURNING *`);
   const order = new Map(ids.map((id, i) => [id, i]));
   return decodeRows(PHONE, rows).sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
 }

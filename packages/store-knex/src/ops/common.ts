@@ -2,6 +2,7 @@
 import type { PageQuery } from '@textport/core/store';
 import { decodeRows, firstRecord, insertOne, updateWhere } from '../rows/codec.js';
 import type { TableSpec } from '../rows/columns.js';
+import { deleteReturning } from '../rows/returning.js';
 import type { Db } from '../sql/db.js';
 import { type Fragment, raw, sql } from '../sql/fragment.js';
 import type { TableName } from '../sql/kit.js';
@@ -46,10 +47,7 @@ export async function deleteOwned<R>(
   accountId: string,
   id: string,
 ): Promise<R | null> {
-  const rows = await db.all(
-    sql`DELETE FROM ${db.kit.t[spec.table]} WHERE account_id = ${accountId} AND id = ${id} RETURNING *`,
-  );
-  return firstRecord(spec, rows);
+  return firstRecord(spec, await deleteReturning(db, spec.table, owned(accountId, id)));
 }
 
 export function owned(accountId: string, id: string): Fragment {
@@ -59,7 +57,8 @@ export function owned(accountId: string, id: string): Fragment {
 /**
  * Deletes up to `limit` rows of `table` matching `where` (all of them when the
  * limit is not finite); returns how many. `key` lists the table's key columns
- * (`id`, or `account_id, idem_key`) for Postgres; SQLite uses the rowid.
+ * (`id`, or `account_id, idem_key`) for Postgres; SQLite uses the rowid, MySQL
+ * `DELETE … LIMIT`.
  */
 export function purgeBatch(
   db: Db,
@@ -78,6 +77,7 @@ export function purgeBatch(
       sql`DELETE FROM ${t} WHERE (${k}) IN (SELECT ${k} FROM ${t} WHERE ${where} LIMIT ${n} FOR UPDATE SKIP LOCKED)`,
     );
   }
+  if (db.kit.mysql) return db.run(sql`DELETE FROM ${t} WHERE ${where} LIMIT ${n}`);
   return db.run(
     sql`DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE ${where} LIMIT ${n})`,
   );

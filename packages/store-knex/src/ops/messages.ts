@@ -10,8 +10,16 @@ import type {
   TransitionOptions,
   TransitionResult,
 } from '@textport/core/store';
-import { assignments, decodeRows, firstRecord, insertOne, pgInsertSelect } from '../rows/codec.js';
+import {
+  assignments,
+  decodeRows,
+  firstRecord,
+  insertOne,
+  insertValues,
+  pgInsertSelect,
+} from '../rows/codec.js';
 import { IDEMPOTENCY, MESSAGE, OUTBOX } from '../rows/columns.js';
+import { deleteReturning, updateReturning } from '../rows/returning.js';
 import type { Db } from '../sql/db.js';
 import { and, type Fragment, join, raw, sql } from '../sql/fragment.js';
 
@@ -36,6 +44,17 @@ export async function insertMessages(
     if (!last) return;
     const ctes = inserts.map((insert, i) => sql`w${raw(String(i))} AS (${insert})`);
     await db.run(ctes.length === 0 ? last : sql`WITH ${join(ctes, ', ')} ${last}`);
+    return;
+  }
+  if (kit.mysql) {
+    // One multi-row `INSERT` per table, in the operation's transaction.
+    const inserts: Fragment[] = [];
+    if (messages.length > 0) inserts.push(insertValues(kit, MESSAGE, messages));
+    if (idempotency.length > 0) inserts.push(insertValues(kit, IDEMPOTENCY, idempotency));
+    if (outbox.length > 0) inserts.push(insertValues(kit, OUTBOX, outbox));
+    await db.atomic(async () => {
+      for (const insert of inserts) await db.run(insert);
+    });
     return;
   }
   const inserts = [
@@ -124,9 +143,7 @@ export async function deleteMessage(
   accountId: string,
   id: string,
 ): Promise<MessageRecord | null> {
-  const rows = await db.all(
-    sql`DELETE FROM ${db.kit.t.messages} WHERE account_id = ${accountId} AND id = ${id} RETURNING *`,
-  );
+  const rows = await deleteReturning(db, 'messages', sql`account_id = ${accountId} AND id = ${id}`);
   return firstRecord(MESSAGE, rows);
 }
 
@@ -157,11 +174,8 @@ export async function transition(
     kit.inList('status', expected),
     options.leaseOwner === undefined ? null : sql`lease_owner = ${options.leaseOwner}`,
   ]);
-  const set = assignments(MESSAGE, patch) ?? raw('updated_at = updated_at');
-  const moved = firstRecord(
-    MESSAGE,
-    await db.all(sql`UPDATE ${table} SET ${set} WHERE ${guard} RETURNING *`),
-  );
+  const set = assignments(kit, MESSAGE, patch) ?? raw('updated_at = updated_at');
+  const moved = firstRecord(MESSAGE, await updateReturning(db, 'messages', set, guard));
   if (moved) return { ok: true, message: moved };
   const current = await db.all(sql`SELECT * FROM ${table} WHERE id = ${id}`);
   return { ok: false, current: firstRecord(MESSAGE, current) };

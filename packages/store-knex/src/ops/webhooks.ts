@@ -9,6 +9,7 @@ import type {
 } from '@textport/core/store';
 import { decodeRows, insertMany, updateWhere } from '../rows/codec.js';
 import { OUTBOX, WEBHOOK } from '../rows/columns.js';
+import { updateKeys } from '../rows/returning.js';
 import type { Db, Rows } from '../sql/db.js';
 import { and, raw, sql } from '../sql/fragment.js';
 import {
@@ -91,6 +92,16 @@ export async function claimOutbox(db: Db, query: ClaimOutboxQuery): Promise<Outb
       UPDATE ${t} AS o SET lease_owner = ${query.claimer}, lease_until = ${until}
       FROM picked WHERE o.id = picked.id RETURNING o.*`);
     return inClaimOrder(rows);
+  }
+  if (db.kit.mysql) {
+    // Through the due index only: rows a locking read examined may stay locked (see claims).
+    const index = raw(db.kit.quote(`${db.kit.prefix}outbox_due`));
+    const picked = await db.all(
+      sql`SELECT id FROM ${t} FORCE INDEX (${index}) WHERE ${due} ${order} ${raw(`LIMIT ${limit}`)} FOR UPDATE SKIP LOCKED`,
+    );
+    const set = sql`lease_owner = ${query.claimer}, lease_until = ${until}`;
+    const ids = picked.values.map((values) => values[0]);
+    return inClaimOrder(await updateKeys(db, 'outbox', 'id', ids, set));
   }
   const rows = await db.all(sql`
     UPDATE ${t} SET lease_owner = ${query.claimer}, lease_until = ${until}

@@ -3,6 +3,7 @@ import type { Db, Rows } from '../sql/db.js';
 import { type Fragment, join, quote, raw, sql } from '../sql/fragment.js';
 import type { SqlKit } from '../sql/kit.js';
 import type { Column, Kind, TableSpec } from './columns.js';
+import { updateReturning } from './returning.js';
 
 /** Fields a patch never changes. */
 const IMMUTABLE: ReadonlySet<string> = new Set(['id', 'accountId', 'createdAt']);
@@ -106,7 +107,7 @@ function insertText(kit: SqlKit, spec: TableSpec<unknown>): string {
   }
   let text = cache.get(spec.table);
   if (text === undefined) {
-    const names = spec.columns.map((c) => quote(c.name)).join(', ');
+    const names = spec.columns.map((c) => kit.quote(c.name)).join(', ');
     const marks = spec.columns.map(() => '?').join(', ');
     text = `INSERT INTO ${kit.t[spec.table].text} (${names}) VALUES (${marks})`;
     cache.set(spec.table, text);
@@ -120,6 +121,20 @@ export function insertOne<R>(kit: SqlKit, spec: TableSpec<R>, record: R): Fragme
   return raw(
     insertText(kit, spec as TableSpec<unknown>),
     spec.columns.map((c) => encodeParam(c, values[c.field])),
+  );
+}
+
+/** MySQL: one multi-row `INSERT` of every record, in the order given. */
+export function insertValues<R>(kit: SqlKit, spec: TableSpec<R>, records: readonly R[]): Fragment {
+  const s = spec as TableSpec<unknown>;
+  const names = s.columns.map((c) => kit.quote(c.name)).join(', ');
+  const row = `(${s.columns.map(() => '?').join(', ')})`;
+  return raw(
+    `INSERT INTO ${kit.t[spec.table].text} (${names}) VALUES ${records.map(() => row).join(', ')}`,
+    records.flatMap((record) => {
+      const values = record as Record<string, unknown>;
+      return s.columns.map((c) => encodeParam(c, values[c.field]));
+    }),
   );
 }
 
@@ -163,6 +178,10 @@ export async function insertMany<R>(
     await db.run(pgInsertSelect(db.kit, spec, records));
     return;
   }
+  if (db.kit.mysql) {
+    await db.run(insertValues(db.kit, spec, records));
+    return;
+  }
   if (records.length === 1) {
     await db.run(insertOne(db.kit, spec, records[0] as R));
     return;
@@ -176,13 +195,13 @@ export async function insertMany<R>(
  * `col = ?, …` for the defined fields of `patch` the table knows; identity
  * fields are left out. Null when nothing is to change.
  */
-export function assignments<R>(spec: TableSpec<R>, patch: object): Fragment | null {
+export function assignments<R>(kit: SqlKit, spec: TableSpec<R>, patch: object): Fragment | null {
   const parts: Fragment[] = [];
   for (const [field, value] of Object.entries(patch)) {
     if (value === undefined || IMMUTABLE.has(field)) continue;
     const column = spec.byField.get(field);
     if (!column) continue;
-    parts.push(raw(`${quote(column.name)} = ?`, [encodeParam(column, value)]));
+    parts.push(raw(`${kit.quote(column.name)} = ?`, [encodeParam(column, value)]));
   }
   return parts.length === 0 ? null : join(parts, ', ');
 }
@@ -197,10 +216,9 @@ export async function updateWhere<R>(
   patch: object,
   where: Fragment,
 ): Promise<R | null> {
-  const table = db.kit.t[spec.table];
-  const set = assignments(spec, patch);
+  const set = assignments(db.kit, spec, patch);
   const rows = set
-    ? await db.all(sql`UPDATE ${table} SET ${set} WHERE ${where} RETURNING *`)
-    : await db.all(sql`SELECT * FROM ${table} WHERE ${where}`);
+    ? await updateReturning(db, spec.table, set, where)
+    : await db.all(sql`SELECT * FROM ${db.kit.t[spec.table]} WHERE ${where}`);
   return firstRecord(spec, rows);
 }

@@ -39,11 +39,15 @@ export async function pendingMigrations(db: Db): Promise<string[]> {
   const table = `${db.kit.prefix}migrations`;
   const exists = db.kit.pg
     ? sql`SELECT to_regclass(${quote(table)}) IS NOT NULL`
-    : sql`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ${table}`;
+    : db.kit.mysql
+      ? sql`SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ${table}`
+      : sql`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ${table}`;
   const [[found] = []] = (await db.all(exists)).values;
   if (found !== true && Number(found) !== 1) return [...MIGRATION_NAMES];
   const applied = new Set(
-    (await db.all(sql`SELECT name FROM ${raw(quote(table))}`)).values.map((row) => String(row[0])),
+    (await db.all(sql`SELECT name FROM ${raw(db.kit.quote(table))}`)).values.map((row) =>
+      String(row[0]),
+    ),
   );
   return MIGRATION_NAMES.filter((name) => !applied.has(name));
 }

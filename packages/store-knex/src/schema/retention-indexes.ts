@@ -5,7 +5,7 @@
  * outbox rows by `updated_at`. Idempotency records already have `(created_at)`.
  */
 import type { Knex } from 'knex';
-import { quote } from '../sql/fragment.js';
+import { isMysql, mysqlIndex } from './mysql.js';
 
 const INDEXES = [
   ['messages', 'finished', '(updated_at) WHERE due_at IS NULL'],
@@ -14,15 +14,20 @@ const INDEXES = [
 ] as const;
 
 export async function up(knex: Knex, prefix: string): Promise<void> {
+  const my = isMysql(knex);
   for (const [table, suffix, definition] of INDEXES) {
-    await knex.raw(
-      `CREATE INDEX ${quote(`${prefix}${table}_${suffix}`)} ON ${quote(`${prefix}${table}`)} ${definition}`,
-    );
+    await knex.raw(`CREATE INDEX ?? ON ?? ${my ? mysqlIndex(definition) : definition}`, [
+      `${prefix}${table}_${suffix}`,
+      `${prefix}${table}`,
+    ]);
   }
 }
 
 export async function down(knex: Knex, prefix: string): Promise<void> {
+  const my = isMysql(knex);
   for (const [table, suffix] of INDEXES) {
-    await knex.raw(`DROP INDEX IF EXISTS ${quote(`${prefix}${table}_${suffix}`)}`);
+    const index = `${prefix}${table}_${suffix}`;
+    if (my) await knex.raw('DROP INDEX ?? ON ??', [index, `${prefix}${table}`]);
+    else await knex.raw('DROP INDEX IF EXISTS ??', [index]);
   }
 }

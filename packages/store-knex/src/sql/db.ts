@@ -61,10 +61,10 @@ const UNIQUE_CODES: ReadonlySet<unknown> = new Set([
   'SQLITE_CONSTRAINT_PRIMARYKEY',
   'SQLITE_CONSTRAINT_UNIQUE',
   '23505',
+  'ER_DUP_ENTRY',
 ]);
 
-/** A database error as the gateway's error type. */
-/** Connection failures (Node's socket errors, Postgres class 08 and shutdowns, pool timeouts). */
+/** Connection failures (Node's socket errors, Postgres class 08 and shutdowns, MySQL's lost connections, pool timeouts). */
 const UNREACHABLE_CODES: ReadonlySet<unknown> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -77,6 +77,10 @@ const UNREACHABLE_CODES: ReadonlySet<unknown> = new Set([
   '57P01',
   '57P02',
   '57P03',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CONNECTION_KILLED',
+  'ER_CON_COUNT_ERROR',
 ]);
 const UNREACHABLE_TEXT =
   /Connection terminated|Connection ended unexpectedly|Timeout acquiring a connection|the database system is (starting up|shutting down)/i;

@@ -64,6 +64,11 @@ export function quote(identifier: string): string {
   return `"${identifier.replaceAll('"', '""')}"`;
 }
 
+/** Backtick-quotes an identifier (MySQL, MariaDB). */
+export function quoteMysql(identifier: string): string {
+  return `\`${identifier.replaceAll('`', '``')}\``;
+}
+
 /** Rewrites the `?` placeholders of `text` as `$1`, `$2`, … (Postgres). */
 export function numberPlaceholders(text: string): string {
   let n = 0;

@@ -1,12 +1,12 @@
 /**
  * What the operations need to know about the database they talk to: the
  * dialect, the (prefixed) table names, and the few expressions that differ
- * between SQLite and Postgres.
+ * between SQLite, Postgres and MySQL/MariaDB.
  */
 import type { PageQuery } from '@textport/core/store';
-import { type Fragment, quote, raw, sql } from './fragment.js';
+import { type Fragment, quote, quoteMysql, raw, sql } from './fragment.js';
 
-export type DialectName = 'sqlite' | 'postgres';
+export type DialectName = 'sqlite' | 'postgres' | 'mysql';
 
 export const TABLES = [
   'accounts',
@@ -31,6 +31,9 @@ const MAX_INLINE_LIST = 500;
 
 export class SqlKit {
   readonly pg: boolean;
+  readonly mysql: boolean;
+  /** Quotes an identifier the dialect's way (double quotes; backticks on MySQL). */
+  readonly quote: (identifier: string) => string;
   /** Quoted, prefixed table names. */
   readonly t: Readonly<Record<TableName, Fragment>>;
 
@@ -39,8 +42,10 @@ export class SqlKit {
     readonly prefix: string,
   ) {
     this.pg = dialect === 'postgres';
+    this.mysql = dialect === 'mysql';
+    this.quote = this.mysql ? quoteMysql : quote;
     this.t = Object.fromEntries(
-      TABLES.map((name) => [name, raw(quote(`${prefix}${name}`))]),
+      TABLES.map((name) => [name, raw(this.quote(`${prefix}${name}`))]),
     ) as Record<TableName, Fragment>;
   }
 
@@ -48,7 +53,7 @@ export class SqlKit {
   inList(column: string, values: readonly unknown[]): Fragment {
     if (values.length === 0) return raw('1 = 0');
     if (this.pg) return raw(`${column} = ANY(?)`, [[...values]]);
-    if (values.length <= MAX_INLINE_LIST) {
+    if (this.mysql || values.length <= MAX_INLINE_LIST) {
       return raw(`${column} IN (${values.map(() => '?').join(', ')})`, values);
     }
     return raw(`${column} IN (SELECT value FROM json_each(?))`, [JSON.stringify(values)]);
@@ -63,7 +68,8 @@ export class SqlKit {
   contains(columns: readonly string[], query: string | null | undefined): Fragment | null {
     const needle = query?.toLowerCase() ?? '';
     if (needle === '') return null;
-    const lower = this.pg ? 'lower' : CASEFOLD_FUNCTION;
+    // MySQL's binary collation keeps `instr` case-sensitive: both sides are lowered.
+    const lower = this.pg || this.mysql ? 'lower' : CASEFOLD_FUNCTION;
     const strpos = this.pg ? 'strpos' : 'instr';
     const tests = columns.map((c) => `coalesce(${strpos}(${lower}(${c}), ?), 0) > 0`);
     return raw(
@@ -74,16 +80,17 @@ export class SqlKit {
 
   /** The larger of a column and a number. */
   greatest(column: string, value: number): Fragment {
-    return this.pg
-      ? sql`GREATEST(${raw(column)}, ${value}::bigint)`
+    if (this.pg) return sql`GREATEST(${raw(column)}, ${value}::bigint)`;
+    return this.mysql
+      ? sql`GREATEST(${raw(column)}, ${value})`
       : sql`max(${raw(column)}, ${value})`;
   }
 
   /** True when the JSON array in `column` holds the string `value`. */
   jsonArrayHas(column: string, value: string): Fragment {
-    return this.pg
-      ? raw(`${column} @> ?::jsonb`, [JSON.stringify([value])])
-      : raw(`EXISTS (SELECT 1 FROM json_each(${column}) WHERE value = ?)`, [value]);
+    if (this.pg) return raw(`${column} @> ?::jsonb`, [JSON.stringify([value])]);
+    if (this.mysql) return raw(`JSON_CONTAINS(${column}, ?)`, [JSON.stringify(value)]);
+    return raw(`EXISTS (SELECT 1 FROM json_each(${column}) WHERE value = ?)`, [value]);
   }
 
   /** `LIMIT … OFFSET …` of a page query. */

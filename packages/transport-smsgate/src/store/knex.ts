@@ -1,6 +1,6 @@
 /**
  * `@textport/transport-smsgate/knex`: the SMSGate store on the application's Knex
- * instance, SQLite (better-sqlite3) or Postgres (pg), beside textport's own store
+ * instance, SQLite (better-sqlite3), Postgres (pg) or MySQL/MariaDB (mysql2), beside textport's own store
  * (`@textport/store-knex`) on the same instance. Its tables carry their own prefix
  * (`smsgate_` by default) and their own migrations table; run `await
  * store.migrate()` once before use.
@@ -63,9 +63,10 @@ function checkClient(knex: Knex): void {
   const client = knex?.client as { driverName?: string; dialect?: string } | undefined;
   if (client?.driverName === 'better-sqlite3') return;
   if (client?.driverName === 'pg' && client.dialect === 'postgresql') return;
+  if (client?.driverName === 'mysql2') return;
   throw new GatewayError(
     'config',
-    `the SMSGate knexStore supports Knex with the "better-sqlite3" or "pg" client; got "${String(client?.driverName ?? 'unknown')}"`,
+    `the SMSGate knexStore supports Knex with the "better-sqlite3", "pg" or "mysql2" client; got "${String(client?.driverName ?? 'unknown')}"`,
   );
 }
 

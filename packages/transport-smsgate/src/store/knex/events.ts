@@ -1,6 +1,7 @@
 /**
  * The device event log and the inbound delivery ids on Knex. Sequence numbers
- * come from the table's auto-increment key (BIGSERIAL on Postgres): increasing,
+ * come from the table's auto-increment key (BIGSERIAL on Postgres, AUTO_INCREMENT
+ * on MySQL): increasing,
  * with gaps where an insert rolled back, and on Postgres visible out of order
  * while concurrent inserts commit (the transport's reader allows for both).
  */
@@ -41,19 +42,21 @@ function eventOf(row: Row): StoredEvent {
 
 export function eventLog(t: EventTables): EventLog {
   const { knex } = t;
+  // MySQL has no RETURNING: an insert answers its auto-increment id, and an
+  // ignored insert is told apart by the rows it affected.
+  const mysql = (knex.client as { dialect?: string }).dialect === 'mysql';
   return {
     async appendEvent(event) {
-      const rows: Row[] = await knex(t.events)
-        .insert({
-          account_id: event.accountId,
-          device_id: event.deviceId,
-          name: event.name,
-          data: event.data === null ? null : JSON.stringify(event.data),
-          created_at: event.createdAt,
-        })
-        .returning('seq');
+      const insert = knex(t.events).insert({
+        account_id: event.accountId,
+        device_id: event.deviceId,
+        name: event.name,
+        data: event.data === null ? null : JSON.stringify(event.data),
+        created_at: event.createdAt,
+      });
+      const rows: unknown[] = await (mysql ? insert : insert.returning('seq'));
       const row = rows[0];
-      return num(typeof row === 'object' && row !== null ? row.seq : row);
+      return num(typeof row === 'object' && row !== null ? (row as Row).seq : row);
     },
     async eventsAfter(seq, limit) {
       const rows: Row[] = await knex(t.events)
@@ -77,6 +80,13 @@ export function eventLog(t: EventTables): EventLog {
       return row !== undefined;
     },
     async rememberInbound(deviceId, eventId, now) {
+      if (mysql) {
+        const [result] = await knex.raw(
+          'INSERT IGNORE INTO ?? (device_id, event_id, created_at) VALUES (?, ?, ?)',
+          [t.inbound, deviceId, eventId, now],
+        );
+        return Number((result as { affectedRows?: number }).affectedRows) > 0;
+      }
       const inserted: Row[] = await knex(t.inbound)
         .insert({ device_id: deviceId, event_id: eventId, created_at: now })
         .onConflict(['device_id', 'event_id'])

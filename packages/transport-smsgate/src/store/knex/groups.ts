@@ -29,9 +29,10 @@ const UNIQUE_VIOLATIONS: ReadonlySet<unknown> = new Set([
   'SQLITE_CONSTRAINT_PRIMARYKEY',
   'SQLITE_CONSTRAINT_UNIQUE',
   '23505',
+  'ER_DUP_ENTRY',
 ]);
 
-/** A primary-key or unique-index violation, on SQLite (better-sqlite3) or Postgres. */
+/** A primary-key or unique-index violation, on SQLite (better-sqlite3), Postgres or MySQL. */
 export function isUniqueViolation(error: unknown): boolean {
   return UNIQUE_VIOLATIONS.has((error as { code?: unknown } | null)?.code);
 }
