@@ -8,7 +8,7 @@ export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<vo
   const running = await startServer(config);
   const database = config.DATABASE_URL.startsWith('sqlite:')
     ? config.DATABASE_URL
-    : `postgres (${new URL(config.DATABASE_URL).host})`;
+    : `${/^(mysql|mariadb):/.test(config.DATABASE_URL) ? 'MySQL/MariaDB' : 'PostgreSQL'} (${new URL(config.DATABASE_URL).host})`;
   for (const line of banner(config, running, database)) console.log(line);
   let stopping = false;
   const stop = (signal: string) => {
