@@ -33,7 +33,7 @@ describe('configuration', () => {
     try {
       readConfig({
         PORT: 'eighty',
-        DATABASE_URL: 'mysql://x',
+        DATABASE_URL: 'oracle://x',
         TEXTPORT_API_KEY: 'secret',
         TEXTPORT_DEMO_PHONE: '555',
         TEXTPORT_PHONE_KEYS_RESTRICTED: 'yes',
