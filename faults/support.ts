@@ -37,6 +37,9 @@ export const FLOOD_SOCKETS = size('FAULT_HOSTILE_FLOOD_SOCKETS', 40);
 /** The PostgreSQL URL for the cluster fault; the test skips with this reason without it. */
 export const DATABASE_URL = process.env.TEXTPORT_TEST_DATABASE_URL;
 export const PG_SKIP = DATABASE_URL ? false : 'TEXTPORT_TEST_DATABASE_URL is not set';
+/** The MariaDB/MySQL URL for the cluster fault on that engine; skipped with this reason without it. */
+export const MYSQL_URL = process.env.TEXTPORT_TEST_MYSQL_URL;
+export const MYSQL_SKIP = MYSQL_URL ? false : 'TEXTPORT_TEST_MYSQL_URL is not set';
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 export async function freePort(): Promise<number> {

@@ -14,7 +14,10 @@ const TERMINAL = `(status IN ('sent', 'delivered', 'failed', 'canceled') OR (sta
 /** Rows of a raw query, whichever the client. */
 async function rows(db: Knex, sql: string, bindings: readonly unknown[] = []) {
   const result = await db.raw(sql, bindings as Knex.RawBinding[]);
-  return (Array.isArray(result) ? result : result.rows) as Record<string, unknown>[];
+  // better-sqlite3: the rows; mysql2: [rows, fields]; pg: { rows }.
+  if (Array.isArray(result))
+    return (Array.isArray(result[0]) ? result[0] : result) as Record<string, unknown>[];
+  return result.rows as Record<string, unknown>[];
 }
 
 /** Messages by status (a final `expired` as `expired`, one that will be retried as `expired (retry)`). */
