@@ -120,7 +120,7 @@ export interface Heartbeat {
 
 export interface User {
   id: string;
-  email: string;
+  email: string | null;
   /** Masked (its first characters and `…`), except in the answer that rotates it. */
   api_key: string;
 }

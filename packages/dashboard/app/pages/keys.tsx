@@ -44,7 +44,8 @@ function UserKey({ onKeyChanged }: { onKeyChanged: (key: string) => void }) {
       {me.data && (
         <>
           <p>
-            Account {me.data.email}. Current key (masked): <code>{me.data.api_key}</code>
+            {me.data.email && `Account ${me.data.email}. `}Current key (masked):{' '}
+            <code>{me.data.api_key}</code>
           </p>
           {rotated && (
             <NewKey
