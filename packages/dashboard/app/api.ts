@@ -72,7 +72,8 @@ export async function api<T>(
   });
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    if (response.status === 401 && init.key === undefined) {
+    // A request that left with a key since rotated away is not a reason to sign out.
+    if (response.status === 401 && init.key === undefined && storedKey() === key) {
       for (const listener of onUnauthorized) listener();
     }
     throw new ApiError(
