@@ -72,7 +72,8 @@ export async function api<T>(
   });
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    if (response.status === 401 && init.key === undefined) {
+    // A request that left with a key since rotated away is not a reason to sign out.
+    if (response.status === 401 && init.key === undefined && storedKey() === key) {
       for (const listener of onUnauthorized) listener();
     }
     throw new ApiError(
@@ -120,5 +121,29 @@ export interface Heartbeat {
 
 export interface User {
   id: string;
-  email: string;
+  email: string | null;
+  /** Masked (its first characters and `…`), except in the answer that rotates it. */
+  api_key: string;
+}
+
+export interface Thread {
+  id: string;
+  owner: string;
+  contact: string;
+  is_archived: boolean;
+  is_read: boolean;
+  last_message_content: string | null;
+  order_timestamp: string;
+}
+
+export interface PhoneApiKey {
+  id: string;
+  name: string;
+  /** Masked, except in the answer that creates it. */
+  api_key: string;
+  /** The phones that signed in with it. */
+  phone_numbers: string[];
+  /** The numbers it may sign in for; null: any of the account's. */
+  allowed_phone_numbers: string[] | null;
+  created_at: string;
 }

@@ -2,20 +2,45 @@
 import { useEffect, useState } from 'preact/hooks';
 import { storedKey, storeKey, whenUnauthorized } from './api.js';
 import { connect, onConnection } from './events.js';
+import { ConversationsPage } from './pages/conversations.js';
+import { KeysPage } from './pages/keys.js';
 import { MessagePage } from './pages/message.js';
 import { MessagesPage } from './pages/messages.js';
 import { OverviewPage } from './pages/overview.js';
 import { SendPage } from './pages/send.js';
 import { SignInPage } from './pages/sign-in.js';
+import { ThreadPage } from './pages/thread.js';
 import { Link, usePath } from './router.js';
 
 const NAV = [
   { to: '/', label: 'Overview' },
   { to: '/messages', label: 'Messages' },
+  { to: '/conversations', label: 'Conversations' },
   { to: '/send', label: 'Send' },
+  { to: '/keys', label: 'API keys' },
 ];
 
-function pageFor(path: string) {
+function decoded(part: string): string | null {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null;
+  }
+}
+
+function pageFor(path: string, onKeyChanged: (key: string) => void) {
+  const thread = /^\/conversations\/([^/]+)\/([^/]+)$/.exec(path);
+  const owner = thread?.[1] ? decoded(thread[1]) : null;
+  const contact = thread?.[2] ? decoded(thread[2]) : null;
+  if (owner && contact) {
+    return {
+      title: `Conversation with ${contact}`,
+      body: <ThreadPage owner={owner} contact={contact} />,
+    };
+  }
+  if (path === '/conversations') return { title: 'Conversations', body: <ConversationsPage /> };
+  if (path === '/keys')
+    return { title: 'API keys', body: <KeysPage onKeyChanged={onKeyChanged} /> };
   const message = /^\/messages\/([0-9a-f-]{36})$/.exec(path);
   if (message?.[1]) return { title: 'Message', body: <MessagePage id={message[1]} /> };
   if (path === '/messages') return { title: 'Messages', body: <MessagesPage /> };
@@ -32,6 +57,11 @@ export function App() {
     storeKey(null);
     setKey(null);
   };
+  // A rotated key: keep it and reopen the live stream with it, so the tab stays signed in.
+  const keyChanged = (next: string) => {
+    storeKey(next);
+    setKey(next);
+  };
 
   useEffect(() => whenUnauthorized(signOut), []);
   useEffect(() => {
@@ -44,7 +74,7 @@ export function App() {
     };
   }, [key]);
 
-  const page = key ? pageFor(path) : { title: 'Sign in', body: null };
+  const page = key ? pageFor(path, keyChanged) : { title: 'Sign in', body: null };
   useEffect(() => {
     document.title = `${page.title} · textport`;
   }, [page.title]);
@@ -72,7 +102,12 @@ export function App() {
           <ul>
             {NAV.map((item) => (
               <li key={item.to}>
-                <Link to={item.to} aria-current={path === item.to ? 'page' : undefined}>
+                <Link
+                  to={item.to}
+                  aria-current={
+                    path === item.to || path.startsWith(`${item.to}/`) ? 'page' : undefined
+                  }
+                >
                   {item.label}
                 </Link>
               </li>

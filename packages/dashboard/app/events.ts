@@ -48,10 +48,13 @@ function dispatch(frame: string): void {
 }
 
 async function readStream(signal: AbortSignal, onOpen: () => void): Promise<number> {
+  const key = storedKey() ?? '';
   const response = await fetch(`${apiBase()}/v1/events`, {
-    headers: { 'x-api-key': storedKey() ?? '', accept: 'text/event-stream' },
+    headers: { 'x-api-key': key, accept: 'text/event-stream' },
     signal,
   });
+  // A 401 for a key since rotated away (the tab holds a newer one): reconnect, do not sign out.
+  if (response.status === 401 && storedKey() !== key) return 0;
   if (!response.ok || !response.body) return response.status;
   onOpen();
   for (const listener of statusListeners) listener(true);

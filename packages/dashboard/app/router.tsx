@@ -15,6 +15,11 @@ export function currentPath(): string {
   return path === '' ? '/' : path;
 }
 
+/** A thread page's address: `/conversations/{owner}/{contact}`, each part URI-encoded. */
+export function threadPath(owner: string, contact: string): string {
+  return `/conversations/${encodeURIComponent(owner)}/${encodeURIComponent(contact)}`;
+}
+
 const listeners = new Set<() => void>();
 
 export function navigate(to: string): void {
@@ -40,6 +45,8 @@ export function Link(props: {
   to: string;
   children: ComponentChildren;
   'aria-current'?: 'page' | undefined;
+  /** Runs before the app follows the link. */
+  onFollow?: () => void;
 }) {
   const { to, children } = props;
   return (
@@ -49,6 +56,7 @@ export function Link(props: {
       onClick={(event) => {
         if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
         event.preventDefault();
+        props.onFollow?.();
         navigate(to);
       }}
     >

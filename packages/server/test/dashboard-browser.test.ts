@@ -1,8 +1,9 @@
 /**
  * The dashboard in a real browser (Debian's Chromium, driven by playwright-core) against the
  * standalone server with its virtual phone: sign in, the overview updating live, a message sent
- * from the form becoming `delivered`, search, and an axe-core scan of every page (no serious or
- * critical violation). `UPDATE_SCREENSHOTS=1` (`npm run screenshots:dashboard`) also writes a
+ * from the form becoming `delivered`, search, a conversation and its reply, phone API keys, the
+ * rotation of the user key, and an axe-core scan of every page (no serious or critical
+ * violation). `UPDATE_SCREENSHOTS=1` (`npm run screenshots:dashboard`) also writes a
  * PNG of each page into docs/dashboard/.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -26,6 +27,11 @@ if (!haveChromium) {
 const SCREENSHOTS = fileURLToPath(new URL('../../../docs/dashboard/', import.meta.url));
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WAIT = { timeout: 20_000 };
+/**
+ * For a send that may queue behind others: the virtual phone sends 60 a minute, and the paging
+ * test's 20 messages may still be ahead.
+ */
+const QUEUED = { timeout: 60_000 };
 
 interface AxeViolation {
   id: string;
@@ -263,6 +269,155 @@ describe.skipIf(!haveChromium)(title, () => {
     await previous.click();
     await expect.poll(() => rows.count(), WAIT).toBe(21);
   });
+
+  const nav = (name: string) =>
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+  const h1 = (name: string) => page.getByRole('heading', { level: 1, name, exact: true });
+
+  it('lists the conversations, opens one as a chat and replies, the reply becoming delivered', async () => {
+    // A contact writes to the virtual phone, which reports it as the Android app would.
+    const virtualPhone = server.virtualPhone;
+    if (!virtualPhone) throw new Error('the server runs no virtual phone');
+    await virtualPhone.reportReceived({ from: '+18005550177', content: 'Are you open today?' });
+
+    await nav('Conversations').click();
+    await h1('Conversations').waitFor(WAIT);
+    const thread = page.getByRole('row').filter({ hasText: '+18005550177' });
+    await thread.getByRole('cell', { name: 'Are you open today?' }).waitFor(WAIT);
+    expect(await thread.getByRole('cell', { name: 'unread', exact: true }).count()).toBe(1);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'conversations');
+
+    await thread.getByRole('link', { name: '+18005550177' }).click();
+    await h1('Conversation with +18005550177').waitFor(WAIT);
+    const chat = page.getByRole('list', { name: 'Messages, oldest first' });
+    await chat.getByText('Are you open today?').waitFor(WAIT);
+    // Opening it marked it read.
+    const threadState = async () => {
+      const answer = await fetch(
+        `${server.url}/v1/message-threads?owner=${encodeURIComponent(phone)}&limit=100`,
+        { headers: { 'x-api-key': apiKey } },
+      );
+      const threads = ((await answer.json()) as { data: { contact: string; is_read: boolean }[] })
+        .data;
+      return threads.find((t) => t.contact === '+18005550177')?.is_read;
+    };
+    await expect.poll(threadState, WAIT).toBe(true);
+    await page.getByLabel('Reply').fill('Yes, until six.');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    const reply = chat.getByRole('listitem').filter({ hasText: 'Yes, until six.' });
+    await reply.getByText('delivered', { exact: true }).waitFor(QUEUED);
+    // Newest at the bottom: the incoming message, then the reply.
+    const items = await chat.getByRole('listitem').allTextContents();
+    expect(items).toHaveLength(2);
+    expect(items[0]).toContain('Are you open today?');
+    expect(items[1]).toContain('Yes, until six.');
+    expect(await page.getByLabel('Reply').inputValue()).toBe('');
+
+    // A new message from the contact shows up in the open chat without a reload.
+    await virtualPhone.reportReceived({ from: '+18005550177', content: 'Great, see you!' });
+    await chat.getByRole('listitem').nth(2).getByText('Great, see you!').waitFor(WAIT);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'conversation');
+
+    // The reply went from the thread's number to its contact, through the API.
+    const sent = await fetch(
+      `${server.url}/v1/messages?owner=${encodeURIComponent(phone)}&contact=%2B18005550177`,
+      { headers: { 'x-api-key': apiKey } },
+    );
+    const messages = ((await sent.json()) as { data: { content: string; type: string }[] }).data;
+    expect(messages.find((m) => m.content === 'Yes, until six.')?.type).toBe('mobile-terminated');
+
+    // The message that came after reading made it unread again; archive it, find it in the
+    // archive, unarchive it.
+    await page.getByRole('link', { name: 'All conversations' }).click();
+    await h1('Conversations').waitFor(WAIT);
+    await thread.getByRole('cell', { name: 'unread', exact: true }).waitFor(WAIT);
+    await thread.getByRole('button', { name: 'Archive +18005550177' }).click();
+    await expect.poll(() => thread.count(), WAIT).toBe(0);
+    await page.getByLabel('Show archived').check();
+    await thread.getByRole('cell', { name: 'unread, archived', exact: true }).waitFor(WAIT);
+    await thread.getByRole('button', { name: 'Unarchive +18005550177' }).click();
+    await expect.poll(() => thread.count(), WAIT).toBe(0);
+    await page.getByLabel('Show archived').uncheck();
+    await thread.getByRole('cell', { name: 'unread', exact: true }).waitFor(WAIT);
+  }, 90_000);
+
+  it('creates a phone API key, shown once, and deletes it after confirming', async () => {
+    const SHOP_PHONE = '+18005550188';
+    await nav('API keys').click();
+    await h1('API keys').waitFor(WAIT);
+    const keys = page.getByRole('region', { name: 'Phone API keys' });
+    await page.getByLabel('Name').fill('Shop phone');
+    await page.getByLabel(/Numbers it may sign in for/).fill(SHOP_PHONE);
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const shown = keys.getByRole('status').locator('code');
+    await shown.waitFor(WAIT);
+    const fullKey = (await shown.textContent()) ?? '';
+    expect(fullKey).toMatch(/^pk_/);
+    const row = keys.getByRole('row').filter({ hasText: 'Shop phone' });
+    await row.getByRole('cell', { name: SHOP_PHONE, exact: true }).waitFor(WAIT);
+    const masked = (await row.locator('code').textContent()) ?? '';
+    expect(masked.endsWith('…')).toBe(true);
+    expect(masked.length).toBeLessThan(fullKey.length);
+    expect(fullKey.startsWith(masked.slice(0, -1))).toBe(true);
+    // The key shown works: a phone signs in with it, and the list shows the phone using it.
+    const login = await fetch(`${server.url}/v1/phones/fcm-token`, {
+      method: 'PUT',
+      headers: { 'x-api-key': fullKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ phone_number: SHOP_PHONE, fcm_token: 'shop-phone-token' }),
+    });
+    expect(login.status).toBe(200);
+    await expect
+      .poll(() => row.getByRole('cell', { name: SHOP_PHONE, exact: true }).count(), WAIT)
+      .toBe(2);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'keys');
+
+    await row.getByRole('button', { name: 'Delete Shop phone…' }).click();
+    await row.getByText(/Phones using it can no longer sign in/).waitFor(WAIT);
+    await row.getByRole('button', { name: 'Delete Shop phone', exact: true }).click();
+    await expect.poll(() => row.count(), WAIT).toBe(0);
+    const listed = await fetch(`${server.url}/v1/phone-api-keys?limit=100`, {
+      headers: { 'x-api-key': apiKey },
+    });
+    const names = ((await listed.json()) as { data: { name: string }[] }).data.map((k) => k.name);
+    expect(names).not.toContain('Shop phone');
+  });
+
+  it('rotates the API key: shown once, the old key gets 401, the dashboard keeps working', async () => {
+    const mine = page.getByRole('region', { name: 'Your API key' });
+    const masked = (await mine.locator('code').first().textContent()) ?? '';
+    expect(apiKey.startsWith(masked.slice(0, -1))).toBe(true);
+    await mine.getByRole('button', { name: 'Rotate key' }).click();
+    await mine.getByText('The old key stops working at once', { exact: false }).waitFor(WAIT);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await mine.getByRole('button', { name: 'Rotate now' }).click();
+    const shown = mine.getByRole('status').locator('code');
+    await shown.waitFor(WAIT);
+    const newKey = (await shown.textContent()) ?? '';
+    expect(newKey).toMatch(/^uk_/);
+    expect(newKey).not.toBe(apiKey);
+
+    const me = (key: string) =>
+      fetch(`${server.url}/v1/users/me`, { headers: { 'x-api-key': key } }).then((r) => r.status);
+    expect(await me(apiKey)).toBe(401);
+    expect(await me(newKey)).toBe(200);
+    expect(await page.evaluate("sessionStorage.getItem('textport.apiKey')")).toBe(newKey);
+    apiKey = newKey;
+
+    // Still signed in, and live: a message sent now shows up on the overview.
+    await nav('Overview').click();
+    await h1('Overview').waitFor(WAIT);
+    await page.getByRole('status').getByText('Live').waitFor(WAIT);
+    await sendByApi('After the rotation');
+    await page
+      .getByRole('region', { name: 'Recent messages' })
+      .getByRole('row')
+      .filter({ hasText: 'After the rotation' })
+      .getByText('delivered', { exact: true })
+      .waitFor(QUEUED);
+  }, 90_000);
 
   it('signs out: the key leaves the tab', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
