@@ -8,6 +8,8 @@
 // POOL (textport's Knex pool, 10), GW_CONCURRENCY (24), GW_POLL_MS (10),
 // GW_BATCHED (1: graphile-worker's localQueue + completeJobBatchDelay batching; default 0),
 // ONLY (graphile | textport: one side alone, e.g. to profile it; no ratio then).
+// With TEXTPORT_BENCH_MYSQL_URL (or TEXTPORT_TEST_MYSQL_URL) set, textport's dispatch also runs
+// ROUNDS rounds on MariaDB/MySQL (a fresh database each; CPU: Node + the whole server process).
 //
 // Both sides are timed from their start call (`gateway.start()`, graphile-worker's `run()`) to
 // the moment the last item reaches the no-op handler; the rows are inserted, analyzed and the
@@ -19,7 +21,7 @@ import knexFactory from 'knex';
 import pg from 'pg';
 import { createGateway, handedOffAll, silentLogger } from '../packages/core/dist/index.js';
 import { createKnexStore } from '../packages/store-knex/dist/index.js';
-import { figure, median, processCpuUs, report } from './report.mjs';
+import { figure, median, mysqlServerPids, processCpuUs, report } from './report.mjs';
 
 const PG_URL = process.env.TEXTPORT_BENCH_DATABASE_URL ?? process.env.TEXTPORT_TEST_DATABASE_URL;
 if (!PG_URL) {
@@ -29,6 +31,7 @@ if (!PG_URL) {
   process.exit(0);
 }
 
+const MYSQL_URL = process.env.TEXTPORT_BENCH_MYSQL_URL ?? process.env.TEXTPORT_TEST_MYSQL_URL;
 const JOBS = Number(process.env.JOBS ?? 20_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const PHONES = Number(process.env.PHONES ?? 10);
@@ -180,7 +183,8 @@ async function graphileRound() {
   }
 }
 
-async function textportRound() {
+/** textport's database for one round on Postgres: a fresh schema. */
+async function postgresSide() {
   const schema = `textport_bench_${rand()}`;
   await admin.query(`CREATE SCHEMA "${schema}"`);
   const knex = knexFactory({
@@ -190,6 +194,60 @@ async function textportRound() {
     pool: { min: 0, max: POOL },
   });
   const query = async (text, values) => knex.raw(text.replaceAll(/\$\d+/g, '?'), values ?? []);
+  return {
+    knex,
+    async prepare() {
+      await analyzeSchema(query, schema);
+      await warm(query, POOL);
+    },
+    meter: () => cpuMeter(schema),
+    async drop() {
+      await knex.destroy();
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    },
+  };
+}
+
+/** textport's database for one round on MariaDB/MySQL: a fresh database. */
+async function mysqlSide() {
+  const name = `textport_bench_${rand()}`;
+  const root = knexFactory({ client: 'mysql2', connection: MYSQL_URL, pool: { min: 0, max: 1 } });
+  await root.raw(`CREATE DATABASE \`${name}\``);
+  const url = new URL(MYSQL_URL);
+  url.pathname = `/${name}`;
+  const knex = knexFactory({
+    client: 'mysql2',
+    connection: url.toString(),
+    pool: { min: 0, max: POOL },
+  });
+  const serverUs = () => processCpuUs(mysqlServerPids());
+  return {
+    knex,
+    async prepare() {
+      await knex.raw('ANALYZE TABLE textport_messages, textport_phones, textport_threads');
+      await Promise.all(Array.from({ length: POOL }, () => knex.raw('SELECT SLEEP(0.02)')));
+    },
+    async meter() {
+      const server0 = serverUs();
+      const own0 = process.cpuUsage();
+      return {
+        async end(items) {
+          const own = process.cpuUsage(own0);
+          return { nodeUs: (own.user + own.system) / items, pgUs: (serverUs() - server0) / items };
+        },
+      };
+    },
+    async drop() {
+      await knex.destroy();
+      await root.raw(`DROP DATABASE IF EXISTS \`${name}\``);
+      await root.destroy();
+    },
+  };
+}
+
+async function textportRound(side = postgresSide) {
+  const db = await side();
+  const { knex } = db;
   try {
     const store = createKnexStore(knex);
     await store.migrate();
@@ -226,10 +284,9 @@ async function textportRound() {
         await gateway.messages.sendBulk(account.id, { from, to, content: 'benchmark' });
       }
     }
-    await analyzeSchema(query, schema);
-    await warm(query, POOL);
+    await db.prepare();
 
-    const cpu = await cpuMeter(schema);
+    const cpu = await db.meter();
     const started = now();
     await gateway.start();
     const ended = await finished;
@@ -238,13 +295,14 @@ async function textportRound() {
     if (seen.size !== total) throw new Error(`handed off ${seen.size}, expected ${total}`);
     return { rate: total / ((ended - started) / 1000), ...usage };
   } finally {
-    await knex.destroy();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await db.drop();
   }
 }
 
 const graphile = [];
 const textport = [];
+/** textport's dispatch on MariaDB/MySQL (when its URL is set). */
+const textportMysql = [];
 const ratios = [];
 const loads = [];
 const sides = ONLY ? [ONLY] : ['graphile', 'textport'];
@@ -279,6 +337,15 @@ try {
     loads.push(load());
     console.log(`  round ${r + 1}: ${parts.join(', ')}; load ${load()}`);
   }
+  if (MYSQL_URL && ONLY !== 'graphile') {
+    for (let r = 0; r < ROUNDS; r++) {
+      const round = await textportRound(mysqlSide);
+      textportMysql.push(round);
+      console.log(
+        `  MariaDB round ${r + 1}: textport ${fmt(round.rate)} hand-offs/s (${Math.round(round.nodeUs)}+${Math.round(round.pgUs)} µs CPU, Node + server); load ${load()}`,
+      );
+    }
+  }
 } finally {
   await admin.end();
 }
@@ -291,6 +358,11 @@ const summary = (runs, unit) =>
 const lines = [];
 if (graphile.length > 0) lines.push(`graphile-worker: ${summary(graphile, 'jobs/s')}`);
 if (textport.length > 0) lines.push(`textport dispatch: ${summary(textport, 'hand-offs/s')}`);
+if (textportMysql.length > 0) {
+  lines.push(
+    `textport dispatch on MariaDB: ${summary(textportMysql, 'hand-offs/s').replace('µs Postgres', 'µs MariaDB server')}`,
+  );
+}
 if (ratios.length > 0) {
   const ratio = median(ratios);
   lines.push(
@@ -311,6 +383,9 @@ if (textport.length > 0) {
   results.push(
     figure('textport dispatch on Postgres', 'hand-offs/s', rates(textport), undefined, note),
   );
+}
+if (textportMysql.length > 0) {
+  results.push(figure('textport dispatch on MariaDB', 'hand-offs/s', rates(textportMysql)));
 }
 if (graphile.length > 0) {
   results.push(figure('graphile-worker on Postgres', 'jobs/s', rates(graphile), undefined, gwMode));

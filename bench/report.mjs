@@ -3,7 +3,7 @@
 //   { bench, command, settings, results: [{ name, value, unit, runs, target, met, note }] }
 // where `value` is the median of `runs`, `target` a text such as ">= 2000" (or null when the
 // figure has none), and `met` true, false or null.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -55,4 +55,23 @@ export function processCpuUs(pids) {
     }
   }
   return ticks * 10_000;
+}
+
+/** The process ids of the MariaDB/MySQL server on this machine (its CPU serves the bench alone). */
+export function mysqlServerPids() {
+  const pids = [];
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+        if (comm === 'mariadbd' || comm === 'mysqld') pids.push(Number(entry));
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+  } catch {
+    // Not Linux: no CPU figure for the server.
+  }
+  return pids;
 }

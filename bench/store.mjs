@@ -1,10 +1,13 @@
 // Inserts and claims per second through @textport/store-knex: SQLite (synchronous NORMAL and
-// FULL) and Postgres. Run `npm run bench:store` (builds the package, then `node bench/store.mjs`).
-// Postgres runs when TEXTPORT_BENCH_DATABASE_URL (or TEXTPORT_TEST_DATABASE_URL) is set; each run
-// uses a fresh schema that is dropped afterwards. Options: ROWS (20000), RUNS (3),
-// SQLITE_CONCURRENCY (64), PG_CONCURRENCY (16), ONLY (sqlite | postgres).
+// FULL), Postgres and MariaDB/MySQL. Run `npm run bench:store` (builds the package, then
+// `node bench/store.mjs`). Postgres runs when TEXTPORT_BENCH_DATABASE_URL (or
+// TEXTPORT_TEST_DATABASE_URL) is set, MariaDB when TEXTPORT_BENCH_MYSQL_URL (or
+// TEXTPORT_TEST_MYSQL_URL) is; each run uses a fresh schema or database, dropped afterwards.
+// Options: ROWS (20000), RUNS (3), SQLITE_CONCURRENCY (64), PG_CONCURRENCY (16),
+// MYSQL_CONCURRENCY (16), ONLY (sqlite | postgres | mysql).
 // Each cell is rows/s and, in brackets, CPU µs per row: this process, plus on Postgres the
-// backends serving it (read from /proc on Linux), which varies less than throughput when other
+// backends serving it (on MariaDB, the whole server process; read from /proc on Linux), which
+// varies less than throughput when other
 // work shares the cores.
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,13 +16,15 @@ import { join } from 'node:path';
 import knexFactory from 'knex';
 import { makeMessage } from '../packages/core/dist/testing/fixtures.js';
 import { createKnexStore } from '../packages/store-knex/dist/index.js';
-import { figure, median, processCpuUs, report } from './report.mjs';
+import { figure, median, mysqlServerPids, processCpuUs, report } from './report.mjs';
 
 const ROWS = Number(process.env.ROWS ?? 20_000);
 const RUNS = Number(process.env.RUNS ?? 3);
 const SQLITE_CONCURRENCY = Number(process.env.SQLITE_CONCURRENCY ?? 64);
 const PG_CONCURRENCY = Number(process.env.PG_CONCURRENCY ?? 16);
 const PG_URL = process.env.TEXTPORT_BENCH_DATABASE_URL ?? process.env.TEXTPORT_TEST_DATABASE_URL;
+const MYSQL_CONCURRENCY = Number(process.env.MYSQL_CONCURRENCY ?? 16);
+const MYSQL_URL = process.env.TEXTPORT_BENCH_MYSQL_URL ?? process.env.TEXTPORT_TEST_MYSQL_URL;
 const ONLY = process.env.ONLY;
 const PHONES = Array.from({ length: 10 }, () => globalThis.crypto.randomUUID());
 
@@ -170,6 +175,31 @@ async function pgDatabase() {
   };
 }
 
+async function mysqlDatabase() {
+  const name = `textport_bench_${globalThis.crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const admin = knexFactory({ client: 'mysql2', connection: MYSQL_URL, pool: { min: 0, max: 1 } });
+  await admin.raw(`CREATE DATABASE \`${name}\``);
+  const url = new URL(MYSQL_URL);
+  url.pathname = `/${name}`;
+  const knex = knexFactory({
+    client: 'mysql2',
+    connection: url.toString(),
+    pool: { min: 0, max: MYSQL_CONCURRENCY },
+  });
+  const store = createKnexStore(knex);
+  await store.migrate();
+  return {
+    store,
+    analyze: () => knex.raw('ANALYZE TABLE textport_messages'),
+    backendCpuUs: async () => processCpuUs(mysqlServerPids()),
+    async destroy() {
+      await knex.destroy();
+      await admin.raw(`DROP DATABASE IF EXISTS \`${name}\``);
+      await admin.destroy();
+    },
+  };
+}
+
 const figures = [];
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const us = (n) => (n < 10 ? n.toFixed(1) : Math.round(n).toString());
@@ -203,7 +233,7 @@ async function measure(label, open, concurrency) {
 }
 
 const lines = [];
-if (ONLY !== 'postgres') {
+if (ONLY === undefined || ONLY === 'sqlite') {
   for (const synchronous of ['NORMAL', 'FULL']) {
     lines.push(
       await measure(
@@ -214,9 +244,13 @@ if (ONLY !== 'postgres') {
     );
   }
 }
-if (ONLY !== 'sqlite') {
+if (ONLY === undefined || ONLY === 'postgres') {
   if (PG_URL) lines.push(await measure('Postgres', pgDatabase, PG_CONCURRENCY));
   else console.error('Postgres skipped: TEXTPORT_BENCH_DATABASE_URL is not set');
+}
+if (ONLY === undefined || ONLY === 'mysql') {
+  if (MYSQL_URL) lines.push(await measure('MariaDB', mysqlDatabase, MYSQL_CONCURRENCY));
+  else console.error('MariaDB skipped: TEXTPORT_BENCH_MYSQL_URL is not set');
 }
 
 console.log(
@@ -225,4 +259,9 @@ console.log(
 console.log('| store | callers | insert ×1 | insert ×50 | claim ×1 | claim ×50 |');
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const line of lines) console.log(line);
-report('store', 'npm run bench:store', { ROWS, RUNS, SQLITE_CONCURRENCY, PG_CONCURRENCY }, figures);
+report(
+  'store',
+  'npm run bench:store',
+  { ROWS, RUNS, SQLITE_CONCURRENCY, PG_CONCURRENCY, MYSQL_CONCURRENCY },
+  figures,
+);
