@@ -24,9 +24,21 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** A 422's `{field: [messages]}`, for errors shown by their fields. */
+    readonly fields: Record<string, string[]> = {},
   ) {
     super(message);
   }
+}
+
+function fieldsOf(body: unknown): Record<string, string[]> {
+  const data = body && typeof body === 'object' ? (body as { data?: unknown }).data : null;
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return {};
+  const fields: Record<string, string[]> = {};
+  for (const [field, value] of Object.entries(data as Record<string, unknown>)) {
+    fields[field] = Array.isArray(value) ? value.map(String) : [String(value)];
+  }
+  return fields;
 }
 
 interface Envelope<T> {
@@ -79,6 +91,7 @@ export async function api<T>(
     throw new ApiError(
       response.status,
       describe(body, `${response.status} ${response.statusText}`),
+      response.status === 422 ? fieldsOf(body) : {},
     );
   }
   return (body as Envelope<T>).data;
@@ -109,7 +122,11 @@ export interface Phone {
   id: string;
   phone_number: string;
   messages_per_minute: number;
+  max_send_attempts: number;
+  message_expiration_seconds: number;
+  sim: string;
   created_at: string;
+  updated_at: string;
 }
 
 export interface Heartbeat {
@@ -146,4 +163,40 @@ export interface PhoneApiKey {
   /** The numbers it may sign in for; null: any of the account's. */
   allowed_phone_numbers: string[] | null;
   created_at: string;
+}
+
+/** The event types a webhook may subscribe to (core's `WEBHOOK_EVENTS`). */
+export const WEBHOOK_EVENTS = [
+  'message.phone.received',
+  'message.phone.sent',
+  'message.phone.delivered',
+  'message.send.failed',
+  'message.send.expired',
+  'phone.heartbeat.online',
+  'phone.heartbeat.offline',
+  'message.call.missed',
+] as const;
+
+export interface Webhook {
+  id: string;
+  url: string;
+  signing_key: string | null;
+  events: string[];
+  phone_numbers: string[];
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  last_http_status: number | null;
+  last_error: string | null;
+  next_attempt_at: string;
+  created_at: string;
+  updated_at: string;
 }

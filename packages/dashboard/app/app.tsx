@@ -3,13 +3,16 @@ import { useEffect, useState } from 'preact/hooks';
 import { storedKey, storeKey, whenUnauthorized } from './api.js';
 import { connect, onConnection } from './events.js';
 import { ConversationsPage } from './pages/conversations.js';
+import { DeliveriesPage } from './pages/deliveries.js';
 import { KeysPage } from './pages/keys.js';
 import { MessagePage } from './pages/message.js';
 import { MessagesPage } from './pages/messages.js';
 import { OverviewPage } from './pages/overview.js';
+import { PhonesPage } from './pages/phones.js';
 import { SendPage } from './pages/send.js';
 import { SignInPage } from './pages/sign-in.js';
 import { ThreadPage } from './pages/thread.js';
+import { WebhooksPage } from './pages/webhooks.js';
 import { Link, usePath } from './router.js';
 
 const NAV = [
@@ -17,6 +20,8 @@ const NAV = [
   { to: '/messages', label: 'Messages' },
   { to: '/conversations', label: 'Conversations' },
   { to: '/send', label: 'Send' },
+  { to: '/phones', label: 'Phones' },
+  { to: '/webhooks', label: 'Webhooks' },
   { to: '/keys', label: 'API keys' },
 ];
 
@@ -44,6 +49,12 @@ function pageFor(path: string, onKeyChanged: (key: string) => void) {
   const message = /^\/messages\/([0-9a-f-]{36})$/.exec(path);
   if (message?.[1]) return { title: 'Message', body: <MessagePage id={message[1]} /> };
   if (path === '/messages') return { title: 'Messages', body: <MessagesPage /> };
+  if (path === '/phones') return { title: 'Phones', body: <PhonesPage /> };
+  if (path === '/webhooks') return { title: 'Webhooks', body: <WebhooksPage /> };
+  const webhook = /^\/webhooks\/([0-9a-f-]{36})$/.exec(path);
+  if (webhook?.[1]) {
+    return { title: 'Webhook deliveries', body: <DeliveriesPage id={webhook[1]} /> };
+  }
   if (path === '/send') return { title: 'Send a message', body: <SendPage /> };
   if (path === '/') return { title: 'Overview', body: <OverviewPage /> };
   return { title: 'Not found', body: <p>There is no page here.</p> };

@@ -29,3 +29,19 @@ export function Section(props: { title: string; children: ComponentChildren }) {
     </section>
   );
 }
+
+/** A field's messages from a 422 (`{field: [messages]}`), tied to its input by `id`. */
+export function FieldError(props: { id: string; messages: string[] | undefined }) {
+  if (!props.messages?.length) return null;
+  return (
+    <p class="error field-error" id={props.id}>
+      {props.messages.join(' ')}
+    </p>
+  );
+}
+
+/** The fields of a 422 when `error` is one; the rest of its message goes to an ErrorLine. */
+export function fieldErrorsOf(error: unknown): Record<string, string[]> {
+  const fields = (error as { fields?: Record<string, string[]> } | null)?.fields;
+  return fields && typeof fields === 'object' ? fields : {};
+}

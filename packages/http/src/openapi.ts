@@ -13,6 +13,7 @@ import {
   wirePhoneSchema,
   wireSendScheduleSchema,
   wireThreadSchema,
+  wireWebhookDeliverySchema,
   wireWebhookSchema,
 } from '@textport/core/wire';
 import { z } from 'zod';
@@ -31,6 +32,7 @@ const COMPONENTS: Record<ComponentName, z.ZodType> = {
   User: wireAccountSchema,
   PhoneApiKey: wirePhoneApiKeySchema,
   Webhook: wireWebhookSchema,
+  WebhookDelivery: wireWebhookDeliverySchema,
   SendSchedule: wireSendScheduleSchema,
   BulkMessage: wireBulkMessageSchema,
 };

@@ -24,6 +24,7 @@ export type ComponentName =
   | 'User'
   | 'PhoneApiKey'
   | 'Webhook'
+  | 'WebhookDelivery'
   | 'SendSchedule'
   | 'BulkMessage';
 

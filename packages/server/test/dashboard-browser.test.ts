@@ -6,76 +6,26 @@
  * violation). `UPDATE_SCREENSHOTS=1` (`npm run screenshots:dashboard`) also writes a
  * PNG of each page into docs/dashboard/.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../src/config.js';
-import { type RunningServer, startServer } from '../src/server.js';
-
-/** Debian's package (`.ci/run` installs it); never a downloaded browser. */
-const CHROMIUM = process.env.TEXTPORT_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(
-    `dashboard browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`,
-  );
-}
-const SCREENSHOTS = fileURLToPath(new URL('../../../docs/dashboard/', import.meta.url));
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const WAIT = { timeout: 20_000 };
-/**
- * For a send that may queue behind others: the virtual phone sends 60 a minute, and the paging
- * test's 20 messages may still be ahead.
- */
-const QUEUED = { timeout: 60_000 };
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
-
-/** axe-core's serious and critical findings on the page as it is now. */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE });
-  const result = await page.evaluate(async () => {
-    const axe = (
-      globalThis as unknown as {
-        axe: { run(): Promise<{ violations: unknown[]; passes: unknown[] }> };
-      }
-    ).axe;
-    const { violations, passes } = await axe.run();
-    return { violations, passes: passes.length };
-  });
-  expect(result.passes).toBeGreaterThan(0);
-  return (result.violations as AxeViolation[])
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) => `${v.impact} ${v.id}: ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`,
-    );
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
-
-const title = haveChromium
-  ? 'the dashboard in Chromium'
-  : `the dashboard in Chromium (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium)`;
+import type { RunningServer } from '../src/server.js';
+import {
+  accessibilityProblems,
+  type BrowserRun,
+  haveChromium,
+  QUEUED,
+  screenshot,
+  startBrowserRun,
+  stopBrowserRun,
+  title,
+  WAIT,
+} from './dashboard-browser-kit.js';
 
 describe.skipIf(!haveChromium)(title, () => {
-  const phone = readConfig({}).TEXTPORT_DEMO_PHONE;
-  let dir: string;
+  let run: BrowserRun;
+  let phone: string;
   let server: RunningServer;
   let apiKey: string;
-  let browser: Browser;
   let page: Page;
 
   const sendByApi = async (content: string) => {
@@ -89,33 +39,11 @@ describe.skipIf(!haveChromium)(title, () => {
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'textport-dashboard-browser-'));
-    const config = readConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
-      LOG_LEVEL: 'silent',
-    });
-    server = await startServer(config, () => {});
-    apiKey = server.newApiKey ?? '';
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
-    });
-    const context = await browser.newContext({
-      locale: 'en-US',
-      timezoneId: 'UTC',
-      viewport: { width: 1200, height: 800 },
-    });
-    page = await context.newPage();
+    run = await startBrowserRun();
+    ({ phone, server, apiKey, page } = run);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopBrowserRun(run));
 
   it('signs in with the API key, refusing a wrong one, and keeps it in the tab only', async () => {
     await page.goto(`${server.url}/`);

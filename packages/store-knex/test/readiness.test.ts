@@ -51,6 +51,7 @@ describe('readiness of the SQLite store', () => {
       '0004_message_handoff',
       '0005_retention_indexes',
       '0006_phone_handoff',
+      '0007_outbox_http_status',
     ]);
     const ready = await served(store);
     expect(await ready()).toEqual({
@@ -104,7 +105,7 @@ describe.skipIf(PG_SKIP !== false)(
       const knex: Knex = knexFactory({ client: 'pg', connection: url.toString() });
       cleanups.push(() => knex.destroy());
       const store = createKnexStore(knex);
-      expect((await store.ping()).pendingMigrations).toHaveLength(6);
+      expect((await store.ping()).pendingMigrations).toHaveLength(7);
       await store.migrate();
       const ready = await served(store);
       expect(await ready()).toMatchObject({

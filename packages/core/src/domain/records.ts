@@ -223,6 +223,8 @@ export interface OutboxRecord {
   attempts: number;
   nextAttemptAt: number;
   lastError: string | null;
+  /** The HTTP status the receiver answered the last attempt with; null before one or without an answer. */
+  lastHttpStatus: number | null;
   leaseOwner: string | null;
   leaseUntil: number | null;
   createdAt: number;

@@ -10,6 +10,7 @@ import type {
   ApiKeyRecord,
   HeartbeatRecord,
   MessageRecord,
+  OutboxRecord,
   PhoneRecord,
   SendScheduleRecord,
   ThreadRecord,
@@ -165,6 +166,22 @@ export const wireWebhookSchema = z.object({
 });
 export type WireWebhook = z.infer<typeof wireWebhookSchema>;
 
+/** One delivery of one event to a webhook (its outbox row), without the payload. */
+export const wireWebhookDeliverySchema = z.object({
+  id: uuid,
+  webhook_id: uuid,
+  event_id: z.string(),
+  event_type: z.string(),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number().int().min(0),
+  last_http_status: z.number().int().nullable(),
+  last_error: z.string().nullable(),
+  next_attempt_at: time,
+  created_at: time,
+  updated_at: time,
+});
+export type WireWebhookDelivery = z.infer<typeof wireWebhookDeliverySchema>;
+
 export const wireSendWindowSchema = z.object({
   day_of_week: z.number().int().min(0).max(6),
   start_minute: z.number().int().min(0).max(1439),
@@ -316,6 +333,22 @@ export function toWireWebhook(w: WebhookRecord): WireWebhook {
     events: [...w.events],
     created_at: formatTimestamp(w.createdAt),
     updated_at: formatTimestamp(w.updatedAt),
+  };
+}
+
+export function toWireWebhookDelivery(o: OutboxRecord): WireWebhookDelivery {
+  return {
+    id: o.id,
+    webhook_id: o.webhookId,
+    event_id: o.eventId,
+    event_type: o.eventType,
+    status: o.status,
+    attempts: o.attempts,
+    last_http_status: o.lastHttpStatus,
+    last_error: o.lastError,
+    next_attempt_at: formatTimestamp(o.nextAttemptAt),
+    created_at: formatTimestamp(o.createdAt),
+    updated_at: formatTimestamp(o.updatedAt),
   };
 }
 

@@ -23,6 +23,7 @@ import { WebhookWorker } from '../webhooks/worker.js';
 import * as accounts from './accounts.js';
 import { startAttachmentSweep, sweepAttachments } from './attachment-sweep.js';
 import * as bulk from './bulk-send.js';
+import * as deliveries from './deliveries.js';
 import * as inbound from './inbound.js';
 import * as messages from './messages.js';
 import * as phoneEvents from './phone-events.js';
@@ -241,6 +242,10 @@ export function createGateway(config: GatewayConfig): Gateway {
       update: (accountId: string, id: string, input: webhooks.WebhookInput) =>
         webhooks.updateWebhook(ctx, accountId, id, input),
       delete: (accountId: string, id: string) => webhooks.deleteWebhook(ctx, accountId, id),
+      deliveries: (accountId: string, id: string, input?: PageInput) =>
+        deliveries.listDeliveries(ctx, accountId, id, input),
+      redeliver: (accountId: string, id: string, deliveryId: string) =>
+        deliveries.redeliver(ctx, accountId, id, deliveryId),
     }),
 
     schedules: storableMethods({

@@ -13,6 +13,7 @@ import type {
   ApiKeyRecord,
   HeartbeatRecord,
   MessageRecord,
+  OutboxRecord,
   PhoneRecord,
   SendScheduleRecord,
   ThreadRecord,
@@ -84,6 +85,10 @@ export interface GatewayWebhooks {
   list(accountId: string, input?: PageInput): Promise<WebhookRecord[]>;
   update(accountId: string, id: string, input: WebhookInput): Promise<WebhookRecord>;
   delete(accountId: string, id: string): Promise<void>;
+  /** The webhook's deliveries (outbox rows), newest first (20 unless `limit` says). */
+  deliveries(accountId: string, id: string, input?: PageInput): Promise<OutboxRecord[]>;
+  /** Puts a delivered or failed delivery back to pending, due now (409 when pending). */
+  redeliver(accountId: string, id: string, deliveryId: string): Promise<OutboxRecord>;
 }
 
 export interface GatewaySchedules {

@@ -82,6 +82,7 @@ export const STORE_ACCESS = Object.freeze({
   updateWebhook: 'write',
   deleteWebhook: 'write',
   insertOutbox: 'write',
+  getOutbox: 'read',
   claimOutbox: 'write',
   updateOutbox: 'write',
   listOutbox: 'read',

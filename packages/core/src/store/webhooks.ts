@@ -40,6 +40,8 @@ export interface WebhookStore {
 
   // outbox
   insertOutbox(rows: readonly OutboxRecord[]): Promise<void>;
+  /** The account's delivery `id`; null when there is none (or it is another account's). */
+  getOutbox(accountId: string, id: string): Promise<OutboxRecord | null>;
   /** Pending rows with `nextAttemptAt <= now` and no live lease, oldest first, leased to the claimer. */
   claimOutbox(query: ClaimOutboxQuery): Promise<OutboxRecord[]>;
   updateOutbox(

@@ -171,6 +171,7 @@ export const makeOutbox = ownedFactory<OutboxRecord>((base, overrides) => {
     attempts: 0,
     nextAttemptAt: base.createdAt,
     lastError: null,
+    lastHttpStatus: null,
     leaseOwner: null,
     leaseUntil: null,
   };

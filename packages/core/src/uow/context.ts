@@ -127,6 +127,7 @@ async function writeOutbox(uow: UnitOfWork): Promise<void> {
         attempts: 0,
         nextAttemptAt: event.time,
         lastError: null,
+        lastHttpStatus: null,
         leaseOwner: null,
         leaseUntil: null,
         createdAt: event.time,

@@ -72,7 +72,7 @@ export async function deliverRow(
 ): Promise<boolean> {
   if (!hook?.enabled) {
     const error = hook ? 'the webhook is disabled' : 'the webhook was deleted';
-    await finish(deps, row, 'failed', error);
+    await finish(deps, row, 'failed', error, null);
     report(deps, row, 'failed', { httpStatus: null, error, durationMs: 0 });
     return false;
   }
@@ -85,16 +85,16 @@ export async function deliverRow(
     outcome.kind === 'delivered' ? 'delivered' : outcome.kind === 'retry' ? 'retry' : 'failed';
   const told = kind === 'retry' && !retried ? 'gave_up' : kind;
   report(deps, row, told, { httpStatus: outcome.httpStatus, error, durationMs });
-  if (outcome.kind === 'delivered') await finish(deps, row, 'delivered', null);
-  else if (outcome.kind === 'refused') await finish(deps, row, 'failed', outcome.error);
+  if (outcome.kind === 'delivered') await finish(deps, row, 'delivered', null, outcome.httpStatus);
+  else if (outcome.kind === 'refused') await finish(deps, row, 'failed', outcome.error, null);
   else if (outcome.kind === 'gone') {
     await deps.ctx.store.updateWebhook(hook.id, {
       enabled: false,
       updatedAt: deps.ctx.clock.now(),
     });
-    await finish(deps, row, 'failed', outcome.error);
+    await finish(deps, row, 'failed', outcome.error, outcome.httpStatus);
     return true;
-  } else await retry(deps, row, outcome.error, outcome.retryAfterMs);
+  } else await retry(deps, row, outcome.error, outcome.httpStatus, outcome.retryAfterMs);
   return false;
 }
 
@@ -145,6 +145,7 @@ function finish(
   row: OutboxRecord,
   status: 'delivered' | 'failed',
   lastError: string | null,
+  lastHttpStatus: number | null,
 ) {
   const now = ctx.clock.now();
   return ctx.store.updateOutbox(
@@ -153,6 +154,7 @@ function finish(
       status,
       attempts: row.attempts + 1,
       lastError,
+      lastHttpStatus,
       leaseOwner: null,
       leaseUntil: null,
       updatedAt: now,
@@ -161,11 +163,17 @@ function finish(
   );
 }
 
-async function retry(deps: AttemptDeps, row: OutboxRecord, error: string, retryAfter: number) {
+async function retry(
+  deps: AttemptDeps,
+  row: OutboxRecord,
+  error: string,
+  httpStatus: number | null,
+  retryAfter: number,
+) {
   const { ctx, options, claimer } = deps;
   const attempts = row.attempts + 1;
   if (!retriesLeft(options, row)) {
-    await finish(deps, row, 'failed', `${error} (gave up after ${attempts} attempts)`);
+    await finish(deps, row, 'failed', `${error} (gave up after ${attempts} attempts)`, httpStatus);
     return;
   }
   const now = ctx.clock.now();
@@ -180,6 +188,7 @@ async function retry(deps: AttemptDeps, row: OutboxRecord, error: string, retryA
     {
       attempts,
       lastError: error,
+      lastHttpStatus: httpStatus,
       nextAttemptAt: now + delay,
       leaseOwner: null,
       leaseUntil: null,

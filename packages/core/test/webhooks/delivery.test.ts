@@ -87,7 +87,31 @@ describe('webhook delivery', () => {
     expect(verifier.verify(body, headers)).toMatchObject({ id: row.eventId });
     expect(headers['webhook-id']).toBe(row.eventId);
     expect(await t.store.listOutbox({ accountId: t.account.id, skip: 0, limit: 5 })).toMatchObject([
-      { status: 'delivered', attempts: 1, lastError: null },
+      { status: 'delivered', attempts: 1, lastError: null, lastHttpStatus: 200 },
+    ]);
+  });
+
+  it('redelivers a delivered row: the same event is sent again and the attempts grow', async () => {
+    const receiver = await startReceiver();
+    closers.push(receiver.close);
+    const t = await setup(receiver.url);
+    await t.sentEvent();
+    await t.gateway.webhookWorker.runOnce();
+    const [row] = await t.gateway.webhooks.deliveries(t.account.id, t.hook.id);
+    expect(row).toMatchObject({ status: 'delivered', attempts: 1 });
+    await expect(
+      t.gateway.webhooks.redeliver(t.account.id, t.hook.id, row?.id ?? ''),
+    ).resolves.toMatchObject({ status: 'pending', nextAttemptAt: t.clock.now() });
+    await expect(
+      t.gateway.webhooks.redeliver(t.account.id, t.hook.id, row?.id ?? ''),
+    ).rejects.toMatchObject({ code: 'invalid_transition' });
+    await t.gateway.webhookWorker.runOnce();
+    expect(await t.gateway.webhooks.deliveries(t.account.id, t.hook.id)).toMatchObject([
+      { id: row?.id, status: 'delivered', attempts: 2, lastHttpStatus: 200 },
+    ]);
+    expect(receiver.received.map((r) => JSON.parse(r.body).id)).toEqual([
+      row?.eventId,
+      row?.eventId,
     ]);
   });
 
@@ -110,7 +134,7 @@ describe('webhook delivery', () => {
     await t.gateway.webhookWorker.runOnce();
     expect((await t.store.getWebhook(t.account.id, t.hook.id))?.enabled).toBe(false);
     const [row] = await t.store.listOutbox({ accountId: t.account.id, skip: 0, limit: 1 });
-    expect(row).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(row).toMatchObject({ status: 'failed', attempts: 1, lastHttpStatus: 410 });
     await t.sentEvent();
     expect(await t.store.listOutbox({ accountId: t.account.id, skip: 0, limit: 5 })).toHaveLength(
       1,
@@ -125,10 +149,11 @@ describe('webhook delivery', () => {
     await t.gateway.webhookWorker.runOnce();
     let [row] = await t.store.listOutbox({ accountId: t.account.id, skip: 0, limit: 1 });
     expect(row?.lastError).toContain('TIMEOUT');
+    expect(row?.lastHttpStatus).toBeNull();
     t.clock.set(row?.nextAttemptAt ?? 0);
     await t.gateway.webhookWorker.runOnce();
     [row] = await t.store.listOutbox({ accountId: t.account.id, skip: 0, limit: 1 });
-    expect(row).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(row).toMatchObject({ status: 'failed', attempts: 2, lastHttpStatus: 500 });
     expect(row?.lastError).toContain('gave up after 2 attempts');
   });
 

@@ -7,12 +7,12 @@ import { Link } from '../router.js';
 /** httpSMS's rule: a phone without a heartbeat for 64 minutes is offline. */
 const OFFLINE_AFTER_MS = 64 * 60_000;
 
-interface PhoneRow {
+export interface PhoneRow {
   phone: Phone;
   last: Heartbeat | null;
 }
 
-async function loadPhones(signal: AbortSignal): Promise<PhoneRow[]> {
+export async function loadPhones(signal: AbortSignal): Promise<PhoneRow[]> {
   const phones = await api<Phone[]>('/v1/phones?limit=100', { signal });
   return Promise.all(
     phones.map(async (phone) => {
@@ -23,7 +23,7 @@ async function loadPhones(signal: AbortSignal): Promise<PhoneRow[]> {
   );
 }
 
-function online(row: PhoneRow): boolean {
+export function online(row: PhoneRow): boolean {
   return row.last !== null && Date.now() - Date.parse(row.last.timestamp) < OFFLINE_AFTER_MS;
 }
 

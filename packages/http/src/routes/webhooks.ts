@@ -1,8 +1,11 @@
 /** Webhooks (`/v1/webhooks` in docs/http-api.md); a missing webhook is 404 here (httpSMS answers 500). */
 
 import { WEBHOOK_EVENTS, type WebhookInput } from '@textport/core';
-import { toWireWebhook } from '@textport/core/wire';
+import { toWireWebhook, toWireWebhookDelivery } from '@textport/core/wire';
 import { z } from 'zod';
+import { success } from '../envelope.js';
+import { pageParams, uuidParam } from '../params.js';
+import { defineRoute } from '../route.js';
 import { needed, optional, text, textList } from '../schemas.js';
 import { crudRoutes } from './common.js';
 
@@ -22,7 +25,7 @@ function webhookInput(body: z.output<typeof webhookBody>): WebhookInput {
   };
 }
 
-export const webhookRoutes = crudRoutes({
+const crud = crudRoutes({
   base: '/v1/webhooks',
   param: 'webhookID',
   id: 'uuid',
@@ -52,3 +55,53 @@ export const webhookRoutes = crudRoutes({
     toWireWebhook(await gateway.webhooks.update(accountId, id, webhookInput(body))),
   remove: (gateway, accountId, id) => gateway.webhooks.delete(accountId, id),
 });
+
+const { skip, limit } = pageParams(20, '');
+
+/** A webhook's delivery log and redelivery (the outbox rows of its events). */
+const deliveryRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/v1/webhooks/{webhookID}/deliveries',
+    auth: 'user',
+    query: z.object({ skip, limit }),
+    docs: {
+      tag: 'Webhooks',
+      operationId: 'listWebhookDeliveries',
+      summary: "A webhook's deliveries (one per event), newest first",
+      success: { status: 200, data: ['WebhookDelivery'], description: 'fetched N deliveries' },
+      errors: [404],
+    },
+    async handle({ gateway, principal, params, query }) {
+      const id = uuidParam(params, 'webhookID');
+      const rows = await gateway.webhooks.deliveries(principal.accountId, id, {
+        skip: query.skip,
+        limit: query.limit,
+      });
+      const message =
+        rows.length === 1 ? 'fetched 1 delivery' : `fetched ${rows.length} deliveries`;
+      return success(200, message, rows.map(toWireWebhookDelivery));
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/v1/webhooks/{webhookID}/deliveries/{deliveryID}/redeliver',
+    auth: 'user',
+    docs: {
+      tag: 'Webhooks',
+      operationId: 'redeliverWebhookDelivery',
+      summary: 'Send a delivered or failed delivery again (back to pending, due now)',
+      success: { status: 200, data: 'WebhookDelivery', description: 'delivery queued again' },
+      errors: [404, 409],
+    },
+    async handle({ gateway, principal, params }) {
+      const id = uuidParam(params, 'webhookID');
+      const deliveryId = uuidParam(params, 'deliveryID');
+      const row = await gateway.webhooks.redeliver(principal.accountId, id, deliveryId);
+      return success(200, 'delivery queued again', toWireWebhookDelivery(row));
+    },
+  }),
+];
+
+export const webhookRoutes = [...crud, ...deliveryRoutes];

@@ -124,6 +124,9 @@ export function updateOutbox(
   return updateWhere(db, OUTBOX, patch, where);
 }
 
+export const getOutbox = (db: Db, accountId: string, id: string) =>
+  selectOne(db, OUTBOX, owned(accountId, id));
+
 /** Newest first, optionally one webhook's rows only. */
 export function listOutbox(db: Db, query: OutboxListQuery): Promise<OutboxRecord[]> {
   const where = and([

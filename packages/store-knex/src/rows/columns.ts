@@ -210,6 +210,7 @@ export const OUTBOX = spec<OutboxRecord>('outbox', {
   attempts: 'int',
   nextAttemptAt: 'int',
   lastError: 'text',
+  lastHttpStatus: 'int',
   leaseOwner: 'text',
   leaseUntil: 'int',
   createdAt: 'int',

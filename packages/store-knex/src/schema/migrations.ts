@@ -9,6 +9,7 @@ import { quote, raw, sql } from '../sql/fragment.js';
 import * as heartbeatRadio from './heartbeat-radio.js';
 import * as initial from './initial.js';
 import * as messageHandoff from './message-handoff.js';
+import * as outboxHttpStatus from './outbox-http-status.js';
 import * as phoneHandoff from './phone-handoff.js';
 import * as phoneKeyNumbers from './phone-key-numbers.js';
 import * as retentionIndexes from './retention-indexes.js';
@@ -26,6 +27,7 @@ const MIGRATIONS: readonly TextportMigration[] = [
   { name: '0004_message_handoff', ...messageHandoff },
   { name: '0005_retention_indexes', ...retentionIndexes },
   { name: '0006_phone_handoff', ...phoneHandoff },
+  { name: '0007_outbox_http_status', ...outboxHttpStatus },
 ];
 
 /** The names of the shipped migrations, in order. */

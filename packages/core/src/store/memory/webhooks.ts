@@ -93,6 +93,11 @@ export function updateOutbox(
   return structuredClone(next);
 }
 
+export function getOutbox(t: Tables, accountId: string, id: string): OutboxRecord | null {
+  const row = t.outbox.get(id);
+  return row && row.accountId === accountId ? structuredClone(row) : null;
+}
+
 export function listOutbox(t: Tables, query: OutboxListQuery): OutboxRecord[] {
   const rows = [...t.outbox.values()].filter(
     (row) =>

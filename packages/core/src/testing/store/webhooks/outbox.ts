@@ -200,4 +200,20 @@ export function outboxGroup(ctx: GroupContext): void {
     expect(ids(await list({ webhookId }))).toEqual([r3!.id, r2!.id, r1!.id]);
     expect(ids(await list({ webhookId, skip: 1, limit: 1 }))).toEqual([r2!.id]);
   });
+
+  it("gets one of the account's rows by id, with the last HTTP status", async () => {
+    const accountId = uuid();
+    const row = makeOutbox({ accountId, status: 'delivered', attempts: 1, lastHttpStatus: 204 });
+    await ctx.store.insertOutbox([row]);
+    expect(await ctx.store.getOutbox(accountId, row.id)).toEqual(row);
+    expect(await ctx.store.getOutbox(uuid(), row.id)).toBeNull();
+    expect(await ctx.store.getOutbox(accountId, uuid())).toBeNull();
+    await ctx.store.updateOutbox(row.id, { lastHttpStatus: 503, lastError: 'HTTP 503' });
+    expect(await ctx.store.getOutbox(accountId, row.id)).toMatchObject({
+      lastHttpStatus: 503,
+      lastError: 'HTTP 503',
+    });
+    await ctx.store.updateOutbox(row.id, { lastHttpStatus: null });
+    expect((await ctx.store.getOutbox(accountId, row.id))?.lastHttpStatus).toBeNull();
+  });
 }
