@@ -10,6 +10,8 @@ export interface RouteDef {
   path: string;
   auth: 'user' | 'phone';
   body?: 'json' | 'multipart';
+  /** An answer that never ends (server-sent events): only asked without a valid key. */
+  stream?: true;
 }
 
 export const ROUTES: readonly RouteDef[] = [
@@ -44,16 +46,26 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'POST', path: '/v1/webhooks', auth: 'user', body: 'json' },
   { method: 'PUT', path: '/v1/webhooks/{webhookID}', auth: 'user', body: 'json' },
   { method: 'DELETE', path: '/v1/webhooks/{webhookID}', auth: 'user' },
+  { method: 'GET', path: '/v1/webhooks/{webhookID}/deliveries', auth: 'user' },
+  {
+    method: 'POST',
+    path: '/v1/webhooks/{webhookID}/deliveries/{deliveryID}/redeliver',
+    auth: 'user',
+  },
   { method: 'GET', path: '/v1/send-schedules', auth: 'user' },
   { method: 'POST', path: '/v1/send-schedules', auth: 'user', body: 'json' },
   { method: 'PUT', path: '/v1/send-schedules/{scheduleID}', auth: 'user', body: 'json' },
   { method: 'DELETE', path: '/v1/send-schedules/{scheduleID}', auth: 'user' },
   { method: 'GET', path: '/v1/bulk-messages', auth: 'user' },
   { method: 'POST', path: '/v1/bulk-messages', auth: 'user', body: 'multipart' },
+  { method: 'GET', path: '/v1/events', auth: 'user', stream: true },
 ];
 
+/** The routes asked with valid keys too: every one whose answer ends. */
+export const REQUEST_ROUTES = ROUTES.filter((r) => !r.stream);
+
 export const routeKey = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
-export const JSON_ROUTES = ROUTES.filter((r) => r.body === 'json');
+export const JSON_ROUTES = REQUEST_ROUTES.filter((r) => r.body === 'json');
 export const PHONE_JSON_ROUTES = new Set([
   'POST /v1/messages/{messageID}/events',
   'POST /v1/messages/receive',
@@ -71,6 +83,7 @@ export const V1_SEGMENTS = new Set([
   'webhooks',
   'send-schedules',
   'bulk-messages',
+  'events',
   'openapi.json',
   'attachments',
 ]);

@@ -6,7 +6,14 @@ import fc from 'fast-check';
 import { invalidBody, plausibleBody, wrongTypedBody } from '../bodies.js';
 import type { Kit } from '../kit.js';
 import type { Hostile, Payload } from '../request.js';
-import { fill, JSON_ROUTES, PHONE_JSON_ROUTES, paramCount, ROUTES, routeKey } from '../routes.js';
+import {
+  fill,
+  JSON_ROUTES,
+  PHONE_JSON_ROUTES,
+  paramCount,
+  REQUEST_ROUTES,
+  routeKey,
+} from '../routes.js';
 import { odd } from '../values.js';
 
 /** In process: what an adapter may hand over (header lists, parsed queries and bodies, odd paths). */
@@ -59,7 +66,7 @@ export function adapterOddities(kit: Kit): fc.Arbitrary<Hostile> {
           expect: [401],
         })),
         fc
-          .tuple(fc.constantFrom(...ROUTES), odd(1, 4), badCredentials('user'))
+          .tuple(fc.constantFrom(...REQUEST_ROUTES), odd(1, 4), badCredentials('user'))
           .map(([route, junk, creds]) => ({
             method: route.method.toLowerCase(),
             path: route.path.replace(/\{\w+\}/g, junk),
@@ -110,7 +117,7 @@ export function adapterOddities(kit: Kit): fc.Arbitrary<Hostile> {
             expect: [200, 422],
           })),
         fc
-          .tuple(fc.constantFrom(...ROUTES), odd(0, 3))
+          .tuple(fc.constantFrom(...REQUEST_ROUTES), odd(0, 3))
           .map(([route, junk]) => ({
             method: route.method,
             path: `${junk}${route.path.replace(/^\//, '')}`,
@@ -119,7 +126,10 @@ export function adapterOddities(kit: Kit): fc.Arbitrary<Hostile> {
           }))
           .filter((c) => !c.path.startsWith('/')),
         fc
-          .tuple(fc.constantFrom(...ROUTES.filter((r) => paramCount(r.path) > 0)), odd(1, 4))
+          .tuple(
+            fc.constantFrom(...REQUEST_ROUTES.filter((r) => paramCount(r.path) > 0)),
+            odd(1, 4),
+          )
           .map(([route, junk]) => ({
             method: route.method,
             path: route.path.replace(/\{\w+\}/g, junk.replaceAll('/', '')),

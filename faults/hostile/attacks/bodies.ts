@@ -13,14 +13,14 @@ import {
 } from '../bodies.js';
 import type { Kit } from '../kit.js';
 import { type Headers, type Hostile, isPlainObject, jsonBytes } from '../request.js';
-import { fill, JSON_ROUTES, ROUTES, routeKey } from '../routes.js';
+import { fill, JSON_ROUTES, REQUEST_ROUTES, routeKey } from '../routes.js';
 import { invalidPhone, unsupportedMediaType } from '../values.js';
 
 /** Malformed bodies: not JSON, cut short, wrong content type, not an object. */
 export function malformed(kit: Kit): fc.Arbitrary<Hostile> {
   const { sides, specs, via, actorFor } = kit;
   return fc
-    .tuple(sides, fc.constantFrom(...ROUTES.filter((r) => r.body !== undefined)), via)
+    .tuple(sides, fc.constantFrom(...REQUEST_ROUTES.filter((r) => r.body !== undefined)), via)
     .chain(([[me, other], route, v]) => {
       const actor = actorFor(route, me, other);
       const spec = specs.get(me)?.[routeKey(route)];

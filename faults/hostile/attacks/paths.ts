@@ -6,7 +6,15 @@ import fc from 'fast-check';
 import { plausibleBody } from '../bodies.js';
 import type { Kit } from '../kit.js';
 import { type Headers, type Hostile, jsonBytes, pct, queryString, type Via } from '../request.js';
-import { fill, paramCount, ROUTES, type RouteDef, routeKey, V1_SEGMENTS } from '../routes.js';
+import {
+  fill,
+  paramCount,
+  REQUEST_ROUTES,
+  ROUTES,
+  type RouteDef,
+  routeKey,
+  V1_SEGMENTS,
+} from '../routes.js';
 import { notUuid, odd } from '../values.js';
 import type { Side } from '../world.js';
 
@@ -37,7 +45,7 @@ export function badRoute(kit: Kit): fc.Arbitrary<Hostile> {
           '/v1/messages%2Fsend',
           '/v1/%2e%2e',
         ),
-        fc.constantFrom(...ROUTES).map((r) => r.path.replace(/^\/v1/, '')),
+        fc.constantFrom(...REQUEST_ROUTES).map((r) => r.path.replace(/^\/v1/, '')),
       )
       .map(([prefix, rest]) => `${prefix}${rest}`),
     fc.constantFrom(
@@ -62,7 +70,9 @@ export function badRoute(kit: Kit): fc.Arbitrary<Hostile> {
           .tuple(
             fc.constantFrom('PATCH', 'TRACE', 'FOO', 'PROPFIND', 'LINK', 'PURGE'),
             fc.oneof(
-              fc.constantFrom(...ROUTES).chain((r) => idsFor(r).map((ids) => fill(r.path, ids))),
+              fc
+                .constantFrom(...REQUEST_ROUTES)
+                .chain((r) => idsFor(r).map((ids) => fill(r.path, ids))),
               unknownPath,
             ),
             auth,
@@ -92,13 +102,17 @@ export function badRoute(kit: Kit): fc.Arbitrary<Hostile> {
           })),
         // Known paths with a method they lack: 404, or another route that refuses the id.
         fc
-          .tuple(fc.constantFrom(...ROUTES), fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'), auth)
+          .tuple(
+            fc.constantFrom(...REQUEST_ROUTES),
+            fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
+            auth,
+          )
           .filter(([r, m]) => !ROUTES.some((x) => x.path === r.path && x.method === m))
           .chain(([r, m, headers]) =>
             idsFor(r).map((ids) => ({ method: m, path: fill(r.path, ids), headers })),
           ),
         // Ids that are no UUID, with the actor's key; ids with a `.` are parts of a multipart SMS (204).
-        fc.constantFrom(...ROUTES.filter((r) => paramCount(r.path) > 0)).chain((r) =>
+        fc.constantFrom(...REQUEST_ROUTES.filter((r) => paramCount(r.path) > 0)).chain((r) =>
           fc
             .tuple(
               fc.array(
@@ -128,7 +142,9 @@ export function badRoute(kit: Kit): fc.Arbitrary<Hostile> {
         fc
           .tuple(
             fc.oneof(
-              fc.constantFrom(...ROUTES).chain((r) => idsFor(r).map((ids) => fill(r.path, ids))),
+              fc
+                .constantFrom(...REQUEST_ROUTES)
+                .chain((r) => idsFor(r).map((ids) => fill(r.path, ids))),
               unknownPath,
             ),
             odd(0, 6),
@@ -143,7 +159,7 @@ export function badRoute(kit: Kit): fc.Arbitrary<Hostile> {
             expect: [204, 404],
           })),
         // HEAD of reads without a key.
-        fc.constantFrom(...ROUTES.filter((r) => r.method === 'GET')).chain((r) =>
+        fc.constantFrom(...REQUEST_ROUTES.filter((r) => r.method === 'GET')).chain((r) =>
           idsFor(r).map((ids) => ({
             method: 'HEAD',
             path: fill(r.path, ids),
