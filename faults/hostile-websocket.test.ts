@@ -45,7 +45,12 @@ import { FLOOD_SOCKETS, HOSTILE_FRAMES, PG_SKIP, sleep, waitFor } from './suppor
 
 const SEED = process.env.FAULT_HOSTILE_SEED ? Number(process.env.FAULT_HOSTILE_SEED) : undefined;
 
-const RSS_LIMIT = 300 * MIB;
+/**
+ * What the flood may add to the process's RSS. The process also holds the test's own
+ * clients and what the earlier tests left for the collector, so the bound is on the growth
+ * during the flood, measured from its start.
+ */
+const RSS_GROWTH_LIMIT = 120 * MIB;
 const FLOOD_MS = 10_000;
 
 const BACKENDS = [
@@ -164,11 +169,12 @@ describe.each(BACKENDS)('hostile WebSocket phones on $name', ({ name, skip, open
   );
 
   it.skipIf(skip !== false)(
-    `a flood of ${FLOOD_SOCKETS} hostile sockets keeps the process under 300 MB and a healthy phone answered${skip ? ` (skipped: ${skip})` : ''}`,
+    `a flood of ${FLOOD_SOCKETS} hostile sockets adds under 120 MB to the process and a healthy phone is answered${skip ? ` (skipped: ${skip})` : ''}`,
     async () => {
       const before = await backend.fingerprint();
       let stop = false;
-      let mostRss = process.memoryUsage().rss;
+      const startRss = process.memoryUsage().rss;
+      let mostRss = startRss;
       const sampler = setInterval(() => {
         mostRss = Math.max(mostRss, process.memoryUsage().rss);
       }, 20);
@@ -234,10 +240,10 @@ describe.each(BACKENDS)('hostile WebSocket phones on $name', ({ name, skip, open
       const answered = (results.at(-1) as PromiseFulfilledResult<number>).value;
       const p50 = rounds.sort((x, y) => x - y)[Math.floor(rounds.length / 2)] ?? Number.NaN;
       console.log(
-        `${name}: flood of ${FLOOD_SOCKETS} sockets for ${FLOOD_MS} ms: most RSS ${Math.round(mostRss / MIB)} MB; a healthy phone connected, said hello and was answered ${answered} times (p50 ${p50.toFixed(1)} ms)`,
+        `${name}: flood of ${FLOOD_SOCKETS} sockets for ${FLOOD_MS} ms: RSS ${Math.round(startRss / MIB)} MB at its start, at most ${Math.round(mostRss / MIB)} MB; a healthy phone connected, said hello and was answered ${answered} times (p50 ${p50.toFixed(1)} ms)`,
       );
       expect(answered).toBeGreaterThan(0);
-      expect(mostRss).toBeLessThan(RSS_LIMIT);
+      expect(mostRss - startRss).toBeLessThan(RSS_GROWTH_LIMIT);
       expect(errors).toEqual([]);
       expect(unhandled).toEqual([]);
       expect(await backend.fingerprint()).toBe(before);
