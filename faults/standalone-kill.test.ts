@@ -182,6 +182,7 @@ describe('standalone server killed with SIGKILL', () => {
             phoneConnections: device.sessions,
             ...verdict.report,
             pacedHandoffGapsMs: gapsOf(paced.handoffs),
+            pacedResumedHandoffs: paced.handoffs.filter((h) => h.resumed).length,
             secondsToKillsDone: Math.round((killsDone - started) / 1000),
             secondsToSettle: Math.round((Date.now() - killsDone) / 1000),
           },

@@ -22,6 +22,8 @@ export interface Handoff {
   phone: string;
   /** When the phone was handed it (Date.now() in the test process). */
   at: number;
+  /** First pushed on an earlier connection: pushed again on resume after a crash. */
+  resumed: boolean;
 }
 
 /**
@@ -63,6 +65,12 @@ export class LoggingPhone {
             attempt: sms.message.send_attempt_count,
             phone: phoneNumber,
             at: Date.now(),
+            resumed: this.pushes.some(
+              (p) =>
+                p.id === sms.id &&
+                p.attempt === sms.message.send_attempt_count &&
+                p.session < this.sessions,
+            ),
           });
           report.delivered();
           return { ok: true };
