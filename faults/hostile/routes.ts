@@ -58,6 +58,7 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'DELETE', path: '/v1/send-schedules/{scheduleID}', auth: 'user' },
   { method: 'GET', path: '/v1/bulk-messages', auth: 'user' },
   { method: 'POST', path: '/v1/bulk-messages', auth: 'user', body: 'multipart' },
+  { method: 'POST', path: '/v1/bulk-messages/preview', auth: 'user', body: 'multipart' },
   { method: 'GET', path: '/v1/events', auth: 'user', stream: true },
 ];
 

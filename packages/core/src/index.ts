@@ -41,7 +41,14 @@ export type {
   IssuedKey,
 } from './gateway/accounts.js';
 export { hashApiKey } from './gateway/accounts.js';
-export type { BulkBatch, BulkRow, BulkSendOptions, BulkSendResult } from './gateway/bulk-send.js';
+export type {
+  BulkBatch,
+  BulkPreview,
+  BulkPreviewRow,
+  BulkRow,
+  BulkSendOptions,
+  BulkSendResult,
+} from './gateway/bulk-send.js';
 export { bulkRowCountMessage, MAX_BULK_ROWS } from './gateway/bulk-send.js';
 export { createGateway } from './gateway/gateway.js';
 export type { ListMessagesInput, SearchMessagesInput } from './gateway/messages.js';

@@ -104,20 +104,23 @@ interface CheckedRow {
   attachments: string[] | null;
 }
 
-function checkRows(rows: readonly BulkRow[], timeZone: string, now: number): CheckedRow[] {
-  const check = new Checker();
+/** Every row read and checked: each row's problems, without the `Row [n]: ` prefix. */
+interface InspectedRow extends CheckedRow {
+  problems: string[];
+}
+
+function inspectRows(rows: readonly BulkRow[], timeZone: string, now: number): InspectedRow[] {
   if (!Array.isArray(rows) || rows.length < 1 || rows.length > MAX_BULK_ROWS) {
     throw invalid(bulkRowCountMessage());
   }
   const limit = now + MAX_AHEAD_HOURS * 3600_000;
-  const checked = rows.map((input, i) => {
-    const line = i + 2;
+  return rows.map((input, i) => {
     const row = new Checker();
     const [from, to, content, sendTime, urls] = cellsOf(input).map((cell, c) =>
       row.storable(CELL_NAMES[c] ?? 'document', cell),
     ) as Cells;
     const result: CheckedRow = {
-      line,
+      line: i + 2,
       from: row.phoneNumber('FromPhoneNumber', from),
       to: row.phoneNumber('ToPhoneNumber', to),
       content: row.text('Content', content, 1, 1024),
@@ -135,13 +138,69 @@ function checkRows(rows: readonly BulkRow[], timeZone: string, now: number): Che
         );
       }
     }
-    for (const messages of Object.values(row.fields)) {
-      for (const message of messages) check.add('document', `Row [${line}]: ${message}`);
-    }
-    return result;
+    return { ...result, problems: Object.values(row.fields).flat() };
   });
+}
+
+function checkRows(rows: readonly BulkRow[], timeZone: string, now: number): CheckedRow[] {
+  const check = new Checker();
+  const inspected = inspectRows(rows, timeZone, now);
+  for (const row of inspected) {
+    for (const problem of row.problems) check.add('document', `Row [${row.line}]: ${problem}`);
+  }
   check.throwIfInvalid();
-  return checked;
+  return inspected;
+}
+
+/** A row of a preview: what would be queued, and why it cannot be. */
+export interface BulkPreviewRow {
+  /** The row's line in the document (header on line 1). */
+  line: number;
+  from: string;
+  to: string;
+  content: string;
+  sendAt: number | null;
+  /** Empty when the row would be queued. */
+  problems: string[];
+}
+
+export interface BulkPreview {
+  total: number;
+  /** Rows without problems. */
+  valid: number;
+  rows: BulkPreviewRow[];
+}
+
+function unknownPhone(from: string): string {
+  return `no phone found with the FromPhoneNumber [${from}]`;
+}
+
+/**
+ * Checks every row as `sendBulkRows` would, and reports the problems row by row instead of
+ * refusing the batch; writes nothing.
+ */
+export async function previewBulkRows(
+  ctx: GatewayContext,
+  accountId: string,
+  input: readonly BulkRow[],
+): Promise<BulkPreview> {
+  const account = await getAccount(ctx, accountId);
+  const rows = inspectRows(input, account.timezone, ctx.clock.now());
+  const known = new Map<string, boolean>();
+  for (const row of rows) {
+    if (row.from === '' || row.problems.length > 0 || known.has(row.from)) continue;
+    known.set(row.from, (await ctx.store.findPhoneByNumber(accountId, row.from)) !== null);
+  }
+  const preview = rows.map(({ line, from, to, content, sendAt, problems }) => ({
+    line,
+    from,
+    to,
+    content,
+    sendAt,
+    problems: known.get(from) === false ? [...problems, unknownPhone(from)] : problems,
+  }));
+  const valid = preview.filter((row) => row.problems.length === 0).length;
+  return { total: preview.length, valid, rows: preview };
 }
 
 function base62(value: number): string {
@@ -179,10 +238,7 @@ export async function sendBulkRows(
       const phone = await uow.tx.findPhoneByNumber(accountId, row.from);
       phones.set(row.from, phone);
       if (!phone) {
-        check.add(
-          'document',
-          `Row [${row.line}]: no phone found with the FromPhoneNumber [${row.from}]`,
-        );
+        check.add('document', `Row [${row.line}]: ${unknownPhone(row.from)}`);
       }
     }
     check.throwIfInvalid();

@@ -263,6 +263,9 @@ export function createGateway(config: GatewayConfig): Gateway {
       /** Queues one message a row (the rows of a CSV/XLSX document), or none when a row is bad. */
       send: (accountId: string, rows: readonly bulk.BulkRow[], options?: bulk.BulkSendOptions) =>
         bulk.sendBulkRows(ctx, accountId, rows, options),
+      /** Checks the rows as `send` would and reports each row's problems; writes nothing. */
+      preview: (accountId: string, rows: readonly bulk.BulkRow[]) =>
+        bulk.previewBulkRows(ctx, accountId, rows),
       /** The latest bulk batches with a count per status. */
       list: (accountId: string) => bulk.listBulkBatches(ctx, accountId),
     }),

@@ -27,7 +27,13 @@ import type { Store } from '../store.js';
 import type { TransportHost } from '../transport.js';
 import type { WebhookWorker } from '../webhooks/worker.js';
 import type { AccountSettingsInput, CreateAccountInput, IssuedKey } from './accounts.js';
-import type { BulkBatch, BulkRow, BulkSendOptions, BulkSendResult } from './bulk-send.js';
+import type {
+  BulkBatch,
+  BulkPreview,
+  BulkRow,
+  BulkSendOptions,
+  BulkSendResult,
+} from './bulk-send.js';
 import type { ListMessagesInput, SearchMessagesInput } from './messages.js';
 import type { PhoneSettingsInput } from './phones.js';
 import type { Readiness } from './readiness.js';
@@ -107,6 +113,8 @@ export interface GatewayBulk {
     rows: readonly BulkRow[],
     options?: BulkSendOptions,
   ): Promise<BulkSendResult>;
+  /** Checks the rows as `send` would and reports each row's problems; writes nothing. */
+  preview(accountId: string, rows: readonly BulkRow[]): Promise<BulkPreview>;
   /** The latest bulk batches with a count per status. */
   list(accountId: string): Promise<BulkBatch[]>;
 }

@@ -1,8 +1,8 @@
 /** Bulk messages from a CSV or XLSX upload (`/v1/bulk-messages` in docs/http-api.md). */
 
-import { type BulkBatch, formatTimestamp, GatewayError } from '@textport/core';
+import { type BulkBatch, type BulkPreview, formatTimestamp, GatewayError } from '@textport/core';
 import { z } from 'zod';
-import { MAX_BULK_DOCUMENT_BYTES, sendBulkDocument } from '../bulk-document.js';
+import { MAX_BULK_DOCUMENT_BYTES, readBulkDocument, sendBulkDocument } from '../bulk-document.js';
 import { success } from '../envelope.js';
 import { defineRoute } from '../route.js';
 import { listRoute } from './common.js';
@@ -43,6 +43,42 @@ export function toWireBulkMessage(b: BulkBatch): z.output<typeof wireBulkMessage
   };
 }
 
+const timestamp = z.string().meta({ format: 'date-time', description: 'RFC 3339 timestamp, UTC' });
+export const wireBulkPreviewSchema = z.object({
+  total: count,
+  valid_count: count.meta({ description: 'Rows that would be queued' }),
+  rows: z.array(
+    z.object({
+      row: z.number().int().meta({ description: "The row's line in the document (header: 1)" }),
+      from: z.string(),
+      to: z.string(),
+      content: z.string(),
+      send_time: timestamp.nullable(),
+      errors: z.array(z.string()).meta({ description: 'Empty when the row would be queued' }),
+    }),
+  ),
+});
+
+function toWireBulkPreview(p: BulkPreview): z.output<typeof wireBulkPreviewSchema> {
+  return {
+    total: p.total,
+    valid_count: p.valid,
+    rows: p.rows.map((r) => ({
+      row: r.line,
+      from: r.from,
+      to: r.to,
+      content: r.content,
+      send_time: r.sendAt === null ? null : formatTimestamp(r.sendAt),
+      errors: r.problems,
+    })),
+  };
+}
+
+function requireDocument<F>(file: F | null): F {
+  if (!file) throw GatewayError.validation({ document: ['The document field is required'] });
+  return file;
+}
+
 export const bulkRoutes = [
   defineRoute({
     method: 'POST',
@@ -59,10 +95,30 @@ export const bulkRoutes = [
       success: { status: 202, description: 'Added N out of N messages to the queue' },
     },
     async handle({ gateway, principal, file }) {
-      if (!file) throw GatewayError.validation({ document: ['The document field is required'] });
-      const result = await sendBulkDocument(gateway, principal.accountId, file);
+      const result = await sendBulkDocument(gateway, principal.accountId, requireDocument(file));
       const message = `Added ${result.messages.length} out of ${result.total} messages to the queue`;
       return success(202, message);
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/v1/bulk-messages/preview',
+    auth: 'user',
+    upload: 'document',
+    limit: BULK_BODY_LIMIT,
+    docs: {
+      tag: TAG,
+      operationId: 'previewBulkMessages',
+      summary: 'Check a bulk-message document row by row without queuing anything',
+      description:
+        'The same document and checks as `POST /v1/bulk-messages`; each row comes back with its problems (an empty `errors` when it would be queued). A document that cannot be read, or holds no rows or more than 1000, is a 422 as there.',
+      success: { status: 200, description: 'Checked N rows', data: wireBulkPreviewSchema },
+    },
+    async handle({ gateway, principal, file }) {
+      const rows = await readBulkDocument(requireDocument(file));
+      const preview = await gateway.bulk.preview(principal.accountId, rows);
+      return success(200, `Checked ${preview.total} rows`, toWireBulkPreview(preview));
     },
   }),
 

@@ -90,3 +90,57 @@ describe('POST /v1/bulk-messages', () => {
     expect(large.body.data.document[0]).toContain('smaller than 5000000 bytes');
   });
 });
+
+describe('POST /v1/bulk-messages/preview', () => {
+  it('reports every row with its own problems and queues nothing', async () => {
+    const t = await appSetup();
+    const r = await t
+      .call('post', '/v1/bulk-messages/preview')
+      .attach(
+        'document',
+        csv([
+          `${OWNER},${CONTACT},one,,`,
+          `${OWNER},not-a-number,two,,`,
+          `+18005550111,${CONTACT},three,2026-11-24 20:00:00,`,
+          `${OWNER},${CONTACT},,tomorrow,`,
+        ]),
+        { filename: 'rows.csv', contentType: 'text/csv' },
+      );
+    expect(r.status).toBe(200);
+    expect(r.body.message).toBe('Checked 4 rows');
+    expect(r.body.data.total).toBe(4);
+    expect(r.body.data.valid_count).toBe(1);
+    const rows = r.body.data.rows;
+    expect(rows.map((row: { row: number }) => row.row)).toEqual([2, 3, 4, 5]);
+    expect(rows[0]).toEqual({
+      row: 2,
+      from: OWNER,
+      to: CONTACT,
+      content: 'one',
+      send_time: null,
+      errors: [],
+    });
+    expect(rows[1].errors).toEqual([expect.stringMatching(/ToPhoneNumber/)]);
+    expect(rows[2].errors).toEqual(['no phone found with the FromPhoneNumber [+18005550111]']);
+    expect(rows[2].send_time).toBe('2026-11-24T20:00:00Z');
+    expect(rows[3].errors).toEqual([
+      expect.stringMatching(/Content field is required/),
+      expect.stringMatching(/SendTime \[tomorrow\]/),
+    ]);
+    expect(await t.raw.countMessages(t.account.id)).toBe(0);
+  });
+
+  it('422 for a document with no rows or without the columns, as the upload', async () => {
+    const t = await appSetup();
+    const empty = await t
+      .call('post', '/v1/bulk-messages/preview')
+      .attach('document', csv([]), { filename: 'a.csv', contentType: 'text/csv' });
+    expect(empty.status).toBe(422);
+    expect(empty.body.data.document).toEqual([
+      'The document must contain between 1 and 1000 messages',
+    ]);
+    const missing = await t.call('post', '/v1/bulk-messages/preview').field('other', 'x');
+    expect(missing.status).toBe(422);
+    expect(missing.body.data).toEqual({ document: ['The document field is required'] });
+  });
+});
