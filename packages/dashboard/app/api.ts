@@ -75,11 +75,13 @@ export async function api<T>(
   const key = init.key ?? storedKey() ?? '';
   const headers: Record<string, string> = { accept: 'application/json' };
   if (key) headers['x-api-key'] = key;
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  // A form (a file upload) sets its own multipart content type.
+  const form = init.body instanceof FormData ? init.body : null;
+  if (init.body !== undefined && !form) headers['content-type'] = 'application/json';
   const response = await fetch(`${apiBase()}${path}`, {
     method: init.method ?? 'GET',
     headers,
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    ...(init.body === undefined ? {} : { body: form ?? JSON.stringify(init.body) }),
     ...(init.signal ? { signal: init.signal } : {}),
   });
   const body: unknown = await response.json().catch(() => null);
@@ -199,4 +201,17 @@ export interface WebhookDelivery {
   next_attempt_at: string;
   created_at: string;
   updated_at: string;
+}
+
+export interface BulkPreview {
+  total: number;
+  valid_count: number;
+  rows: {
+    row: number;
+    from: string;
+    to: string;
+    content: string;
+    send_time: string | null;
+    errors: string[];
+  }[];
 }

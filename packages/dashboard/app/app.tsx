@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { storedKey, storeKey, whenUnauthorized } from './api.js';
 import { connect, onConnection } from './events.js';
+import { BulkPage } from './pages/bulk.js';
 import { ConversationsPage } from './pages/conversations.js';
 import { DeliveriesPage } from './pages/deliveries.js';
 import { KeysPage } from './pages/keys.js';
@@ -55,6 +56,7 @@ function pageFor(path: string, onKeyChanged: (key: string) => void) {
   if (webhook?.[1]) {
     return { title: 'Webhook deliveries', body: <DeliveriesPage id={webhook[1]} /> };
   }
+  if (path === '/send/bulk') return { title: 'Bulk send', body: <BulkPage /> };
   if (path === '/send') return { title: 'Send a message', body: <SendPage /> };
   if (path === '/') return { title: 'Overview', body: <OverviewPage /> };
   return { title: 'Not found', body: <p>There is no page here.</p> };

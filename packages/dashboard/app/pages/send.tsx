@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api, type Message, type Phone } from '../api.js';
 import { ErrorLine } from '../format.js';
 import { useLive } from '../live.js';
-import { navigate } from '../router.js';
+import { Link, navigate } from '../router.js';
 
 export function SendPage() {
   const phones = useLive((signal) => api<Phone[]>('/v1/phones?limit=100', { signal }), []);
@@ -39,6 +39,9 @@ export function SendPage() {
 
   return (
     <form class="card form" onSubmit={submit}>
+      <p>
+        Many messages at once? <Link to="/send/bulk">Upload a CSV or XLSX file</Link>.
+      </p>
       <ErrorLine error={phones.error} />
       <label for="from">From (your phone)</label>
       <select id="from" required value={sender} onChange={(e) => setFrom(e.currentTarget.value)}>
