@@ -59,6 +59,7 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/v1/bulk-messages', auth: 'user' },
   { method: 'POST', path: '/v1/bulk-messages', auth: 'user', body: 'multipart' },
   { method: 'POST', path: '/v1/bulk-messages/preview', auth: 'user', body: 'multipart' },
+  { method: 'GET', path: '/v1/activity', auth: 'user' },
   { method: 'GET', path: '/v1/events', auth: 'user', stream: true },
 ];
 
@@ -85,6 +86,7 @@ export const V1_SEGMENTS = new Set([
   'send-schedules',
   'bulk-messages',
   'events',
+  'activity',
   'openapi.json',
   'attachments',
 ]);

@@ -41,6 +41,8 @@ export type {
   IssuedKey,
 } from './gateway/accounts.js';
 export { hashApiKey } from './gateway/accounts.js';
+export type { AccountActivity } from './gateway/activity.js';
+export { MAX_ACTIVITY_HOURS } from './gateway/activity.js';
 export type {
   BulkBatch,
   BulkPreview,

@@ -14,6 +14,7 @@
  *   ScheduleStore     store/schedules.ts    memory/schedules.ts       ops/schedules.ts      schedules
  *   IdempotencyStore  store/idempotency.ts  memory/idempotency.ts     ops/idempotency.ts    idempotency
  *   RetentionStore    store/retention.ts    memory/retention.ts       ops/retention.ts      retention
+ *   ActivityStore     store/activity.ts     memory/activity.ts        ops/activity.ts       activity
  *
  * `store/access.ts` says which methods only read (for stores that run reads and
  * writes apart).
@@ -50,6 +51,7 @@
  *   readiness probes call it every few seconds.
  * - Run `runStoreConformance` from `@textport/core/testing` against the store.
  */
+import type { ActivityStore } from './store/activity.js';
 import type { ClaimStore } from './store/claims.js';
 import type { DirectoryStore } from './store/directory.js';
 import type { IdempotencyStore } from './store/idempotency.js';
@@ -62,6 +64,7 @@ import type { WebhookStore } from './store/webhooks.js';
 
 export type * from './domain/records.js';
 export * from './store/access.js';
+export * from './store/activity.js';
 export type * from './store/claims.js';
 export type * from './store/directory.js';
 export type * from './store/idempotency.js';
@@ -102,7 +105,8 @@ export interface Store
     WebhookStore,
     ScheduleStore,
     IdempotencyStore,
-    RetentionStore {
+    RetentionStore,
+    ActivityStore {
   readonly capabilities: StoreCapabilities;
 
   /**

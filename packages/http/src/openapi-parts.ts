@@ -16,6 +16,7 @@ export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   Webhooks: 'Where gateway events are POSTed, signed.',
   'Send schedules': 'Weekly windows in which a phone may send.',
   'Bulk messages': 'Messages queued from a CSV or XLSX file.',
+  Activity: 'Counts for dashboards: messages by status and by hour, failed webhook deliveries.',
   Events:
     "Your account's gateway events as a live server-sent event stream (user keys; textport only).",
   Admin:

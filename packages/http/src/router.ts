@@ -12,6 +12,7 @@ import { readUpload } from './multipart.js';
 import { buildOpenApiDocument, servedUnder } from './openapi.js';
 import { queryError } from './params.js';
 import type { Route } from './route.js';
+import { activityRoutes } from './routes/activity.js';
 import { adminRoutes } from './routes/admin.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { type EventStreamOptions, eventRoutes } from './routes/events.js';
@@ -100,6 +101,7 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
     ...webhookRoutes,
     ...scheduleRoutes,
     ...bulkRoutes,
+    ...activityRoutes,
     ...eventRoutes(auth, options.events),
     ...(options.adminKey ? adminRoutes : []),
   ];

@@ -8,6 +8,7 @@ import {
   type StoreHealth,
 } from '@textport/core/store';
 import type { SqlEngine } from './engine/sql-engine.js';
+import * as activity from './ops/activity.js';
 import * as claims from './ops/claims.js';
 import * as directory from './ops/directory.js';
 import * as idempotency from './ops/idempotency.js';
@@ -29,6 +30,7 @@ const OPERATIONS = {
   ...schedules,
   ...idempotency,
   ...retention,
+  ...activity,
 };
 
 export class SqlStore extends operationStore<Db, typeof OPERATIONS>(OPERATIONS) implements Store {

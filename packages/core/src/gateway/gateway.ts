@@ -21,6 +21,7 @@ import type { Transport } from '../transport.js';
 import type { GatewayContext } from '../uow/context.js';
 import { WebhookWorker } from '../webhooks/worker.js';
 import * as accounts from './accounts.js';
+import { accountActivity } from './activity.js';
 import { startAttachmentSweep, sweepAttachments } from './attachment-sweep.js';
 import * as bulk from './bulk-send.js';
 import * as deliveries from './deliveries.js';
@@ -192,6 +193,8 @@ export function createGateway(config: GatewayConfig): Gateway {
         messages.searchMessages(ctx, accountId, input),
       delete: (accountId: string, id: string) => messages.deleteMessage(ctx, accountId, id),
       cancel: (accountId: string, id: string) => messages.cancelMessage(ctx, accountId, id),
+      /** Counts by status and per hour of the last `hours` (default 24), and failed webhook deliveries. */
+      activity: (accountId: string, hours?: number) => accountActivity(ctx, accountId, hours),
     }),
 
     phoneApi,

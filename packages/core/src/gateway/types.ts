@@ -3,6 +3,7 @@
  * group by group. Adapters (HTTP, transports, hosts) are written against these
  * interfaces.
  */
+
 import type { AttachmentStore } from '../attachments/store.js';
 import type { ResolvedConfig } from '../config/config.js';
 import type { Dispatcher } from '../dispatch/dispatcher.js';
@@ -27,6 +28,7 @@ import type { Store } from '../store.js';
 import type { TransportHost } from '../transport.js';
 import type { WebhookWorker } from '../webhooks/worker.js';
 import type { AccountSettingsInput, CreateAccountInput, IssuedKey } from './accounts.js';
+import type { AccountActivity } from './activity.js';
 import type {
   BulkBatch,
   BulkPreview,
@@ -64,6 +66,8 @@ export interface GatewayMessages {
   delete(accountId: string, id: string): Promise<MessageRecord>;
   /** Cancels a message the phone has not taken yet. */
   cancel(accountId: string, id: string): Promise<MessageRecord>;
+  /** Counts by status and per hour of the last `hours` (default 24), and failed webhook deliveries. */
+  activity(accountId: string, hours?: number): Promise<AccountActivity>;
 }
 
 export interface GatewayPhones {

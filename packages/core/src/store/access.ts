@@ -4,6 +4,7 @@
  * method up here; the table is checked against the contract, so a new Store
  * method does not compile until it is classified.
  */
+import type { ActivityStore } from './activity.js';
 import type { ClaimStore } from './claims.js';
 import type { DirectoryStore } from './directory.js';
 import type { IdempotencyStore } from './idempotency.js';
@@ -24,7 +25,8 @@ export type StoreMethod = keyof (MessageStore &
   WebhookStore &
   ScheduleStore &
   IdempotencyStore &
-  RetentionStore);
+  RetentionStore &
+  ActivityStore);
 
 export type StoreAccess = 'read' | 'write';
 
@@ -99,6 +101,9 @@ export const STORE_ACCESS = Object.freeze({
   purgeMessages: 'write',
   purgeHeartbeats: 'write',
   purgeOutbox: 'write',
+  // activity
+  getMessageActivity: 'read',
+  getWebhookFailures: 'read',
 } as const satisfies Record<StoreMethod, StoreAccess>);
 
 /** True when `name` is a Store method that only reads; anything else counts as a write. */

@@ -13,6 +13,7 @@ import type {
   StoreConformanceOptions,
   StoreHarness,
 } from './harness.js';
+import { activityGroup } from './store/activity.js';
 import { backlogGroup } from './store/claims/backlog.js';
 import { crossProcessGroup } from './store/claims/cross-process.js';
 import { dueGroup } from './store/claims/due.js';
@@ -79,6 +80,7 @@ const PARTS: readonly (readonly [part: string, groups: readonly GroupEntry[]])[]
   ['schedules', [{ group: schedulesGroup }]],
   ['idempotency', [{ group: idempotencyGroup }]],
   ['retention', [{ group: retentionGroup }]],
+  ['activity', [{ group: activityGroup }]],
   ['transactions', [{ group: transactionsGroup }]],
   ['health', [{ group: healthGroup }]],
 ];

@@ -12,6 +12,7 @@
 import { GatewayError } from '../../errors.js';
 import type { Store, StoreCapabilities, StoreHealth } from '../../store.js';
 import { operationStore } from '../operations.js';
+import * as activity from './activity.js';
 import * as claims from './claims.js';
 import * as directory from './directory.js';
 import * as idempotency from './idempotency.js';
@@ -33,6 +34,7 @@ const OPERATIONS = {
   ...schedules,
   ...idempotency,
   ...retention,
+  ...activity,
 };
 
 const registry = new WeakMap<MemoryStore, Tables>();
