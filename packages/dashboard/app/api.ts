@@ -215,3 +215,18 @@ export interface BulkPreview {
     errors: string[];
   }[];
 }
+
+export interface ActivityHour {
+  start: string;
+  sent: number;
+  delivered: number;
+  failed: number;
+  received: number;
+}
+
+export interface Activity {
+  since: string;
+  counts: Record<string, number>;
+  hours: ActivityHour[];
+  webhook_deliveries: { failed: number; retrying: number };
+}

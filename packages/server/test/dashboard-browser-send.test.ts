@@ -99,4 +99,34 @@ describe.skipIf(!haveChromium)(`${title}: bulk send`, () => {
     expect(data[0]?.total).toBe(3);
     expect(data[0]?.request_id).toMatch(/-fixed\.csv$/);
   });
+
+  it('counts the batch on the overview by status and in the current hour, live', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Overview' })
+      .click();
+    await h1('Overview').waitFor(WAIT);
+    const count = (status: string) => page.locator(`.counts li[data-status="${status}"] strong`);
+    // The two rows due now are delivered by the virtual phone; the third is pending until its time.
+    await page
+      .locator('.counts li[data-status="delivered"] strong')
+      .getByText('2', { exact: true })
+      .waitFor(WAIT);
+    expect(await count('pending').textContent()).toBe('1');
+    expect(await count('failed').textContent()).toBe('0');
+    const hours = page.locator('figure.chart table tbody tr');
+    expect(await hours.count()).toBe(24);
+    // Summed over the hours: the batch may straddle the turn of an hour.
+    const cells = await hours.evaluateAll((rows) =>
+      rows.map((row) => [...row.querySelectorAll('td')].map((td) => Number(td.textContent))),
+    );
+    const sums = cells.reduce((a, row) => a.map((v, i) => v + (row[i] ?? 0)), [0, 0, 0, 0]);
+    expect(sums).toEqual([2, 2, 0, 0]);
+    expect(await page.getByRole('img').getAttribute('aria-label')).toMatch(
+      /^2 sent and 0 received in the last 24 hours/,
+    );
+    await page.getByText('Webhook deliveries: 0 failed, 0 being retried.').waitFor(WAIT);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'overview');
+  });
 });

@@ -1,8 +1,12 @@
-/** Overview: the phones, online or offline by their last heartbeat, and the latest messages. */
+/**
+ * Overview: messages by status and per hour, failed webhook deliveries, the phones (online or
+ * offline by their last heartbeat) and the latest messages.
+ */
 import { api, type Heartbeat, type Message, type Phone } from '../api.js';
 import { ErrorLine, Section, Status, when } from '../format.js';
 import { useLive } from '../live.js';
 import { Link } from '../router.js';
+import { ActivitySection } from './activity.js';
 
 /** httpSMS's rule: a phone without a heartbeat for 64 minutes is offline. */
 const OFFLINE_AFTER_MS = 64 * 60_000;
@@ -39,6 +43,7 @@ export function OverviewPage() {
 
   return (
     <>
+      <ActivitySection />
       <Section title="Phones">
         <ErrorLine error={phones.error} />
         {phones.data && (
