@@ -27,6 +27,11 @@ export interface DashboardOptions {
   basePath?: string;
   /** The folder of the built app (default: the one shipped in this package). */
   appDir?: string;
+  /**
+   * The `Content-Security-Policy` of the page (default: `dashboardCsp(apiBase)`: the page's own
+   * scripts and styles only, requests to its own origin and the API's), or false for none.
+   */
+  contentSecurityPolicy?: string | false;
 }
 
 /** A request as Express or `node:http` hands it over (`baseUrl` and `originalUrl`: Express). */
@@ -88,6 +93,34 @@ function pageFor(template: string, mount: string, apiBase: string): Buffer {
   return Buffer.from(template.replace('<head>', `<head>${head}`));
 }
 
+/** The origin of a full-URL API base, to allow the page's requests there; null for a path. */
+function originOf(apiBase: string): string | null {
+  try {
+    return /^https?:\/\//i.test(apiBase) ? new URL(apiBase).origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The page's default policy: no inline script or style, nothing from another origin but the API
+ * (when `apiBase` is a full URL), no plugins, no framing by other origins.
+ */
+export function dashboardCsp(apiBase = ''): string {
+  const api = originOf(apiBase);
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src 'self'${api ? ` ${api}` : ''}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+  ].join('; ');
+}
+
 function acceptsHtml(req: IncomingMessage): boolean {
   const accept = req.headers.accept ?? '';
   return accept.includes('text/html');
@@ -109,6 +142,10 @@ export function dashboard(options: DashboardOptions = {}): DashboardHandler {
   const template = index.body.toString('utf8');
   const apiBase = (options.apiBase ?? '').replace(/\/+$/, '');
   const pages = new Map<string, Buffer>();
+  const csp =
+    options.contentSecurityPolicy === false
+      ? null
+      : (options.contentSecurityPolicy ?? dashboardCsp(apiBase));
 
   function send(
     req: IncomingMessage,
@@ -117,12 +154,14 @@ export function dashboard(options: DashboardOptions = {}): DashboardHandler {
     type: string,
     cache: string,
     body: Buffer,
+    extra: Readonly<Record<string, string>> = {},
   ) {
     res.writeHead(status, {
       'content-type': type,
       'content-length': String(body.length),
       'cache-control': cache,
       'x-content-type-options': 'nosniff',
+      ...extra,
     });
     res.end(req.method === 'HEAD' ? undefined : body);
   }
@@ -164,6 +203,8 @@ export function dashboard(options: DashboardOptions = {}): DashboardHandler {
       page = pageFor(template, mount, apiBase);
       if (pages.size < 16) pages.set(mount, page);
     }
-    return send(req, res, 200, CONTENT_TYPES['.html'] ?? '', 'no-cache', page);
+    const headers: Record<string, string> = { 'referrer-policy': 'no-referrer' };
+    if (csp) headers['content-security-policy'] = csp;
+    return send(req, res, 200, CONTENT_TYPES['.html'] ?? '', 'no-cache', page, headers);
   };
 }

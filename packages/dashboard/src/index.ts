@@ -14,5 +14,6 @@ export {
   type DashboardOptions,
   type DashboardRequest,
   dashboard,
+  dashboardCsp,
   defaultAppDir,
 } from './handler.js';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dashboard } from '../src/index.js';
+import { dashboard, dashboardCsp } from '../src/index.js';
 
 const HTML = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
 
@@ -53,6 +53,33 @@ describe('dashboard handler', () => {
     const html = await res.text();
     expect(html).toContain('<base href="/admin/">');
     expect(html).toContain('<meta name="textport-api-base" content="/sms">');
+    expect(res.headers.get('content-security-policy')).toBe(dashboardCsp('/sms'));
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
+  it('sends a Content-Security-Policy without inline code, allowing an API on another origin', async () => {
+    expect(dashboardCsp()).toContain("script-src 'self';");
+    expect(dashboardCsp()).toContain("style-src 'self';");
+    expect(dashboardCsp()).toContain("connect-src 'self';");
+    expect(dashboardCsp('https://api.example.com/sms')).toContain(
+      "connect-src 'self' https://api.example.com;",
+    );
+    // An asset is a file, not a page: no policy needed.
+    const asset = await fetch(`${base}/admin/assets/index-abc123.js`);
+    expect(asset.headers.get('content-security-policy')).toBeNull();
+    const own = dashboard({ appDir: fakeApp(), contentSecurityPolicy: "default-src 'none'" });
+    const none = dashboard({ appDir: fakeApp(), contentSecurityPolicy: false });
+    for (const [handler, expected] of [
+      [own, "default-src 'none'"],
+      [none, null],
+    ] as const) {
+      const other = createServer((req, res) => handler(req, res));
+      await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}/`;
+      const res = await fetch(url, { headers: HTML });
+      expect(res.headers.get('content-security-policy')).toBe(expected);
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
   });
 
   it('answers the routes of the app with index.html (SPA fallback)', async () => {

@@ -39,7 +39,8 @@ interface AxeViolation {
 
 /** axe-core's serious and critical findings on the page as it is now. */
 export async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE });
+  // Evaluated through the DevTools protocol: the page's CSP forbids inline scripts, rightly.
+  await page.evaluate(AXE);
   const result = await page.evaluate(async () => {
     const axe = (
       globalThis as unknown as {
@@ -75,6 +76,8 @@ export interface BrowserRun {
   page: Page;
   /** The demo (virtual) phone's number. */
   phone: string;
+  /** What the page's Content-Security-Policy blocked (console errors): must stay empty. */
+  cspViolations: string[];
 }
 
 /** A standalone server on a fresh SQLite file and a Chromium page (UTC, en-US, 1200×800). */
@@ -98,12 +101,18 @@ export async function startBrowserRun(): Promise<BrowserRun> {
     viewport: { width: 1200, height: 800 },
   });
   const page = await context.newPage();
+  const cspViolations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
   const phone = readConfig({}).TEXTPORT_DEMO_PHONE;
-  return { dir, server, apiKey: server.newApiKey ?? '', browser, page, phone };
+  return { dir, server, apiKey: server.newApiKey ?? '', browser, page, phone, cspViolations };
 }
 
+/** Closes the run; fails when the page's Content-Security-Policy blocked anything the app did. */
 export async function stopBrowserRun(run: BrowserRun | undefined): Promise<void> {
   await run?.browser.close();
   await run?.server.close();
   if (run?.dir) rmSync(run.dir, { recursive: true, force: true });
+  expect(run?.cspViolations ?? []).toEqual([]);
 }
