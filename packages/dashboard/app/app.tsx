@@ -1,6 +1,6 @@
 /** The shell: sign-in gate, header with navigation, one page in `<main>`, the live stream. */
 import { useEffect, useState } from 'preact/hooks';
-import { storedKey, storeKey, whenUnauthorized } from './api.js';
+import { api, storedKey, storeKey, type User, whenUnauthorized } from './api.js';
 import { connect, onConnection } from './events.js';
 import { BulkPage } from './pages/bulk.js';
 import { ConversationsPage } from './pages/conversations.js';
@@ -62,13 +62,30 @@ function pageFor(path: string, onKeyChanged: (key: string) => void) {
   return { title: 'Not found', body: <p>There is no page here.</p> };
 }
 
+/**
+ * Mounted behind the host's own auth, the API may know the caller without a key (the host's
+ * `authenticate` hook reads its session cookie or header): then no sign-in is asked for.
+ */
+async function hostKnowsCaller(): Promise<boolean> {
+  try {
+    await api<User>('/v1/users/me', { key: '' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function App() {
   const [key, setKey] = useState(storedKey);
+  /** null: not asked yet; true: the host's session signs the API calls in. */
+  const [host, setHost] = useState<boolean | null>(key ? false : null);
   const [live, setLive] = useState(false);
   const path = usePath();
+  const signedIn = Boolean(key) || host === true;
   const signOut = () => {
     storeKey(null);
     setKey(null);
+    setHost(false);
   };
   // A rotated key: keep it and reopen the live stream with it, so the tab stays signed in.
   const keyChanged = (next: string) => {
@@ -78,21 +95,31 @@ export function App() {
 
   useEffect(() => whenUnauthorized(signOut), []);
   useEffect(() => {
-    if (!key) return;
+    if (host === null) hostKnowsCaller().then(setHost);
+  }, [host]);
+  useEffect(() => {
+    if (!signedIn) return;
     const stopStatus = onConnection(setLive);
     const stop = connect(signOut);
     return () => {
       stop();
       stopStatus();
     };
-  }, [key]);
+  }, [key, signedIn]);
 
-  const page = key ? pageFor(path, keyChanged) : { title: 'Sign in', body: null };
+  const page = signedIn ? pageFor(path, keyChanged) : { title: 'Sign in', body: null };
   useEffect(() => {
     document.title = `${page.title} · textport`;
   }, [page.title]);
 
-  if (!key) {
+  if (host === null) {
+    return (
+      <main id="main" class="signin">
+        <p role="status">Loading…</p>
+      </main>
+    );
+  }
+  if (!signedIn) {
     return (
       <main id="main" class="signin">
         <SignInPage
@@ -130,9 +157,13 @@ export function App() {
         <span class={live ? 'live on' : 'live'} role="status">
           {live ? 'Live' : 'Offline'}
         </span>
-        <button type="button" class="secondary" onClick={signOut}>
-          Sign out
-        </button>
+        {key ? (
+          <button type="button" class="secondary" onClick={signOut}>
+            Sign out
+          </button>
+        ) : (
+          <span class="session">Signed in by the host app</span>
+        )}
       </header>
       <main id="main">
         <h1>{page.title}</h1>

@@ -49,10 +49,10 @@ function dispatch(frame: string): void {
 
 async function readStream(signal: AbortSignal, onOpen: () => void): Promise<number> {
   const key = storedKey() ?? '';
-  const response = await fetch(`${apiBase()}/v1/events`, {
-    headers: { 'x-api-key': key, accept: 'text/event-stream' },
-    signal,
-  });
+  // Without a key, the host's session (cookie or header) signs the stream in.
+  const headers: Record<string, string> = { accept: 'text/event-stream' };
+  if (key) headers['x-api-key'] = key;
+  const response = await fetch(`${apiBase()}/v1/events`, { headers, signal });
   // A 401 for a key since rotated away (the tab holds a newer one): reconnect, do not sign out.
   if (response.status === 401 && storedKey() !== key) return 0;
   if (!response.ok || !response.body) return response.status;
