@@ -27,6 +27,7 @@ const BENCHES = [
   { name: 'smsgate', script: 'smsgate.mjs', node: ['--expose-gc'] },
   { name: 'queue', script: 'queue.mjs', pg: true },
   { name: 'scheduler', script: 'scheduler.mjs' },
+  { name: 'dashboard', script: 'dashboard.mjs' },
 ];
 
 function run(bench, resultFile) {
