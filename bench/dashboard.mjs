@@ -1,6 +1,6 @@
 // The dashboard's reads with 100,000 messages in SQLite: server time (in-process, from the
 // request to the answer, auth and JSON included) of the messages page's requests — the first
-// page, a status filter, a text search, a deep page — through @textport/http on
+// page, a status filter, a text search, a deep page — and of the overview's activity, through @textport/http on
 // @textport/store-knex. Run `npm run bench:dashboard` (builds, then `node bench/dashboard.mjs`).
 // Options: MESSAGES (100000), REPEAT (25; the median and the slowest are printed).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +26,8 @@ const READS = [
   ['text search (1 in 1,000)', '/v1/messages/search?skip=0&limit=21&query=order%20%23042'],
   ['page 50', '/v1/messages/search?skip=980&limit=21'],
 ];
+/** The overview's counts: every message by status, 24 hours (about 86,000 of the rows). */
+const OVERVIEW = ['overview activity (24 h)', '/v1/activity'];
 
 function row(i, accountId, phoneId, start) {
   const at = start + i * 1000;
@@ -81,7 +83,7 @@ try {
   const api = createHttpApi(gateway);
   const headers = { 'x-api-key': account.apiKey, accept: 'application/json' };
   const results = [];
-  for (const [name, url] of READS) {
+  for (const [name, url] of [...READS, OVERVIEW]) {
     const [path, search = ''] = url.split('?');
     const times = [];
     let rows = 0;
@@ -95,9 +97,10 @@ try {
       });
       times.push(Number(process.hrtime.bigint() - begun) / 1e6);
       if (response?.status !== 200) throw new Error(`${url}: ${response?.status}`);
-      rows = JSON.parse(
+      const data = JSON.parse(
         String(typeof response.body === 'string' ? response.body : Buffer.from(response.body)),
-      ).data.length;
+      ).data;
+      rows = Array.isArray(data) ? data.length : data.hours.length;
     }
     const slowest = Math.max(...times);
     console.log(

@@ -11,13 +11,14 @@ export interface Loaded<T> {
 }
 
 /**
- * `load()` now, again when `deps` change, and again (at most every 300 ms) when an event
- * for which `relevant(event)` holds arrives.
+ * `load()` now, again when `deps` change, and again (at most every `delayMs`, default 300 ms)
+ * when an event for which `relevant(event)` holds arrives.
  */
 export function useLive<T>(
   load: (signal: AbortSignal) => Promise<T>,
   deps: unknown[],
   relevant: (event: LiveEvent) => boolean = () => true,
+  delayMs = 300,
 ): Loaded<T> {
   const [state, setState] = useState<Omit<Loaded<T>, 'reload'>>({
     data: null,
@@ -49,7 +50,7 @@ export function useLive<T>(
       timer = setTimeout(() => {
         timer = undefined;
         run();
-      }, 300);
+      }, delayMs);
     });
     return () => {
       controller.abort();

@@ -8,7 +8,7 @@ import type { MessageStatus } from '../lifecycle/status.js';
 
 export interface MessageActivityQuery {
   accountId: string;
-  /** Events at or after this time are counted in `buckets`. */
+  /** Events in buckets starting at or after `bucketStart(since)` are counted in `buckets`. */
   since: number;
   /** Bucket length in ms (a whole number ≥ 1); a bucket starts at a multiple of it. */
   bucketMs: number;
@@ -41,9 +41,9 @@ export interface WebhookFailureCounts {
 
 export interface ActivityStore {
   /**
-   * Counts by status, and the sent/delivered/failed/received events since `query.since` per
-   * bucket. A message's `orderTimestamp` is never earlier than any of its event times (the
-   * gateway moves it forward with every event), so stores may skip rows ordered before `since`.
+   * Counts by status, and the sent/delivered/failed/received events per bucket from the bucket
+   * of `query.since` on. A message's `orderTimestamp` is never earlier than any of its event times (the
+   * gateway moves it forward with every event), so stores may skip rows ordered before that first bucket.
    */
   getMessageActivity(query: MessageActivityQuery): Promise<MessageActivity>;
   getWebhookFailures(accountId: string, since: number): Promise<WebhookFailureCounts>;

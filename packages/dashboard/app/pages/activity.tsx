@@ -90,6 +90,8 @@ export function ActivitySection() {
     (signal) => api<Activity>('/v1/activity', { signal }),
     [],
     (e) => e.type.startsWith('message.'),
+    // The counts read every message of the account: while messages flow, every 5 s is enough.
+    5000,
   );
   const data = activity.data;
   const failures = data?.webhook_deliveries;

@@ -1,13 +1,14 @@
 /**
  * The overview's counts: messages by status (one grouped scan of the account's rows), events per
- * bucket (the account's rows ordered since `since`, through the `account` index), and failed
- * webhook deliveries (the outbox's `account_created` index).
+ * bucket (one grouped scan of the account's rows ordered since `since`, through the `account`
+ * index), and failed webhook deliveries (the outbox's `account_created` index).
  */
 import type { MessageStatus } from '@textport/core';
 import {
   ACTIVITY_EVENTS,
   type ActivityBucket,
   addToBucket,
+  bucketStart,
   type MessageActivity,
   type MessageActivityQuery,
   sortedBuckets,
@@ -39,21 +40,24 @@ export async function getMessageActivity(
   for (const [i, status] of columnValues(statuses, 'status').entries()) {
     byStatus[status as MessageStatus] = Number(counts[i]);
   }
-  // The width is a whole number written into the text: the same expression in SELECT and GROUP BY.
-  const selects = ACTIVITY_EVENTS.map(([kind, field]) => {
+  const first = bucketStart(since, width);
+  // One pass over the rows ordered since the first bucket: grouped by the bucket of each event time.
+  // The width is a whole number written into the text, so GROUP BY sees the same expressions.
+  const columns = ACTIVITY_EVENTS.map(([kind, field]) => {
     const at = COLUMNS[field];
-    const bucket = raw(`(${at} - ${at} % ${width})`);
-    return sql`SELECT ${raw(`'${kind}'`)} AS kind, ${bucket} AS bucket, count(*) AS n FROM ${t}
-      WHERE account_id = ${accountId} AND order_timestamp >= ${since} AND ${raw(at)} >= ${since}
-      GROUP BY ${bucket}`;
+    return raw(`(${at} - ${at} % ${width}) AS ${kind}`);
   });
-  const rows = await db.all(join(selects, ' UNION ALL '));
+  const rows = await db.all(sql`
+    SELECT ${join(columns, ', ')}, count(*) AS n FROM ${t}
+      WHERE account_id = ${accountId} AND order_timestamp >= ${first}
+      GROUP BY ${raw(ACTIVITY_EVENTS.map(([kind]) => kind).join(', '))}`);
   const buckets = new Map<number, ActivityBucket>();
-  const starts = columnValues(rows, 'bucket');
   const events = columnValues(rows, 'n');
-  for (const [i, kind] of columnValues(rows, 'kind').entries()) {
-    const name = kind as (typeof ACTIVITY_EVENTS)[number][0];
-    addToBucket(buckets, Number(starts[i]), name, Number(events[i]));
+  for (const [kind] of ACTIVITY_EVENTS) {
+    for (const [i, start] of columnValues(rows, kind).entries()) {
+      if (start === null || start === undefined || Number(start) < first) continue;
+      addToBucket(buckets, Number(start), kind, Number(events[i]));
+    }
   }
   return { byStatus, buckets: sortedBuckets(buckets) };
 }

@@ -15,14 +15,14 @@ import type { Tables } from './tables.js';
 export function getMessageActivity(t: Tables, query: MessageActivityQuery): MessageActivity {
   const byStatus: Partial<Record<MessageStatus, number>> = {};
   const buckets = new Map<number, ActivityBucket>();
+  const first = bucketStart(query.since, query.bucketMs);
   for (const m of t.messages.values()) {
     if (m.accountId !== query.accountId) continue;
     byStatus[m.status] = (byStatus[m.status] ?? 0) + 1;
     for (const [kind, field] of ACTIVITY_EVENTS) {
       const at = m[field];
-      if (at !== null && at >= query.since) {
-        addToBucket(buckets, bucketStart(at, query.bucketMs), kind, 1);
-      }
+      const start = at === null ? null : bucketStart(at, query.bucketMs);
+      if (start !== null && start >= first) addToBucket(buckets, start, kind, 1);
     }
   }
   return { byStatus, buckets: sortedBuckets(buckets) };

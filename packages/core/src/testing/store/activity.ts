@@ -41,7 +41,7 @@ export function activityGroup(ctx: GroupContext): void {
     expect(none).toEqual({ byStatus: {}, buckets: [] });
   });
 
-  it('counts each event in the bucket of its own time, from `since` on, oldest bucket first', async () => {
+  it('counts each event in the bucket of its own time, from the bucket of `since` on, oldest first', async () => {
     const accountId = uuid();
     await ctx.store.insertMessages([
       // Sent before `since`, delivered after: only the delivery counts.
@@ -59,6 +59,13 @@ export function activityGroup(ctx: GroupContext): void {
       { start: T0 + HOUR, sent: 0, delivered: 1, failed: 0, received: 0 },
       { start: T0 + 3 * HOUR, sent: 0, delivered: 0, failed: 1, received: 1 },
     ]);
+    // A `since` inside a bucket counts that whole bucket.
+    const within = await ctx.store.getMessageActivity({
+      accountId,
+      since: T0 + 30,
+      bucketMs: HOUR,
+    });
+    expect(within.buckets).toEqual(activity.buckets);
     const quarter = await ctx.store.getMessageActivity({
       accountId,
       since: T0 + 3 * HOUR,
