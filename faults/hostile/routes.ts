@@ -47,6 +47,7 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'PUT', path: '/v1/webhooks/{webhookID}', auth: 'user', body: 'json' },
   { method: 'DELETE', path: '/v1/webhooks/{webhookID}', auth: 'user' },
   { method: 'GET', path: '/v1/webhooks/{webhookID}/deliveries', auth: 'user' },
+  { method: 'GET', path: '/v1/messages/{messageID}/deliveries', auth: 'user' },
   {
     method: 'POST',
     path: '/v1/webhooks/{webhookID}/deliveries/{deliveryID}/redeliver',

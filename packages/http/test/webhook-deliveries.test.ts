@@ -1,7 +1,8 @@
 /** `GET /v1/webhooks/{id}/deliveries` and `POST …/deliveries/{id}/redeliver`. */
+import { WEBHOOK_EVENTS } from '@textport/core';
 import { makeOutbox } from '@textport/core/testing';
 import { describe, expect, it } from 'vitest';
-import { httpSetup, OWNER } from './helpers.js';
+import { CONTACT, httpSetup, OWNER } from './helpers.js';
 
 async function withWebhook() {
   const t = await httpSetup();
@@ -55,6 +56,7 @@ describe('webhook deliveries', () => {
       webhook_id: t.webhookId,
       event_id: newest!.eventId,
       event_type: 'message.phone.received',
+      message_id: null,
       status: 'delivered',
       attempts: 1,
       last_http_status: 200,
@@ -143,5 +145,54 @@ describe('webhook deliveries', () => {
     );
     expect(foreign.status).toBe(404);
     expect((await t.store.getOutbox(t.account.id, row.id))?.status).toBe('delivered');
+  });
+
+  it("lists a message's deliveries: the outbox rows of its own events only", async () => {
+    const t = await httpSetup();
+    const hook = await t.call('POST', '/v1/webhooks', {
+      body: {
+        url: 'https://hooks.example.com/in',
+        events: [...WEBHOOK_EVENTS],
+        phone_numbers: [OWNER],
+      },
+    });
+    expect(hook.status).toBe(201);
+    const send = (content: string) =>
+      t.call('POST', '/v1/messages/send', { body: { from: OWNER, to: CONTACT, content } });
+    const first = (await send('first')).json.data;
+    const second = (await send('second')).json.data;
+    const taken = await t.call('GET', '/v1/messages/outstanding', {
+      query: { message_id: first.id },
+    });
+    expect(taken.status).toBe(200);
+    const sent = await t.call('POST', `/v1/messages/${first.id}/events`, {
+      body: { event_name: 'SENT', timestamp: new Date(t.clock.now()).toISOString() },
+    });
+    expect(sent.status).toBe(200);
+    const delivered = await t.call('POST', `/v1/messages/${first.id}/events`, {
+      body: { event_name: 'DELIVERED', timestamp: new Date(t.clock.now()).toISOString() },
+    });
+    expect(delivered.status).toBe(200);
+    const r = await t.call('GET', `/v1/messages/${first.id}/deliveries`);
+    expect(r.status).toBe(200);
+    expect(r.json.message).toBe('fetched 2 deliveries');
+    const rows = r.json.data as { event_type: string; message_id: string; webhook_id: string }[];
+    expect(rows.map((d) => d.event_type).sort()).toEqual([
+      'message.phone.delivered',
+      'message.phone.sent',
+    ]);
+    expect(rows.every((d) => d.message_id === first.id && d.webhook_id === hook.json.data.id)).toBe(
+      true,
+    );
+    const other = await t.call('GET', `/v1/messages/${second.id}/deliveries`);
+    expect(other.json.message).toBe('fetched 0 deliveries');
+    const paged = await t.call('GET', `/v1/messages/${first.id}/deliveries`, {
+      query: { limit: '1' },
+    });
+    expect(paged.json.data).toHaveLength(1);
+    const unknown = await t.call('GET', `/v1/messages/${crypto.randomUUID()}/deliveries`);
+    expect(unknown.status).toBe(404);
+    const bad = await t.call('GET', '/v1/messages/not-a-uuid/deliveries');
+    expect(bad.status).toBe(422);
   });
 });

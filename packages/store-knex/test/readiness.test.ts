@@ -8,6 +8,7 @@ import { createHttpApi } from '@textport/http';
 import knexFactory, { type Knex } from 'knex';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKnexStore, type KnexStore } from '../src/index.js';
+import { MIGRATION_NAMES } from '../src/schema/migrations.js';
 import { DATABASE_URL, PG_SKIP, type SqliteDatabase, sqliteDatabase } from './helpers.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -52,6 +53,7 @@ describe('readiness of the SQLite store', () => {
       '0005_retention_indexes',
       '0006_phone_handoff',
       '0007_outbox_http_status',
+      '0010_outbox_subject',
     ]);
     const ready = await served(store);
     expect(await ready()).toEqual({
@@ -105,7 +107,7 @@ describe.skipIf(PG_SKIP !== false)(
       const knex: Knex = knexFactory({ client: 'pg', connection: url.toString() });
       cleanups.push(() => knex.destroy());
       const store = createKnexStore(knex);
-      expect((await store.ping()).pendingMigrations).toHaveLength(7);
+      expect((await store.ping()).pendingMigrations).toEqual(MIGRATION_NAMES);
       await store.migrate();
       const ready = await served(store);
       expect(await ready()).toMatchObject({

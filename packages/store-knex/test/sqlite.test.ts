@@ -72,6 +72,7 @@ describe('SQLite store setup', () => {
       '0005_retention_indexes',
       '0006_phone_handoff',
       '0007_outbox_http_status',
+      '0010_outbox_subject',
     ]);
   });
 
@@ -82,10 +83,10 @@ describe('SQLite store setup', () => {
     const pending = makeMessage({ status: 'pending', scheduledAt: null, dueAt: 1_000 });
     await store.insertMessages([planned, handedOff, pending]);
     const config = { migrationSource: createMigrationSource(), tableName: 'textport_migrations' };
-    await knex.migrate.down(config); // 0007
-    await knex.migrate.down(config); // 0006
-    await knex.migrate.down(config); // 0005
-    await knex.migrate.down(config); // 0004
+    // Back to before 0004, however many migrations came after it.
+    const applied = async () =>
+      (await rows(knex, 'SELECT name FROM textport_migrations')).map((r) => r.name);
+    while ((await applied()).includes('0004_message_handoff')) await knex.migrate.down(config);
     await knex.migrate.latest(config);
     const marked = await rows(
       knex,

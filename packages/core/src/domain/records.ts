@@ -217,6 +217,8 @@ export interface OutboxRecord {
   webhookId: string;
   eventId: string;
   eventType: string;
+  /** The message the event concerns (message events; the message page's delivery list), else null. */
+  subjectId: string | null;
   /** The CloudEvent body, as JSON text: every attempt sends the same bytes and id. */
   payload: string;
   status: OutboxStatus;

@@ -172,6 +172,10 @@ export const wireWebhookDeliverySchema = z.object({
   webhook_id: uuid,
   event_id: z.string(),
   event_type: z.string(),
+  message_id: z
+    .string()
+    .nullable()
+    .meta({ description: 'The message the event is about; null for other events' }),
   status: z.enum(['pending', 'delivered', 'failed']),
   attempts: z.number().int().min(0),
   last_http_status: z.number().int().nullable(),
@@ -342,6 +346,7 @@ export function toWireWebhookDelivery(o: OutboxRecord): WireWebhookDelivery {
     webhook_id: o.webhookId,
     event_id: o.eventId,
     event_type: o.eventType,
+    message_id: o.subjectId,
     status: o.status,
     attempts: o.attempts,
     last_http_status: o.lastHttpStatus,

@@ -6,6 +6,7 @@
 import type { OutboxRecord } from '../domain/records.js';
 import { GatewayError } from '../errors.js';
 import type { GatewayContext } from '../uow/context.js';
+import { getMessage } from './messages.js';
 import { getWebhook } from './webhooks.js';
 
 export interface DeliveryListInput {
@@ -24,6 +25,22 @@ export async function listDeliveries(
   return ctx.store.listOutbox({
     accountId,
     webhookId,
+    skip: Math.max(0, input.skip ?? 0),
+    limit: Math.max(0, input.limit ?? 20),
+  });
+}
+
+/** The deliveries of the events about a message, newest first; 404 when it is not the account's. */
+export async function listMessageDeliveries(
+  ctx: GatewayContext,
+  accountId: string,
+  messageId: string,
+  input: DeliveryListInput = {},
+): Promise<OutboxRecord[]> {
+  await getMessage(ctx, accountId, messageId);
+  return ctx.store.listOutbox({
+    accountId,
+    subjectId: messageId,
     skip: Math.max(0, input.skip ?? 0),
     limit: Math.max(0, input.limit ?? 20),
   });

@@ -193,6 +193,9 @@ export function createGateway(config: GatewayConfig): Gateway {
         messages.searchMessages(ctx, accountId, input),
       delete: (accountId: string, id: string) => messages.deleteMessage(ctx, accountId, id),
       cancel: (accountId: string, id: string) => messages.cancelMessage(ctx, accountId, id),
+      /** The webhook deliveries of the message's events, newest first (20 unless `limit` says). */
+      deliveries: (accountId: string, id: string, input?: PageInput) =>
+        deliveries.listMessageDeliveries(ctx, accountId, id, input),
       /** Counts by status and per hour of the last `hours` (default 24), and failed webhook deliveries. */
       activity: (accountId: string, hours?: number) => accountActivity(ctx, accountId, hours),
     }),

@@ -66,6 +66,8 @@ export interface GatewayMessages {
   delete(accountId: string, id: string): Promise<MessageRecord>;
   /** Cancels a message the phone has not taken yet. */
   cancel(accountId: string, id: string): Promise<MessageRecord>;
+  /** The webhook deliveries of the message's events, newest first (20 unless `limit` says). */
+  deliveries(accountId: string, id: string, input?: PageInput): Promise<OutboxRecord[]>;
   /** Counts by status and per hour of the last `hours` (default 24), and failed webhook deliveries. */
   activity(accountId: string, hours?: number): Promise<AccountActivity>;
 }

@@ -25,6 +25,8 @@ export interface ClaimOutboxQuery {
 export interface OutboxListQuery extends PageQuery {
   accountId: string;
   webhookId?: string | null;
+  /** Only the deliveries of events about this message. */
+  subjectId?: string | null;
 }
 
 export interface WebhookStore {

@@ -166,6 +166,7 @@ export const makeOutbox = ownedFactory<OutboxRecord>((base, overrides) => {
     webhookId: uuid(),
     eventId,
     eventType,
+    subjectId: null,
     payload: JSON.stringify({ specversion: '1.0', id: eventId, type: eventType, data: {} }),
     status: 'pending',
     attempts: 0,

@@ -108,6 +108,13 @@ export function toCloudEvent(event: AnyGatewayEvent): CloudEvent {
   };
 }
 
+/** The message an event concerns: `message_id`, or the `id` of a message event's data. */
+function messageIdOfEvent(event: AnyGatewayEvent): string | null {
+  const data = event.data as { message_id?: unknown; id?: unknown };
+  const id = data.message_id ?? (event.type.startsWith('message.') ? data.id : null);
+  return typeof id === 'string' ? id : null;
+}
+
 async function writeOutbox(uow: UnitOfWork): Promise<void> {
   const rows: OutboxRecord[] = [];
   for (const event of uow.events) {
@@ -122,6 +129,7 @@ async function writeOutbox(uow: UnitOfWork): Promise<void> {
         webhookId: hook.id,
         eventId: event.id,
         eventType: event.type,
+        subjectId: messageIdOfEvent(event),
         payload,
         status: 'pending',
         attempts: 0,

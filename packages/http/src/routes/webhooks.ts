@@ -57,6 +57,8 @@ const crud = crudRoutes({
 });
 
 const { skip, limit } = pageParams(20, '');
+const deliveriesMessage = (n: number) =>
+  n === 1 ? 'fetched 1 delivery' : `fetched ${n} deliveries`;
 
 /** A webhook's delivery log and redelivery (the outbox rows of its events). */
 const deliveryRoutes = [
@@ -78,9 +80,7 @@ const deliveryRoutes = [
         skip: query.skip,
         limit: query.limit,
       });
-      const message =
-        rows.length === 1 ? 'fetched 1 delivery' : `fetched ${rows.length} deliveries`;
-      return success(200, message, rows.map(toWireWebhookDelivery));
+      return success(200, deliveriesMessage(rows.length), rows.map(toWireWebhookDelivery));
     },
   }),
 
@@ -104,4 +104,27 @@ const deliveryRoutes = [
   }),
 ];
 
-export const webhookRoutes = [...crud, ...deliveryRoutes];
+/** The deliveries of the events about one message (its page's delivery list). */
+const messageDeliveries = defineRoute({
+  method: 'GET',
+  path: '/v1/messages/{messageID}/deliveries',
+  auth: 'user',
+  query: z.object({ skip, limit }),
+  docs: {
+    tag: 'Webhooks',
+    operationId: 'listMessageDeliveries',
+    summary: "The webhook deliveries of a message's events, newest first",
+    success: { status: 200, data: ['WebhookDelivery'], description: 'fetched N deliveries' },
+    errors: [404],
+  },
+  async handle({ gateway, principal, params, query }) {
+    const id = uuidParam(params, 'messageID');
+    const rows = await gateway.messages.deliveries(principal.accountId, id, {
+      skip: query.skip,
+      limit: query.limit,
+    });
+    return success(200, deliveriesMessage(rows.length), rows.map(toWireWebhookDelivery));
+  },
+});
+
+export const webhookRoutes = [...crud, ...deliveryRoutes, messageDeliveries];

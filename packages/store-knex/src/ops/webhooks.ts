@@ -134,6 +134,9 @@ export function listOutbox(db: Db, query: OutboxListQuery): Promise<OutboxRecord
     query.webhookId === null || query.webhookId === undefined
       ? null
       : sql`webhook_id = ${query.webhookId}`,
+    query.subjectId === null || query.subjectId === undefined
+      ? null
+      : sql`subject_id = ${query.subjectId}`,
   ]);
   return selectMany(db, OUTBOX, where, NEWEST_FIRST, query);
 }

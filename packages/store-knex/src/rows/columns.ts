@@ -205,6 +205,7 @@ export const OUTBOX = spec<OutboxRecord>('outbox', {
   webhookId: 'text',
   eventId: 'text',
   eventType: 'text',
+  subjectId: 'text',
   payload: 'text',
   status: 'text',
   attempts: 'int',

@@ -10,6 +10,7 @@ import * as heartbeatRadio from './heartbeat-radio.js';
 import * as initial from './initial.js';
 import * as messageHandoff from './message-handoff.js';
 import * as outboxHttpStatus from './outbox-http-status.js';
+import * as outboxSubject from './outbox-subject.js';
 import * as phoneHandoff from './phone-handoff.js';
 import * as phoneKeyNumbers from './phone-key-numbers.js';
 import * as retentionIndexes from './retention-indexes.js';
@@ -28,6 +29,7 @@ const MIGRATIONS: readonly TextportMigration[] = [
   { name: '0005_retention_indexes', ...retentionIndexes },
   { name: '0006_phone_handoff', ...phoneHandoff },
   { name: '0007_outbox_http_status', ...outboxHttpStatus },
+  { name: '0010_outbox_subject', ...outboxSubject },
 ];
 
 /** The names of the shipped migrations, in order. */

@@ -104,7 +104,10 @@ export function listOutbox(t: Tables, query: OutboxListQuery): OutboxRecord[] {
       row.accountId === query.accountId &&
       (query.webhookId === null ||
         query.webhookId === undefined ||
-        row.webhookId === query.webhookId),
+        row.webhookId === query.webhookId) &&
+      (query.subjectId === null ||
+        query.subjectId === undefined ||
+        row.subjectId === query.subjectId),
   );
   return page(rows.sort(descending((row) => row.createdAt)), query);
 }

@@ -216,4 +216,32 @@ export function outboxGroup(ctx: GroupContext): void {
     await ctx.store.updateOutbox(row.id, { lastHttpStatus: null });
     expect((await ctx.store.getOutbox(accountId, row.id))?.lastHttpStatus).toBeNull();
   });
+
+  it('lists the rows about one message (by subject), and keeps the subject', async () => {
+    const accountId = uuid();
+    const messageId = uuid();
+    const base = Date.now();
+    const about = (n: number, subjectId: string | null) =>
+      makeOutbox({ accountId, subjectId, createdAt: base + n });
+    const rows = [about(1, messageId), about(2, uuid()), about(3, null), about(4, messageId)];
+    await ctx.store.insertOutbox(rows);
+    await ctx.store.insertOutbox([makeOutbox({ subjectId: messageId })]);
+    const [first, , , last] = rows;
+    const mine = await ctx.store.listOutbox({
+      accountId,
+      subjectId: messageId,
+      skip: 0,
+      limit: 10,
+    });
+    expect(mine).toEqual([last, first]);
+    const both = await ctx.store.listOutbox({
+      accountId,
+      webhookId: first!.webhookId,
+      subjectId: messageId,
+      skip: 0,
+      limit: 10,
+    });
+    expect(ids(both)).toEqual([first!.id]);
+    expect(await ctx.store.listOutbox({ accountId, skip: 0, limit: 10 })).toHaveLength(4);
+  });
 }
