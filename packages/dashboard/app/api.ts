@@ -194,6 +194,8 @@ export interface WebhookDelivery {
   webhook_id: string;
   event_id: string;
   event_type: string;
+  /** The message the event is about; null for other events. */
+  message_id: string | null;
   status: 'pending' | 'delivered' | 'failed';
   attempts: number;
   last_http_status: number | null;

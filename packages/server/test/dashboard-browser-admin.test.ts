@@ -136,6 +136,27 @@ describe.skipIf(!haveChromium)(`${title}: webhooks and phones`, () => {
     expect(receiver.received).toHaveLength(3);
   });
 
+  it("lists a message's webhook deliveries on its page, linked to the webhook's log", async () => {
+    const [sent] = await apiGet<{ id: string }[]>(
+      '/v1/messages/search?limit=1&query=For%20the%20webhook',
+    );
+    await page.goto(`${run.server.url}/messages/${sent?.id}`);
+    await h1('Message').waitFor(WAIT);
+    const log = page.getByRole('region', { name: 'Webhook deliveries' });
+    for (const type of ['message.phone.sent', 'message.phone.delivered']) {
+      const row = log.getByRole('row').filter({ hasText: type });
+      await row.getByRole('cell', { name: '200', exact: true }).waitFor(WAIT);
+      await row.getByText('delivered', { exact: true }).waitFor(WAIT);
+    }
+    // The redelivered one shows its second attempt here too.
+    const delivered = log.getByRole('row').filter({ hasText: 'message.phone.delivered' });
+    expect(await delivered.getByRole('cell', { name: '2', exact: true }).count()).toBe(1);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'message-deliveries');
+    await delivered.getByRole('link', { name: 'Log' }).click();
+    await h1('Webhook deliveries').waitFor(WAIT);
+  });
+
   it('edits the webhook and deletes it after confirming', async () => {
     await nav('Webhooks').click();
     await h1('Webhooks').waitFor(WAIT);

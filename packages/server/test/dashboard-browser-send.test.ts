@@ -127,6 +127,6 @@ describe.skipIf(!haveChromium)(`${title}: bulk send`, () => {
     );
     await page.getByText('Webhook deliveries: 0 failed, 0 being retried.').waitFor(WAIT);
     expect(await accessibilityProblems(page)).toEqual([]);
-    await screenshot(page, 'overview');
+    await screenshot(page, 'overview-activity');
   });
 });

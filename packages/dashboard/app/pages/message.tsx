@@ -1,12 +1,14 @@
 /**
- * One message: its status (updated live), the time of each step it reached, and a way to cancel
- * it while the phone has not taken it.
+ * One message: its status (updated live), the time of each step it reached, attempts and failure
+ * reason, the webhook deliveries of its events, and a way to cancel it while the phone has not
+ * taken it.
  */
 import { useState } from 'preact/hooks';
 import { api, type Message } from '../api.js';
 import { messageIdOf } from '../events.js';
 import { ErrorLine, Section, Status, when } from '../format.js';
 import { useLive } from '../live.js';
+import { DeliveryTable, QueuedAgain, useDeliveryLog } from './delivery-table.js';
 
 /** Statuses `POST /v1/messages/{id}/cancel` accepts. */
 const CANCELABLE = new Set(['pending', 'scheduled']);
@@ -31,6 +33,7 @@ export function MessagePage({ id }: { id: string }) {
   const [cancelError, setCancelError] = useState<unknown>(null);
   const [canceling, setCanceling] = useState(false);
   const m = result.data;
+  const deliveries = useDeliveryLog(`/v1/messages/${id}/deliveries?limit=100`, [id]);
 
   async function cancel() {
     setCanceling(true);
@@ -84,6 +87,16 @@ export function MessagePage({ id }: { id: string }) {
                 </li>
               ))}
             </ol>
+          </Section>
+          <Section title="Webhook deliveries">
+            <ErrorLine error={deliveries.log.error ?? deliveries.error} />
+            <QueuedAgain queued={deliveries.queued} />
+            <DeliveryTable
+              rows={deliveries.log.data ?? []}
+              onRedeliver={deliveries.redeliver}
+              showWebhook
+            />
+            {deliveries.log.data?.length === 0 && <p>No webhook deliveries for this message.</p>}
           </Section>
         </>
       )}
