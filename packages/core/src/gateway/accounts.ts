@@ -77,6 +77,9 @@ export async function createAccount(
     email,
     timezone,
     activePhoneId: null,
+    notificationMessageStatusEnabled: true,
+    notificationWebhookEnabled: true,
+    notificationHeartbeatEnabled: true,
     createdAt: now,
     updatedAt: now,
   };

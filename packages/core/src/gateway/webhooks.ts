@@ -101,6 +101,7 @@ export async function createWebhook(
     accountId,
     ...fields,
     enabled: true,
+    failingSince: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -81,6 +81,7 @@ export const STORE_ACCESS = Object.freeze({
   listWebhooksFor: 'read',
   updateWebhook: 'write',
   deleteWebhook: 'write',
+  markWebhookFailing: 'write',
   insertOutbox: 'write',
   getOutbox: 'read',
   claimOutbox: 'write',
@@ -99,6 +100,7 @@ export const STORE_ACCESS = Object.freeze({
   purgeMessages: 'write',
   purgeHeartbeats: 'write',
   purgeOutbox: 'write',
+  purgeAccount: 'write',
 } as const satisfies Record<StoreMethod, StoreAccess>);
 
 /** True when `name` is a Store method that only reads; anything else counts as a write. */

@@ -13,6 +13,7 @@ import type {
   StoreConformanceOptions,
   StoreHarness,
 } from './harness.js';
+import { accountPurgeGroup } from './store/account-purge.js';
 import { backlogGroup } from './store/claims/backlog.js';
 import { crossProcessGroup } from './store/claims/cross-process.js';
 import { dueGroup } from './store/claims/due.js';
@@ -78,7 +79,13 @@ const PARTS: readonly (readonly [part: string, groups: readonly GroupEntry[]])[]
   ],
   ['schedules', [{ group: schedulesGroup }]],
   ['idempotency', [{ group: idempotencyGroup }]],
-  ['retention', [{ group: retentionGroup }]],
+  [
+    'retention',
+    [
+      { name: 'old rows', group: retentionGroup },
+      { name: 'account', group: accountPurgeGroup },
+    ],
+  ],
   ['transactions', [{ group: transactionsGroup }]],
   ['health', [{ group: healthGroup }]],
 ];
