@@ -136,6 +136,29 @@ export async function updateAccount(
   return updated;
 }
 
+/** The account's alert settings (`PUT /v1/users/{userID}/notifications`). */
+export interface NotificationSettingsInput {
+  messageStatusEnabled: boolean;
+  webhookEnabled: boolean;
+  heartbeatEnabled: boolean;
+}
+
+/** Sets which alerts the account gets (all three at once, as httpSMS does). */
+export async function updateNotifications(
+  ctx: GatewayContext,
+  accountId: string,
+  input: NotificationSettingsInput,
+): Promise<AccountRecord> {
+  const updated = await ctx.store.updateAccount(accountId, {
+    notificationMessageStatusEnabled: input.messageStatusEnabled,
+    notificationWebhookEnabled: input.webhookEnabled,
+    notificationHeartbeatEnabled: input.heartbeatEnabled,
+    updatedAt: ctx.clock.now(),
+  });
+  if (!updated) throw GatewayError.notFound(`cannot find account with ID [${accountId}]`);
+  return updated;
+}
+
 /**
  * Tells every node, once the change has committed, that keys were revoked or lost
  * numbers: open phone sockets check their key again (and close when it is gone).

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { noContent, success, unauthorized } from '../envelope.js';
 import { uuidParam } from '../params.js';
 import { defineRoute } from '../route.js';
-import { needed, optional, text, textList } from '../schemas.js';
+import { flag, needed, optional, text, textList } from '../schemas.js';
 import { deleteById, listRoute, saveRoute } from './common.js';
 
 const USERS = 'Users';
@@ -19,6 +19,16 @@ const KEYS = 'Phone API keys';
 const userBody = z.object({
   timezone: optional(text, 'IANA time zone, used for naive send times of bulk files.'),
   active_phone_id: optional(text, 'One of your phones; null or "" clears it.'),
+});
+
+const notificationsBody = z.object({
+  message_status_enabled: optional(
+    flag,
+    'E-mail when a message finally fails or expires (absent: false, as httpSMS).',
+  ),
+  webhook_enabled: optional(flag, 'E-mail when a webhook keeps failing (absent: false).'),
+  heartbeat_enabled: optional(flag, 'E-mail when a phone goes offline (absent: false).'),
+  newsletter_enabled: optional(flag, 'Accepted for httpSMS clients; textport sends no newsletter.'),
 });
 
 async function wireAccount(gateway: Gateway, accountId: string) {
@@ -64,6 +74,47 @@ export const keyRoutes = [
       await gateway.accounts.update(accountId, {
         ...(typeof body.timezone === 'string' ? { timezone: body.timezone } : {}),
         ...(body.active_phone_id !== undefined ? { activePhoneId: body.active_phone_id } : {}),
+      });
+      return wireAccount(gateway, accountId);
+    },
+  }),
+
+  defineRoute({
+    method: 'DELETE',
+    path: '/v1/users/me',
+    auth: 'user',
+    changesKeys: true,
+    docs: {
+      tag: USERS,
+      operationId: 'deleteUser',
+      summary:
+        'Delete your account and everything it owns (messages, threads, phones, keys, webhooks, attachments); its keys stop working at once',
+      success: { status: 204, description: 'account deleted' },
+      errors: [404],
+    },
+    async handle({ gateway, principal }) {
+      await gateway.accounts.delete(principal.accountId);
+      return noContent();
+    },
+  }),
+
+  saveRoute({
+    method: 'PUT',
+    path: '/v1/users/{userID}/notifications',
+    operationId: 'updateUserNotifications',
+    tag: USERS,
+    summary:
+      'Choose the e-mail alerts of your account (all three at once; an absent one is off). As httpSMS, the caller is updated whatever the path id.',
+    body: notificationsBody,
+    status: 200,
+    message: 'user notification settings updated successfully',
+    data: 'User',
+    errors: [404],
+    async save(gateway, accountId, body) {
+      await gateway.accounts.updateNotifications(accountId, {
+        messageStatusEnabled: body.message_status_enabled === true,
+        webhookEnabled: body.webhook_enabled === true,
+        heartbeatEnabled: body.heartbeat_enabled === true,
       });
       return wireAccount(gateway, accountId);
     },
