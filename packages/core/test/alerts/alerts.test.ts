@@ -146,13 +146,26 @@ describe('alerts', () => {
 
     await fail(); // the receiver answers 200 now: the episode ends
     expect((await t.store.getWebhook(t.account.id, hook.id))?.failingSince).toBeNull();
-    receiver.received.length = 0;
-    await t.store.updateWebhook(hook.id, { url: `${receiver.url}?down` });
-    const down = await startReceiver([{ status: 503 }]);
+    const down = await startReceiver([{ status: 503 }, { status: 503 }, { status: 503 }]);
     closers.push(down.close);
     await t.store.updateWebhook(hook.id, { url: down.url });
     await fail();
+    await fail();
     expect(t.sender.alerts.map((a) => a.kind)).toEqual(['webhook.failing', 'webhook.failing']);
+
+    // Changing the webhook ends its episode: the next failure is alerted again.
+    await t.gateway.webhooks.update(t.account.id, hook.id, {
+      url: down.url,
+      events: ['message.send.failed'],
+      phoneNumbers: [OWNER],
+    });
+    expect((await t.store.getWebhook(t.account.id, hook.id))?.failingSince).toBeNull();
+    await fail();
+    expect(t.sender.alerts.map((a) => a.kind)).toEqual([
+      'webhook.failing',
+      'webhook.failing',
+      'webhook.failing',
+    ]);
   });
 
   it('sends nothing when the matching setting is off, or the account has no e-mail', async () => {
