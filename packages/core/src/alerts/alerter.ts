@@ -18,11 +18,18 @@ import type { Alert, AlertKind, AlertSender } from '../alert-sender.js';
 import type { AnyGatewayEvent, GatewayEvent } from '../events/events.js';
 import type { GatewayContext } from '../uow/context.js';
 import * as compose from './compose.js';
-import { ALERT_SETTING } from './compose.js';
 
+/** The account setting that turns each kind of alert on. */
+export const ALERT_SETTING = Object.freeze({
+  'message.failed': 'notificationMessageStatusEnabled',
+  'message.expired': 'notificationMessageStatusEnabled',
+  'webhook.failing': 'notificationWebhookEnabled',
+  'phone.offline': 'notificationHeartbeatEnabled',
+} as const satisfies Record<AlertKind, string>);
+
+/** Listens from construction on, for the gateway's lifetime. */
 export class Alerter {
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly detach: (() => void)[] = [];
 
   constructor(
     private readonly ctx: GatewayContext,
@@ -42,12 +49,6 @@ export class Alerter {
     );
   }
 
-  /** Stops listening and waits for the alerts being sent. */
-  async stop(): Promise<void> {
-    for (const off of this.detach.splice(0)) off();
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
-  }
-
   /** Waits for the alerts being sent (tests, shutdown). */
   async settled(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.all(this.inFlight);
@@ -58,7 +59,6 @@ export class Alerter {
     listener: (event: GatewayEvent<T>) => void,
   ): void {
     this.ctx.emitter.on(type, listener as never);
-    this.detach.push(() => this.ctx.emitter.off(type, listener as never));
   }
 
   private alert(kind: AlertKind, event: AnyGatewayEvent, words: compose.AlertWords): void {

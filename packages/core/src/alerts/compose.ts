@@ -2,7 +2,6 @@
  * The words of each alert: a subject and a plain-text body, from the event that
  * caused it (after httpSMS's notification e-mails). Pure: no store, no clock.
  */
-import type { AlertKind } from '../alert-sender.js';
 import type { GatewayEvent } from '../events/events.js';
 
 export interface AlertWords {
@@ -92,11 +91,3 @@ export function phoneOffline(event: GatewayEvent<'phone.heartbeat.offline'>): Al
     ),
   };
 }
-
-/** The account setting that turns each kind of alert on. */
-export const ALERT_SETTING = Object.freeze({
-  'message.failed': 'notificationMessageStatusEnabled',
-  'message.expired': 'notificationMessageStatusEnabled',
-  'webhook.failing': 'notificationWebhookEnabled',
-  'phone.offline': 'notificationHeartbeatEnabled',
-} as const satisfies Record<AlertKind, string>);

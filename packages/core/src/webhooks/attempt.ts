@@ -3,7 +3,10 @@
  * `410 Gone` disables the webhook; a refused receiver (private network) fails the
  * row at once; anything else is retried with the policy's backoff, or with the
  * receiver's `Retry-After` when longer (capped at the longest backoff), until
- * `maxAttempts`. Every write is guarded by the claimer's lease.
+ * `maxAttempts`. Every write is guarded by the claimer's lease. A delivery given up
+ * (attempts used up, refused, or answered 410) is told to the gateway's listeners as
+ * `webhook.send.failed` (the alerts); a delivered one ends the webhook's failing
+ * episode (`failingSince`).
  */
 
 import type { WebhookDeliveryOptions } from '../config/config.js';
