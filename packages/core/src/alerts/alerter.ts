@@ -11,7 +11,8 @@
  *   delivered event clears.
  * The de-duplication lives in the store, so a restart or a second node sends nothing
  * twice. An alert is sent after the change committed and at most once: a sender that
- * fails is logged, not retried. The account's settings (`notification…Enabled`) and
+ * fails is logged, not retried. A message that expired for good and is then reported
+ * FAILED by its phone (late) is two facts and gets both alerts. The account's settings (`notification…Enabled`) and
  * its e-mail address decide whether an alert goes out at all.
  */
 import type { Alert, AlertKind, AlertSender } from '../alert-sender.js';
