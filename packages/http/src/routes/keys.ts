@@ -98,25 +98,37 @@ export const keyRoutes = [
     },
   }),
 
-  saveRoute({
+  defineRoute({
     method: 'PUT',
     path: '/v1/users/{userID}/notifications',
-    operationId: 'updateUserNotifications',
-    tag: USERS,
-    summary:
-      'Choose the e-mail alerts of your account (all three at once; an absent one is off). As httpSMS, the caller is updated whatever the path id.',
+    auth: 'user',
     body: notificationsBody,
-    status: 200,
-    message: 'user notification settings updated successfully',
-    data: 'User',
-    errors: [404],
-    async save(gateway, accountId, body) {
-      await gateway.accounts.updateNotifications(accountId, {
+    docs: {
+      tag: USERS,
+      operationId: 'updateUserNotifications',
+      summary:
+        'Choose the e-mail alerts of your account: all three at once, an absent one is off (`userID` is your own id)',
+      success: {
+        status: 200,
+        data: 'User',
+        description: 'user notification settings updated successfully',
+      },
+      errors: [404],
+    },
+    async handle({ gateway, principal, params, body }) {
+      // httpSMS updates the caller whatever the path names; textport refuses another id,
+      // as key rotation does, so a request meant for another account changes nothing.
+      if (params.userID !== principal.accountId) return unauthorized();
+      await gateway.accounts.updateNotifications(principal.accountId, {
         messageStatusEnabled: body.message_status_enabled === true,
         webhookEnabled: body.webhook_enabled === true,
         heartbeatEnabled: body.heartbeat_enabled === true,
       });
-      return wireAccount(gateway, accountId);
+      return success(
+        200,
+        'user notification settings updated successfully',
+        await wireAccount(gateway, principal.accountId),
+      );
     },
   }),
 

@@ -33,15 +33,24 @@ describe('PUT /v1/users/{userID}/notifications', () => {
       notificationWebhookEnabled: false,
       notificationHeartbeatEnabled: false,
     });
-    // As httpSMS: the caller is updated, whatever id the path names.
+    // An empty body is a valid one: every alert off.
+    const empty = await t.call('put', `/v1/users/${t.account.id}/notifications`).send({});
+    expect(empty.body.data).toMatchObject({
+      notification_message_status_enabled: false,
+      notification_webhook_enabled: false,
+      notification_heartbeat_enabled: false,
+    });
+    // Another account's id (httpSMS would update the caller): 401, nothing written.
     const other = await t.otherAccount();
-    await t.call('put', `/v1/users/${other.account.id}/notifications`).send({}).expect(200);
-    expect(await t.store.getAccount(other.account.id)).toMatchObject({
-      notificationMessageStatusEnabled: true,
-    });
-    expect(await t.store.getAccount(t.account.id)).toMatchObject({
-      notificationMessageStatusEnabled: false,
-    });
+    const before = await t.store.getAccount(t.account.id);
+    const theirs = await t.store.getAccount(other.account.id);
+    const foreign = await t
+      .call('put', `/v1/users/${other.account.id}/notifications`)
+      .send({ message_status_enabled: true });
+    expect(foreign.status).toBe(401);
+    expect((await t.call('put', '/v1/users/me/notifications').send({})).status).toBe(401);
+    expect(await t.store.getAccount(t.account.id)).toEqual(before);
+    expect(await t.store.getAccount(other.account.id)).toEqual(theirs);
   });
 
   it('answers 400 for a value of the wrong type or a broken body, 401 without a key; writes nothing', async () => {
