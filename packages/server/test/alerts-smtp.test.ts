@@ -19,7 +19,9 @@ import {
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ALERT_HEADER, smtpAlertSender } from '../src/alerts.js';
+import { readConfig } from '../src/config.js';
 import { openDatabase } from '../src/database.js';
+import { startServer } from '../src/server.js';
 
 const MIN = 60_000;
 const OWNER = '+18005550199';
@@ -203,5 +205,41 @@ describe('e-mail alerts over SMTP', () => {
     await t.failMessage();
     await t.silence(8);
     expect(t.kinds()).toEqual(['phone.offline']);
+  });
+
+  it('the server sends them when TEXTPORT_SMTP_URL and TEXTPORT_SMTP_FROM are set', async () => {
+    const smtp = await smtpServer();
+    const dir = mkdtempSync(join(tmpdir(), 'textport-alerts-server-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const server = await startServer(
+      readConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
+        TEXTPORT_DEMO_PHONE: 'off',
+        LOG_LEVEL: 'silent',
+        TEXTPORT_SMTP_URL: smtp.url,
+        TEXTPORT_SMTP_FROM: 'alerts@example.com',
+        TEXTPORT_ALERT_EMAIL: 'ops@example.com',
+      }),
+      () => {},
+    );
+    cleanups.push(() => server.close());
+    const { gateway, accountId } = server;
+    expect((await gateway.accounts.get(accountId)).email).toBe('ops@example.com');
+    await gateway.phones.upsert(accountId, { phoneNumber: OWNER });
+    const user: Principal = { accountId, kind: 'user', keyId: null, phoneNumbers: null };
+    const m = await gateway.messages.send(accountId, {
+      from: OWNER,
+      to: '+18005550100',
+      content: 'x',
+    });
+    await gateway.phoneApi.takeOutstanding(user, m.id);
+    await gateway.phoneApi.reportEvent(user, m.id, { event: 'FAILED', reason: 'no credit' });
+    await gateway.alerts?.settled();
+    expect(smtp.mails.map((mail) => [mail.from, mail.to])).toEqual([
+      ['alerts@example.com', ['ops@example.com']],
+    ]);
+    expect(smtp.mails[0]?.raw).toContain('Reason: no credit');
   });
 });
