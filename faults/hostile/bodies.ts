@@ -79,6 +79,11 @@ export function plausibleBody(spec: BodySpec): fc.Arbitrary<Record<string, unkno
   });
 }
 
+/** Whether a body of the right types can fail validation (some field, or the whole). */
+export function canBeInvalid(spec: BodySpec): boolean {
+  return spec.wholeInvalid !== undefined || Object.values(spec.fields).some((f) => f.invalid);
+}
+
 /** A JSON object of the right types where at least one field fails validation. */
 export function invalidBody(spec: BodySpec): fc.Arbitrary<Record<string, unknown>> {
   const breakable = Object.entries(spec.fields).filter(([, f]) => f.invalid !== undefined);

@@ -341,6 +341,16 @@ export function bodySpecs(me: Side, other: Side): Record<string, BodySpec> {
         },
       },
     },
+    'PUT /v1/users/{userID}/notifications': {
+      // Booleans only: no value of the right type is invalid (wrong types are 400).
+      invalidStatuses: [400],
+      fields: {
+        message_status_enabled: { kind: 'flag', valid: fc.boolean() },
+        webhook_enabled: { kind: 'flag', valid: fc.boolean() },
+        heartbeat_enabled: { kind: 'flag', valid: fc.boolean() },
+        newsletter_enabled: { kind: 'flag', valid: fc.boolean() },
+      },
+    },
     'POST /v1/phone-api-keys': {
       invalidStatuses: [422],
       fields: {

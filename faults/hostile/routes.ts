@@ -12,6 +12,8 @@ export interface RouteDef {
   body?: 'json' | 'multipart';
   /** An answer that never ends (server-sent events): only asked without a valid key. */
   stream?: true;
+  /** A valid request ends the acting account (account deletion): only asked without a valid key. */
+  destroys?: true;
 }
 
 export const ROUTES: readonly RouteDef[] = [
@@ -37,6 +39,8 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'DELETE', path: '/v1/message-threads/{messageThreadID}', auth: 'user' },
   { method: 'GET', path: '/v1/users/me', auth: 'user' },
   { method: 'PUT', path: '/v1/users/me', auth: 'user', body: 'json' },
+  { method: 'DELETE', path: '/v1/users/me', auth: 'user', destroys: true },
+  { method: 'PUT', path: '/v1/users/{userID}/notifications', auth: 'user', body: 'json' },
   { method: 'DELETE', path: '/v1/users/{userID}/api-keys', auth: 'user' },
   { method: 'GET', path: '/v1/phone-api-keys', auth: 'user' },
   { method: 'POST', path: '/v1/phone-api-keys', auth: 'user', body: 'json' },
@@ -64,8 +68,8 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/v1/events', auth: 'user', stream: true },
 ];
 
-/** The routes asked with valid keys too: every one whose answer ends. */
-export const REQUEST_ROUTES = ROUTES.filter((r) => !r.stream);
+/** The routes asked with valid keys too: every one whose answer ends and that leaves the account. */
+export const REQUEST_ROUTES = ROUTES.filter((r) => !r.stream && !r.destroys);
 
 export const routeKey = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
 export const JSON_ROUTES = REQUEST_ROUTES.filter((r) => r.body === 'json');

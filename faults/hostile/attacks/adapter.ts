@@ -3,7 +3,7 @@
  * lists, parsed queries and bodies, odd paths).
  */
 import fc from 'fast-check';
-import { invalidBody, plausibleBody, wrongTypedBody } from '../bodies.js';
+import { canBeInvalid, invalidBody, plausibleBody, wrongTypedBody } from '../bodies.js';
 import type { Kit } from '../kit.js';
 import type { Hostile, Payload } from '../request.js';
 import {
@@ -30,8 +30,9 @@ export function adapterOddities(kit: Kit): fc.Arbitrary<Hostile> {
             fc.constantFrom(...JSON_ROUTES),
             fc.oneof(fc.constant('wrong'), fc.constant('invalid'), fc.constant('shape')),
           )
-          .chain(([route, how]) => {
+          .chain(([route, asked]) => {
             const s = spec(routeKey(route));
+            const how = asked === 'invalid' && !canBeInvalid(s) ? 'wrong' : asked;
             const value =
               how === 'wrong'
                 ? wrongTypedBody(s)

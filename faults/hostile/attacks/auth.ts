@@ -163,6 +163,14 @@ export function otherAccount(kit: Kit): fc.Arbitrary<Hostile> {
         ),
         c(fc.constant({ method: 'DELETE', path: `/v1/users/${other.id}/api-keys`, expect: [401] })),
         c(
+          plausibleBody(spec('PUT /v1/users/{userID}/notifications')).map((body) => ({
+            method: 'PUT',
+            path: `/v1/users/${other.id}/notifications`,
+            body,
+            expect: [401],
+          })),
+        ),
+        c(
           plausibleBody(spec('PUT /v1/send-schedules/{scheduleID}')).map((body) => ({
             method: 'PUT',
             path: `/v1/send-schedules/${other.scheduleId}`,

@@ -1,3 +1,5 @@
+export type { Alert, AlertKind, AlertSender } from './alert-sender.js';
+export { Alerter } from './alerts/alerter.js';
 export { attachmentPath, createDiskAttachmentStore } from './attachments/disk.js';
 export { mediaTypeOf } from './attachments/media-types.js';
 export * from './attachments/store.js';
@@ -39,6 +41,7 @@ export type {
   AccountSettingsInput,
   CreateAccountInput,
   IssuedKey,
+  NotificationSettingsInput,
 } from './gateway/accounts.js';
 export { hashApiKey } from './gateway/accounts.js';
 export type { AccountActivity } from './gateway/activity.js';

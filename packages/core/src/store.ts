@@ -47,6 +47,8 @@
  * - The purges (`purgeMessages`, `purgeHeartbeats`, `purgeOutbox`,
  *   `purgeIdempotency` with a limit) remove at most `limit` rows per call, each
  *   call in one short statement, and never a row that still has work to do.
+ *   `purgeAccount` removes an account a batch at a time, keys first, the account
+ *   row last, and waits for locked rows rather than skipping them.
  * - `ping()` reads something cheap and rejects when the database does not answer:
  *   readiness probes call it every few seconds.
  * - Run `runStoreConformance` from `@textport/core/testing` against the store.

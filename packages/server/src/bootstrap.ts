@@ -23,14 +23,23 @@ async function keysOf(gateway: Gateway, accountId: string, kind: 'user' | 'phone
 
 export async function bootstrap(
   gateway: Gateway,
-  env: { apiKey?: string | undefined; phoneApiKey?: string | undefined },
+  env: {
+    apiKey?: string | undefined;
+    phoneApiKey?: string | undefined;
+    /** The account's e-mail address (its alerts go there); unset: left as it is. */
+    alertEmail?: string | undefined;
+  },
 ): Promise<BootstrapResult> {
   const accountId = BOOTSTRAP_ACCOUNT_ID;
   let newApiKey: string | null = null;
   let newPhoneApiKey: string | null = null;
-  if (!(await gateway.store.getAccount(accountId))) {
-    const created = await gateway.accounts.create({ id: accountId, email: null });
+  const account = await gateway.store.getAccount(accountId);
+  if (!account) {
+    const created = await gateway.accounts.create({ id: accountId, email: env.alertEmail ?? null });
     newApiKey = created.apiKey;
+  } else if (env.alertEmail && account.email !== env.alertEmail) {
+    const updatedAt = gateway.config.clock.now();
+    await gateway.store.updateAccount(accountId, { email: env.alertEmail, updatedAt });
   }
   if (env.apiKey) {
     await gateway.accounts.importKey(accountId, {

@@ -128,6 +128,23 @@ const envSchema = z.object({
   TEXTPORT_ADMIN_KEY: optional.refine((v) => v === undefined || /^[\x21-\x7e]{24,256}$/.test(v), {
     message: 'must be 24 to 256 visible ASCII characters (or leave it unset: no admin routes)',
   }),
+  /** Alerts by e-mail (a message's final failure, a failing webhook, a phone offline); unset: none. */
+  TEXTPORT_SMTP_URL: optional.refine((v) => v === undefined || /^smtps?:\/\/[^/]+/.test(v), {
+    message:
+      'must be an SMTP URL, e.g. smtp://user:password@mail.example.com:587 or smtps://…:465 (or leave it unset: no alerts)',
+  }),
+  TEXTPORT_SMTP_FROM: optional.refine(
+    (v) => v === undefined || /^[^\s@<>]+@[^\s@<>]+$|<[^\s@<>]+@[^\s@<>]+>$/.test(v),
+    {
+      message:
+        'must be the sender of alerts, e.g. alerts@example.com or "textport <alerts@example.com>"',
+    },
+  ),
+  /** The bootstrap account's e-mail address: where its alerts go. */
+  TEXTPORT_ALERT_EMAIL: optional.refine((v) => v === undefined || /^[^\s@]+@[^\s@]+$/.test(v), {
+    message:
+      'must be an e-mail address, e.g. ops@example.com (the bootstrap account gets its alerts there)',
+  }),
   TLS_CERT: optional,
   TLS_KEY: optional,
   TEXTPORT_PUBLIC_URL: optional.refine((v) => v === undefined || URL.canParse(v), {
@@ -161,9 +178,19 @@ export function retentionPolicyOf(config: StandaloneConfig): GatewayConfig['rete
 /** Checks across variables, run even when single variables are wrong, so all problems show at once. */
 function crossChecks(env: NodeJS.ProcessEnv): string[] {
   const set = (name: string) => (env[name] ?? '').trim() !== '';
-  if (set('TLS_CERT') === set('TLS_KEY')) return [];
-  const missing = set('TLS_CERT') ? 'TLS_KEY' : 'TLS_CERT';
-  return [`${missing}: TLS_CERT and TLS_KEY go together: set both (PEM file paths) or neither`];
+  const problems: string[] = [];
+  if (set('TLS_CERT') !== set('TLS_KEY')) {
+    const missing = set('TLS_CERT') ? 'TLS_KEY' : 'TLS_CERT';
+    problems.push(
+      `${missing}: TLS_CERT and TLS_KEY go together: set both (PEM file paths) or neither`,
+    );
+  }
+  if (set('TEXTPORT_SMTP_URL') && !set('TEXTPORT_SMTP_FROM')) {
+    problems.push(
+      'TEXTPORT_SMTP_FROM: alerts by e-mail need a sender address, e.g. alerts@example.com',
+    );
+  }
+  return problems;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConfig {

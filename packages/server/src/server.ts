@@ -23,6 +23,7 @@ import { websocketTransport } from '@textport/transport-websocket';
 import type { VirtualPhone } from '@textport/transport-websocket/client';
 import express from 'express';
 import type { DestinationStream } from 'pino';
+import { smtpAlertSender } from './alerts.js';
 import { BOOTSTRAP_ACCOUNT_ID, bootstrap, virtualPhoneKey } from './bootstrap.js';
 import { retentionPolicyOf, type StandaloneConfig } from './config.js';
 import { openDatabase } from './database.js';
@@ -119,8 +120,13 @@ export async function startServer(
     : null;
   if (smsgate) transports.push(smsgate);
 
+  const alerts =
+    config.TEXTPORT_SMTP_URL && config.TEXTPORT_SMTP_FROM
+      ? smtpAlertSender({ url: config.TEXTPORT_SMTP_URL, from: config.TEXTPORT_SMTP_FROM })
+      : null;
   const gateway = createGateway({
     store: db.store,
+    ...(alerts ? { alerts } : {}),
     transports,
     logger,
     attachments: createDiskAttachmentStore(join(db.dataDir, 'attachments')),
@@ -158,6 +164,7 @@ export async function startServer(
   const boot = await bootstrap(gateway, {
     apiKey: config.TEXTPORT_API_KEY,
     phoneApiKey: config.TEXTPORT_PHONE_API_KEY,
+    alertEmail: config.TEXTPORT_ALERT_EMAIL,
   });
   booted = true;
   const newPrivateToken = smsgate
@@ -195,6 +202,7 @@ export async function startServer(
     async close() {
       await virtualPhone?.close();
       await gateway.stop();
+      alerts?.close();
       metrics?.close();
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));

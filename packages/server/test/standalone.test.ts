@@ -57,6 +57,34 @@ describe('configuration', () => {
     expect(problems).toContain('sqlite:<path>');
   });
 
+  it('e-mail alerts need an SMTP URL and a sender address', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        readConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problems({ TEXTPORT_SMTP_URL: 'smtp://mail.example.com:587' })).toEqual([
+      expect.stringContaining('TEXTPORT_SMTP_FROM'),
+    ]);
+    expect(
+      problems({
+        TEXTPORT_SMTP_URL: 'http://mail.example.com',
+        TEXTPORT_SMTP_FROM: 'nobody',
+        TEXTPORT_ALERT_EMAIL: 'ops',
+      }).map((p) => p.split(':')[0]),
+    ).toEqual(['TEXTPORT_SMTP_URL', 'TEXTPORT_SMTP_FROM', 'TEXTPORT_ALERT_EMAIL']);
+    expect(
+      readConfig({
+        TEXTPORT_SMTP_URL: 'smtps://u:p@mail.example.com:465',
+        TEXTPORT_SMTP_FROM: 'textport <alerts@example.com>',
+        TEXTPORT_ALERT_EMAIL: 'ops@example.com',
+      }),
+    ).toMatchObject({ TEXTPORT_SMTP_FROM: 'textport <alerts@example.com>' });
+  });
+
   it('has the documented defaults', () => {
     expect(readConfig({})).toMatchObject({
       PORT: 3000,

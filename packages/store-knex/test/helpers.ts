@@ -198,6 +198,11 @@ export function rawReader(knex: Knex, prefix = 'textport_'): RawReader {
       ]);
       return Number(r?.n);
     },
+    async countAccountRows(table, accountId) {
+      const column = table === 'accounts' ? 'id' : 'account_id';
+      const r = await one(`SELECT count(*) AS n FROM ${t(table)} WHERE ${column} = ?`, [accountId]);
+      return Number(r?.n);
+    },
     async apiKey(id) {
       const r = await one(`SELECT id, key_hash FROM ${t('api_keys')} WHERE id = ?`, [id]);
       return r ? { id: String(r.id), keyHash: String(r.key_hash) } : null;

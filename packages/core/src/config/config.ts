@@ -4,6 +4,7 @@
  * and its workers lives here.
  */
 import { z } from 'zod';
+import type { AlertSender } from '../alert-sender.js';
 import type { AttachmentStore } from '../attachments/store.js';
 import { createMemoryAttachmentStore } from '../attachments/store.js';
 import type { Clock, Random } from '../clock.js';
@@ -213,6 +214,15 @@ const configSchema = z.object({
   notifier: z
     .custom<Notifier>((v) => hasMethods(v, ['publish', 'subscribe']), {
       message: 'must implement the Notifier contract (publish and subscribe methods)',
+    })
+    .optional(),
+  /**
+   * Where alerts go (e-mails when a message finally fails, a webhook keeps failing, a
+   * phone goes offline; see alerts/alerter.ts). None: no alerts.
+   */
+  alerts: z
+    .custom<AlertSender>((v) => hasMethods(v, ['send']), {
+      message: 'must implement the AlertSender contract (a send(alert) method)',
     })
     .optional(),
   /** A stable name of this node, used as its lease owner (default: a random id). */

@@ -143,6 +143,12 @@ export interface AccountRecord {
   email: string | null;
   timezone: string;
   activePhoneId: string | null;
+  /** E-mail the account when a message finally fails or expires (httpSMS default: on). */
+  notificationMessageStatusEnabled: boolean;
+  /** E-mail the account when a webhook keeps failing (httpSMS default: on). */
+  notificationWebhookEnabled: boolean;
+  /** E-mail the account when a phone stops sending heartbeats (httpSMS default: on). */
+  notificationHeartbeatEnabled: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -178,6 +184,12 @@ export interface WebhookRecord {
   events: string[];
   phoneNumbers: string[];
   enabled: boolean;
+  /**
+   * When the webhook's current failing episode began: set by the first delivery given
+   * up since the last one delivered (the alert of the episode), cleared by the next
+   * delivered one. Null while the webhook delivers.
+   */
+  failingSince: number | null;
   createdAt: number;
   updatedAt: number;
 }

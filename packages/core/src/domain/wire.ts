@@ -132,6 +132,15 @@ export const wireAccountSchema = z.object({
   timezone: z.string(),
   active_phone_id: uuid.nullable(),
   subscription_name: z.string(),
+  notification_message_status_enabled: z
+    .boolean()
+    .describe('e-mail alert when a message finally fails or expires (default true)'),
+  notification_webhook_enabled: z
+    .boolean()
+    .describe('e-mail alert when a webhook keeps failing, once per failing episode (default true)'),
+  notification_heartbeat_enabled: z
+    .boolean()
+    .describe('e-mail alert when a phone goes offline, once per outage (default true)'),
   created_at: time,
   updated_at: time,
 });
@@ -299,6 +308,9 @@ export function toWireAccount(a: AccountRecord, apiKey: string): WireAccount {
     timezone: a.timezone,
     active_phone_id: a.activePhoneId,
     subscription_name: 'self-hosted',
+    notification_message_status_enabled: a.notificationMessageStatusEnabled,
+    notification_webhook_enabled: a.notificationWebhookEnabled,
+    notification_heartbeat_enabled: a.notificationHeartbeatEnabled,
     created_at: formatTimestamp(a.createdAt),
     updated_at: formatTimestamp(a.updatedAt),
   };

@@ -120,6 +120,21 @@ export interface GatewayEventData {
   'phone.heartbeat.missed': HeartbeatEventData;
   'phone.heartbeat.offline': HeartbeatEventData;
   'phone.heartbeat.online': HeartbeatEventData;
+  /**
+   * A webhook delivery was given up (attempts used up, or refused for good). Not a
+   * webhook type: the gateway's own listeners and the account's alerts hear it.
+   */
+  'webhook.send.failed': {
+    webhook_id: string;
+    webhook_url: string;
+    owner: string;
+    user_id: string;
+    event_id: string;
+    event_type: string;
+    event_payload: string;
+    http_response_status_code: number | null;
+    error_message: string;
+  };
 }
 
 export type GatewayEventType = keyof GatewayEventData;

@@ -77,6 +77,9 @@ export async function createAccount(
     email,
     timezone,
     activePhoneId: null,
+    notificationMessageStatusEnabled: true,
+    notificationWebhookEnabled: true,
+    notificationHeartbeatEnabled: true,
     createdAt: now,
     updatedAt: now,
   };
@@ -127,6 +130,29 @@ export async function updateAccount(
   check.throwIfInvalid();
   const updated = await ctx.store.updateAccount(accountId, {
     ...patch,
+    updatedAt: ctx.clock.now(),
+  });
+  if (!updated) throw GatewayError.notFound(`cannot find account with ID [${accountId}]`);
+  return updated;
+}
+
+/** The account's alert settings (`PUT /v1/users/{userID}/notifications`). */
+export interface NotificationSettingsInput {
+  messageStatusEnabled: boolean;
+  webhookEnabled: boolean;
+  heartbeatEnabled: boolean;
+}
+
+/** Sets which alerts the account gets (all three at once, as httpSMS does). */
+export async function updateNotifications(
+  ctx: GatewayContext,
+  accountId: string,
+  input: NotificationSettingsInput,
+): Promise<AccountRecord> {
+  const updated = await ctx.store.updateAccount(accountId, {
+    notificationMessageStatusEnabled: input.messageStatusEnabled,
+    notificationWebhookEnabled: input.webhookEnabled,
+    notificationHeartbeatEnabled: input.heartbeatEnabled,
     updatedAt: ctx.clock.now(),
   });
   if (!updated) throw GatewayError.notFound(`cannot find account with ID [${accountId}]`);

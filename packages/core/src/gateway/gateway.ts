@@ -5,6 +5,7 @@
  * and `accounts`.
  */
 
+import { Alerter } from '../alerts/alerter.js';
 import type { GatewayConfig } from '../config/config.js';
 import { resolveConfig } from '../config/config.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
@@ -20,6 +21,7 @@ import type { Store } from '../store.js';
 import type { Transport } from '../transport.js';
 import type { GatewayContext } from '../uow/context.js';
 import { WebhookWorker } from '../webhooks/worker.js';
+import { deleteAccount } from './account-deletion.js';
 import * as accounts from './accounts.js';
 import { accountActivity } from './activity.js';
 import { startAttachmentSweep, sweepAttachments } from './attachment-sweep.js';
@@ -54,6 +56,7 @@ export function createGateway(config: GatewayConfig): Gateway {
   const dispatcher = new Dispatcher(ctx);
   const monitor = new HeartbeatMonitor(ctx);
   const webhookWorker = new WebhookWorker(ctx);
+  const alerter = ctx.alerts ? new Alerter(ctx, ctx.alerts) : undefined;
   const retention = new RetentionWorker(ctx, {
     afterMessagesRemoved: () => sweepAttachments(ctx),
   });
@@ -106,6 +109,8 @@ export function createGateway(config: GatewayConfig): Gateway {
     heartbeats: monitor,
     /** Delivers webhook outbox rows; `runOnce()` sends the due ones by hand. */
     webhookWorker,
+    /** Sends the accounts' alerts when `config.alerts` is given. */
+    alerts: alerter,
     /** Removes old rows as `config.retention` says; `runOnce()` runs it by hand. */
     retention,
 
@@ -145,6 +150,7 @@ export function createGateway(config: GatewayConfig): Gateway {
       await monitor.stop();
       await dispatcher.stop();
       await webhookWorker.stop();
+      await alerter?.settled();
       for (const transport of [...ctx.transports].reverse()) {
         started.delete(transport);
         await transport.stop();
@@ -314,6 +320,9 @@ export function createGateway(config: GatewayConfig): Gateway {
           accounts.importKey(ctx, accountId, input),
         removePhoneFromKey: (accountId: string, keyId: string, phoneId: string) =>
           accounts.removePhoneFromKey(ctx, accountId, keyId, phoneId),
+        updateNotifications: (accountId: string, input: accounts.NotificationSettingsInput) =>
+          accounts.updateNotifications(ctx, accountId, input),
+        delete: (accountId: string) => deleteAccount(ctx, accountId),
       },
       ['authenticate'],
     ),

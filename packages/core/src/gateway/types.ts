@@ -4,6 +4,7 @@
  * interfaces.
  */
 
+import type { Alerter } from '../alerts/alerter.js';
 import type { AttachmentStore } from '../attachments/store.js';
 import type { ResolvedConfig } from '../config/config.js';
 import type { Dispatcher } from '../dispatch/dispatcher.js';
@@ -27,7 +28,12 @@ import type { RetentionWorker } from '../retention/worker.js';
 import type { Store } from '../store.js';
 import type { TransportHost } from '../transport.js';
 import type { WebhookWorker } from '../webhooks/worker.js';
-import type { AccountSettingsInput, CreateAccountInput, IssuedKey } from './accounts.js';
+import type {
+  AccountSettingsInput,
+  CreateAccountInput,
+  IssuedKey,
+  NotificationSettingsInput,
+} from './accounts.js';
 import type { AccountActivity } from './activity.js';
 import type {
   BulkBatch,
@@ -148,6 +154,13 @@ export interface GatewayAccounts {
     input: { kind: ApiKeyKind; name: string; apiKey: string },
   ): Promise<ApiKeyRecord>;
   removePhoneFromKey(accountId: string, keyId: string, phoneId: string): Promise<ApiKeyRecord>;
+  /** Sets which alerts the account gets. */
+  updateNotifications(accountId: string, input: NotificationSettingsInput): Promise<AccountRecord>;
+  /**
+   * Deletes the account and all it owns, in batches; its keys stop working first, on
+   * every node. Returns how many rows were removed.
+   */
+  delete(accountId: string): Promise<number>;
 }
 
 export interface Gateway {
@@ -169,6 +182,8 @@ export interface Gateway {
   readonly heartbeats: HeartbeatMonitor;
   /** Delivers webhook outbox rows; `runOnce()` sends the due ones by hand. */
   readonly webhookWorker: WebhookWorker;
+  /** Sends the accounts' alerts when `config.alerts` is given; `settled()` waits for those in flight. */
+  readonly alerts: Alerter | undefined;
   /**
    * Removes old rows as `config.retention` says; runs on its own after `start()`
    * when a policy is configured, `runOnce(policy?)` runs it by hand.

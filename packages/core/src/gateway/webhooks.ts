@@ -101,6 +101,7 @@ export async function createWebhook(
     accountId,
     ...fields,
     enabled: true,
+    failingSince: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -127,7 +128,10 @@ export function listWebhooks(ctx: GatewayContext, accountId: string, input: Webh
   });
 }
 
-/** Replaces the URL, signing key, events and numbers of a webhook. */
+/**
+ * Replaces the URL, signing key, events and numbers of a webhook. A changed webhook
+ * starts afresh: its failing episode (if any) ends, so its next failure is alerted.
+ */
 export async function updateWebhook(
   ctx: GatewayContext,
   accountId: string,
@@ -136,7 +140,11 @@ export async function updateWebhook(
 ): Promise<WebhookRecord> {
   await getWebhook(ctx, accountId, id);
   const fields = await checkWebhook(ctx, accountId, input);
-  const updated = await ctx.store.updateWebhook(id, { ...fields, updatedAt: ctx.clock.now() });
+  const updated = await ctx.store.updateWebhook(id, {
+    ...fields,
+    failingSince: null,
+    updatedAt: ctx.clock.now(),
+  });
   if (!updated) throw notFound(id);
   return updated;
 }

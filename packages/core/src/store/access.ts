@@ -83,6 +83,7 @@ export const STORE_ACCESS = Object.freeze({
   listWebhooksFor: 'read',
   updateWebhook: 'write',
   deleteWebhook: 'write',
+  markWebhookFailing: 'write',
   insertOutbox: 'write',
   getOutbox: 'read',
   claimOutbox: 'write',
@@ -101,6 +102,7 @@ export const STORE_ACCESS = Object.freeze({
   purgeMessages: 'write',
   purgeHeartbeats: 'write',
   purgeOutbox: 'write',
+  purgeAccount: 'write',
   // activity
   getMessageActivity: 'read',
   getWebhookFailures: 'read',

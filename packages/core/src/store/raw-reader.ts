@@ -1,5 +1,6 @@
 /** Ground-truth reads of a store's backing tables, for the conformance suite and tests. */
 import type { MessageRecord, OutboxRecord, PhoneRecord, ThreadRecord } from '../domain/records.js';
+import type { AccountTable } from './retention.js';
 
 /** Ground truth, read straight from the backing tables (never through the Store methods). */
 export interface RawReader {
@@ -33,6 +34,8 @@ export interface RawReader {
   ): Promise<{ requestHash: string; messageIds: (string | null)[] } | null>;
   countIdempotency(accountId: string): Promise<number>;
   countHeartbeats(accountId: string): Promise<number>;
+  /** Rows of the account in `table` (`accounts`: the account row itself, 0 or 1). */
+  countAccountRows(table: AccountTable, accountId: string): Promise<number>;
   apiKey(id: string): Promise<{ id: string; keyHash: string } | null>;
   thread(
     id: string,

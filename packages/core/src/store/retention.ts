@@ -41,4 +41,32 @@ export interface RetentionStore {
    * however old, are never removed.
    */
   purgeOutbox(before: number, limit: number): Promise<number>;
+  /**
+   * Deletes an account, a batch at a time: removes up to `limit` rows of the account
+   * from one table and returns how many; 0 once nothing of it is left. Tables are
+   * emptied in `ACCOUNT_TABLES` order — the API keys first (the account stops
+   * authenticating with the first call), the account row itself last — and locked
+   * rows are waited for, never skipped.
+   */
+  purgeAccount(accountId: string, limit: number): Promise<number>;
 }
+
+/**
+ * Every table that holds rows of an account, in the order `purgeAccount` empties
+ * them: keys first, so the account is locked out at once; rows that point at other
+ * rows before those (deliveries before webhooks, messages before phones); the
+ * account row last.
+ */
+export const ACCOUNT_TABLES = Object.freeze([
+  'api_keys',
+  'outbox',
+  'messages',
+  'threads',
+  'heartbeats',
+  'idempotency',
+  'webhooks',
+  'send_schedules',
+  'phones',
+  'accounts',
+] as const);
+export type AccountTable = (typeof ACCOUNT_TABLES)[number];

@@ -39,6 +39,13 @@ export interface WebhookStore {
   listWebhooksFor(accountId: string, eventType: string, owner: string): Promise<WebhookRecord[]>;
   updateWebhook(id: string, patch: RecordPatch<WebhookRecord>): Promise<WebhookRecord | null>;
   deleteWebhook(accountId: string, id: string): Promise<boolean>;
+  /**
+   * Starts the webhook's failing episode: sets `failingSince` to `at` when it is null,
+   * as one compare-and-set. True when this call started it; false when an episode was
+   * already running (or there is no such webhook). `updateWebhook` with
+   * `failingSince: null` ends the episode.
+   */
+  markWebhookFailing(id: string, at: number): Promise<boolean>;
 
   // outbox
   insertOutbox(rows: readonly OutboxRecord[]): Promise<void>;

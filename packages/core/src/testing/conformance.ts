@@ -13,6 +13,7 @@ import type {
   StoreConformanceOptions,
   StoreHarness,
 } from './harness.js';
+import { accountPurgeGroup } from './store/account-purge.js';
 import { activityGroup } from './store/activity.js';
 import { backlogGroup } from './store/claims/backlog.js';
 import { crossProcessGroup } from './store/claims/cross-process.js';
@@ -79,7 +80,13 @@ const PARTS: readonly (readonly [part: string, groups: readonly GroupEntry[]])[]
   ],
   ['schedules', [{ group: schedulesGroup }]],
   ['idempotency', [{ group: idempotencyGroup }]],
-  ['retention', [{ group: retentionGroup }]],
+  [
+    'retention',
+    [
+      { name: 'old rows', group: retentionGroup },
+      { name: 'account', group: accountPurgeGroup },
+    ],
+  ],
   ['activity', [{ group: activityGroup }]],
   ['transactions', [{ group: transactionsGroup }]],
   ['health', [{ group: healthGroup }]],

@@ -69,6 +69,9 @@ export function makeAccount(overrides: Partial<AccountRecord> = {}): AccountReco
     email: `${id}@example.com`,
     timezone: 'UTC',
     activePhoneId: null,
+    notificationMessageStatusEnabled: true,
+    notificationWebhookEnabled: true,
+    notificationHeartbeatEnabled: true,
     createdAt: now,
     updatedAt: now,
     ...overrides,
@@ -147,6 +150,7 @@ export const makeWebhook = ownedFactory<WebhookRecord>((base) => ({
   events: ['message.phone.received'],
   phoneNumbers: [randomPhoneNumber()],
   enabled: true,
+  failingSince: null,
 }));
 
 export const makeSchedule = ownedFactory<SendScheduleRecord>(() => ({

@@ -3,7 +3,10 @@
  * `410 Gone` disables the webhook; a refused receiver (private network) fails the
  * row at once; anything else is retried with the policy's backoff, or with the
  * receiver's `Retry-After` when longer (capped at the longest backoff), until
- * `maxAttempts`. Every write is guarded by the claimer's lease.
+ * `maxAttempts`. Every write is guarded by the claimer's lease. A delivery given up
+ * (attempts used up, refused, or answered 410) is told to the gateway's listeners as
+ * `webhook.send.failed` (the alerts); a delivered one ends the webhook's failing
+ * episode (`failingSince`).
  */
 
 import type { WebhookDeliveryOptions } from '../config/config.js';
@@ -85,17 +88,65 @@ export async function deliverRow(
     outcome.kind === 'delivered' ? 'delivered' : outcome.kind === 'retry' ? 'retry' : 'failed';
   const told = kind === 'retry' && !retried ? 'gave_up' : kind;
   report(deps, row, told, { httpStatus: outcome.httpStatus, error, durationMs });
-  if (outcome.kind === 'delivered') await finish(deps, row, 'delivered', null, outcome.httpStatus);
-  else if (outcome.kind === 'refused') await finish(deps, row, 'failed', outcome.error, null);
-  else if (outcome.kind === 'gone') {
+  if (outcome.kind === 'delivered') {
+    await finish(deps, row, 'delivered', null, outcome.httpStatus);
+    // The webhook delivers again: its failing episode (if any) is over.
+    if (hook.failingSince !== null) {
+      await deps.ctx.store.updateWebhook(hook.id, { failingSince: null });
+    }
+  } else if (outcome.kind === 'refused') {
+    const done = await finish(deps, row, 'failed', outcome.error, null);
+    if (done) gaveUp(deps.ctx, row, hook, outcome.error, null);
+  } else if (outcome.kind === 'gone') {
     await deps.ctx.store.updateWebhook(hook.id, {
       enabled: false,
       updatedAt: deps.ctx.clock.now(),
     });
-    await finish(deps, row, 'failed', outcome.error, outcome.httpStatus);
+    const done = await finish(deps, row, 'failed', outcome.error, outcome.httpStatus);
+    if (done) gaveUp(deps.ctx, row, hook, outcome.error, outcome.httpStatus);
     return true;
-  } else await retry(deps, row, outcome.error, outcome.httpStatus, outcome.retryAfterMs);
+  } else await retry(deps, row, hook, outcome.error, outcome.httpStatus, outcome.retryAfterMs);
   return false;
+}
+
+/** The phone number an outbox row's event concerns (its CloudEvent's `data.owner`). */
+function ownerOf(row: OutboxRecord): string {
+  try {
+    const owner = (JSON.parse(row.payload) as { data?: { owner?: unknown } }).data?.owner;
+    return typeof owner === 'string' ? owner : '';
+  } catch {
+    return '';
+  }
+}
+
+/** Tells the gateway's listeners (the alerts) that a delivery of `row` was given up. */
+function gaveUp(
+  ctx: GatewayContext,
+  row: OutboxRecord,
+  hook: WebhookRecord,
+  error: string,
+  httpStatus: number | null,
+): void {
+  const owner = ownerOf(row);
+  ctx.emitter.dispatch({
+    id: ctx.random.uuid(),
+    type: 'webhook.send.failed',
+    source: '/v1/webhooks',
+    time: ctx.clock.now(),
+    accountId: row.accountId,
+    owner,
+    data: {
+      webhook_id: hook.id,
+      webhook_url: hook.url,
+      owner,
+      user_id: row.accountId,
+      event_id: row.eventId,
+      event_type: row.eventType,
+      event_payload: row.payload,
+      http_response_status_code: httpStatus,
+      error_message: error,
+    },
+  });
 }
 
 async function attempt(
@@ -166,6 +217,7 @@ function finish(
 async function retry(
   deps: AttemptDeps,
   row: OutboxRecord,
+  hook: WebhookRecord,
   error: string,
   httpStatus: number | null,
   retryAfter: number,
@@ -173,7 +225,9 @@ async function retry(
   const { ctx, options, claimer } = deps;
   const attempts = row.attempts + 1;
   if (!retriesLeft(options, row)) {
-    await finish(deps, row, 'failed', `${error} (gave up after ${attempts} attempts)`, httpStatus);
+    const last = `${error} (gave up after ${attempts} attempts)`;
+    if (await finish(deps, row, 'failed', last, httpStatus))
+      gaveUp(ctx, row, hook, last, httpStatus);
     return;
   }
   const now = ctx.clock.now();

@@ -40,6 +40,7 @@ const STREAMED: Record<GatewayEventType, true> = {
   'phone.heartbeat.missed': true,
   'phone.heartbeat.offline': true,
   'phone.heartbeat.online': true,
+  'webhook.send.failed': true,
 };
 const EVENT_TYPES = Object.keys(STREAMED) as GatewayEventType[];
 

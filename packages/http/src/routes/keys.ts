@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { noContent, success, unauthorized } from '../envelope.js';
 import { uuidParam } from '../params.js';
 import { defineRoute } from '../route.js';
-import { needed, optional, text, textList } from '../schemas.js';
+import { flag, needed, optional, text, textList } from '../schemas.js';
 import { deleteById, listRoute, saveRoute } from './common.js';
 
 const USERS = 'Users';
@@ -19,6 +19,16 @@ const KEYS = 'Phone API keys';
 const userBody = z.object({
   timezone: optional(text, 'IANA time zone, used for naive send times of bulk files.'),
   active_phone_id: optional(text, 'One of your phones; null or "" clears it.'),
+});
+
+const notificationsBody = z.object({
+  message_status_enabled: optional(
+    flag,
+    'E-mail when a message finally fails or expires (absent: false, as httpSMS).',
+  ),
+  webhook_enabled: optional(flag, 'E-mail when a webhook keeps failing (absent: false).'),
+  heartbeat_enabled: optional(flag, 'E-mail when a phone goes offline (absent: false).'),
+  newsletter_enabled: optional(flag, 'Accepted for httpSMS clients; textport sends no newsletter.'),
 });
 
 async function wireAccount(gateway: Gateway, accountId: string) {
@@ -66,6 +76,59 @@ export const keyRoutes = [
         ...(body.active_phone_id !== undefined ? { activePhoneId: body.active_phone_id } : {}),
       });
       return wireAccount(gateway, accountId);
+    },
+  }),
+
+  defineRoute({
+    method: 'DELETE',
+    path: '/v1/users/me',
+    auth: 'user',
+    changesKeys: true,
+    docs: {
+      tag: USERS,
+      operationId: 'deleteUser',
+      summary:
+        'Delete your account and everything it owns (messages, threads, phones, keys, webhooks, attachments); its keys stop working at once',
+      success: { status: 204, description: 'account deleted' },
+      errors: [404],
+    },
+    async handle({ gateway, principal }) {
+      await gateway.accounts.delete(principal.accountId);
+      return noContent();
+    },
+  }),
+
+  defineRoute({
+    method: 'PUT',
+    path: '/v1/users/{userID}/notifications',
+    auth: 'user',
+    body: notificationsBody,
+    docs: {
+      tag: USERS,
+      operationId: 'updateUserNotifications',
+      summary:
+        'Choose the e-mail alerts of your account: all three at once, an absent one is off (`userID` is your own id)',
+      success: {
+        status: 200,
+        data: 'User',
+        description: 'user notification settings updated successfully',
+      },
+      errors: [404],
+    },
+    async handle({ gateway, principal, params, body }) {
+      // httpSMS updates the caller whatever the path names; textport refuses another id,
+      // as key rotation does, so a request meant for another account changes nothing.
+      if (params.userID !== principal.accountId) return unauthorized();
+      await gateway.accounts.updateNotifications(principal.accountId, {
+        messageStatusEnabled: body.message_status_enabled === true,
+        webhookEnabled: body.webhook_enabled === true,
+        heartbeatEnabled: body.heartbeat_enabled === true,
+      });
+      return success(
+        200,
+        'user notification settings updated successfully',
+        await wireAccount(gateway, principal.accountId),
+      );
     },
   }),
 

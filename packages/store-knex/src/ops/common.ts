@@ -58,7 +58,8 @@ export function owned(accountId: string, id: string): Fragment {
  * Deletes up to `limit` rows of `table` matching `where` (all of them when the
  * limit is not finite); returns how many. `key` lists the table's key columns
  * (`id`, or `account_id, idem_key`) for Postgres; SQLite uses the rowid, MySQL
- * `DELETE … LIMIT`.
+ * `DELETE … LIMIT`. On Postgres, rows another transaction holds are skipped unless
+ * `skipLocked` is false (then the batch waits for them).
  */
 export function purgeBatch(
   db: Db,
@@ -66,6 +67,7 @@ export function purgeBatch(
   key: string,
   where: Fragment,
   limit: number,
+  skipLocked = true,
 ): Promise<number> {
   const t = db.kit.t[table];
   if (!Number.isFinite(limit)) return db.run(sql`DELETE FROM ${t} WHERE ${where}`);
@@ -74,7 +76,7 @@ export function purgeBatch(
   if (db.kit.pg) {
     const k = raw(key);
     return db.run(
-      sql`DELETE FROM ${t} WHERE (${k}) IN (SELECT ${k} FROM ${t} WHERE ${where} LIMIT ${n} FOR UPDATE SKIP LOCKED)`,
+      sql`DELETE FROM ${t} WHERE (${k}) IN (SELECT ${k} FROM ${t} WHERE ${where} LIMIT ${n} ${raw(skipLocked ? 'FOR UPDATE SKIP LOCKED' : 'FOR UPDATE')})`,
     );
   }
   if (db.kit.mysql) return db.run(sql`DELETE FROM ${t} WHERE ${where} LIMIT ${n}`);

@@ -5,7 +5,7 @@
  * a purge never waits on (nor blocks for long) a row another node is working on.
  * Each cut-off has an index (migration 0005).
  */
-import { PURGEABLE_MESSAGE_STATUSES } from '@textport/core/store';
+import { ACCOUNT_TABLES, PURGEABLE_MESSAGE_STATUSES } from '@textport/core/store';
 import type { Db } from '../sql/db.js';
 import { raw, sql } from '../sql/fragment.js';
 import { purgeBatch } from './common.js';
@@ -34,4 +34,19 @@ export function purgeOutbox(db: Db, before: number, limit: number): Promise<numb
     sql`${raw("status <> 'pending'")} AND updated_at < ${before}`,
     limit,
   );
+}
+
+/**
+ * One batch of an account's deletion: the first table in `ACCOUNT_TABLES` order that
+ * still holds rows of the account loses up to `limit` of them (by `account_id`, the
+ * leading column of an index on each table; the account row by its id).
+ */
+export async function purgeAccount(db: Db, accountId: string, limit: number): Promise<number> {
+  for (const table of ACCOUNT_TABLES) {
+    const own = table === 'accounts' ? sql`id = ${accountId}` : sql`account_id = ${accountId}`;
+    const key = table === 'idempotency' ? 'account_id, idem_key' : 'id';
+    const removed = await purgeBatch(db, table, key, own, limit, false);
+    if (removed > 0) return removed;
+  }
+  return 0;
 }

@@ -59,6 +59,16 @@ export async function deleteWebhook(db: Db, accountId: string, id: string): Prom
   return (await deleteOwned(db, WEBHOOK, accountId, id)) !== null;
 }
 
+/** Sets `failing_since` when it is NULL: true when this call started the episode. */
+export async function markWebhookFailing(db: Db, id: string, at: number): Promise<boolean> {
+  const t = db.kit.t.webhooks;
+  return (
+    (await db.run(
+      sql`UPDATE ${t} SET failing_since = ${at} WHERE id = ${id} AND failing_since IS NULL`,
+    )) > 0
+  );
+}
+
 // outbox
 
 export const insertOutbox = (db: Db, rows: readonly OutboxRecord[]) => insertMany(db, OUTBOX, rows);

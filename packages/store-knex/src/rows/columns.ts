@@ -153,6 +153,9 @@ export const ACCOUNT = spec<AccountRecord>('accounts', {
   email: 'text',
   timezone: 'text',
   activePhoneId: 'text',
+  notificationMessageStatusEnabled: 'bool',
+  notificationWebhookEnabled: 'bool',
+  notificationHeartbeatEnabled: 'bool',
   createdAt: 'int',
   updatedAt: 'int',
 });
@@ -179,6 +182,7 @@ export const WEBHOOK = spec<WebhookRecord>('webhooks', {
   events: 'json',
   phoneNumbers: 'json',
   enabled: 'bool',
+  failingSince: 'int',
   createdAt: 'int',
   updatedAt: 'int',
 });

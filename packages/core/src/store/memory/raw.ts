@@ -1,7 +1,7 @@
 /** Ground-truth reads of a memory store's tables, bypassing its Store methods (for tests). */
 import type { RawReader } from '../raw-reader.js';
 import { type MemoryStore, tablesOf } from './store.js';
-import { idempotencyKey } from './tables.js';
+import { accountRows, idempotencyKey, ownedBy } from './tables.js';
 
 /** A copy of the named fields of `row`. */
 function pick<T, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> {
@@ -79,6 +79,12 @@ export function memoryRawReader(store: MemoryStore): RawReader {
     },
     async countHeartbeats(accountId) {
       return count(t.heartbeats.values(), accountId);
+    },
+    async countAccountRows(table, accountId) {
+      let n = 0;
+      for (const [key, row] of accountRows(t, table))
+        if (ownedBy(table, key, row, accountId)) n += 1;
+      return n;
     },
     async apiKey(id) {
       const key = t.apiKeys.get(id);

@@ -5,6 +5,7 @@
  */
 import type * as rec from '../../domain/records.js';
 import { GatewayError } from '../../errors.js';
+import type { AccountTable } from '../retention.js';
 
 type Undo = () => void;
 
@@ -78,6 +79,11 @@ export class Tables {
 
 export function conflict(message: string): GatewayError {
   return new GatewayError('conflict', message);
+}
+
+/** The key of `threadPairs`: one thread per (account, owner, contact). */
+export function pairKey(thread: Pick<rec.ThreadRecord, 'accountId' | 'owner' | 'contact'>): string {
+  return JSON.stringify([thread.accountId, thread.owner, thread.contact]);
 }
 
 export function idempotencyKey(accountId: string, key: string): string {
@@ -172,4 +178,31 @@ export function ownedTable<V extends { id: string; accountId: string }>(
     update: (t, id, patch) => updateRow(t, table(t), id, patch),
     remove: (t, accountId, id) => deleteOwned(t, table(t), accountId, id) !== undefined,
   };
+}
+
+/** The memory table behind each table of an account's rows. */
+export function accountRows(t: Tables, table: AccountTable): Map<string, { accountId?: string }> {
+  const tables = {
+    api_keys: t.apiKeys,
+    outbox: t.outbox,
+    messages: t.messages,
+    threads: t.threads,
+    heartbeats: t.heartbeats,
+    idempotency: t.idempotency,
+    webhooks: t.webhooks,
+    send_schedules: t.schedules,
+    phones: t.phones,
+    accounts: t.accounts,
+  } satisfies Record<AccountTable, Map<string, unknown>>;
+  return tables[table] as Map<string, { accountId?: string }>;
+}
+
+/** Whether the row under `key` of `table` belongs to the account (the account row: by its key). */
+export function ownedBy(
+  table: AccountTable,
+  key: string,
+  row: { accountId?: string },
+  accountId: string,
+): boolean {
+  return table === 'accounts' ? key === accountId : row.accountId === accountId;
 }

@@ -2,11 +2,7 @@
 import type { ThreadRecord } from '../../domain/records.js';
 import type { ThreadListQuery } from '../../store.js';
 import { copyOrNull, descending, type PatchOf, page, textMatcher } from './query.js';
-import { conflict, deleteOwned, ownedRow, type Tables, updateRow } from './tables.js';
-
-function pairKey(thread: Pick<ThreadRecord, 'accountId' | 'owner' | 'contact'>): string {
-  return JSON.stringify([thread.accountId, thread.owner, thread.contact]);
-}
+import { conflict, deleteOwned, ownedRow, pairKey, type Tables, updateRow } from './tables.js';
 
 function findPair(
   t: Tables,

@@ -20,6 +20,13 @@ export const getWebhook = webhooks.get;
 export const updateWebhook = webhooks.update;
 export const deleteWebhook = webhooks.remove;
 
+export function markWebhookFailing(t: Tables, id: string, at: number): boolean {
+  const row = t.webhooks.get(id);
+  if (row?.failingSince !== null) return false;
+  t.put(t.webhooks, id, { ...row, failingSince: at });
+  return true;
+}
+
 /** Newest first; `query` matches the URL. */
 export function listWebhooks(t: Tables, query: WebhookListQuery): WebhookRecord[] {
   const matches = textMatcher(query.query);

@@ -57,4 +57,23 @@ export function subscriptionsGroup(ctx: GroupContext): void {
     await ctx.store.updateWebhook(match.id, { enabled: false });
     expect(ids(await ctx.store.listWebhooksFor(accountId, event, owner))).toEqual([alsoMatch.id]);
   });
+
+  it('starts a failing episode once (compare-and-set) and ends it with an update', async () => {
+    const hook = makeWebhook();
+    await ctx.store.insertWebhook(hook);
+    const marks = await Promise.all([
+      ctx.store.markWebhookFailing(hook.id, 1_000),
+      ctx.store.markWebhookFailing(hook.id, 2_000),
+    ]);
+    expect(marks.filter(Boolean)).toHaveLength(1);
+    const since = (await ctx.store.getWebhook(hook.accountId, hook.id))?.failingSince;
+    expect(since === 1_000 || since === 2_000).toBe(true);
+    expect(await ctx.store.markWebhookFailing(hook.id, 3_000)).toBe(false);
+    expect(await ctx.store.updateWebhook(hook.id, { failingSince: null })).toMatchObject({
+      failingSince: null,
+    });
+    expect(await ctx.store.markWebhookFailing(hook.id, 4_000)).toBe(true);
+    expect((await ctx.store.getWebhook(hook.accountId, hook.id))?.failingSince).toBe(4_000);
+    expect(await ctx.store.markWebhookFailing(uuid(), 5_000)).toBe(false);
+  });
 }
