@@ -46,7 +46,7 @@ describe.skipIf(MYSQL_SKIP !== false)(
       const db = await mysqlDatabase();
       open.push(db);
       const store = createKnexStore(db.knex);
-      expect((await store.ping()).pendingMigrations).toHaveLength(7);
+      expect((await store.ping()).pendingMigrations).toHaveLength(8);
       await store.migrate();
       expect(await store.ping()).toEqual({ pendingMigrations: [] });
     });

@@ -72,6 +72,7 @@ describe('SQLite store setup', () => {
       '0005_retention_indexes',
       '0006_phone_handoff',
       '0007_outbox_http_status',
+      '0008_suppressions',
     ]);
   });
 
@@ -82,6 +83,7 @@ describe('SQLite store setup', () => {
     const pending = makeMessage({ status: 'pending', scheduledAt: null, dueAt: 1_000 });
     await store.insertMessages([planned, handedOff, pending]);
     const config = { migrationSource: createMigrationSource(), tableName: 'textport_migrations' };
+    await knex.migrate.down(config); // 0008
     await knex.migrate.down(config); // 0007
     await knex.migrate.down(config); // 0006
     await knex.migrate.down(config); // 0005

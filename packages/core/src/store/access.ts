@@ -10,6 +10,7 @@ import type { IdempotencyStore } from './idempotency.js';
 import type { MessageStore } from './messages.js';
 import type { RetentionStore } from './retention.js';
 import type { ScheduleStore } from './schedules.js';
+import type { SuppressionStore } from './suppressions.js';
 import type { ThreadStore } from './threads.js';
 import type { WebhookStore } from './webhooks.js';
 
@@ -24,6 +25,7 @@ export type StoreMethod = keyof (MessageStore &
   WebhookStore &
   ScheduleStore &
   IdempotencyStore &
+  SuppressionStore &
   RetentionStore);
 
 export type StoreAccess = 'read' | 'write';
@@ -95,6 +97,13 @@ export const STORE_ACCESS = Object.freeze({
   // idempotency
   getIdempotency: 'read',
   purgeIdempotency: 'write',
+  // suppressions
+  addSuppression: 'write',
+  getSuppression: 'read',
+  findSuppressions: 'read',
+  listSuppressions: 'read',
+  deleteSuppression: 'write',
+  deleteSuppressions: 'write',
   // retention
   purgeMessages: 'write',
   purgeHeartbeats: 'write',

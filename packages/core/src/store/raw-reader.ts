@@ -33,6 +33,8 @@ export interface RawReader {
   ): Promise<{ requestHash: string; messageIds: (string | null)[] } | null>;
   countIdempotency(accountId: string): Promise<number>;
   countHeartbeats(accountId: string): Promise<number>;
+  /** The account's suppression rows, sorted by owner then contact. */
+  suppressions(accountId: string): Promise<{ id: string; owner: string; contact: string }[]>;
   apiKey(id: string): Promise<{ id: string; keyHash: string } | null>;
   thread(
     id: string,

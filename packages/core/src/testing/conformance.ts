@@ -28,6 +28,7 @@ import { recordsGroup } from './store/messages/records.js';
 import { transitionsGroup } from './store/messages/transitions.js';
 import { retentionGroup } from './store/retention.js';
 import { schedulesGroup } from './store/schedules.js';
+import { suppressionsGroup } from './store/suppressions.js';
 import { threadsGroup } from './store/threads.js';
 import { transactionsGroup } from './store/transactions.js';
 import { outboxGroup } from './store/webhooks/outbox.js';
@@ -78,6 +79,7 @@ const PARTS: readonly (readonly [part: string, groups: readonly GroupEntry[]])[]
   ],
   ['schedules', [{ group: schedulesGroup }]],
   ['idempotency', [{ group: idempotencyGroup }]],
+  ['suppressions', [{ group: suppressionsGroup }]],
   ['retention', [{ group: retentionGroup }]],
   ['transactions', [{ group: transactionsGroup }]],
   ['health', [{ group: healthGroup }]],

@@ -13,6 +13,7 @@ import * as outboxHttpStatus from './outbox-http-status.js';
 import * as phoneHandoff from './phone-handoff.js';
 import * as phoneKeyNumbers from './phone-key-numbers.js';
 import * as retentionIndexes from './retention-indexes.js';
+import * as suppressions from './suppressions.js';
 
 export interface TextportMigration {
   readonly name: string;
@@ -28,6 +29,7 @@ const MIGRATIONS: readonly TextportMigration[] = [
   { name: '0005_retention_indexes', ...retentionIndexes },
   { name: '0006_phone_handoff', ...phoneHandoff },
   { name: '0007_outbox_http_status', ...outboxHttpStatus },
+  { name: '0008_suppressions', ...suppressions },
 ];
 
 /** The names of the shipped migrations, in order. */

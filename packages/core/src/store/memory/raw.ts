@@ -52,6 +52,14 @@ function count(rows: Iterable<{ accountId: string }>, accountId: string): number
   return n;
 }
 
+function byOwnerThenContact(
+  a: { owner: string; contact: string },
+  b: { owner: string; contact: string },
+): number {
+  if (a.owner !== b.owner) return a.owner < b.owner ? -1 : 1;
+  return a.contact < b.contact ? -1 : a.contact > b.contact ? 1 : 0;
+}
+
 export function memoryRawReader(store: MemoryStore): RawReader {
   const t = tablesOf(store);
   return {
@@ -79,6 +87,12 @@ export function memoryRawReader(store: MemoryStore): RawReader {
     },
     async countHeartbeats(accountId) {
       return count(t.heartbeats.values(), accountId);
+    },
+    async suppressions(accountId) {
+      return [...t.suppressions.values()]
+        .filter((row) => row.accountId === accountId)
+        .map(({ id, owner, contact }) => ({ id, owner, contact }))
+        .sort(byOwnerThenContact);
     },
     async apiKey(id) {
       const key = t.apiKeys.get(id);

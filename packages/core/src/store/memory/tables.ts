@@ -25,6 +25,9 @@ export class Tables {
   /** Keyed by `idempotencyKey(accountId, key)`. */
   readonly idempotency = new Map<string, rec.IdempotencyRecord>();
   readonly outbox = new Map<string, rec.OutboxRecord>();
+  readonly suppressions = new Map<string, rec.SuppressionRecord>();
+  /** Suppression id by `[accountId, owner, contact]`. */
+  readonly suppressionKeys = new Map<string, string>();
 
   readonly #log: Undo[] = [];
 
