@@ -40,6 +40,8 @@ const STREAMED: Record<GatewayEventType, true> = {
   'phone.heartbeat.missed': true,
   'phone.heartbeat.offline': true,
   'phone.heartbeat.online': true,
+  'contact.opted_out': true,
+  'contact.opted_in': true,
 };
 const EVENT_TYPES = Object.keys(STREAMED) as GatewayEventType[];
 
