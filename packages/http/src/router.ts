@@ -21,6 +21,7 @@ import { metaRoutes } from './routes/meta.js';
 import { phoneApiRoutes } from './routes/phone-api.js';
 import { phoneRoutes } from './routes/phones.js';
 import { scheduleRoutes } from './routes/schedules.js';
+import { suppressionRoutes } from './routes/suppressions.js';
 import { threadRoutes } from './routes/threads.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { normalizePath, RouteTable } from './table.js';
@@ -99,6 +100,7 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
     ...keyRoutes,
     ...webhookRoutes,
     ...scheduleRoutes,
+    ...suppressionRoutes,
     ...bulkRoutes,
     ...eventRoutes(auth, options.events),
     ...(options.adminKey ? adminRoutes : []),
