@@ -6,7 +6,7 @@ import type {
   SuppressionMatch,
   SuppressionRecord,
 } from '@textport/core/store';
-import { decodeRows, insertOne } from '../rows/codec.js';
+import { decodeRows, firstRecord, insertOne } from '../rows/codec.js';
 import { SUPPRESSION } from '../rows/columns.js';
 import { deleteReturning } from '../rows/returning.js';
 import type { Db } from '../sql/db.js';
@@ -35,11 +35,15 @@ export async function addSuppression(
       ? sql`${insert} ON DUPLICATE KEY UPDATE id = id`
       : sql`${insert} ON CONFLICT (account_id, contact, owner) DO NOTHING`,
   );
-  const stored = await selectOne(
-    db,
-    SUPPRESSION,
-    sql`account_id = ${record.accountId} AND contact = ${record.contact} AND owner = ${record.owner}`,
-  );
+  const key = sql`account_id = ${record.accountId} AND contact = ${record.contact} AND owner = ${record.owner}`;
+  // MySQL reads a transaction's snapshot unless the read locks: lock to see a row another
+  // transaction committed meanwhile (Postgres reads committed rows at each statement).
+  const stored = db.kit.mysql
+    ? firstRecord(
+        SUPPRESSION,
+        await db.all(sql`SELECT * FROM ${db.kit.t.suppressions} WHERE ${key} LOCK IN SHARE MODE`),
+      )
+    : await selectOne(db, SUPPRESSION, key);
   if (!stored) throw new GatewayError('conflict', `suppression ${record.id} already exists`);
   return stored;
 }
