@@ -38,6 +38,7 @@ export const STORE_ACCESS = Object.freeze({
   listMessages: 'read',
   searchMessages: 'read',
   latestMessageBetween: 'read',
+  getOutgoingCount: 'read',
   deleteMessage: 'write',
   deleteMessagesBetween: 'write',
   transition: 'write',

@@ -24,7 +24,7 @@ import { keysGroup } from './store/directory/keys.js';
 import { phonesGroup } from './store/directory/phones.js';
 import { healthGroup } from './store/health.js';
 import { idempotencyGroup } from './store/idempotency.js';
-import { recordsGroup } from './store/messages/records.js';
+import { outgoingCountGroup, recordsGroup } from './store/messages/records.js';
 import { transitionsGroup } from './store/messages/transitions.js';
 import { retentionGroup } from './store/retention.js';
 import { schedulesGroup } from './store/schedules.js';
@@ -48,6 +48,7 @@ const PARTS: readonly (readonly [part: string, groups: readonly GroupEntry[]])[]
     'messages',
     [
       { name: 'records', group: recordsGroup },
+      { name: 'outgoing count', group: outgoingCountGroup },
       { name: 'transitions', group: transitionsGroup },
     ],
   ],
