@@ -7,6 +7,8 @@ export const GATEWAY_ERROR_CODES = Object.freeze({
   validation: 422,
   bad_request: 400,
   unauthorized: 401,
+  /** The host's quota hook refused a send (httpSMS answers a send over its plan's limit so). */
+  quota_exceeded: 402,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

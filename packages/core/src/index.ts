@@ -20,10 +20,19 @@ export {
   DEFAULT_RETRY_POLICY,
   DEFAULT_WEBHOOK_OPTIONS,
 } from './config/config.js';
+export type {
+  FailureRetryOptions,
+  OptOutOptions,
+  QuotaDecision,
+  QuotaHook,
+  QuotaRequest,
+} from './config/routing.js';
+export { DEFAULT_FAILURE_RETRY_POLICY } from './config/routing.js';
 export { decrypt, encrypt } from './crypto/cipher.js';
 export { Dispatcher } from './dispatch/dispatcher.js';
 export { HeartbeatMonitor } from './dispatch/heartbeats.js';
 export { handoffSlot, pacingMs } from './dispatch/plan.js';
+export * from './domain/keywords.js';
 export * from './domain/phone-number.js';
 export * from './domain/segments.js';
 export * from './domain/time.js';
@@ -57,11 +66,18 @@ export type {
 export { bulkRowCountMessage, MAX_BULK_ROWS } from './gateway/bulk-send.js';
 export { createGateway } from './gateway/gateway.js';
 export type { ListMessagesInput, SearchMessagesInput } from './gateway/messages.js';
+export { OPTED_OUT } from './gateway/opt-outs.js';
 export type { PhoneSettingsInput } from './gateway/phones.js';
+export { QUOTA_MESSAGE } from './gateway/quota.js';
 export type { CheckStatus, Readiness, ReadinessCheck } from './gateway/readiness.js';
 export { READINESS_STORE_TIMEOUT_MS } from './gateway/readiness.js';
 export type { SendScheduleInput } from './gateway/schedules.js';
 export type { BulkSendInput, SendInput, SendOptions } from './gateway/send.js';
+export type {
+  AddedSuppression,
+  SuppressionInput,
+  SuppressionListInput,
+} from './gateway/suppressions.js';
 export type { ListThreadsInput } from './gateway/threads.js';
 export type {
   Gateway,
@@ -70,12 +86,14 @@ export type {
   GatewayMessages,
   GatewayPhones,
   GatewaySchedules,
+  GatewaySuppressions,
   GatewayThreads,
   GatewayWebhooks,
   PageInput,
 } from './gateway/types.js';
 export type { WebhookInput, WebhookListInput } from './gateway/webhooks.js';
 export * from './jobs/backoff.js';
+export * from './lifecycle/failure-reasons.js';
 export * from './lifecycle/machine.js';
 export * from './lifecycle/status.js';
 export * from './lifecycle/thread-rules.js';

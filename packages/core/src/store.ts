@@ -13,6 +13,7 @@
  *   WebhookStore      store/webhooks.ts     memory/webhooks.ts        ops/webhooks.ts       webhooks
  *   ScheduleStore     store/schedules.ts    memory/schedules.ts       ops/schedules.ts      schedules
  *   IdempotencyStore  store/idempotency.ts  memory/idempotency.ts     ops/idempotency.ts    idempotency
+ *   SuppressionStore  store/suppressions.ts memory/suppressions.ts    ops/suppressions.ts   suppressions
  *   RetentionStore    store/retention.ts    memory/retention.ts       ops/retention.ts      retention
  *   ActivityStore     store/activity.ts     memory/activity.ts        ops/activity.ts       activity
  *
@@ -60,6 +61,7 @@ import type { IdempotencyStore } from './store/idempotency.js';
 import type { MessageStore } from './store/messages.js';
 import type { RetentionStore } from './store/retention.js';
 import type { ScheduleStore } from './store/schedules.js';
+import type { SuppressionStore } from './store/suppressions.js';
 import type { ThreadStore } from './store/threads.js';
 import type { TransactionStore } from './store/transactions.js';
 import type { WebhookStore } from './store/webhooks.js';
@@ -75,6 +77,7 @@ export * from './store/operations.js';
 export type * from './store/page.js';
 export * from './store/retention.js';
 export type * from './store/schedules.js';
+export type * from './store/suppressions.js';
 export type * from './store/threads.js';
 export type * from './store/transactions.js';
 export type * from './store/webhooks.js';
@@ -107,6 +110,7 @@ export interface Store
     WebhookStore,
     ScheduleStore,
     IdempotencyStore,
+    SuppressionStore,
     RetentionStore,
     ActivityStore {
   readonly capabilities: StoreCapabilities;

@@ -177,6 +177,8 @@ export const WEBHOOK_EVENTS = [
   'phone.heartbeat.online',
   'phone.heartbeat.offline',
   'message.call.missed',
+  'contact.opted_out',
+  'contact.opted_in',
 ] as const;
 
 export interface Webhook {

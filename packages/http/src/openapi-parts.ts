@@ -17,6 +17,8 @@ export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'Send schedules': 'Weekly windows in which a phone may send.',
   'Bulk messages': 'Messages queued from a CSV or XLSX file.',
   Activity: 'Counts for dashboards: messages by status and by hour, failed webhook deliveries.',
+  Suppressions:
+    'Contacts that opted out (an inbound STOP, or added by hand): sends to them fail with OPTED_OUT (textport only).',
   Events:
     "Your account's gateway events as a live server-sent event stream (user keys; textport only).",
   Admin:

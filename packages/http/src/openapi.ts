@@ -12,6 +12,7 @@ import {
   wirePhoneApiKeySchema,
   wirePhoneSchema,
   wireSendScheduleSchema,
+  wireSuppressionSchema,
   wireThreadSchema,
   wireWebhookDeliverySchema,
   wireWebhookSchema,
@@ -34,12 +35,14 @@ const COMPONENTS: Record<ComponentName, z.ZodType> = {
   Webhook: wireWebhookSchema,
   WebhookDelivery: wireWebhookDeliverySchema,
   SendSchedule: wireSendScheduleSchema,
+  Suppression: wireSuppressionSchema,
   BulkMessage: wireBulkMessageSchema,
 };
 
 const ERROR_TEXT: Record<number, string> = {
   400: "The request isn't properly formed (unreadable JSON, wrong JSON type, wrong content type)",
   401: 'Missing or unknown API key, or a phone key outside its numbers',
+  402: "The host's quota refused the send (nothing was written)",
   404: 'Not found',
   409: 'Conflict',
   413: 'The body is larger than the limit of the route',

@@ -26,6 +26,7 @@ export type ComponentName =
   | 'Webhook'
   | 'WebhookDelivery'
   | 'SendSchedule'
+  | 'Suppression'
   | 'BulkMessage';
 
 /** The `data` of a success answer: a component, an array of one, another schema, or `null`. */

@@ -22,6 +22,7 @@ import { metaRoutes } from './routes/meta.js';
 import { phoneApiRoutes } from './routes/phone-api.js';
 import { phoneRoutes } from './routes/phones.js';
 import { scheduleRoutes } from './routes/schedules.js';
+import { suppressionRoutes } from './routes/suppressions.js';
 import { threadRoutes } from './routes/threads.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { normalizePath, RouteTable } from './table.js';
@@ -100,6 +101,7 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
     ...keyRoutes,
     ...webhookRoutes,
     ...scheduleRoutes,
+    ...suppressionRoutes,
     ...bulkRoutes,
     ...activityRoutes,
     ...eventRoutes(auth, options.events),

@@ -34,8 +34,8 @@ export interface CallOptions {
 }
 
 /** A gateway (memory store, manual clock, one account and phone) behind the HTTP API. */
-export async function httpSetup(options: HttpApiOptions = {}) {
-  const t = await setup();
+export async function httpSetup(options: HttpApiOptions = {}, config: Partial<GatewayConfig> = {}) {
+  const t = await setup(config);
   const api = createHttpApi(t.gateway, options);
   async function call(method: string, path: string, o: CallOptions = {}) {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...o.headers };

@@ -124,6 +124,12 @@ const envSchema = z.object({
         'must be 16 to 256 visible ASCII characters (or leave it unset for an open /metrics)',
     },
   ),
+  /** Outgoing messages an account may send in a calendar month (UTC); unset: no limit. */
+  TEXTPORT_MONTHLY_MESSAGE_LIMIT: optional
+    .transform((v) => (v === undefined ? undefined : Number(v)))
+    .refine((v) => v === undefined || (Number.isInteger(v) && v >= 1), {
+      message: 'must be a whole number of messages, at least 1 (or leave it unset: no limit)',
+    }),
   /** Serves the admin routes (`/v1/admin/…`) to `Authorization: Bearer <key>`; unset: none. */
   TEXTPORT_ADMIN_KEY: optional.refine((v) => v === undefined || /^[\x21-\x7e]{24,256}$/.test(v), {
     message: 'must be 24 to 256 visible ASCII characters (or leave it unset: no admin routes)',

@@ -29,6 +29,7 @@ import { retentionPolicyOf, type StandaloneConfig } from './config.js';
 import { openDatabase } from './database.js';
 import { startDemoPhone } from './demo-phone.js';
 import { createLog, logMessageEvents, quietLogger, requestLog } from './logging.js';
+import { monthlyQuota } from './quota.js';
 import {
   provisionPrivateToken,
   SMSGATE_MOBILE_PATH,
@@ -135,6 +136,9 @@ export async function startServer(
     webhooks: { refusePrivateNetworks: config.TEXTPORT_WEBHOOKS_REFUSE_PRIVATE },
     retention: retentionPolicyOf(config),
     ...(db.notifier ? { notifier: db.notifier } : {}),
+    ...(config.TEXTPORT_MONTHLY_MESSAGE_LIMIT
+      ? { quota: monthlyQuota(db.store, config.TEXTPORT_MONTHLY_MESSAGE_LIMIT) }
+      : {}),
   });
   const metrics = config.TEXTPORT_METRICS ? mountMetrics(app, gateway, config) : null;
   // Browsers get the dashboard at `/` (below, after the API); other clients this pointer.

@@ -15,6 +15,7 @@ import * as idempotency from './ops/idempotency.js';
 import * as messages from './ops/messages.js';
 import * as retention from './ops/retention.js';
 import * as schedules from './ops/schedules.js';
+import * as suppressions from './ops/suppressions.js';
 import * as threads from './ops/threads.js';
 import * as webhooks from './ops/webhooks.js';
 import { pendingMigrations } from './schema/migrations.js';
@@ -29,6 +30,7 @@ const OPERATIONS = {
   ...webhooks,
   ...schedules,
   ...idempotency,
+  ...suppressions,
   ...retention,
   ...activity,
 };

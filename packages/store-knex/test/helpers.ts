@@ -203,6 +203,18 @@ export function rawReader(knex: Knex, prefix = 'textport_'): RawReader {
       const r = await one(`SELECT count(*) AS n FROM ${t(table)} WHERE ${column} = ?`, [accountId]);
       return Number(r?.n);
     },
+    async suppressions(accountId) {
+      const found = await rows(
+        knex,
+        `SELECT id, owner, contact FROM ${t('suppressions')} WHERE account_id = ? ORDER BY owner, contact`,
+        [accountId],
+      );
+      return found.map((r) => ({
+        id: String(r.id),
+        owner: String(r.owner),
+        contact: String(r.contact),
+      }));
+    },
     async apiKey(id) {
       const r = await one(`SELECT id, key_hash FROM ${t('api_keys')} WHERE id = ?`, [id]);
       return r ? { id: String(r.id), keyHash: String(r.key_hash) } : null;

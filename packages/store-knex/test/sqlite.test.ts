@@ -72,6 +72,7 @@ describe('SQLite store setup', () => {
       '0005_retention_indexes',
       '0006_phone_handoff',
       '0007_outbox_http_status',
+      '0008_suppressions',
       '0009_user_notifications',
       '0010_outbox_subject',
     ]);

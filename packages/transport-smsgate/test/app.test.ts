@@ -101,12 +101,24 @@ describe.each(backends)('the SMSGate app against textport (%s)', (_name, makeSto
     const failed = record(n, 'message.send.failed');
     const m = await n.gateway.messages.send(account.id, { from: OWNER, to: CONTACT, content: 'x' });
     await vi.waitFor(() => expect(app.messages.has(m.id)).toBe(true), WAIT);
-    const error = 'Send result: RESULT_ERROR_NO_SERVICE (No service)';
+    const error = 'Send result: RESULT_ERROR_NULL_PDU (Null PDU)';
     await app.fail(m.id, error);
     const stored = await n.gateway.messages.get(account.id, m.id);
     expect(stored.status).toBe('failed');
     expect(stored.failureReason).toBe(error);
     expect(failed.map((e) => e.data.id)).toEqual([m.id]);
+  });
+
+  it('a recipient Failed for a transient reason is queued for another attempt', async () => {
+    const n = await node();
+    const { account, app } = await registeredApp(n);
+    const failed = record(n, 'message.send.failed');
+    const m = await n.gateway.messages.send(account.id, { from: OWNER, to: CONTACT, content: 'x' });
+    await vi.waitFor(() => expect(app.messages.has(m.id)).toBe(true), WAIT);
+    await app.fail(m.id, 'Send result: RESULT_ERROR_NO_SERVICE (No service)');
+    const stored = await n.gateway.messages.get(account.id, m.id);
+    expect(stored).toMatchObject({ status: 'pending', failureReason: null });
+    expect(failed).toEqual([]);
   });
 
   it('a message canceled before the pull is announced and never pulled', async () => {

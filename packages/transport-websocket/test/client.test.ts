@@ -99,13 +99,14 @@ describe('PhoneClient: outcomes', () => {
     const sender: SmsSender = {
       send() {
         n += 1;
-        if (n === 1) return { ok: false, reason: 'NO_SERVICE' };
+        // A permanent reason: a transient one (NO_SERVICE) would be tried again.
+        if (n === 1) return { ok: false, reason: 'NULL_PDU' };
         throw new Error('radio exploded');
       },
     };
     const t = await phoneWith(sender);
     const a = await t.send('a');
-    expect((await t.settled(a.id, 'failed')).failureReason).toBe('NO_SERVICE');
+    expect((await t.settled(a.id, 'failed')).failureReason).toBe('NULL_PDU');
     const b = await t.send('b');
     expect((await t.settled(b.id, 'failed')).failureReason).toBe('radio exploded');
   });

@@ -78,6 +78,11 @@ describe('end to end: API → gateway → socket → phone → events', () => {
   it('reports a failed send as FAILED with the sender reason', async () => {
     const node = await gatewayNode();
     const { account, phoneKey, phone } = await accountWithPhone(node);
+    // One attempt: GENERIC_FAILURE is transient and would otherwise be tried again.
+    await node.gateway.phones.upsert(account.id, {
+      phoneNumber: phone.phoneNumber,
+      maxSendAttempts: 1,
+    });
     const device = virtualPhone({ url: node.url, apiKey: phoneKey, failureRate: 1 });
     await device.connect();
     const m = await node.gateway.messages.send(account.id, {

@@ -138,7 +138,8 @@ describe('a journal across restarts', () => {
     earlier.record(sent.id, { state: 'sent', at: Date.UTC(2026, 0, 1) });
     earlier.record(delivered.id, { state: 'delivered', at: Date.UTC(2026, 0, 1) });
     earlier.record(inFlight.id, { state: 'sending', at: Date.UTC(2026, 0, 1) });
-    earlier.record(failed.id, { state: 'failed', reason: 'RADIO_OFF', at: Date.UTC(2026, 0, 1) });
+    // A permanent reason: a transient one (RADIO_OFF) would be tried again.
+    earlier.record(failed.id, { state: 'failed', reason: 'NULL_PDU', at: Date.UTC(2026, 0, 1) });
     earlier.close();
 
     const journal = new FileJournal(path);
@@ -168,7 +169,7 @@ describe('a journal across restarts', () => {
       expect(await status(sent.id)).toEqual(['sent', null]);
       expect(await status(delivered.id)).toEqual(['delivered', null]);
       expect(await status(inFlight.id)).toEqual(['failed', INTERRUPTED]);
-      expect(await status(failed.id)).toEqual(['failed', 'RADIO_OFF']);
+      expect(await status(failed.id)).toEqual(['failed', 'NULL_PDU']);
       expect(await status(fresh.id)).toEqual(['sent', null]);
     }, WAIT);
     expect(driver.sent.map((s) => s.id)).toEqual([fresh.id]);

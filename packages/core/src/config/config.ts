@@ -17,6 +17,7 @@ import type { Notifier } from '../notifier.js';
 import { createLocalNotifier } from '../notifier.js';
 import type { Store } from '../store.js';
 import type { Transport } from '../transport.js';
+import { failureRetrySchema, optOutSchema, quotaSchema } from './routing.js';
 
 /** Transport retries of the dispatcher (a retryable transport failure). */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
@@ -342,6 +343,12 @@ const configSchema = z.object({
       intervalMs: z.number().int().min(60_000).default(DEFAULT_RETENTION_OPTIONS.intervalMs),
     })
     .optional(),
+  /** Opt-out keywords, their scope and confirmation replies (docs/routing.md). */
+  optOut: optOutSchema,
+  /** Which failures the phone reports are retried, and the backoff (docs/routing.md). */
+  failureRetry: failureRetrySchema,
+  /** Asked before a send writes anything; a refusal is HTTP 402 (docs/routing.md). */
+  quota: quotaSchema,
   /** Base URL under which attachment URLs are built, e.g. `https://sms.example.com`. */
   publicUrl: z.string().url().optional(),
 });

@@ -210,6 +210,26 @@ export interface SendScheduleRecord {
   updatedAt: number;
 }
 
+/** How a contact came to be suppressed: an opt-out keyword it sent, or the API. */
+export type SuppressionSource = 'keyword' | 'api';
+
+/**
+ * A contact that must not be sent to (an opt-out). One per (account, owner, contact).
+ * `owner` is the sending number the opt-out concerns, or `''` for every number of
+ * the account (the account-wide scope).
+ */
+export interface SuppressionRecord {
+  id: string;
+  accountId: string;
+  /** The sending number, or `''`: every number of the account. */
+  owner: string;
+  contact: string;
+  source: SuppressionSource;
+  /** The keyword the contact sent (`STOP`), null when added through the API. */
+  keyword: string | null;
+  createdAt: number;
+}
+
 export interface IdempotencyRecord {
   accountId: string;
   key: string;

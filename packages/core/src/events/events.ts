@@ -26,6 +26,21 @@ export interface HeartbeatEventData {
   owner: string;
 }
 
+/** A contact opted out or back in (textport's own events: httpSMS has no opt-outs). */
+export interface ContactEventData {
+  suppression_id: string;
+  user_id: string;
+  /** The number the keyword was sent to, or the suppression's number ('' when account-wide and changed through the API). */
+  owner: string;
+  contact: string;
+  /** `account`: every number of the account; `phone`: only `owner`. */
+  scope: 'account' | 'phone';
+  /** The keyword the contact sent; null for a change made through the API. */
+  keyword: string | null;
+  source: 'keyword' | 'api';
+  timestamp: string;
+}
+
 export interface GatewayEventData {
   'message.api.sent': {
     message_id: string;
@@ -135,11 +150,13 @@ export interface GatewayEventData {
     http_response_status_code: number | null;
     error_message: string;
   };
+  'contact.opted_out': ContactEventData;
+  'contact.opted_in': ContactEventData;
 }
 
 export type GatewayEventType = keyof GatewayEventData;
 
-/** Events a webhook may subscribe to (httpSMS allow-list). */
+/** Events a webhook may subscribe to (the httpSMS allow-list, and textport's opt-out events). */
 export const WEBHOOK_EVENTS = Object.freeze([
   'message.phone.received',
   'message.phone.sent',
@@ -149,6 +166,8 @@ export const WEBHOOK_EVENTS = Object.freeze([
   'phone.heartbeat.online',
   'phone.heartbeat.offline',
   'message.call.missed',
+  'contact.opted_out',
+  'contact.opted_in',
 ] as const satisfies readonly GatewayEventType[]);
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 

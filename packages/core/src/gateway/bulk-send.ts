@@ -12,6 +12,8 @@ import { MESSAGE_STATUSES, type MessageStatus } from '../lifecycle/status.js';
 import type { GatewayContext } from '../uow/context.js';
 import { runUnitOfWork } from '../uow/context.js';
 import { getAccount } from './accounts.js';
+import { withholdOptedOut } from './opt-outs.js';
+import { checkQuota } from './quota.js';
 import { enqueueOutgoing, newOutgoingMessage } from './send.js';
 import { Checker } from './validate.js';
 
@@ -230,6 +232,9 @@ export async function sendBulkRows(
   const account = await getAccount(ctx, accountId);
   const rows = checkRows(input, account.timezone, ctx.clock.now());
   const requestId = bulkRequestId(options.fileName ?? '', ctx.clock.now());
+  const source = '/v1/bulk-messages';
+  const from = [...new Set(rows.map((row) => row.from))];
+  await checkQuota(ctx, { accountId, messages: rows.length, from, source });
   const messages = await runUnitOfWork(ctx, async (uow) => {
     const phones = new Map<string, PhoneRecord | null>();
     const check = new Checker();
@@ -244,14 +249,16 @@ export async function sendBulkRows(
     check.throwIfInvalid();
     const nextIndex = new Map<string, number>();
     const now = uow.now;
-    const created = rows.map((row) => {
+    const drafts = rows.map((row) => {
       const phone = phones.get(row.from) as PhoneRecord;
       const bulkIndex = row.sendAt === null ? (nextIndex.get(phone.id) ?? 0) : 0;
       if (row.sendAt === null) nextIndex.set(phone.id, bulkIndex + 1);
       const fields = { ...row, id: uow.uuid(), contact: row.to, encrypted: false, requestId };
       return newOutgoingMessage(phone, { ...fields, bulkIndex }, now);
     });
-    await enqueueOutgoing(uow, created, '/v1/bulk-messages');
+    // A row to a contact that opted out is stored failed (`OPTED_OUT`): reported per row.
+    const created = await withholdOptedOut(uow.tx, drafts, now);
+    await enqueueOutgoing(uow, created, source);
     return created;
   });
   return { requestId, total: rows.length, messages };

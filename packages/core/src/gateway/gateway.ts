@@ -35,6 +35,7 @@ import { readiness } from './readiness.js';
 import * as schedules from './schedules.js';
 import type { BulkSendInput, SendInput, SendOptions } from './send.js';
 import { sendMessages } from './send.js';
+import * as suppressions from './suppressions.js';
 import * as threads from './threads.js';
 import { createTransportHost } from './transport-host.js';
 import type { Gateway, PageInput } from './types.js';
@@ -280,6 +281,14 @@ export function createGateway(config: GatewayConfig): Gateway {
         bulk.previewBulkRows(ctx, accountId, rows),
       /** The latest bulk batches with a count per status. */
       list: (accountId: string) => bulk.listBulkBatches(ctx, accountId),
+    }),
+
+    suppressions: storableMethods({
+      list: (accountId: string, input?: suppressions.SuppressionListInput) =>
+        suppressions.listSuppressions(ctx, accountId, input),
+      add: (accountId: string, input: suppressions.SuppressionInput) =>
+        suppressions.addSuppression(ctx, accountId, input),
+      remove: (accountId: string, id: string) => suppressions.removeSuppression(ctx, accountId, id),
     }),
 
     // Keys are only hashed: any text is a key nobody has (401), never a 422.

@@ -12,6 +12,8 @@ import { touchThread } from '../uow/thread-upkeep.js';
 import type { Principal } from './accounts.js';
 import { assertPhoneScope } from './accounts.js';
 import { removeAttachments, storeAttachments, validateAttachments } from './inbound-attachments.js';
+import { applyKeyword } from './inbound-keywords.js';
+import { withholdOptedOut } from './opt-outs.js';
 import { enqueueOutgoing, newOutgoingMessage } from './send.js';
 import { Checker } from './validate.js';
 
@@ -120,6 +122,7 @@ export async function receiveMessage(
         sim,
         attachments: urls,
       });
+      await applyKeyword(ctx, uow, message, phone);
       return message;
     });
   } catch (error) {
@@ -187,7 +190,7 @@ export async function recordMissedCall(
         },
         uow.now,
       );
-      await enqueueOutgoing(uow, [auto], source);
+      await enqueueOutgoing(uow, await withholdOptedOut(uow.tx, [auto], uow.now), source);
     }
     return message;
   });

@@ -2,11 +2,13 @@
 
 import type { MessageRecord } from '../domain/records.js';
 import { GatewayError } from '../errors.js';
-import type { LifecycleEvent } from '../lifecycle/machine.js';
+import { retryDelay } from '../jobs/backoff.js';
+import { classifyFailure } from '../lifecycle/failure-reasons.js';
+import type { Decision, LifecycleEvent } from '../lifecycle/machine.js';
 import { decide, sourcesOf, targetOf } from '../lifecycle/machine.js';
 import type { PhoneEventInput, PhoneEventName, PhoneEventOutcome } from '../phone-api.js';
 import { PHONE_EVENTS } from '../phone-api.js';
-import type { GatewayContext } from '../uow/context.js';
+import type { GatewayContext, UnitOfWork } from '../uow/context.js';
 import { runUnitOfWork } from '../uow/context.js';
 import { failedData, messageEventData } from '../uow/payloads.js';
 import { touchThread } from '../uow/thread-upkeep.js';
@@ -66,6 +68,28 @@ export function failureReason(reason: string | null | undefined): string {
   return text.includes('android.permission.SEND_SMS') ? text + SMS_PERMISSION_HINT : text;
 }
 
+/**
+ * What a report does to `current`: a FAILED for a transient reason with attempts
+ * left is a `retry` (back to `pending`, due after the backoff); a message the
+ * lifecycle does not send again (it was sent) fails as any other.
+ */
+function decideReport(
+  ctx: GatewayContext,
+  current: MessageRecord,
+  input: PhoneEventInput,
+): { event: LifecycleEvent; decision: Decision } {
+  const event = LIFECYCLE_OF[input.event];
+  if (
+    input.event === 'FAILED' &&
+    current.sendAttemptCount < current.maxSendAttempts &&
+    classifyFailure(input.reason, ctx.failureRetry).class === 'transient'
+  ) {
+    const retry = decide(current.status, 'retry');
+    if (retry.kind !== 'reject') return { event: 'retry', decision: retry };
+  }
+  return { event, decision: decide(current.status, event) };
+}
+
 export async function reportPhoneEvent(
   ctx: GatewayContext,
   principal: Principal,
@@ -85,13 +109,14 @@ export async function reportPhoneEvent(
     const current = await ctx.store.getMessage(principal.accountId, messageId);
     if (!current) throw notFoundMessage(messageId);
     assertPhoneScope(principal, current.owner);
-    const decision = decide(current.status, LIFECYCLE_OF[input.event]);
+    const { event, decision } = decideReport(ctx, current, input);
     if (decision.kind !== 'move') {
       return { outcome: 'ignored', message: current, reason: decision.reason };
     }
     const applied = await runUnitOfWork(ctx, async (uow) => {
       const now = uow.now;
       const ts = at ?? now;
+      if (event === 'retry') return queueRetry(ctx, uow, current, decision.to, input.reason, ts);
       const common = {
         status: decision.to,
         updatedAt: now,
@@ -126,4 +151,41 @@ export async function reportPhoneEvent(
     if (applied) return { outcome: 'applied', message: applied };
     // Lost a race (the dispatcher or another report moved it): decide again.
   }
+}
+
+/**
+ * A transient failure with attempts left: the message goes back to `pending`, due
+ * after the backoff of its attempt (`failureRetry.retry`), for the dispatcher to
+ * hand off again. No failure event: the message has not failed yet.
+ */
+async function queueRetry(
+  ctx: GatewayContext,
+  uow: UnitOfWork,
+  current: MessageRecord,
+  to: MessageRecord['status'],
+  reason: string | null | undefined,
+  ts: number,
+): Promise<MessageRecord | null> {
+  const now = uow.now;
+  const attempt = Math.max(1, current.sendAttemptCount);
+  const delay = retryDelay(attempt, ctx.failureRetry.retry, ctx.random.next());
+  const moved = await uow.tx.transition(current.id, [current.status], {
+    status: to,
+    updatedAt: now,
+    orderTimestamp: Math.max(current.orderTimestamp, ts),
+    dueAt: now + delay,
+    awaitingHandoff: false,
+    transportAttempts: 0,
+    leaseOwner: null,
+    leaseUntil: null,
+  });
+  if (!moved.ok) return null;
+  const m = moved.message;
+  uow.statusChanged(m, current.status);
+  await touchThread(uow, m, { status: m.status, timestamp: ts });
+  ctx.logger.info(
+    { messageId: m.id, reason: failureReason(reason), attempt, delay },
+    'the phone failed to send for a transient reason; retrying',
+  );
+  return m;
 }

@@ -6,9 +6,11 @@ import { GatewayError } from '../errors.js';
 import type { Store } from '../store.js';
 import type { GatewayContext, UnitOfWork } from '../uow/context.js';
 import { runUnitOfWorkRetrying } from '../uow/context.js';
-import { apiSentData } from '../uow/payloads.js';
+import { apiSentData, failedData } from '../uow/payloads.js';
 import { touchThread } from '../uow/thread-upkeep.js';
 import { idempotent } from './idempotency.js';
+import { withholdOptedOut } from './opt-outs.js';
+import { checkQuota } from './quota.js';
 import { Checker } from './validate.js';
 
 export interface SendInput {
@@ -136,7 +138,11 @@ export function newOutgoingMessage(
   };
 }
 
-/** Writes outgoing messages, their thread entries and `message.api.sent` events in `uow`. */
+/**
+ * Writes outgoing messages, their thread entries and `message.api.sent` events in
+ * `uow`; a message written `failed` (withheld: its contact opted out) also has its
+ * `message.send.failed`.
+ */
 export async function enqueueOutgoing(
   uow: UnitOfWork,
   messages: readonly MessageRecord[],
@@ -146,8 +152,12 @@ export async function enqueueOutgoing(
   await uow.tx.insertMessages(messages, idempotency);
   for (const m of messages) uow.statusChanged(m, null);
   for (const m of messages) {
-    await touchThread(uow, m, { status: 'pending', timestamp: m.requestReceivedAt });
+    await touchThread(uow, m, { status: m.status, timestamp: m.requestReceivedAt });
     uow.event('message.api.sent', m.accountId, m.owner, source, apiSentData(m));
+    if (m.status === 'failed') {
+      const data = failedData(m, m.failedAt ?? uow.now, m.failureReason ?? 'UNKNOWN ERROR');
+      uow.event('message.send.failed', m.accountId, m.owner, source, data);
+    }
   }
 }
 
@@ -166,15 +176,22 @@ export async function sendMessages(
     accountId,
     options.idempotencyKey,
     { bulk, ...d },
-    (record) =>
-      runUnitOfWorkRetrying(
+    async (record) => {
+      await checkQuota(ctx, {
+        accountId,
+        messages: d.recipients.length,
+        from: [d.from],
+        source,
+      });
+      return runUnitOfWorkRetrying(
         ctx,
         async (uow) => {
           const phone = await requirePhone(uow.tx, accountId, d.from);
           const now = uow.now;
-          const messages = d.recipients.map((contact, bulkIndex) =>
+          const drafts = d.recipients.map((contact, bulkIndex) =>
             newOutgoingMessage(phone, { ...d, id: uow.uuid(), contact, bulkIndex }, now),
           );
+          const messages = await withholdOptedOut(uow.tx, drafts, now);
           if (record) record.messageIds = messages.map((m) => m.id);
           await enqueueOutgoing(
             uow,
@@ -185,7 +202,8 @@ export async function sendMessages(
           return messages;
         },
         options.store,
-      ),
+      );
+    },
   );
   return results.filter((m): m is MessageRecord => m !== null);
 }

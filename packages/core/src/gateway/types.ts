@@ -18,6 +18,7 @@ import type {
   OutboxRecord,
   PhoneRecord,
   SendScheduleRecord,
+  SuppressionRecord,
   ThreadRecord,
   WebhookRecord,
 } from '../domain/records.js';
@@ -47,6 +48,7 @@ import type { PhoneSettingsInput } from './phones.js';
 import type { Readiness } from './readiness.js';
 import type { SendScheduleInput } from './schedules.js';
 import type { BulkSendInput, SendInput, SendOptions } from './send.js';
+import type { AddedSuppression, SuppressionInput, SuppressionListInput } from './suppressions.js';
 import type { ListThreadsInput } from './threads.js';
 import type { WebhookInput } from './webhooks.js';
 
@@ -116,6 +118,16 @@ export interface GatewaySchedules {
   update(accountId: string, id: string, input: SendScheduleInput): Promise<SendScheduleRecord>;
   /** Deletes the schedule and clears it from the account's phones. */
   delete(accountId: string, id: string): Promise<void>;
+}
+
+/** The suppression list: contacts no message may be sent to (docs/routing.md). */
+export interface GatewaySuppressions {
+  /** Newest first (20 unless `limit` says); `query` matches the contact or the owner. */
+  list(accountId: string, input?: SuppressionListInput): Promise<SuppressionRecord[]>;
+  /** Suppresses the contact (for one sending number, or every one); an existing row is kept. */
+  add(accountId: string, input: SuppressionInput): Promise<AddedSuppression>;
+  /** Lifts one suppression (404 when the account has none with this id). */
+  remove(accountId: string, id: string): Promise<SuppressionRecord>;
 }
 
 export interface GatewayBulk {
@@ -206,5 +218,6 @@ export interface Gateway {
   readonly webhooks: GatewayWebhooks;
   readonly schedules: GatewaySchedules;
   readonly bulk: GatewayBulk;
+  readonly suppressions: GatewaySuppressions;
   readonly accounts: GatewayAccounts;
 }

@@ -21,6 +21,11 @@ export const LIFECYCLE_EVENTS = Object.freeze([
   'phone.sent',
   'phone.delivered',
   'phone.failed',
+  /**
+   * The phone failed for a transient reason (see failure-reasons.ts) and attempts
+   * are left: the message goes back to the queue for another attempt.
+   */
+  'retry',
   /** No terminal event arrived within the expiry window. */
   'expire',
   /** The user cancels the message before the phone takes it. */
@@ -81,6 +86,10 @@ const FAILED_AGAIN = ignore('the message has already failed');
 const FAILED_AFTER_DELIVERED = ignore('a failed event after delivered changes nothing');
 const FAILED_REJECTED = (status: MessageStatus) =>
   reject(`cannot mark a message in status [${status}] as failed`);
+
+const QUEUED_AGAIN = ignore('the message is already queued for another attempt');
+const NOT_RETRIED = (status: MessageStatus) =>
+  reject(`a message in status [${status}] is not sent again`);
 
 const NO_EXPIRY = (status: MessageStatus) =>
   ignore(`a message in status [${status}] does not expire`);
@@ -147,6 +156,18 @@ export const TRANSITIONS: TransitionTable = Object.freeze({
     expired: move('failed'),
     received: FAILED_REJECTED('received'),
     canceled: FAILED_REJECTED('canceled'),
+  }),
+  retry: row({
+    pending: QUEUED_AGAIN,
+    scheduled: move('pending'),
+    sending: move('pending'),
+    // The phone sent it: a failed delivery report is final.
+    sent: NOT_RETRIED('sent'),
+    delivered: DELIVERED_AGAIN,
+    failed: FAILED_AGAIN,
+    expired: move('pending'),
+    received: NOT_RETRIED('received'),
+    canceled: NOT_RETRIED('canceled'),
   }),
   expire: row({
     pending: move('expired'),

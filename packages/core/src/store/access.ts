@@ -11,6 +11,7 @@ import type { IdempotencyStore } from './idempotency.js';
 import type { MessageStore } from './messages.js';
 import type { RetentionStore } from './retention.js';
 import type { ScheduleStore } from './schedules.js';
+import type { SuppressionStore } from './suppressions.js';
 import type { ThreadStore } from './threads.js';
 import type { WebhookStore } from './webhooks.js';
 
@@ -25,6 +26,7 @@ export type StoreMethod = keyof (MessageStore &
   WebhookStore &
   ScheduleStore &
   IdempotencyStore &
+  SuppressionStore &
   RetentionStore &
   ActivityStore);
 
@@ -38,6 +40,7 @@ export const STORE_ACCESS = Object.freeze({
   listMessages: 'read',
   searchMessages: 'read',
   latestMessageBetween: 'read',
+  getOutgoingCount: 'read',
   deleteMessage: 'write',
   deleteMessagesBetween: 'write',
   transition: 'write',
@@ -98,6 +101,13 @@ export const STORE_ACCESS = Object.freeze({
   // idempotency
   getIdempotency: 'read',
   purgeIdempotency: 'write',
+  // suppressions
+  addSuppression: 'write',
+  getSuppression: 'read',
+  findSuppressions: 'read',
+  listSuppressions: 'read',
+  deleteSuppression: 'write',
+  deleteSuppressions: 'write',
   // retention
   purgeMessages: 'write',
   purgeHeartbeats: 'write',

@@ -59,6 +59,11 @@ export interface MessageStore {
     owner: string,
     contact: string,
   ): Promise<MessageRecord | null>;
+  /**
+   * How many outgoing (`mobile-terminated`) messages of the account were accepted at or
+   * after `since` (their `requestReceivedAt`), whatever their status: a quota's count.
+   */
+  getOutgoingCount(accountId: string, since: number): Promise<number>;
   deleteMessage(accountId: string, id: string): Promise<MessageRecord | null>;
   deleteMessagesBetween(accountId: string, owner: string, contact: string): Promise<number>;
   /**

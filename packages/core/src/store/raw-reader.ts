@@ -36,6 +36,8 @@ export interface RawReader {
   countHeartbeats(accountId: string): Promise<number>;
   /** Rows of the account in `table` (`accounts`: the account row itself, 0 or 1). */
   countAccountRows(table: AccountTable, accountId: string): Promise<number>;
+  /** The account's suppression rows, sorted by owner then contact. */
+  suppressions(accountId: string): Promise<{ id: string; owner: string; contact: string }[]>;
   apiKey(id: string): Promise<{ id: string; keyHash: string } | null>;
   thread(
     id: string,

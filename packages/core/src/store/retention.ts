@@ -64,6 +64,7 @@ export const ACCOUNT_TABLES = Object.freeze([
   'threads',
   'heartbeats',
   'idempotency',
+  'suppressions',
   'webhooks',
   'send_schedules',
   'phones',

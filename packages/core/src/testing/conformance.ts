@@ -26,10 +26,11 @@ import { keysGroup } from './store/directory/keys.js';
 import { phonesGroup } from './store/directory/phones.js';
 import { healthGroup } from './store/health.js';
 import { idempotencyGroup } from './store/idempotency.js';
-import { recordsGroup } from './store/messages/records.js';
+import { outgoingCountGroup, recordsGroup } from './store/messages/records.js';
 import { transitionsGroup } from './store/messages/transitions.js';
 import { retentionGroup } from './store/retention.js';
 import { schedulesGroup } from './store/schedules.js';
+import { suppressionsGroup } from './store/suppressions.js';
 import { threadsGroup } from './store/threads.js';
 import { transactionsGroup } from './store/transactions.js';
 import { outboxGroup } from './store/webhooks/outbox.js';
@@ -49,6 +50,7 @@ const PARTS: readonly (readonly [part: string, groups: readonly GroupEntry[]])[]
     'messages',
     [
       { name: 'records', group: recordsGroup },
+      { name: 'outgoing count', group: outgoingCountGroup },
       { name: 'transitions', group: transitionsGroup },
     ],
   ],
@@ -80,6 +82,7 @@ const PARTS: readonly (readonly [part: string, groups: readonly GroupEntry[]])[]
   ],
   ['schedules', [{ group: schedulesGroup }]],
   ['idempotency', [{ group: idempotencyGroup }]],
+  ['suppressions', [{ group: suppressionsGroup }]],
   [
     'retention',
     [

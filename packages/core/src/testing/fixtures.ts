@@ -10,6 +10,7 @@ import type {
   OutboxRecord,
   PhoneRecord,
   SendScheduleRecord,
+  SuppressionRecord,
   ThreadRecord,
   WebhookRecord,
 } from '../domain/records.js';
@@ -194,6 +195,19 @@ export function makeHeartbeat(overrides: Partial<HeartbeatRecord> = {}): Heartbe
     networkRegistration: null,
     networkOperator: null,
     timestamp: Date.now(),
+    ...overrides,
+  };
+}
+
+export function makeSuppression(overrides: Partial<SuppressionRecord> = {}): SuppressionRecord {
+  return {
+    id: uuid(),
+    accountId: uuid(),
+    owner: '',
+    contact: randomPhoneNumber(),
+    source: 'keyword',
+    keyword: 'STOP',
+    createdAt: Date.now(),
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import type {
   AnyGatewayEvent,
+  GatewayConfig,
   GatewayEvent,
   GatewayEventType,
   Principal,
@@ -13,7 +14,12 @@ export const CONTACT = '+18005550100';
 
 /** A gateway on a fresh memory store with a manual clock, one account and one phone. */
 export async function setup(
-  options: { logger?: typeof silentLogger; transports?: Transport[] } = {},
+  options: {
+    logger?: typeof silentLogger;
+    transports?: Transport[];
+    /** More gateway configuration (opt-outs, failure retries, quota). */
+    config?: Partial<GatewayConfig>;
+  } = {},
 ) {
   const store = createMemoryStore();
   const clock = new ManualClock(Date.UTC(2026, 10, 24, 12, 0, 0));
@@ -22,6 +28,7 @@ export async function setup(
     clock,
     logger: options.logger ?? silentLogger,
     transports: options.transports ?? [],
+    ...options.config,
   });
   const { record: account, apiKey } = await gateway.accounts.create({ email: 'ops@example.com' });
   const phone = await gateway.phones.upsert(account.id, { phoneNumber: OWNER });
@@ -40,6 +47,8 @@ export async function setup(
     'phone.deleted',
     'phone.heartbeat.online',
     'message-thread.api.deleted',
+    'contact.opted_out',
+    'contact.opted_in',
   ];
   for (const type of types) gateway.on(type, (e) => void events.push(e as AnyGatewayEvent));
   const user: Principal = { accountId: account.id, kind: 'user', keyId: null, phoneNumbers: null };

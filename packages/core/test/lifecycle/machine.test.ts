@@ -22,6 +22,7 @@ const EXPECTED: Record<MessageStatus, Record<LifecycleEvent, Expected>> = {
     'phone.sent': 'reject',
     'phone.delivered': 'ignore',
     'phone.failed': 'failed',
+    retry: 'ignore',
     expire: 'expired',
     cancel: 'canceled',
   },
@@ -31,6 +32,7 @@ const EXPECTED: Record<MessageStatus, Record<LifecycleEvent, Expected>> = {
     'phone.sent': 'sent',
     'phone.delivered': 'delivered',
     'phone.failed': 'failed',
+    retry: 'pending',
     expire: 'expired',
     cancel: 'canceled',
   },
@@ -40,6 +42,7 @@ const EXPECTED: Record<MessageStatus, Record<LifecycleEvent, Expected>> = {
     'phone.sent': 'sent',
     'phone.delivered': 'delivered',
     'phone.failed': 'failed',
+    retry: 'pending',
     expire: 'expired',
     cancel: 'reject',
   },
@@ -49,6 +52,7 @@ const EXPECTED: Record<MessageStatus, Record<LifecycleEvent, Expected>> = {
     'phone.sent': 'ignore',
     'phone.delivered': 'delivered',
     'phone.failed': 'failed',
+    retry: 'reject',
     expire: 'ignore',
     cancel: 'reject',
   },
@@ -58,6 +62,7 @@ const EXPECTED: Record<MessageStatus, Record<LifecycleEvent, Expected>> = {
     'phone.sent': 'ignore',
     'phone.delivered': 'ignore',
     'phone.failed': 'ignore',
+    retry: 'ignore',
     expire: 'ignore',
     cancel: 'reject',
   },
@@ -67,6 +72,7 @@ const EXPECTED: Record<MessageStatus, Record<LifecycleEvent, Expected>> = {
     'phone.sent': 'reject',
     'phone.delivered': 'ignore',
     'phone.failed': 'ignore',
+    retry: 'ignore',
     expire: 'ignore',
     cancel: 'reject',
   },
@@ -76,6 +82,7 @@ const EXPECTED: Record<MessageStatus, Record<LifecycleEvent, Expected>> = {
     'phone.sent': 'sent',
     'phone.delivered': 'delivered',
     'phone.failed': 'failed',
+    retry: 'pending',
     expire: 'ignore',
     cancel: 'canceled',
   },
@@ -85,6 +92,7 @@ const EXPECTED: Record<MessageStatus, Record<LifecycleEvent, Expected>> = {
     'phone.sent': 'reject',
     'phone.delivered': 'ignore',
     'phone.failed': 'reject',
+    retry: 'reject',
     expire: 'ignore',
     cancel: 'reject',
   },
@@ -94,6 +102,7 @@ const EXPECTED: Record<MessageStatus, Record<LifecycleEvent, Expected>> = {
     'phone.sent': 'reject',
     'phone.delivered': 'ignore',
     'phone.failed': 'reject',
+    retry: 'reject',
     expire: 'ignore',
     cancel: 'ignore',
   },
@@ -106,7 +115,7 @@ const PAIRS = MESSAGE_STATUSES.flatMap((status) =>
 describe('decide', () => {
   it('covers the full status × event cross product', () => {
     expect(PAIRS).toHaveLength(MESSAGE_STATUSES.length * LIFECYCLE_EVENTS.length);
-    expect(PAIRS).toHaveLength(63);
+    expect(PAIRS).toHaveLength(72);
   });
 
   it.each(PAIRS)('$status + $event → $expected', ({ status, event, expected }) => {
@@ -169,6 +178,7 @@ describe('frozen data', () => {
       'phone.sent',
       'phone.delivered',
       'phone.failed',
+      'retry',
       'expire',
       'cancel',
     ]);
@@ -182,6 +192,7 @@ describe('sourcesOf', () => {
     ['phone.sent', ['scheduled', 'sending', 'expired']],
     ['phone.delivered', ['scheduled', 'sending', 'sent', 'expired']],
     ['phone.failed', ['pending', 'scheduled', 'sending', 'sent', 'expired']],
+    ['retry', ['scheduled', 'sending', 'expired']],
     ['expire', ['pending', 'scheduled', 'sending']],
     ['cancel', ['pending', 'scheduled', 'expired']],
   ] as const)('%s moves from %j', (event, sources) => {

@@ -51,6 +51,14 @@ const REASONS: Partial<Record<LifecycleEvent, Partial<Record<MessageStatus, stri
     received: 'cannot mark a message in status [received] as failed',
     canceled: 'cannot mark a message in status [canceled] as failed',
   },
+  retry: {
+    pending: 'the message is already queued for another attempt',
+    sent: 'a message in status [sent] is not sent again',
+    delivered: 'the message is already delivered',
+    failed: 'the message has already failed',
+    received: 'a message in status [received] is not sent again',
+    canceled: 'a message in status [canceled] is not sent again',
+  },
   expire: {
     sent: 'a message in status [sent] does not expire',
     delivered: 'a message in status [delivered] does not expire',

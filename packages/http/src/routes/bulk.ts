@@ -93,6 +93,7 @@ export const bulkRoutes = [
       description:
         'Columns FromPhoneNumber, ToPhoneNumber, Content, SendTime(optional), AttachmentURLs(optional); 1–1000 rows; smaller than 5,000,000 bytes. Every row is checked before any is queued.',
       success: { status: 202, description: 'Added N out of N messages to the queue' },
+      errors: [402],
     },
     async handle({ gateway, principal, file }) {
       const result = await sendBulkDocument(gateway, principal.accountId, requireDocument(file));

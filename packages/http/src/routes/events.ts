@@ -41,6 +41,8 @@ const STREAMED: Record<GatewayEventType, true> = {
   'phone.heartbeat.offline': true,
   'phone.heartbeat.online': true,
   'webhook.send.failed': true,
+  'contact.opted_out': true,
+  'contact.opted_in': true,
 };
 const EVENT_TYPES = Object.keys(STREAMED) as GatewayEventType[];
 

@@ -78,7 +78,7 @@ export const messageRoutes = [
       summary: 'Send an SMS',
       description: `Stored as \`pending\` before the answer. ${idempotencyDoc}`,
       success: { status: 200, data: 'Message', description: 'message added to queue' },
-      errors: [409],
+      errors: [402, 409],
     },
     async handle({ gateway, principal, body, request }) {
       const message = await gateway.messages.send(
@@ -113,7 +113,7 @@ export const messageRoutes = [
         data: ['Message'],
         description: 'N out of N messages processed successfully',
       },
-      errors: [409],
+      errors: [402, 409],
     },
     async handle({ gateway, principal, body, request }) {
       const to = body.to ?? [];

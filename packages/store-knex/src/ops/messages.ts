@@ -126,6 +126,13 @@ export async function searchMessages(db: Db, query: MessageSearchQuery): Promise
   return decodeRows(MESSAGE, rows);
 }
 
+export async function getOutgoingCount(db: Db, accountId: string, since: number): Promise<number> {
+  const rows = await db.all(
+    sql`SELECT count(*) FROM ${db.kit.t.messages} WHERE account_id = ${accountId} AND type = 'mobile-terminated' AND request_received_at >= ${since}`,
+  );
+  return Number(rows.values[0]?.[0] ?? 0);
+}
+
 export async function latestMessageBetween(
   db: Db,
   accountId: string,

@@ -15,6 +15,7 @@ import type {
   OutboxRecord,
   PhoneRecord,
   SendScheduleRecord,
+  SuppressionRecord,
   ThreadRecord,
   WebhookRecord,
 } from '@textport/core/store';
@@ -195,6 +196,16 @@ export const SCHEDULE = spec<SendScheduleRecord>('send_schedules', {
   windows: 'json',
   createdAt: 'int',
   updatedAt: 'int',
+});
+
+export const SUPPRESSION = spec<SuppressionRecord>('suppressions', {
+  id: 'text',
+  accountId: 'text',
+  owner: 'text',
+  contact: 'text',
+  source: 'text',
+  keyword: 'text',
+  createdAt: 'int',
 });
 
 export const IDEMPOTENCY = spec<IdempotencyRecord>(

@@ -14,6 +14,7 @@ import * as outboxSubject from './outbox-subject.js';
 import * as phoneHandoff from './phone-handoff.js';
 import * as phoneKeyNumbers from './phone-key-numbers.js';
 import * as retentionIndexes from './retention-indexes.js';
+import * as suppressions from './suppressions.js';
 import * as userNotifications from './user-notifications.js';
 
 export interface TextportMigration {
@@ -30,6 +31,7 @@ const MIGRATIONS: readonly TextportMigration[] = [
   { name: '0005_retention_indexes', ...retentionIndexes },
   { name: '0006_phone_handoff', ...phoneHandoff },
   { name: '0007_outbox_http_status', ...outboxHttpStatus },
+  { name: '0008_suppressions', ...suppressions },
   { name: '0009_user_notifications', ...userNotifications },
   { name: '0010_outbox_subject', ...outboxSubject },
 ];

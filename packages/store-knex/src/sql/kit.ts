@@ -19,6 +19,7 @@ export const TABLES = [
   'send_schedules',
   'idempotency',
   'outbox',
+  'suppressions',
 ] as const;
 
 export type TableName = (typeof TABLES)[number];

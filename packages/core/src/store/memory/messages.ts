@@ -77,6 +77,20 @@ export function searchMessages(t: Tables, query: MessageSearchQuery): MessageRec
   return page(rows.sort(newestFirst), query);
 }
 
+export function getOutgoingCount(t: Tables, accountId: string, since: number): number {
+  let n = 0;
+  for (const m of t.messages.values()) {
+    if (
+      m.accountId === accountId &&
+      m.type === 'mobile-terminated' &&
+      m.requestReceivedAt >= since
+    ) {
+      n += 1;
+    }
+  }
+  return n;
+}
+
 export function latestMessageBetween(
   t: Tables,
   accountId: string,

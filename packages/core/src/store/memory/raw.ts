@@ -52,6 +52,14 @@ function count(rows: Iterable<{ accountId: string }>, accountId: string): number
   return n;
 }
 
+function byOwnerThenContact(
+  a: { owner: string; contact: string },
+  b: { owner: string; contact: string },
+): number {
+  if (a.owner !== b.owner) return a.owner < b.owner ? -1 : 1;
+  return a.contact < b.contact ? -1 : a.contact > b.contact ? 1 : 0;
+}
+
 export function memoryRawReader(store: MemoryStore): RawReader {
   const t = tablesOf(store);
   return {
@@ -85,6 +93,12 @@ export function memoryRawReader(store: MemoryStore): RawReader {
       for (const [key, row] of accountRows(t, table))
         if (ownedBy(table, key, row, accountId)) n += 1;
       return n;
+    },
+    async suppressions(accountId) {
+      return [...t.suppressions.values()]
+        .filter((row) => row.accountId === accountId)
+        .map(({ id, owner, contact }) => ({ id, owner, contact }))
+        .sort(byOwnerThenContact);
     },
     async apiKey(id) {
       const key = t.apiKeys.get(id);

@@ -19,6 +19,7 @@ import * as idempotency from './idempotency.js';
 import * as messages from './messages.js';
 import * as retention from './retention.js';
 import * as schedules from './schedules.js';
+import * as suppressions from './suppressions.js';
 import { Tables } from './tables.js';
 import * as threads from './threads.js';
 import { type TableRunner, topLevelRunner } from './transactions.js';
@@ -33,6 +34,7 @@ const OPERATIONS = {
   ...webhooks,
   ...schedules,
   ...idempotency,
+  ...suppressions,
   ...retention,
   ...activity,
 };

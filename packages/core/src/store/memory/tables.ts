@@ -26,6 +26,9 @@ export class Tables {
   /** Keyed by `idempotencyKey(accountId, key)`. */
   readonly idempotency = new Map<string, rec.IdempotencyRecord>();
   readonly outbox = new Map<string, rec.OutboxRecord>();
+  readonly suppressions = new Map<string, rec.SuppressionRecord>();
+  /** Suppression id by `[accountId, owner, contact]`. */
+  readonly suppressionKeys = new Map<string, string>();
 
   readonly #log: Undo[] = [];
 
@@ -189,6 +192,7 @@ export function accountRows(t: Tables, table: AccountTable): Map<string, { accou
     threads: t.threads,
     heartbeats: t.heartbeats,
     idempotency: t.idempotency,
+    suppressions: t.suppressions,
     webhooks: t.webhooks,
     send_schedules: t.schedules,
     phones: t.phones,

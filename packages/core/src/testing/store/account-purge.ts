@@ -14,6 +14,7 @@ import {
   makeOutbox,
   makePhone,
   makeSchedule,
+  makeSuppression,
   makeThread,
   makeWebhook,
 } from '../fixtures.js';
@@ -34,6 +35,7 @@ async function seedAccount(store: Store): Promise<string> {
     await store.insertThread(makeThread({ accountId, owner: phone.phoneNumber }));
     await store.insertHeartbeats([makeHeartbeat({ accountId, owner: phone.phoneNumber })]);
     await store.insertSendSchedule(makeSchedule({ accountId }));
+    await store.addSuppression(makeSuppression({ accountId }));
     const message = makeMessage({
       accountId,
       phoneId: phone.id,

@@ -220,3 +220,20 @@ export function recordsGroup(ctx: GroupContext): void {
     expect(ids(found)).toEqual([theirs.id]);
   });
 }
+
+export function outgoingCountGroup(ctx: GroupContext): void {
+  it('counts the outgoing messages of an account accepted since a time, any status', async () => {
+    const { accountId, make } = conversation();
+    await ctx.store.insertMessages([
+      make({ requestReceivedAt: 1_000 }),
+      make({ requestReceivedAt: 2_000, status: 'failed' }),
+      make({ requestReceivedAt: 3_000, status: 'delivered' }),
+      make({ requestReceivedAt: 3_000, type: 'mobile-originated', status: 'received' }),
+      makeMessage({ requestReceivedAt: 3_000 }),
+    ]);
+    expect(await ctx.store.getOutgoingCount(accountId, 2_000)).toBe(2);
+    expect(await ctx.store.getOutgoingCount(accountId, 0)).toBe(3);
+    expect(await ctx.store.getOutgoingCount(accountId, 3_001)).toBe(0);
+    expect(await ctx.store.getOutgoingCount(uuid(), 0)).toBe(0);
+  });
+}
