@@ -113,6 +113,7 @@ async function populate(t: Served, email: string, owner: string) {
     sim: 'SIM1',
   });
   await gateway.phoneApi.heartbeat(principal, { phoneNumbers: [owner] });
+  await gateway.suppressions.add(account.id, { contact: '+18005550111' });
   const file = `${account.id}/${received.id}/photo.jpg`;
   await t.attachments.put(file, { contentType: 'image/jpeg', data: new Uint8Array([1, 2, 3]) });
   return { account, apiKey, phone, phoneKey, file };
