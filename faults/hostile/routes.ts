@@ -33,6 +33,7 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/v1/phones', auth: 'user' },
   { method: 'PUT', path: '/v1/phones', auth: 'user', body: 'json' },
   { method: 'DELETE', path: '/v1/phones/{phoneID}', auth: 'user' },
+  { method: 'GET', path: '/v1/phones/reach', auth: 'user' },
   { method: 'GET', path: '/v1/heartbeats', auth: 'user' },
   { method: 'GET', path: '/v1/message-threads', auth: 'user' },
   { method: 'PUT', path: '/v1/message-threads/{messageThreadID}', auth: 'user', body: 'json' },

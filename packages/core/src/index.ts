@@ -67,6 +67,7 @@ export { bulkRowCountMessage, MAX_BULK_ROWS } from './gateway/bulk-send.js';
 export { createGateway } from './gateway/gateway.js';
 export type { ListMessagesInput, SearchMessagesInput } from './gateway/messages.js';
 export { OPTED_OUT } from './gateway/opt-outs.js';
+export type { PhoneReach } from './gateway/phone-reach.js';
 export type { PhoneSettingsInput } from './gateway/phones.js';
 export { QUOTA_MESSAGE } from './gateway/quota.js';
 export type { CheckStatus, Readiness, ReadinessCheck } from './gateway/readiness.js';

@@ -127,8 +127,23 @@ export interface Phone {
   max_send_attempts: number;
   message_expiration_seconds: number;
   sim: string;
+  /** The send schedule (its windows) the phone sends within; null: any time. */
+  message_send_schedule_id: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface SendSchedule {
+  id: string;
+  name: string;
+  timezone: string;
+}
+
+/** `GET /v1/phones/reach`: the transports reaching a phone through the node that answered. */
+export interface PhoneReach {
+  phone_id: string;
+  phone_number: string;
+  transports: string[];
 }
 
 export interface Heartbeat {

@@ -183,7 +183,24 @@ describe.skipIf(!haveChromium)(`${title}: webhooks and phones`, () => {
       hasText: run.phone,
     });
     await row.getByRole('cell', { name: 'online', exact: true }).waitFor(WAIT);
+    // The virtual phone holds a WebSocket link to this server; it sends at any time so far.
+    await row.getByRole('cell', { name: 'websocket', exact: true }).waitFor(WAIT);
+    await row.getByRole('cell', { name: 'any time', exact: true }).waitFor(WAIT);
+    const created = await fetch(`${run.server.url}/v1/send-schedules`, {
+      method: 'POST',
+      headers: { 'x-api-key': run.apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Office hours',
+        timezone: 'Europe/Berlin',
+        windows: [{ day_of_week: 1, start_minute: 540, end_minute: 1020 }],
+      }),
+    });
+    expect(created.status).toBe(201);
+    const scheduleId = ((await created.json()) as { data: { id: string } }).data.id;
+    await page.reload();
+    await h1('Phones').waitFor(WAIT);
     await row.getByRole('button', { name: `Edit ${run.phone}` }).click();
+    await page.getByLabel('Send schedule').selectOption({ label: 'Office hours (Europe/Berlin)' });
     const pacing = page.getByLabel(/^Messages per minute/);
     await pacing.fill('61');
     await page.getByRole('button', { name: 'Save settings' }).click();
@@ -198,6 +215,7 @@ describe.skipIf(!haveChromium)(`${title}: webhooks and phones`, () => {
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').getByText('Saved.').waitFor(WAIT);
     await row.getByRole('cell', { name: '30 / min', exact: true }).waitFor(WAIT);
+    await row.getByRole('cell', { name: 'Office hours', exact: true }).waitFor(WAIT);
     expect(await error.count()).toBe(0);
     const phones =
       await apiGet<
@@ -206,6 +224,7 @@ describe.skipIf(!haveChromium)(`${title}: webhooks and phones`, () => {
     expect(phones.find((p) => p.phone_number === run.phone)).toMatchObject({
       messages_per_minute: 30,
       max_send_attempts: 3,
+      message_send_schedule_id: scheduleId,
     });
     expect(await accessibilityProblems(page)).toEqual([]);
     await screenshot(page, 'phones');

@@ -30,6 +30,7 @@ import * as deliveries from './deliveries.js';
 import * as inbound from './inbound.js';
 import * as messages from './messages.js';
 import * as phoneEvents from './phone-events.js';
+import { phoneReach } from './phone-reach.js';
 import * as phones from './phones.js';
 import { readiness } from './readiness.js';
 import * as schedules from './schedules.js';
@@ -237,6 +238,8 @@ export function createGateway(config: GatewayConfig): Gateway {
           skip: Math.max(0, input.skip ?? 0),
           limit: input.limit ?? 1,
         }),
+      /** The transports that reach each of the account's phones through this node. */
+      reach: (accountId: string) => phoneReach(ctx, accountId),
     }),
 
     threads: storableMethods({

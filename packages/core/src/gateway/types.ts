@@ -44,6 +44,7 @@ import type {
   BulkSendResult,
 } from './bulk-send.js';
 import type { ListMessagesInput, SearchMessagesInput } from './messages.js';
+import type { PhoneReach } from './phone-reach.js';
 import type { PhoneSettingsInput } from './phones.js';
 import type { Readiness } from './readiness.js';
 import type { SendScheduleInput } from './schedules.js';
@@ -87,6 +88,8 @@ export interface GatewayPhones {
   list(accountId: string, input?: PageInput): Promise<PhoneRecord[]>;
   delete(accountId: string, id: string): Promise<PhoneRecord>;
   heartbeats(accountId: string, input: PageInput & { owner: string }): Promise<HeartbeatRecord[]>;
+  /** The transports that reach each of the account's phones through this node. */
+  reach(accountId: string): Promise<PhoneReach[]>;
 }
 
 export interface GatewayThreads {

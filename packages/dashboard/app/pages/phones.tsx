@@ -1,11 +1,12 @@
 /**
  * Phones: the account's phones, online or offline by their latest heartbeat (as the overview),
- * battery when reported, their pacing, attempts and expiry, and a form that changes those
- * (`PUT /v1/phones`; a 422 shows each field's message beside the field).
+ * battery when reported, the transports that reach them (`GET /v1/phones/reach`), their pacing,
+ * send schedule, attempts and expiry, and a form that changes those (`PUT /v1/phones`; a 422
+ * shows each field's message beside the field).
  */
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, type Phone } from '../api.js';
+import { api, type Phone, type PhoneReach, type SendSchedule } from '../api.js';
 import { ErrorLine, FieldError, fieldErrorsOf, Section, when } from '../format.js';
 import { useLive } from '../live.js';
 import { loadPhones, online, type PhoneRow } from './overview.js';
@@ -30,8 +31,14 @@ const SETTINGS = [
 
 type Field = (typeof SETTINGS)[number]['field'];
 
-function PhoneForm(props: { phone: Phone; onSaved: () => void; onCancel: () => void }) {
+function PhoneForm(props: {
+  phone: Phone;
+  schedules: SendSchedule[];
+  onSaved: () => void;
+  onCancel: () => void;
+}) {
   const { phone } = props;
+  const [schedule, setSchedule] = useState(phone.message_send_schedule_id ?? '');
   const [values, setValues] = useState<Record<Field, string>>(
     Object.fromEntries(SETTINGS.map((s) => [s.field, String(s.of(phone))])) as Record<
       Field,
@@ -46,7 +53,10 @@ function PhoneForm(props: { phone: Phone; onSaved: () => void; onCancel: () => v
     event.preventDefault();
     setError(null);
     setSaved(false);
-    const body: Record<string, unknown> = { phone_number: phone.phone_number };
+    const body: Record<string, unknown> = {
+      phone_number: phone.phone_number,
+      message_send_schedule_id: schedule === '' ? null : schedule,
+    };
     for (const { field } of SETTINGS) {
       const text = values[field].trim();
       if (text !== '') body[field] = /^\d+$/.test(text) ? Number(text) : text;
@@ -77,6 +87,22 @@ function PhoneForm(props: { phone: Phone; onSaved: () => void; onCancel: () => v
           <FieldError id={`phone-${field}-error`} messages={fields[field]} />
         </Fragment>
       ))}
+      <label for="phone-schedule">Send schedule</label>
+      <select
+        id="phone-schedule"
+        value={schedule}
+        aria-invalid={fields.message_send_schedule_id ? true : undefined}
+        aria-describedby={fields.message_send_schedule_id ? 'phone-schedule-error' : undefined}
+        onChange={(e) => setSchedule(e.currentTarget.value)}
+      >
+        <option value="">Any time</option>
+        {props.schedules.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name} ({s.timezone})
+          </option>
+        ))}
+      </select>
+      <FieldError id="phone-schedule-error" messages={fields.message_send_schedule_id} />
       {Object.keys(fields).length === 0 && <ErrorLine error={error} />}
       {saved && <p role="status">Saved.</p>}
       <div class="actions">
@@ -96,6 +122,22 @@ function battery(row: PhoneRow): string {
 
 export function PhonesPage() {
   const phones = useLive(loadPhones, [], (e) => e.type.startsWith('phone.'));
+  const reach = useLive(
+    (signal) => api<PhoneReach[]>('/v1/phones/reach', { signal }),
+    [],
+    (e) => e.type.startsWith('phone.'),
+  );
+  const schedules = useLive(
+    (signal) => api<SendSchedule[]>('/v1/send-schedules', { signal }),
+    [],
+    () => false,
+  );
+  const transportsOf = (phone: Phone) =>
+    reach.data?.find((r) => r.phone_id === phone.id)?.transports ?? [];
+  const scheduleName = (phone: Phone) =>
+    phone.message_send_schedule_id === null
+      ? 'any time'
+      : (schedules.data?.find((s) => s.id === phone.message_send_schedule_id)?.name ?? '—');
   const [editing, setEditing] = useState<string | null>(null);
   const rows = phones.data ?? [];
   const chosen = rows.find((r) => r.phone.id === editing)?.phone ?? null;
@@ -103,7 +145,7 @@ export function PhonesPage() {
   return (
     <>
       <Section title="Your phones">
-        <ErrorLine error={phones.error} />
+        <ErrorLine error={phones.error ?? reach.error ?? schedules.error} />
         {rows.length > 0 && (
           <table>
             <thead>
@@ -112,7 +154,9 @@ export function PhonesPage() {
                 <th scope="col">State</th>
                 <th scope="col">Last seen</th>
                 <th scope="col">Battery</th>
+                <th scope="col">Transport</th>
                 <th scope="col">Pacing</th>
+                <th scope="col">Sends</th>
                 <th scope="col">Max attempts</th>
                 <th scope="col">Expiry</th>
                 <th scope="col">
@@ -127,7 +171,9 @@ export function PhonesPage() {
                   <td>{online(row) ? 'online' : 'offline'}</td>
                   <td>{when(row.last?.timestamp)}</td>
                   <td>{battery(row)}</td>
+                  <td>{transportsOf(row.phone).join(', ') || 'none here'}</td>
                   <td>{row.phone.messages_per_minute} / min</td>
+                  <td>{scheduleName(row.phone)}</td>
                   <td>{row.phone.max_send_attempts}</td>
                   <td>{row.phone.message_expiration_seconds} s</td>
                   <td>
@@ -151,6 +197,7 @@ export function PhonesPage() {
         <PhoneForm
           key={chosen.id}
           phone={chosen}
+          schedules={schedules.data ?? []}
           onSaved={phones.reload}
           onCancel={() => setEditing(null)}
         />

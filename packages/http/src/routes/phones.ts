@@ -43,6 +43,14 @@ export function phoneSettings(body: PhoneBody): PhoneSettingsInput {
   return input;
 }
 
+const phoneReachSchema = z.object({
+  phone_id: z.string(),
+  phone_number: z.string(),
+  transports: z
+    .array(z.string())
+    .meta({ description: 'Transport names (websocket, fcm, smsgate, modem…); empty: none here' }),
+});
+
 export const phoneRoutes = [
   listRoute({
     path: '/v1/phones',
@@ -79,6 +87,29 @@ export const phoneRoutes = [
     message: 'phone deleted successfully',
     changesKeys: true,
     remove: (gateway, accountId, id) => gateway.phones.delete(accountId, id),
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/v1/phones/reach',
+    auth: 'user',
+    docs: {
+      tag: TAG,
+      operationId: 'listPhoneReach',
+      summary: 'Which transports reach each of your phones through the node that answers',
+      description:
+        'textport only. A WebSocket or SMSGate link is held by one node: in a cluster, another node may reach a phone this one does not.',
+      success: { status: 200, description: 'fetched N phones', data: z.array(phoneReachSchema) },
+    },
+    async handle({ gateway, principal }) {
+      const rows = await gateway.phones.reach(principal.accountId);
+      const wire = rows.map((r) => ({
+        phone_id: r.phoneId,
+        phone_number: r.phoneNumber,
+        transports: r.transports,
+      }));
+      return success(200, fetched(wire.length, 'phone'), wire);
+    },
   }),
 
   defineRoute({
