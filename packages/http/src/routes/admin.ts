@@ -11,16 +11,11 @@ import { fetched, noContent, success } from '../envelope.js';
 import { pageParams, uuidParam } from '../params.js';
 import { defineRoute } from '../route.js';
 import { needed, optional, text, textList } from '../schemas.js';
+import { wireAccount } from './keys.js';
 
 const TAG = 'Admin';
 const ACCOUNT = '/v1/admin/accounts/{userID}';
 const page = z.object(pageParams(100, 'Not used.'));
-
-async function wireAccount(gateway: Gateway, accountId: string) {
-  const account = await gateway.accounts.get(accountId);
-  const [key] = await gateway.store.listApiKeys({ accountId, kind: 'user', skip: 0, limit: 1 });
-  return toWireAccount(account, key ? maskedKey(key) : '');
-}
 
 /** The account named in the path; 404 when there is none. */
 async function accountOf(gateway: Gateway, params: Readonly<Record<string, string>>) {

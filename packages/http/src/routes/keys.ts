@@ -31,7 +31,8 @@ const notificationsBody = z.object({
   newsletter_enabled: optional(flag, 'Accepted for httpSMS clients; textport sends no newsletter.'),
 });
 
-async function wireAccount(gateway: Gateway, accountId: string) {
+/** The account as `GET /v1/users/me` shows it, with its user key masked (also the admin routes'). */
+export async function wireAccount(gateway: Gateway, accountId: string) {
   const account = await gateway.accounts.get(accountId);
   const [key] = await gateway.store.listApiKeys({ accountId, kind: 'user', skip: 0, limit: 1 });
   return toWireAccount(account, key ? maskedKey(key) : '');
