@@ -85,7 +85,7 @@ describe.each(SERVERS)('$name', (server) => {
       /** Sends `count` messages, alternately through each node, all at once. */
       async function sendMany(count: number): Promise<string[]> {
         const list = await Promise.all(
-          Array.from({ length: count }, (_, i) => {
+          Array.from({ length: count }, (_, _i) => {
             const n = sent++;
             const gateway = gateways[n % gateways.length];
             if (!gateway) throw new Error('no node');

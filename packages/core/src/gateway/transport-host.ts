@@ -56,7 +56,7 @@ function lookups(ctx: GatewayContext): TransportLookups {
       phoneIds.length > 0 && (await ctx.store.nextDueAt(phoneIds)) !== null,
     async phoneKeyNumbers(accountId, keyId) {
       const key = await ctx.store.getApiKey(accountId, keyId);
-      if (!key || key.kind !== 'phone') return null;
+      if (key?.kind !== 'phone') return null;
       return [...(key.allowedNumbers ?? key.phoneNumbers)];
     },
   };

@@ -55,8 +55,8 @@ function Chart({ hours }: { hours: ActivityHour[] }) {
         })}
       </svg>
       <figcaption>
-        Per hour: <span class="key sent">sent</span> and <span class="key received">received</span>;
-        the busiest hour had {peak} {peak === 1 ? 'message' : 'messages'}.
+        Per hour: <span class="key sent">sent</span> and <span class="key received">received</span>
+        {`; the busiest hour had ${peak} ${peak === 1 ? 'message' : 'messages'}.`}
       </figcaption>
       <table class="visually-hidden">
         <caption>Messages per hour</caption>

@@ -5,7 +5,7 @@
  * in the answers that create them, as on the account's own routes.
  */
 import type { Gateway } from '@textport/core';
-import { maskedKey, toWireAccount, toWirePhone, toWirePhoneApiKey } from '@textport/core/wire';
+import { toWireAccount, toWirePhone, toWirePhoneApiKey } from '@textport/core/wire';
 import { z } from 'zod';
 import { fetched, noContent, success } from '../envelope.js';
 import { pageParams, uuidParam } from '../params.js';

@@ -4,7 +4,6 @@
  * function runs inside one atomic unit, so a row goes to one claimer only.
  */
 import type { MessageRecord, PhoneRecord } from '../../domain/records.js';
-import type { MessageStatus } from '../../lifecycle/status.js';
 import type {
   ClaimDueQuery,
   ClaimHeartbeatQuery,
