@@ -169,6 +169,15 @@ describe.skipIf(!haveChromium)(title, () => {
     await page.getByText('No messages match.').waitFor(WAIT);
     await page.getByLabel('Status').selectOption('delivered');
     await expect.poll(() => rows.count(), WAIT).toBe(3); // the two delivered
+    // By phone and by day (the latest activity, in the browser's time zone: UTC here).
+    await page.getByLabel('Phone').selectOption(phone);
+    const day = (days: number) =>
+      new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('From day').fill(day(2));
+    await page.getByText('No messages match.').waitFor(WAIT);
+    await page.getByLabel('From day').fill(day(-1));
+    await page.getByLabel('To day').fill(day(1));
+    await expect.poll(() => rows.count(), WAIT).toBe(3);
     expect(await accessibilityProblems(page)).toEqual([]);
     await screenshot(page, 'messages');
 

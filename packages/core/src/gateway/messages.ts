@@ -21,6 +21,9 @@ export interface SearchMessagesInput {
   types?: readonly MessageType[] | null;
   statuses?: readonly MessageStatus[] | null;
   query?: string | null;
+  /** Latest activity (`orderTimestamp`) at or after / before these times (epoch ms). */
+  after?: number | null;
+  before?: number | null;
   skip?: number;
   limit?: number;
 }
@@ -65,6 +68,8 @@ export async function searchMessages(
     types: input.types ?? null,
     statuses: input.statuses ?? null,
     query: input.query ?? null,
+    after: input.after ?? null,
+    before: input.before ?? null,
     skip: Math.max(0, input.skip ?? 0),
     limit: input.limit ?? 100,
   });

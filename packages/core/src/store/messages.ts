@@ -22,6 +22,10 @@ export interface MessageSearchQuery extends PageQuery {
   statuses?: readonly MessageStatus[] | null;
   /** Substring of the content, the contact, the owner or the request id. */
   query?: string | null;
+  /** Only messages whose `orderTimestamp` (latest activity) is at or after this time. */
+  after?: number | null;
+  /** Only messages whose `orderTimestamp` is before this time. */
+  before?: number | null;
 }
 
 export type MessagePatch = Partial<Omit<MessageRecord, 'id' | 'accountId' | 'createdAt'>>;

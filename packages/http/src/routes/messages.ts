@@ -1,6 +1,12 @@
 /** The message API of API clients: send, bulk send, list, search, get, delete, cancel. */
 
-import { MESSAGE_STATUSES, MESSAGE_TYPES, type SendOptions, sanitizeAddress } from '@textport/core';
+import {
+  MESSAGE_STATUSES,
+  MESSAGE_TYPES,
+  parseTimestamp,
+  type SendOptions,
+  sanitizeAddress,
+} from '@textport/core';
 import { Checker, toWireMessage } from '@textport/core/wire';
 import { z } from 'zod';
 import { headerValue } from '../decode.js';
@@ -63,6 +69,14 @@ const searchQuery = z.object({
     .array(z.string())
     .optional()
     .describe(`Any of ${MESSAGE_STATUSES.join(', ')}.`),
+  after: z
+    .string()
+    .optional()
+    .describe('textport only: latest activity (`order_timestamp`) at or after this RFC 3339 time.'),
+  before: z
+    .string()
+    .optional()
+    .describe('textport only: latest activity (`order_timestamp`) before this RFC 3339 time.'),
   ...pageParams(100, 'Substring of content, contact, owner or request id (≤50 bytes).'),
 });
 
@@ -184,8 +198,19 @@ export const messageRoutes = [
         if (!(MESSAGE_STATUSES as readonly string[]).includes(s))
           check.add('statuses', `unknown status [${s}]`);
       }
+      const time = (field: 'after' | 'before') => {
+        const text = query[field];
+        if (text === undefined) return null;
+        const at = parseTimestamp(text);
+        if (at === null) check.add(field, `The ${field} field must be an RFC 3339 time`);
+        return at;
+      };
+      const after = time('after');
+      const before = time('before');
       check.throwIfInvalid();
       const messages = await gateway.messages.search(principal.accountId, {
+        after,
+        before,
         owners: owners?.length ? owners : null,
         types: types.length ? (types as (typeof MESSAGE_TYPES)[number][]) : null,
         statuses: statuses.length ? (statuses as (typeof MESSAGE_STATUSES)[number][]) : null,

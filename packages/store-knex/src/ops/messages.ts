@@ -119,6 +119,12 @@ export async function searchMessages(db: Db, query: MessageSearchQuery): Promise
     kit.within('type', query.types),
     kit.within('status', query.statuses),
     kit.contains(['content', 'contact', 'owner', 'request_id'], query.query),
+    query.after === null || query.after === undefined
+      ? null
+      : sql`order_timestamp >= ${query.after}`,
+    query.before === null || query.before === undefined
+      ? null
+      : sql`order_timestamp < ${query.before}`,
   ]);
   const rows = await db.all(
     sql`SELECT * FROM ${kit.t.messages} WHERE ${where} ${NEWEST_FIRST} ${kit.page(query)}`,

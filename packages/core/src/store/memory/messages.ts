@@ -72,6 +72,8 @@ export function searchMessages(t: Tables, query: MessageSearchQuery): MessageRec
       within(query.owners, m.owner) &&
       within(query.types, m.type) &&
       within(query.statuses, m.status) &&
+      (query.after === null || query.after === undefined || m.orderTimestamp >= query.after) &&
+      (query.before === null || query.before === undefined || m.orderTimestamp < query.before) &&
       matches(m.content, m.contact, m.owner, m.requestId),
   );
   return page(rows.sort(newestFirst), query);

@@ -140,6 +140,24 @@ export function recordsGroup(ctx: GroupContext): void {
     expect(await search('no such text anywhere')).toEqual([]);
   });
 
+  it('searches by latest activity: at or after `after`, before `before`', async () => {
+    const accountId = uuid();
+    const base = Date.UTC(2026, 5, 1);
+    const rows = [0, 1, 2, 3].map((n) =>
+      makeMessage({ accountId, orderTimestamp: base + n * 1000, status: 'delivered' }),
+    );
+    await ctx.store.insertMessages(rows);
+    const search = async (after: number | null, before: number | null, statuses?: ['delivered']) =>
+      ids(
+        await ctx.store.searchMessages({ accountId, after, before, statuses, skip: 0, limit: 50 }),
+      );
+    const [r0, r1, r2, r3] = rows.map((r) => r.id);
+    expect(await search(base + 1000, null)).toEqual([r3, r2, r1]);
+    expect(await search(null, base + 2000)).toEqual([r1, r0]);
+    expect(await search(base + 1000, base + 3000, ['delivered'])).toEqual([r2, r1]);
+    expect(await search(base + 5000, null)).toEqual([]);
+  });
+
   it('pages search results without gaps or repeats', async () => {
     const accountId = uuid();
     const base = Date.now();
