@@ -351,6 +351,21 @@ export function bodySpecs(me: Side, other: Side): Record<string, BodySpec> {
         newsletter_enabled: { kind: 'flag', valid: fc.boolean() },
       },
     },
+    'POST /v1/suppressions': {
+      invalidStatuses: [422],
+      fields: {
+        contact: {
+          kind: 'text',
+          required: true,
+          valid: contact,
+          invalid: fc.oneof(
+            invalidPhone,
+            contact.map((c) => `${c}\u0000`),
+          ),
+        },
+        owner: { kind: 'text', valid: mine, invalid: fc.oneof(invalidPhone, theirs, nulNumber) },
+      },
+    },
     'POST /v1/phone-api-keys': {
       invalidStatuses: [422],
       fields: {

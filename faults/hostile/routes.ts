@@ -66,6 +66,9 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'POST', path: '/v1/bulk-messages', auth: 'user', body: 'multipart' },
   { method: 'POST', path: '/v1/bulk-messages/preview', auth: 'user', body: 'multipart' },
   { method: 'GET', path: '/v1/activity', auth: 'user' },
+  { method: 'GET', path: '/v1/suppressions', auth: 'user' },
+  { method: 'POST', path: '/v1/suppressions', auth: 'user', body: 'json' },
+  { method: 'DELETE', path: '/v1/suppressions/{suppressionID}', auth: 'user' },
   { method: 'GET', path: '/v1/events', auth: 'user', stream: true },
 ];
 
@@ -93,6 +96,7 @@ export const V1_SEGMENTS = new Set([
   'bulk-messages',
   'events',
   'activity',
+  'suppressions',
   'openapi.json',
   'attachments',
 ]);

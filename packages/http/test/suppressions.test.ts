@@ -53,6 +53,13 @@ describe('/v1/suppressions', () => {
     const bad = await t.call('POST', '/v1/suppressions', { body: { contact: '', owner: 'x' } });
     expect(bad.status).toBe(422);
     expect(Object.keys(bad.json.data).sort()).toEqual(['contact', 'owner']);
+    const notMine = await t.call('POST', '/v1/suppressions', {
+      body: { contact: CONTACT, owner: '+18005550177' },
+    });
+    expect(notMine.status).toBe(422);
+    expect(notMine.json.data).toEqual({
+      owner: ['The owner field must be one of your phone numbers; [+18005550177] is not'],
+    });
     const wrongType = await t.call('POST', '/v1/suppressions', { body: { contact: 5 } });
     expect(wrongType.status).toBe(400);
     expect(await t.raw.suppressions(t.account.id)).toEqual([]);

@@ -64,6 +64,11 @@ export async function addSuppression(
       ? ''
       : check.phoneNumber('owner', input.owner);
   check.throwIfInvalid();
+  // A suppression for one number is for one of the account's own phones.
+  if (owner !== '' && !(await ctx.store.findPhoneByNumber(accountId, owner))) {
+    check.add('owner', `The owner field must be one of your phone numbers; [${owner}] is not`);
+    check.throwIfInvalid();
+  }
   return runUnitOfWork(ctx, async (uow) => {
     const record: SuppressionRecord = {
       id: uow.uuid(),
