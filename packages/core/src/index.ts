@@ -32,6 +32,7 @@ export { decrypt, encrypt } from './crypto/cipher.js';
 export { Dispatcher } from './dispatch/dispatcher.js';
 export { HeartbeatMonitor } from './dispatch/heartbeats.js';
 export { handoffSlot, pacingMs } from './dispatch/plan.js';
+export * from './domain/caps.js';
 export * from './domain/keywords.js';
 export * from './domain/phone-number.js';
 export * from './domain/segments.js';

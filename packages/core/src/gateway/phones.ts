@@ -2,6 +2,7 @@
 
 import { failMessage } from '../dispatch/handoff.js';
 import { isStranded, strandedReason } from '../dispatch/stranded.js';
+import { NO_CAPS } from '../domain/caps.js';
 import type { HeartbeatRecord, MessageRecord, PhoneRecord } from '../domain/records.js';
 import { formatTimestamp } from '../domain/time.js';
 import { GatewayError, isGatewayError } from '../errors.js';
@@ -90,6 +91,7 @@ function newPhone(
     unarchiveThread: false,
     lastScheduledAt: null,
     lastHandoffAt: null,
+    ...NO_CAPS,
     online: true,
     lastHeartbeatAt: null,
     heartbeatCheckAt: null,
