@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MESSAGE_STATUSES, MESSAGE_TYPES, SIMS } from '../lifecycle/status.js';
+import { remainingBudget } from './caps.js';
 import type {
   AccountRecord,
   ApiKeyRecord,
@@ -72,6 +73,32 @@ export const wirePhoneSchema = z.object({
   phone_number: z.string(),
   fcm_token: z.string().nullable(),
   messages_per_minute: z.number().int().nonnegative(),
+  messages_per_hour: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('Hand-off cap in SMS segments per hour; 0 = no cap.'),
+  messages_per_day: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('Hand-off cap in SMS segments per day; 0 = no cap.'),
+  hourly_remaining: z
+    .number()
+    .int()
+    .nonnegative()
+    .nullable()
+    .describe(
+      'SMS segments the phone may still hand off in its current hour window; null = no cap.',
+    ),
+  daily_remaining: z
+    .number()
+    .int()
+    .nonnegative()
+    .nullable()
+    .describe(
+      'SMS segments the phone may still hand off in its current day window; null = no cap.',
+    ),
   sim: z.enum(SIMS),
   message_send_schedule_id: uuid.nullable(),
   max_send_attempts: z.number().int().nonnegative(),
@@ -248,13 +275,19 @@ export function toWireMessage(m: MessageRecord): WireMessage {
   };
 }
 
-export function toWirePhone(p: PhoneRecord): WirePhone {
+/** The phone's wire form; its remaining cap budgets as of `now`. */
+export function toWirePhone(p: PhoneRecord, now: number): WirePhone {
+  const remaining = remainingBudget(p, now);
   return {
     id: p.id,
     user_id: p.accountId,
     phone_number: p.phoneNumber,
     fcm_token: p.fcmToken,
     messages_per_minute: p.messagesPerMinute,
+    messages_per_hour: p.messagesPerHour,
+    messages_per_day: p.messagesPerDay,
+    hourly_remaining: remaining.hourly,
+    daily_remaining: remaining.daily,
     sim: p.sim,
     message_send_schedule_id: p.sendScheduleId,
     max_send_attempts: p.maxSendAttempts,
