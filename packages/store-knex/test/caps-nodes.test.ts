@@ -6,50 +6,26 @@
  * Both nodes share a manual clock; what is asserted is read from the rows with
  * SQL of the test's own and from the transports.
  */
-import { createGateway, FakeTransport, HOUR_MS, ManualClock, silentLogger } from '@textport/core';
-import knexFactory, { type Knex } from 'knex';
+import { HOUR_MS, ManualClock } from '@textport/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKnexStore } from '../src/index.js';
-import { type MysqlDatabase, type PgDatabase, rawReader, rows, SERVERS } from './helpers.js';
+import { rawReader, rows, SERVERS } from './helpers.js';
+import { openTwoNodes, type TwoNodes } from './two-nodes.js';
 
 const OWNER = '+18005550199';
 const PER_HOUR = 4;
-/** Rounds of both dispatchers at one clock reading before the test gives up. */
-const MAX_ROUNDS = 200;
 
 describe.each(SERVERS)('$name', (server) => {
   describe.skipIf(server.skip !== false)(
     `caps across two nodes${server.skip ? ` (skipped: ${server.skip})` : ''}`,
     () => {
-      let db: PgDatabase | MysqlDatabase;
-      let other: Knex;
       const clock = new ManualClock(Date.UTC(2026, 10, 24, 12));
-      const nodes = ['node-a', 'node-b'].map((nodeId) => ({
-        nodeId,
-        transport: new FakeTransport(),
-      }));
-      let gateways: ReturnType<typeof createGateway>[] = [];
+      let t: TwoNodes;
       let accountId = '';
       let phoneId = '';
 
       beforeAll(async () => {
-        db = await server.open();
-        other = knexFactory(db.config);
-        const first = createKnexStore(db.knex);
-        await first.migrate();
-        const stores = [first, createKnexStore(other)];
-        gateways = nodes.map(({ nodeId, transport }, i) =>
-          createGateway({
-            store: stores[i] ?? first,
-            clock,
-            logger: silentLogger,
-            transports: [transport],
-            nodeId,
-            // Small batches: both nodes claim rows of the phone in the same round.
-            dispatch: { batchSize: 3 },
-          }),
-        );
-        const [a] = gateways;
+        t = await openTwoNodes(server, clock);
+        const [a] = t.gateways;
         if (!a) throw new Error('no node');
         const { record: account } = await a.accounts.create();
         accountId = account.id;
@@ -64,25 +40,13 @@ describe.each(SERVERS)('$name', (server) => {
       });
 
       afterAll(async () => {
-        await other?.destroy();
-        await db?.destroy();
+        await t?.destroy();
       });
-
-      /** Runs both dispatchers at once until neither claims a row at the clock's time. */
-      async function dispatchNow(): Promise<void> {
-        for (let round = 0; round < MAX_ROUNDS; round += 1) {
-          const claimed = await Promise.all(gateways.map((g) => g.dispatcher.runOnce()));
-          if (claimed.every((n) => n === 0)) return;
-        }
-        throw new Error(`the dispatchers still claimed rows after ${MAX_ROUNDS} rounds`);
-      }
-
-      const handedOff = () => nodes.flatMap((n) => n.transport.handedOff());
 
       /** Rows handed off (attempt counted) and rows waiting, with their due times. */
       async function split(ids: readonly string[]) {
         const found = await rows(
-          db.knex,
+          t.db.knex,
           `SELECT id, due_at, send_attempt_count FROM textport_messages
            WHERE id IN (${ids.map(() => '?').join(', ')})`,
           ids,
@@ -99,7 +63,7 @@ describe.each(SERVERS)('$name', (server) => {
         const ids = (
           await Promise.all(
             Array.from({ length: 10 }, (_, n) =>
-              (gateways[n % 2] ?? gateways[0])?.messages.send(accountId, {
+              (t.gateways[n % 2] ?? t.gateways[0])?.messages.send(accountId, {
                 from: OWNER,
                 to: `+1202555${String(n).padStart(4, '0')}`,
                 content: `m${n}`,
@@ -107,24 +71,24 @@ describe.each(SERVERS)('$name', (server) => {
             ),
           )
         ).map((m) => m?.id ?? '');
-        await dispatchNow();
-        expect(handedOff()).toHaveLength(PER_HOUR);
+        await t.dispatchNow();
+        expect(t.handedOff()).toHaveLength(PER_HOUR);
         expect(await split(ids)).toEqual({ handed: PER_HOUR, waitingDue: [start + HOUR_MS] });
-        const phone = await rawReader(db.knex).phone(phoneId);
+        const phone = await rawReader(t.db.knex).phone(phoneId);
         expect([phone?.hourWindowStart, phone?.hourWindowSegments]).toEqual([start, PER_HOUR]);
 
         clock.set(start + HOUR_MS - 1);
-        await dispatchNow();
-        expect(handedOff()).toHaveLength(PER_HOUR);
+        await t.dispatchNow();
+        expect(t.handedOff()).toHaveLength(PER_HOUR);
 
         clock.set(start + HOUR_MS);
-        await dispatchNow();
-        expect(handedOff()).toHaveLength(2 * PER_HOUR);
+        await t.dispatchNow();
+        expect(t.handedOff()).toHaveLength(2 * PER_HOUR);
         expect(await split(ids)).toEqual({ handed: 8, waitingDue: [start + 2 * HOUR_MS] });
 
         clock.set(start + 2 * HOUR_MS);
-        await dispatchNow();
-        const all = handedOff();
+        await t.dispatchNow();
+        const all = t.handedOff();
         expect([...all].sort()).toEqual([...ids].sort());
         expect(new Set(all).size).toBe(all.length);
       });
