@@ -1,6 +1,7 @@
 /**
  * Phones: the account's phones, online or offline by their latest heartbeat (as the overview),
- * battery when reported, their pacing, attempts and expiry, and a form that changes those
+ * battery when reported, their pacing, caps with the budget left, attempts and expiry, and a
+ * form that changes those
  * (`PUT /v1/phones`; a 422 shows each field's message beside the field).
  */
 import { Fragment } from 'preact';
@@ -17,6 +18,16 @@ const SETTINGS = [
     of: (p: Phone) => p.messages_per_minute,
   },
   {
+    field: 'messages_per_hour',
+    label: 'SMS segments per hour (0–3600; 0 = no cap)',
+    of: (p: Phone) => p.messages_per_hour,
+  },
+  {
+    field: 'messages_per_day',
+    label: 'SMS segments per day (0–86400; 0 = no cap)',
+    of: (p: Phone) => p.messages_per_day,
+  },
+  {
     field: 'max_send_attempts',
     label: 'Max send attempts (1–5)',
     of: (p: Phone) => p.max_send_attempts,
@@ -29,6 +40,17 @@ const SETTINGS = [
 ] as const;
 
 type Field = (typeof SETTINGS)[number]['field'];
+
+/** The phone's caps with what the current windows have left, e.g. "28 of 30 / h"; "none" without. */
+function caps(p: Phone): string {
+  const part = (cap: number, left: number | null, unit: string) =>
+    cap === 0 ? [] : [`${left ?? cap} of ${cap} / ${unit}`];
+  const parts = [
+    ...part(p.messages_per_hour, p.hourly_remaining, 'h'),
+    ...part(p.messages_per_day, p.daily_remaining, 'day'),
+  ];
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
 
 function PhoneForm(props: { phone: Phone; onSaved: () => void; onCancel: () => void }) {
   const { phone } = props;
@@ -113,6 +135,7 @@ export function PhonesPage() {
                 <th scope="col">Last seen</th>
                 <th scope="col">Battery</th>
                 <th scope="col">Pacing</th>
+                <th scope="col">Caps (left)</th>
                 <th scope="col">Max attempts</th>
                 <th scope="col">Expiry</th>
                 <th scope="col">
@@ -128,6 +151,7 @@ export function PhonesPage() {
                   <td>{when(row.last?.timestamp)}</td>
                   <td>{battery(row)}</td>
                   <td>{row.phone.messages_per_minute} / min</td>
+                  <td>{caps(row.phone)}</td>
                   <td>{row.phone.max_send_attempts}</td>
                   <td>{row.phone.message_expiration_seconds} s</td>
                   <td>
