@@ -39,6 +39,7 @@ export * from './domain/segments.js';
 export * from './domain/time.js';
 export { isValidTimeZone, nextWindowStart } from './domain/windows.js';
 export * from './domain/wire.js';
+export * from './domain/wire-phones.js';
 export * from './errors.js';
 export * from './events/events.js';
 export type {

@@ -5,27 +5,19 @@
  */
 import { z } from 'zod';
 import { MESSAGE_STATUSES, MESSAGE_TYPES, SIMS } from '../lifecycle/status.js';
-import { remainingBudget } from './caps.js';
 import type {
   AccountRecord,
   ApiKeyRecord,
   HeartbeatRecord,
   MessageRecord,
   OutboxRecord,
-  PhoneRecord,
   SendScheduleRecord,
   ThreadRecord,
   WebhookRecord,
 } from './records.js';
 import { formatNullable, formatTimestamp } from './time.js';
 
-// `format`s are metadata for the OpenAPI document (`z.toJSONSchema` copies them).
-const uuid = z
-  .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
-  .meta({ format: 'uuid' });
-const time = z.string().meta({ format: 'date-time', description: 'RFC 3339 timestamp, UTC' });
-const nullableTime = time.nullable();
+import { nullableTime, time, uuid } from './wire-formats.js';
 
 export const wireMessageSchema = z.object({
   id: uuid,
@@ -66,49 +58,6 @@ export const wireMessageSchema = z.object({
   segments: z.number().int().nonnegative(),
 });
 export type WireMessage = z.infer<typeof wireMessageSchema>;
-
-export const wirePhoneSchema = z.object({
-  id: uuid,
-  user_id: z.string(),
-  phone_number: z.string(),
-  fcm_token: z.string().nullable(),
-  messages_per_minute: z.number().int().nonnegative(),
-  messages_per_hour: z
-    .number()
-    .int()
-    .nonnegative()
-    .describe('Hand-off cap in SMS segments per hour; 0 = no cap.'),
-  messages_per_day: z
-    .number()
-    .int()
-    .nonnegative()
-    .describe('Hand-off cap in SMS segments per day; 0 = no cap.'),
-  hourly_remaining: z
-    .number()
-    .int()
-    .nonnegative()
-    .nullable()
-    .describe(
-      'SMS segments the phone may still hand off in its current hour window; null = no cap.',
-    ),
-  daily_remaining: z
-    .number()
-    .int()
-    .nonnegative()
-    .nullable()
-    .describe(
-      'SMS segments the phone may still hand off in its current day window; null = no cap.',
-    ),
-  sim: z.enum(SIMS),
-  message_send_schedule_id: uuid.nullable(),
-  max_send_attempts: z.number().int().nonnegative(),
-  message_expiration_seconds: z.number().int().nonnegative(),
-  missed_call_auto_reply: z.string().nullable(),
-  unarchive_thread: z.boolean(),
-  created_at: time,
-  updated_at: time,
-});
-export type WirePhone = z.infer<typeof wirePhoneSchema>;
 
 export const wireHeartbeatSchema = z.object({
   id: uuid,
@@ -272,30 +221,6 @@ export function toWireMessage(m: MessageRecord): WireMessage {
     failure_reason: m.failureReason,
     encoding: m.encoding,
     segments: m.segments,
-  };
-}
-
-/** The phone's wire form; its remaining cap budgets as of `now`. */
-export function toWirePhone(p: PhoneRecord, now: number): WirePhone {
-  const remaining = remainingBudget(p, now);
-  return {
-    id: p.id,
-    user_id: p.accountId,
-    phone_number: p.phoneNumber,
-    fcm_token: p.fcmToken,
-    messages_per_minute: p.messagesPerMinute,
-    messages_per_hour: p.messagesPerHour,
-    messages_per_day: p.messagesPerDay,
-    hourly_remaining: remaining.hourly,
-    daily_remaining: remaining.daily,
-    sim: p.sim,
-    message_send_schedule_id: p.sendScheduleId,
-    max_send_attempts: p.maxSendAttempts,
-    message_expiration_seconds: p.messageExpirationSeconds,
-    missed_call_auto_reply: p.missedCallAutoReply,
-    unarchive_thread: p.unarchiveThread,
-    created_at: formatTimestamp(p.createdAt),
-    updated_at: formatTimestamp(p.updatedAt),
   };
 }
 
