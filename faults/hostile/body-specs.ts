@@ -287,6 +287,16 @@ export function bodySpecs(me: Side, other: Side): Record<string, BodySpec> {
           valid: fc.integer({ min: 0, max: 60 }),
           invalid: fc.integer({ min: 61, max: 2_000_000_000 }),
         },
+        messages_per_hour: {
+          kind: 'unsigned',
+          valid: fc.integer({ min: 0, max: 3600 }),
+          invalid: fc.integer({ min: 3601, max: 2_000_000_000 }),
+        },
+        messages_per_day: {
+          kind: 'unsigned',
+          valid: fc.integer({ min: 0, max: 86_400 }),
+          invalid: fc.integer({ min: 86_401, max: 2_000_000_000 }),
+        },
         max_send_attempts: {
           kind: 'unsigned',
           valid: fc.integer({ min: 0, max: 5 }),

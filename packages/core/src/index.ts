@@ -32,12 +32,14 @@ export { decrypt, encrypt } from './crypto/cipher.js';
 export { Dispatcher } from './dispatch/dispatcher.js';
 export { HeartbeatMonitor } from './dispatch/heartbeats.js';
 export { handoffSlot, pacingMs } from './dispatch/plan.js';
+export * from './domain/caps.js';
 export * from './domain/keywords.js';
 export * from './domain/phone-number.js';
 export * from './domain/segments.js';
 export * from './domain/time.js';
 export { isValidTimeZone, nextWindowStart } from './domain/windows.js';
 export * from './domain/wire.js';
+export * from './domain/wire-phones.js';
 export * from './errors.js';
 export * from './events/events.js';
 export type {

@@ -124,6 +124,12 @@ export interface Phone {
   id: string;
   phone_number: string;
   messages_per_minute: number;
+  messages_per_hour: number;
+  messages_per_day: number;
+  /** Segments left in the current hour window; null = no hourly cap. */
+  hourly_remaining: number | null;
+  /** Segments left in the current day window; null = no daily cap. */
+  daily_remaining: number | null;
   max_send_attempts: number;
   message_expiration_seconds: number;
   sim: string;

@@ -212,10 +212,12 @@ describe.skipIf(!haveChromium)(`${title}: webhooks and phones`, () => {
 
     await pacing.fill('30');
     await page.getByLabel(/^Max send attempts/).fill('3');
+    await page.getByLabel(/^SMS segments per hour/).fill('40');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').getByText('Saved.').waitFor(WAIT);
     await row.getByRole('cell', { name: '30 / min', exact: true }).waitFor(WAIT);
     await row.getByRole('cell', { name: 'Office hours', exact: true }).waitFor(WAIT);
+    await row.getByRole('cell', { name: /^\d+ of 40 \/ h$/ }).waitFor(WAIT);
     expect(await error.count()).toBe(0);
     const phones =
       await apiGet<
@@ -225,6 +227,8 @@ describe.skipIf(!haveChromium)(`${title}: webhooks and phones`, () => {
       messages_per_minute: 30,
       max_send_attempts: 3,
       message_send_schedule_id: scheduleId,
+      messages_per_hour: 40,
+      messages_per_day: 0,
     });
     expect(await accessibilityProblems(page)).toEqual([]);
     await screenshot(page, 'phones');

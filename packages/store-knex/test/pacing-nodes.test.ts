@@ -10,17 +10,14 @@
  * with SQL of the test's own, never through the store's getters; times are
  * compared with each other and with the manual clock.
  */
-import { createGateway, FakeTransport, ManualClock, silentLogger } from '@textport/core';
-import knexFactory, { type Knex } from 'knex';
+import { ManualClock } from '@textport/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKnexStore } from '../src/index.js';
 import { type MysqlDatabase, type PgDatabase, rawReader, rows, SERVERS } from './helpers.js';
+import { openTwoNodes, type TwoNodes } from './two-nodes.js';
 
 const OWNER = '+18005550199';
 const MESSAGES_PER_MINUTE = 10;
 const SPACING = 60_000 / MESSAGES_PER_MINUTE;
-/** Rounds of both dispatchers at one clock reading before the test gives up. */
-const MAX_ROUNDS = 200;
 
 interface HandoffRow {
   id: string;
@@ -36,34 +33,17 @@ describe.each(SERVERS)('$name', (server) => {
     `pacing across two nodes${server.skip ? ` (skipped: ${server.skip})` : ''}`,
     () => {
       let db: PgDatabase | MysqlDatabase;
-      let other: Knex;
       const clock = new ManualClock(Date.UTC(2026, 10, 24, 12));
-      const nodes = ['node-a', 'node-b'].map((nodeId) => ({
-        nodeId,
-        transport: new FakeTransport(),
-      }));
-      let gateways: ReturnType<typeof createGateway>[] = [];
+      let t: TwoNodes;
+      let gateways: TwoNodes['gateways'] = [];
+      let nodes: TwoNodes['nodes'] = [];
       let accountId = '';
       let phoneId = '';
       let sent = 0;
 
       beforeAll(async () => {
-        db = await server.open();
-        other = knexFactory(db.config);
-        const first = createKnexStore(db.knex);
-        await first.migrate();
-        const stores = [first, createKnexStore(other)];
-        gateways = nodes.map(({ nodeId, transport }, i) =>
-          createGateway({
-            store: stores[i] ?? first,
-            clock,
-            logger: silentLogger,
-            transports: [transport],
-            nodeId,
-            // Small batches: both nodes claim rows of the phone in the same round.
-            dispatch: { batchSize: 3 },
-          }),
-        );
+        t = await openTwoNodes(server, clock);
+        ({ db, gateways, nodes } = t);
         const [a] = gateways;
         if (!a) throw new Error('no node');
         const { record: account } = await a.accounts.create();
@@ -78,8 +58,7 @@ describe.each(SERVERS)('$name', (server) => {
       });
 
       afterAll(async () => {
-        await other?.destroy();
-        await db?.destroy();
+        await t?.destroy();
       });
 
       /** Sends `count` messages, alternately through each node, all at once. */
@@ -96,14 +75,7 @@ describe.each(SERVERS)('$name', (server) => {
         return list.map((m) => m.id);
       }
 
-      /** Runs both dispatchers at once until neither claims a row at the clock's time. */
-      async function dispatchNow(): Promise<void> {
-        for (let round = 0; round < MAX_ROUNDS; round += 1) {
-          const claimed = await Promise.all(gateways.map((g) => g.dispatcher.runOnce()));
-          if (claimed.every((n) => n === 0)) return;
-        }
-        throw new Error(`the dispatchers still claimed rows after ${MAX_ROUNDS} rounds`);
-      }
+      const dispatchNow = () => t.dispatchNow();
 
       /** The earliest planned hand-off in the rows, or null. */
       async function nextPlanned(): Promise<number | null> {
@@ -146,7 +118,7 @@ describe.each(SERVERS)('$name', (server) => {
         found.map((r) => r.scheduledAt ?? Number.NaN).sort((x, y) => x - y);
       const slots = (start: number, count: number) =>
         Array.from({ length: count }, (_, i) => start + i * SPACING);
-      const handedOff = () => nodes.flatMap((n) => n.transport.handedOff());
+      const handedOff = () => t.handedOff();
       const anchor = async () => (await rawReader(db.knex).phone(phoneId))?.lastScheduledAt;
 
       /**

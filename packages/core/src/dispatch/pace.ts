@@ -5,8 +5,12 @@
  * phone passes a gate in the store: the phone's `lastHandoffAt` moves to now only
  * when it is at least the spacing ago (one atomic step, so two nodes never both
  * take a slot). A message the gate holds back waits for the next free slot,
- * moved into the phone's send window.
+ * moved into the phone's send window. A capped phone's hand-off also passes its
+ * cap gate (domain/caps.ts): one its hour or day budget cannot take waits for the
+ * window that is full to end, so the phone resumes then.
  */
+
+import { budgetFreesAt, hasCaps } from '../domain/caps.js';
 import type { MessageRecord, PhoneRecord, SendScheduleRecord } from '../domain/records.js';
 import { nextWindowStart } from '../domain/windows.js';
 import type { Store } from '../store.js';
@@ -18,12 +22,14 @@ export class RoundPacer {
   private readonly held = new Map<string, number>();
 
   /**
-   * Takes the phone's hand-off at `now` when its send window is open and its
-   * pacing allows (its `lastHandoffAt` moves to now, in `store`, the caller's
-   * transaction); returns null. Else returns the slot the message waits for: the
+   * Takes the phone's hand-off at `now` when its send window is open, its pacing
+   * allows (its `lastHandoffAt` moves to now) and the message's segments fit its
+   * caps (counted in, `reservePhoneBudget`), all in `store`, the caller's
+   * transaction; returns null. Else returns the slot the message waits for: the
    * last hand-off plus the spacing, after the rows held back before it in this
-   * round, in the send window. An exact `send_at` first attempt is never held
-   * back, but still counts as the phone's last hand-off.
+   * round, not before the caps' window frees, in the send window. An exact
+   * `send_at` first attempt is never held back by the window or the pacing (it
+   * still counts as the phone's last hand-off), but it is by the caps.
    */
   async take(
     store: Store,
@@ -33,21 +39,27 @@ export class RoundPacer {
     now: number,
   ): Promise<number | null> {
     const spacing = pacingMs(phone.messagesPerMinute);
-    if (isExact(message)) {
-      if (spacing > 0) await store.reservePhoneHandoff(phone.id, now, 0);
-      return null;
-    }
+    const exact = isExact(message);
     const inWindow = (t: number) =>
-      schedule ? nextWindowStart(t, schedule.timezone, schedule.windows) : t;
+      schedule && !exact ? nextWindowStart(t, schedule.timezone, schedule.windows) : t;
     const open = inWindow(now);
-    if (open <= now && (spacing === 0 || (await store.reservePhoneHandoff(phone.id, now, spacing))))
-      return null;
+    if (open <= now) {
+      let paced = false;
+      if (exact && spacing > 0) await store.reservePhoneHandoff(phone.id, now, 0);
+      else if (spacing > 0) paced = !(await store.reservePhoneHandoff(phone.id, now, spacing));
+      if (!paced && !hasCaps(phone)) return null;
+      if (!paced && (await store.reservePhoneBudget(phone.id, now, message.segments))) return null;
+    }
     let slot = open;
-    if (spacing > 0) {
-      const last = (await store.getPhone(phone.id))?.lastHandoffAt ?? null;
-      if (last !== null) slot = Math.max(slot, last + spacing);
-      slot = inWindow(Math.max(slot, this.held.get(phone.id) ?? slot));
-      this.held.set(phone.id, slot + spacing);
+    if (spacing > 0 || hasCaps(phone)) {
+      const fresh = (await store.getPhone(phone.id)) ?? phone;
+      slot = Math.max(slot, budgetFreesAt(fresh, now, message.segments));
+      if (spacing > 0) {
+        const last = exact ? null : fresh.lastHandoffAt;
+        if (last !== null) slot = Math.max(slot, last + spacing);
+        slot = inWindow(Math.max(slot, this.held.get(phone.id) ?? slot));
+        this.held.set(phone.id, slot + spacing);
+      } else slot = inWindow(slot);
     }
     return slot;
   }

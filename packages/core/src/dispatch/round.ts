@@ -4,6 +4,7 @@
  * work the lanes, collecting the messages ready to be handed off. The dispatcher
  * (dispatcher.ts) claims the rows and hands the ready ones to transports.
  */
+import { hasCaps } from '../domain/caps.js';
 import type { MessageRecord, PhoneRecord, SendScheduleRecord } from '../domain/records.js';
 import type { Store } from '../store.js';
 import type { GatewayContext, UnitOfWork } from '../uow/context.js';
@@ -94,14 +95,18 @@ export async function loadRound(
   return { rows, phones, schedules };
 }
 
-/** Paced phones get a lane each (each row reserves the next slot); other rows a lane per thread. */
+/**
+ * Paced and capped phones get a lane each (each row reserves the next slot or
+ * budget in a transaction of its own); other rows a lane per thread.
+ */
 export function laneRows(round: Round): Lanes {
   const paced = new Map<string, number[]>();
   const threads = new Map<string, number[]>();
   for (const [index, row] of round.rows.entries()) {
     const phone = phoneOf(round, row);
-    if (phone && pacingMs(phone.messagesPerMinute) > 0) append(paced, phone.id, index);
-    else append(threads, threadKey(row), index);
+    if (phone && (pacingMs(phone.messagesPerMinute) > 0 || hasCaps(phone))) {
+      append(paced, phone.id, index);
+    } else append(threads, threadKey(row), index);
   }
   return {
     paced: [...paced.values()],

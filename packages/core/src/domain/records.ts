@@ -94,6 +94,18 @@ export interface PhoneRecord {
   lastScheduledAt: number | null;
   /** When the dispatcher last handed a message to this phone's transport (the pacing gate). */
   lastHandoffAt: number | null;
+  /** Cap on the SMS segments handed off per hour (domain/caps.ts); 0 = no cap. */
+  messagesPerHour: number;
+  /** Cap on the SMS segments handed off per day; 0 = no cap. */
+  messagesPerDay: number;
+  /** When the current hour window of the caps began (its first hand-off); null before the first. */
+  hourWindowStart: number | null;
+  /** SMS segments handed off in the hour window. */
+  hourWindowSegments: number;
+  /** When the current day window of the caps began; null before the first. */
+  dayWindowStart: number | null;
+  /** SMS segments handed off in the day window. */
+  dayWindowSegments: number;
   /** Heartbeat monitor: whether the phone is considered online. */
   online: boolean;
   /** Server time of the last heartbeat; null before the first. */

@@ -11,20 +11,13 @@ import type {
   HeartbeatRecord,
   MessageRecord,
   OutboxRecord,
-  PhoneRecord,
   SendScheduleRecord,
   ThreadRecord,
   WebhookRecord,
 } from './records.js';
 import { formatNullable, formatTimestamp } from './time.js';
 
-// `format`s are metadata for the OpenAPI document (`z.toJSONSchema` copies them).
-const uuid = z
-  .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
-  .meta({ format: 'uuid' });
-const time = z.string().meta({ format: 'date-time', description: 'RFC 3339 timestamp, UTC' });
-const nullableTime = time.nullable();
+import { nullableTime, time, uuid } from './wire-formats.js';
 
 export const wireMessageSchema = z.object({
   id: uuid,
@@ -65,23 +58,6 @@ export const wireMessageSchema = z.object({
   segments: z.number().int().nonnegative(),
 });
 export type WireMessage = z.infer<typeof wireMessageSchema>;
-
-export const wirePhoneSchema = z.object({
-  id: uuid,
-  user_id: z.string(),
-  phone_number: z.string(),
-  fcm_token: z.string().nullable(),
-  messages_per_minute: z.number().int().nonnegative(),
-  sim: z.enum(SIMS),
-  message_send_schedule_id: uuid.nullable(),
-  max_send_attempts: z.number().int().nonnegative(),
-  message_expiration_seconds: z.number().int().nonnegative(),
-  missed_call_auto_reply: z.string().nullable(),
-  unarchive_thread: z.boolean(),
-  created_at: time,
-  updated_at: time,
-});
-export type WirePhone = z.infer<typeof wirePhoneSchema>;
 
 export const wireHeartbeatSchema = z.object({
   id: uuid,
@@ -245,24 +221,6 @@ export function toWireMessage(m: MessageRecord): WireMessage {
     failure_reason: m.failureReason,
     encoding: m.encoding,
     segments: m.segments,
-  };
-}
-
-export function toWirePhone(p: PhoneRecord): WirePhone {
-  return {
-    id: p.id,
-    user_id: p.accountId,
-    phone_number: p.phoneNumber,
-    fcm_token: p.fcmToken,
-    messages_per_minute: p.messagesPerMinute,
-    sim: p.sim,
-    message_send_schedule_id: p.sendScheduleId,
-    max_send_attempts: p.maxSendAttempts,
-    message_expiration_seconds: p.messageExpirationSeconds,
-    missed_call_auto_reply: p.missedCallAutoReply,
-    unarchive_thread: p.unarchiveThread,
-    created_at: formatTimestamp(p.createdAt),
-    updated_at: formatTimestamp(p.updatedAt),
   };
 }
 

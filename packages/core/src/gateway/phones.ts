@@ -2,6 +2,7 @@
 
 import { failMessage } from '../dispatch/handoff.js';
 import { isStranded, strandedReason } from '../dispatch/stranded.js';
+import { NO_CAPS } from '../domain/caps.js';
 import type { HeartbeatRecord, MessageRecord, PhoneRecord } from '../domain/records.js';
 import { formatTimestamp } from '../domain/time.js';
 import { GatewayError, isGatewayError } from '../errors.js';
@@ -21,6 +22,10 @@ export interface PhoneSettingsInput {
   phoneNumber: string;
   fcmToken?: string | null;
   messagesPerMinute?: number;
+  /** Hand-off cap in SMS segments per hour, 0–3600; 0 = no cap. */
+  messagesPerHour?: number;
+  /** Hand-off cap in SMS segments per day, 0–86400; 0 = no cap. */
+  messagesPerDay?: number;
   maxSendAttempts?: number;
   /** 60–3600; 0 means the default. */
   messageExpirationSeconds?: number;
@@ -29,6 +34,10 @@ export interface PhoneSettingsInput {
   sim?: Sim | string;
   sendScheduleId?: string | null;
 }
+
+/** The highest caps: one segment a second. */
+const MAX_PER_HOUR = 3600;
+const MAX_PER_DAY = 86_400;
 
 type PhonePatch = Partial<Omit<PhoneRecord, 'id' | 'accountId' | 'createdAt'>>;
 
@@ -44,6 +53,10 @@ function settingsPatch(
   }
   const mpm = check.integer('messages_per_minute', input.messagesPerMinute, 0, 60);
   if (mpm !== undefined) patch.messagesPerMinute = mpm;
+  const perHour = check.integer('messages_per_hour', input.messagesPerHour, 0, MAX_PER_HOUR);
+  if (perHour !== undefined) patch.messagesPerHour = perHour;
+  const perDay = check.integer('messages_per_day', input.messagesPerDay, 0, MAX_PER_DAY);
+  if (perDay !== undefined) patch.messagesPerDay = perDay;
   const attempts = check.integer('max_send_attempts', input.maxSendAttempts, 0, 5);
   if (attempts !== undefined && attempts > 0) patch.maxSendAttempts = attempts;
   const expiry = input.messageExpirationSeconds;
@@ -90,6 +103,7 @@ function newPhone(
     unarchiveThread: false,
     lastScheduledAt: null,
     lastHandoffAt: null,
+    ...NO_CAPS,
     online: true,
     lastHeartbeatAt: null,
     heartbeatCheckAt: null,

@@ -51,6 +51,7 @@ export const STORE_ACCESS = Object.freeze({
   takeOutstanding: 'write',
   reservePhoneSlot: 'write',
   reservePhoneHandoff: 'write',
+  reservePhoneBudget: 'write',
   claimHeartbeatChecks: 'write',
   // directory
   insertAccount: 'write',

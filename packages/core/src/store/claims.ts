@@ -74,6 +74,14 @@ export interface ClaimStore {
    */
   reservePhoneHandoff(phoneId: string, at: number, spacingMs: number): Promise<boolean>;
   /**
+   * The cap gate of actual hand-offs (`domain/caps.ts`, `reserveBudget`), in one
+   * atomic step: when `segments` fit the phone's hour and day windows at `at`
+   * (a window that has ended starts anew at `at`), count them in and return true;
+   * else change nothing and return false. Of callers racing for the last segments
+   * of a budget, across processes, only as many as fit win.
+   */
+  reservePhoneBudget(phoneId: string, at: number, segments: number): Promise<boolean>;
+  /**
    * Phones whose `heartbeatCheckAt <= now`, earliest first, at most `limit`; each
    * claimed phone's `heartbeatCheckAt` moves to `now + leaseMs` atomically.
    */

@@ -1,4 +1,5 @@
 /** Ground-truth reads of a store's backing tables, for the conformance suite and tests. */
+import type { PhoneCaps } from '../domain/caps.js';
 import type { MessageRecord, OutboxRecord, PhoneRecord, ThreadRecord } from '../domain/records.js';
 import type { AccountTable } from './retention.js';
 
@@ -55,6 +56,7 @@ export interface RawReader {
     | 'messagesPerMinute'
     | 'lastScheduledAt'
     | 'lastHandoffAt'
+    | keyof PhoneCaps
     | 'online'
     | 'lastHeartbeatAt'
     | 'heartbeatCheckAt'

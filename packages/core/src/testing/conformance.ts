@@ -16,6 +16,7 @@ import type {
 import { accountPurgeGroup } from './store/account-purge.js';
 import { activityGroup } from './store/activity.js';
 import { backlogGroup } from './store/claims/backlog.js';
+import { capsGroup } from './store/claims/caps.js';
 import { crossProcessGroup } from './store/claims/cross-process.js';
 import { dueGroup } from './store/claims/due.js';
 import { outstandingGroup } from './store/claims/outstanding.js';
@@ -61,6 +62,7 @@ const PARTS: readonly (readonly [part: string, groups: readonly GroupEntry[]])[]
       { name: 'backlog', group: backlogGroup },
       { name: 'outstanding', group: outstandingGroup },
       { name: 'pacing', group: pacingGroup },
+      { name: 'caps', group: capsGroup },
       { name: 'cross-process', group: crossProcessGroup, requires: ['crossProcess'] },
       { name: 'skip-locked', group: skipLockedGroup, requires: ['crossProcess', 'skipLocked'] },
     ],

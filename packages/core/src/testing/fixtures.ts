@@ -2,6 +2,8 @@
  * Record factories for tests: each returns a complete, valid record with fresh
  * lowercase UUIDv4 ids and current times, with `overrides` applied on top.
  */
+
+import { NO_CAPS } from '../domain/caps.js';
 import type {
   AccountRecord,
   ApiKeyRecord,
@@ -92,6 +94,7 @@ export const makePhone = ownedFactory<PhoneRecord>(() => ({
   missedCallAutoReply: null,
   lastScheduledAt: null,
   lastHandoffAt: null,
+  ...NO_CAPS,
   lastHeartbeatAt: null,
   heartbeatCheckAt: null,
 }));

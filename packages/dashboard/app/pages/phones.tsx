@@ -1,8 +1,8 @@
 /**
  * Phones: the account's phones, online or offline by their latest heartbeat (as the overview),
  * battery when reported, the transports that reach them (`GET /v1/phones/reach`), their pacing,
- * send schedule, attempts and expiry, and a form that changes those (`PUT /v1/phones`; a 422
- * shows each field's message beside the field).
+ * caps with the budget left, send schedule, attempts and expiry, and a form that changes those
+ * (`PUT /v1/phones`; a 422 shows each field's message beside the field).
  */
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
@@ -18,6 +18,16 @@ const SETTINGS = [
     of: (p: Phone) => p.messages_per_minute,
   },
   {
+    field: 'messages_per_hour',
+    label: 'SMS segments per hour (0–3600; 0 = no cap)',
+    of: (p: Phone) => p.messages_per_hour,
+  },
+  {
+    field: 'messages_per_day',
+    label: 'SMS segments per day (0–86400; 0 = no cap)',
+    of: (p: Phone) => p.messages_per_day,
+  },
+  {
     field: 'max_send_attempts',
     label: 'Max send attempts (1–5)',
     of: (p: Phone) => p.max_send_attempts,
@@ -30,6 +40,17 @@ const SETTINGS = [
 ] as const;
 
 type Field = (typeof SETTINGS)[number]['field'];
+
+/** The phone's caps with what the current windows have left, e.g. "28 of 30 / h"; "none" without. */
+function caps(p: Phone): string {
+  const part = (cap: number, left: number | null, unit: string) =>
+    cap === 0 ? [] : [`${left ?? cap} of ${cap} / ${unit}`];
+  const parts = [
+    ...part(p.messages_per_hour, p.hourly_remaining, 'h'),
+    ...part(p.messages_per_day, p.daily_remaining, 'day'),
+  ];
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
 
 function PhoneForm(props: {
   phone: Phone;
@@ -157,6 +178,7 @@ export function PhonesPage() {
                 <th scope="col">Transport</th>
                 <th scope="col">Pacing</th>
                 <th scope="col">Sends</th>
+                <th scope="col">Caps (left)</th>
                 <th scope="col">Max attempts</th>
                 <th scope="col">Expiry</th>
                 <th scope="col">
@@ -174,6 +196,7 @@ export function PhonesPage() {
                   <td>{transportsOf(row.phone).join(', ') || 'none here'}</td>
                   <td>{row.phone.messages_per_minute} / min</td>
                   <td>{scheduleName(row.phone)}</td>
+                  <td>{caps(row.phone)}</td>
                   <td>{row.phone.max_send_attempts}</td>
                   <td>{row.phone.message_expiration_seconds} s</td>
                   <td>

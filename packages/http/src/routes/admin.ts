@@ -205,7 +205,12 @@ export const adminRoutes = [
     async handle({ gateway, params, query }) {
       const id = await accountOf(gateway, params);
       const phones = await gateway.phones.list(id, { skip: query.skip, limit: query.limit });
-      return success(200, fetched(phones.length, 'phone'), phones.map(toWirePhone));
+      const now = gateway.config.clock.now();
+      return success(
+        200,
+        fetched(phones.length, 'phone'),
+        phones.map((p) => toWirePhone(p, now)),
+      );
     },
   }),
 ];

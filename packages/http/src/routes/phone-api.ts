@@ -230,7 +230,11 @@ export const phoneApiRoutes = [
         fcmToken: body.fcm_token ?? null,
         sim: body.sim ?? 'SIM1',
       });
-      return success(200, 'FCM token updated successfully', toWirePhone(phone));
+      return success(
+        200,
+        'FCM token updated successfully',
+        toWirePhone(phone, gateway.config.clock.now()),
+      );
     },
   }),
 ];

@@ -15,6 +15,14 @@ const phoneBody = z.object({
   phone_number: needed(text, 'The phone number (E.164); the phone is created when new.'),
   fcm_token: optional(text, 'FCM token (≤1000 bytes); absent keeps it, null clears it.'),
   messages_per_minute: optional(unsigned, 'Pacing, 1–60 (applied when present and > 0).'),
+  messages_per_hour: optional(
+    unsigned,
+    'Hand-off cap in SMS segments per hour, 0–3600; 0 lifts it (applied when present).',
+  ),
+  messages_per_day: optional(
+    unsigned,
+    'Hand-off cap in SMS segments per day, 0–86400; 0 lifts it (applied when present).',
+  ),
   max_send_attempts: optional(unsigned, 'Hand-off attempts, 1–5 (applied when present and > 0).'),
   message_expiration_seconds: optional(unsigned, '60–3600; 0 restores the default (600).'),
   missed_call_auto_reply: optional(text, 'Text sent to missed callers (applied when not blank).'),
@@ -30,6 +38,8 @@ export function phoneSettings(body: PhoneBody): PhoneSettingsInput {
   const input: PhoneSettingsInput = { phoneNumber: body.phone_number ?? '' };
   if (body.fcm_token !== undefined) input.fcmToken = body.fcm_token;
   if (body.messages_per_minute) input.messagesPerMinute = body.messages_per_minute;
+  if (typeof body.messages_per_hour === 'number') input.messagesPerHour = body.messages_per_hour;
+  if (typeof body.messages_per_day === 'number') input.messagesPerDay = body.messages_per_day;
   if (body.max_send_attempts) input.maxSendAttempts = body.max_send_attempts;
   if (typeof body.message_expiration_seconds === 'number') {
     input.messageExpirationSeconds = body.message_expiration_seconds;
@@ -61,7 +71,9 @@ export const phoneRoutes = [
     data: 'Phone',
     paging: { defaultLimit: 10, matches: 'the phone number' },
     list: async (gateway, accountId, page) =>
-      (await gateway.phones.list(accountId, page)).map(toWirePhone),
+      (await gateway.phones.list(accountId, page)).map((p) =>
+        toWirePhone(p, gateway.config.clock.now()),
+      ),
   }),
 
   saveRoute({
@@ -75,7 +87,10 @@ export const phoneRoutes = [
     message: 'phone updated successfully',
     data: 'Phone',
     save: async (gateway, accountId, body) =>
-      toWirePhone(await gateway.phones.upsert(accountId, phoneSettings(body))),
+      toWirePhone(
+        await gateway.phones.upsert(accountId, phoneSettings(body)),
+        gateway.config.clock.now(),
+      ),
   }),
 
   deleteById({

@@ -10,6 +10,8 @@
  * and updated in the operation's transaction; on SQLite it runs inside the
  * single writer transaction. Claim order is due time, then insertion order (`seq`).
  */
+
+import { DAY_MS, HOUR_MS } from '@textport/core';
 import type {
   ClaimDueQuery,
   ClaimHeartbeatQuery,
@@ -219,6 +221,37 @@ export async function reservePhoneHandoff(
   const changed = await db.run(
     sql`UPDATE ${db.kit.t.phones} SET last_handoff_at = ${at} WHERE id = ${phoneId}
           AND (last_handoff_at IS NULL OR last_handoff_at <= ${at - spacingMs})`,
+  );
+  return changed === 1;
+}
+
+/**
+ * The cap gate of actual hand-offs in one conditional `UPDATE` (the rule of
+ * `reserveBudget` in core): a window that has ended starts anew at `at`. The
+ * segment counts are set before the window starts, because MySQL evaluates
+ * `SET` left to right with the values already assigned.
+ */
+export async function reservePhoneBudget(
+  db: Db,
+  phoneId: string,
+  at: number,
+  segments: number,
+): Promise<boolean> {
+  const over = (start: string, lengthMs: number) =>
+    sql`(${raw(start)} IS NULL OR ${raw(start)} <= ${at - lengthMs})`;
+  const hourOver = over('hour_window_start', HOUR_MS);
+  const dayOver = over('day_window_start', DAY_MS);
+  const fits = (cap: string, count: string, ended: Fragment) =>
+    sql`(${raw(cap)} = 0 OR ${ended} OR ${raw(count)} = 0 OR ${raw(count)} + ${segments} <= ${raw(cap)})`;
+  const changed = await db.run(
+    sql`UPDATE ${db.kit.t.phones} SET
+          hour_window_segments = CASE WHEN ${hourOver} THEN ${segments} ELSE hour_window_segments + ${segments} END,
+          day_window_segments = CASE WHEN ${dayOver} THEN ${segments} ELSE day_window_segments + ${segments} END,
+          hour_window_start = CASE WHEN ${hourOver} THEN ${at} ELSE hour_window_start END,
+          day_window_start = CASE WHEN ${dayOver} THEN ${at} ELSE day_window_start END
+        WHERE id = ${phoneId}
+          AND ${fits('messages_per_hour', 'hour_window_segments', hourOver)}
+          AND ${fits('messages_per_day', 'day_window_segments', dayOver)}`,
   );
   return changed === 1;
 }

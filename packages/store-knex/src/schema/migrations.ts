@@ -11,6 +11,7 @@ import * as initial from './initial.js';
 import * as messageHandoff from './message-handoff.js';
 import * as outboxHttpStatus from './outbox-http-status.js';
 import * as outboxSubject from './outbox-subject.js';
+import * as phoneCaps from './phone-caps.js';
 import * as phoneHandoff from './phone-handoff.js';
 import * as phoneKeyNumbers from './phone-key-numbers.js';
 import * as retentionIndexes from './retention-indexes.js';
@@ -34,6 +35,7 @@ const MIGRATIONS: readonly TextportMigration[] = [
   { name: '0008_suppressions', ...suppressions },
   { name: '0009_user_notifications', ...userNotifications },
   { name: '0010_outbox_subject', ...outboxSubject },
+  { name: '0012_phone_caps', ...phoneCaps },
 ];
 
 /** The names of the shipped migrations, in order. */

@@ -3,6 +3,7 @@
  * phone takes, the phones' pacing anchor and their heartbeat checks. Every
  * function runs inside one atomic unit, so a row goes to one claimer only.
  */
+import { reserveBudget } from '../../domain/caps.js';
 import type { MessageRecord, PhoneRecord } from '../../domain/records.js';
 import type {
   ClaimDueQuery,
@@ -103,6 +104,19 @@ export function reservePhoneHandoff(
   if (!phone) return false;
   if (phone.lastHandoffAt !== null && phone.lastHandoffAt > at - spacingMs) return false;
   t.put(t.phones, phoneId, { ...phone, lastHandoffAt: at });
+  return true;
+}
+
+export function reservePhoneBudget(
+  t: Tables,
+  phoneId: string,
+  at: number,
+  segments: number,
+): boolean {
+  const phone = t.phones.get(phoneId);
+  const counted = phone ? reserveBudget(phone, at, segments) : null;
+  if (!phone || !counted) return false;
+  t.put(t.phones, phoneId, { ...phone, ...counted });
   return true;
 }
 

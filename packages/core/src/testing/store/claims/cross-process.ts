@@ -106,6 +106,25 @@ export function crossProcessGroup(ctx: GroupContext): void {
     expect((await ctx.raw.phone(phone.id))?.lastHandoffAt).toBe(6100 + results.indexOf(true));
   });
 
+  it('gives the last budget slot of a capped phone to one of the two stores', async () => {
+    const second = await ctx.openSecondStore();
+    const start = EPOCH + 1000;
+    const phone = makePhone({ messagesPerHour: 4, hourWindowStart: start, hourWindowSegments: 3 });
+    await ctx.store.insertPhone(phone);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 === 0 ? ctx.store : second).reservePhoneBudget(phone.id, start + 10 + i, 1),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const row = await ctx.raw.phone(phone.id);
+    expect([row?.hourWindowStart, row?.hourWindowSegments, row?.dayWindowSegments]).toEqual([
+      start,
+      4,
+      1,
+    ]);
+  });
+
   it('never gives a heartbeat check to both stores', async () => {
     const second = await ctx.openSecondStore();
     const now = EPOCH + 500_000;

@@ -14,6 +14,12 @@ export function phonesGroup(ctx: GroupContext): void {
       lastHeartbeatAt: 7,
       heartbeatCheckAt: Date.UTC(2100, 0, 1),
       online: false,
+      messagesPerHour: 30,
+      messagesPerDay: 200,
+      hourWindowStart: 8,
+      hourWindowSegments: 9,
+      dayWindowStart: 10,
+      dayWindowSegments: 11,
     });
     await ctx.store.insertPhone(phone);
     expect(await ctx.store.getPhone(phone.id)).toEqual(phone);
@@ -23,6 +29,12 @@ export function phonesGroup(ctx: GroupContext): void {
       messagesPerMinute: phone.messagesPerMinute,
       lastScheduledAt: 5,
       lastHandoffAt: 6,
+      messagesPerHour: 30,
+      messagesPerDay: 200,
+      hourWindowStart: 8,
+      hourWindowSegments: 9,
+      dayWindowStart: 10,
+      dayWindowSegments: 11,
       online: false,
       lastHeartbeatAt: 7,
       heartbeatCheckAt: phone.heartbeatCheckAt,
