@@ -160,6 +160,13 @@ const envSchema = z.object({
         "must be the Discord application's public key, 64 hex digits (General Information page of the developer portal)",
     },
   ),
+  /** With it, linking a Discord server registers the `/sms` slash command there. */
+  TEXTPORT_DISCORD_APPLICATION_ID: optional.refine(
+    (v) => v === undefined || /^[0-9]{1,32}$/.test(v),
+    {
+      message: "must be the Discord application's id, digits (General Information page)",
+    },
+  ),
   /** Discord's REST API (default https://discord.com/api/v10). */
   TEXTPORT_DISCORD_API_URL: optional.refine((v) => v === undefined || /^https?:\/\/[^/]/.test(v), {
     message: "must be the URL of Discord's REST API, e.g. https://discord.com/api/v10",
@@ -200,6 +207,9 @@ export function discordConfigOf(config: StandaloneConfig): GatewayConfig['discor
   return {
     botToken: config.TEXTPORT_DISCORD_BOT_TOKEN,
     publicKey: config.TEXTPORT_DISCORD_PUBLIC_KEY,
+    ...(config.TEXTPORT_DISCORD_APPLICATION_ID
+      ? { applicationId: config.TEXTPORT_DISCORD_APPLICATION_ID }
+      : {}),
     ...(config.TEXTPORT_DISCORD_API_URL ? { apiBaseUrl: config.TEXTPORT_DISCORD_API_URL } : {}),
   };
 }

@@ -56,9 +56,14 @@ describe('Discord and 3CX in the server', () => {
       problems({
         TEXTPORT_DISCORD_BOT_TOKEN: 'token',
         TEXTPORT_DISCORD_PUBLIC_KEY: 'abc',
+        TEXTPORT_DISCORD_APPLICATION_ID: 'app',
         TEXTPORT_DISCORD_API_URL: 'discord',
       }).map((p) => p.split(':')[0]),
-    ).toEqual(['TEXTPORT_DISCORD_PUBLIC_KEY', 'TEXTPORT_DISCORD_API_URL']);
+    ).toEqual([
+      'TEXTPORT_DISCORD_PUBLIC_KEY',
+      'TEXTPORT_DISCORD_APPLICATION_ID',
+      'TEXTPORT_DISCORD_API_URL',
+    ]);
   });
 
   it('answers signed interactions and posts incoming SMS to Discord and the PBX', async () => {
@@ -77,6 +82,7 @@ describe('Discord and 3CX in the server', () => {
         LOG_LEVEL: 'silent',
         TEXTPORT_DISCORD_BOT_TOKEN: 'bot-token',
         TEXTPORT_DISCORD_PUBLIC_KEY: Buffer.from(x, 'base64url').toString('hex'),
+        TEXTPORT_DISCORD_APPLICATION_ID: '1095779000000000000',
         TEXTPORT_DISCORD_API_URL: `${discord.url}/api/v10`,
       }),
       () => {},
@@ -120,6 +126,7 @@ describe('Discord and 3CX in the server', () => {
     expect(discord.received.map((r) => r.path)).toEqual([
       '/api/v10/channels/1095780203256627291',
       '/api/v10/guilds/1095778291488653372',
+      '/api/v10/applications/1095779000000000000/guilds/1095778291488653372/commands',
       '/api/v10/channels/1095780203256627291/messages',
     ]);
     expect(pbx.received).toEqual([

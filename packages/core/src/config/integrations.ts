@@ -19,6 +19,14 @@ export const discordConfigSchema = z.object({
       /^[0-9a-fA-F]{64}$/,
       'the Discord public key must be 64 hex digits (General Information page)',
     ),
+  /**
+   * The application id: when set, linking a server registers the `/sms` slash command in it
+   * (as httpSMS does); unset, register it yourself.
+   */
+  applicationId: z
+    .string()
+    .regex(/^[0-9]{1,32}$/, 'the Discord application id is digits (General Information page)')
+    .optional(),
   /** Discord's REST API (a stand-in in tests). */
   apiBaseUrl: z.url().default(DEFAULT_DISCORD_API_BASE_URL),
   /** Time allowed for one call to Discord's API. */

@@ -61,6 +61,15 @@ function option(interaction: Interaction, name: string): string {
   return typeof found === 'string' ? found : found === undefined ? '' : String(found);
 }
 
+/** The `attachment_urls` option: comma-separated URLs; none when empty. */
+function attachmentUrls(value: string): string[] | null {
+  const urls = value
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url !== '');
+  return urls.length > 0 ? urls : null;
+}
+
 function failed(content: string, titles: readonly string[], extra: DiscordEmbed[] = []) {
   return {
     type: 4 as const,
@@ -94,6 +103,9 @@ async function sendSms(
     from: check.storable('from', option(interaction, 'from')),
     to: check.storable('to', option(interaction, 'to')),
     content: check.storable('content', option(interaction, 'message')),
+    attachments: attachmentUrls(
+      check.storable('attachments', option(interaction, 'attachment_urls')),
+    ),
   };
   const fields = [
     { name: 'From:', value: input.from || '-', inline: true },

@@ -5,9 +5,11 @@
  * configured, creating or changing one checks that the bot sees the server and the
  * channel, as httpSMS does.
  */
+
+import type { DiscordConfig } from '../config/integrations.js';
 import type { DiscordIntegrationRecord } from '../domain/records.js';
 import { GatewayError } from '../errors.js';
-import type { DiscordClient } from '../integrations/discord-client.js';
+import type { DiscordClient, DiscordCommand } from '../integrations/discord-client.js';
 import type { GatewayContext } from '../uow/context.js';
 import { Checker } from './validate.js';
 
@@ -29,12 +31,36 @@ export interface DiscordIntegrationListInput {
 /** Discord ids (snowflakes) are decimal numbers. */
 const SNOWFLAKE = /^[0-9]{1,255}$/;
 
+/** The slash command that sends an SMS (httpSMS's options, under textport's name). */
+export const SMS_COMMAND: DiscordCommand = {
+  name: 'sms',
+  type: 1,
+  description: 'Send an SMS through textport',
+  options: [
+    { name: 'from', description: 'Sender phone number', type: 3, required: true },
+    { name: 'to', description: 'Recipient phone number', type: 3, required: true },
+    { name: 'message', description: 'Text message content', type: 3, required: true },
+    {
+      name: 'attachment_urls',
+      description: 'Comma-separated list of media URLs to attach',
+      type: 3,
+      required: false,
+    },
+  ],
+};
+
+/** The Discord bot of the gateway, when one is configured. */
+export interface DiscordBot {
+  client: DiscordClient;
+  config: DiscordConfig;
+}
+
 function notFound(id: string): GatewayError {
   return GatewayError.notFound(`cannot find discord integration with ID [${id}]`);
 }
 
 async function checkedInput(
-  client: DiscordClient | undefined,
+  bot: DiscordBot | undefined,
   input: DiscordIntegrationInput,
 ): Promise<DiscordIntegrationInput> {
   const check = new Checker();
@@ -52,10 +78,10 @@ async function checkedInput(
     check.add('incoming_channel_id', 'The incoming_channel_id field must be numeric');
   }
   check.throwIfInvalid();
-  if (client) {
+  if (bot) {
     const [channel, guild] = await Promise.all([
-      client.getChannel(incomingChannelId),
-      client.getGuild(serverId),
+      bot.client.getChannel(incomingChannelId),
+      bot.client.getGuild(serverId),
     ]);
     if (!channel.ok) {
       check.add(
@@ -67,6 +93,17 @@ async function checkedInput(
       check.add(
         'server_id',
         `cannot fetch discord server with ID [${serverId}] make sure the bot has access to the server`,
+      );
+    }
+    check.throwIfInvalid();
+    const applicationId = bot.config.applicationId;
+    const command = applicationId
+      ? await bot.client.createGuildCommand(applicationId, serverId, SMS_COMMAND)
+      : null;
+    if (command && !command.ok) {
+      check.add(
+        'server_id',
+        `cannot create the /sms command in discord server [${serverId}]: invite the bot with the applications.commands scope`,
       );
     }
     check.throwIfInvalid();
@@ -98,11 +135,11 @@ export function listDiscordIntegrations(
 
 export async function createDiscordIntegration(
   ctx: GatewayContext,
-  client: DiscordClient | undefined,
+  bot: DiscordBot | undefined,
   accountId: string,
   input: DiscordIntegrationInput,
 ): Promise<DiscordIntegrationRecord> {
-  const fields = await checkedInput(client, input);
+  const fields = await checkedInput(bot, input);
   const now = ctx.clock.now();
   const record: DiscordIntegrationRecord = {
     id: ctx.random.uuid(),
@@ -119,12 +156,12 @@ export async function createDiscordIntegration(
 
 export async function updateDiscordIntegration(
   ctx: GatewayContext,
-  client: DiscordClient | undefined,
+  bot: DiscordBot | undefined,
   accountId: string,
   id: string,
   input: DiscordIntegrationInput,
 ): Promise<DiscordIntegrationRecord> {
-  const fields = await checkedInput(client, input);
+  const fields = await checkedInput(bot, input);
   const existing = await ctx.store.getDiscordIntegration(accountId, id);
   if (!existing) throw notFound(id);
   const updated = await ctx.store

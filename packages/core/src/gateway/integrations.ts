@@ -27,6 +27,7 @@ export interface Integrations {
 
 export function createIntegrations(ctx: GatewayContext): Integrations {
   const client = ctx.discord ? new DiscordClient(ctx.discord) : undefined;
+  const bot = client && ctx.discord ? { client, config: ctx.discord } : undefined;
   const key = ctx.discord ? discordPublicKey(ctx.discord.publicKey) : undefined;
   const discordRelay = client ? new DiscordRelay(ctx, client) : undefined;
   const pbxRelay = new Pbx3cxRelay(ctx);
@@ -36,9 +37,9 @@ export function createIntegrations(ctx: GatewayContext): Integrations {
         list: (accountId: string, input?: PageInput) =>
           discord.listDiscordIntegrations(ctx, accountId, input),
         create: (accountId: string, input: discord.DiscordIntegrationInput) =>
-          discord.createDiscordIntegration(ctx, client, accountId, input),
+          discord.createDiscordIntegration(ctx, bot, accountId, input),
         update: (accountId: string, id: string, input: discord.DiscordIntegrationInput) =>
-          discord.updateDiscordIntegration(ctx, client, accountId, id, input),
+          discord.updateDiscordIntegration(ctx, bot, accountId, id, input),
         delete: (accountId: string, id: string) =>
           discord.deleteDiscordIntegration(ctx, accountId, id),
       }),

@@ -24,6 +24,14 @@ export interface DiscordEmbed {
   fields?: readonly { name: string; value: string; inline?: boolean }[];
 }
 
+/** A slash command (https://discord.com/developers/docs/interactions/application-commands). */
+export interface DiscordCommand {
+  name: string;
+  type: 1;
+  description: string;
+  options: readonly { name: string; description: string; type: 3; required: boolean }[];
+}
+
 /** The longest text Discord's answer is kept to. */
 const MAX_TEXT = 1_000;
 
@@ -33,6 +41,16 @@ export class DiscordClient {
   /** Posts a message to a channel the bot may write to. */
   postMessage(channelId: string, message: DiscordMessage): Promise<DiscordReply> {
     return this.call('POST', `/channels/${encodeURIComponent(channelId)}/messages`, message);
+  }
+
+  /** Creates (or replaces) a slash command of the application in one server. */
+  createGuildCommand(
+    applicationId: string,
+    serverId: string,
+    command: DiscordCommand,
+  ): Promise<DiscordReply> {
+    const path = `/applications/${encodeURIComponent(applicationId)}/guilds/${encodeURIComponent(serverId)}/commands`;
+    return this.call('POST', path, command);
   }
 
   /** Reads a channel: ok when it exists and the bot can see it. */

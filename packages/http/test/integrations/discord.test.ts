@@ -11,6 +11,8 @@ import { type StandIn, startStandIn } from './stand-in.js';
 
 const SERVER_ID = '1095778291488653372';
 const CHANNEL_ID = '1095780203256627291';
+const APPLICATION_ID = '1095779000000000000';
+const COMMANDS = `/applications/${APPLICATION_ID}/guilds/${SERVER_ID}/commands`;
 
 function keyPair() {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
@@ -47,7 +49,12 @@ async function discordSetup(transports: FakeTransport[] = []) {
     {},
     {
       transports,
-      discord: { botToken: 'bot-token', publicKey: keys.publicHex, apiBaseUrl: standIn.url },
+      discord: {
+        botToken: 'bot-token',
+        publicKey: keys.publicHex,
+        applicationId: APPLICATION_ID,
+        apiBaseUrl: standIn.url,
+      },
     },
   );
   const interact = (body: string, headers: Record<string, string>) =>
@@ -68,7 +75,19 @@ describe('/v1/discord-integrations', () => {
       data: { user_id: t.account.id, ...integration },
     });
     const checked = t.standIn.received.map((r) => `${r.method} ${r.path}`).sort();
-    expect(checked).toEqual([`GET /channels/${CHANNEL_ID}`, `GET /guilds/${SERVER_ID}`]);
+    expect(checked).toEqual([
+      `GET /channels/${CHANNEL_ID}`,
+      `GET /guilds/${SERVER_ID}`,
+      `POST ${COMMANDS}`,
+    ]);
+    const registered = t.standIn.received.find((r) => r.method === 'POST')?.body;
+    expect(registered).toMatchObject({ name: 'sms', type: 1 });
+    expect(registered.options.map((o: { name: string }) => o.name)).toEqual([
+      'from',
+      'to',
+      'message',
+      'attachment_urls',
+    ]);
     expect(t.standIn.received[0]?.headers.authorization).toBe('Bot bot-token');
 
     const listed = await t.call('GET', '/v1/discord-integrations');
@@ -123,6 +142,11 @@ describe('/v1/discord-integrations', () => {
     const unseen = await t.call('POST', '/v1/discord-integrations', { body: integration });
     expect(unseen.status).toBe(422);
     expect(Object.keys(unseen.json.data)).toEqual(['incoming_channel_id']);
+    t.standIn.answer(`/channels/${CHANNEL_ID}`, 200);
+    t.standIn.answer(COMMANDS, 403);
+    const noCommand = await t.call('POST', '/v1/discord-integrations', { body: integration });
+    expect(noCommand.status).toBe(422);
+    expect(noCommand.json.data.server_id[0]).toMatch(/applications\.commands/);
     expect(
       (await t.call('PUT', '/v1/discord-integrations/nope', { body: integration })).status,
     ).toBe(422);
@@ -156,13 +180,20 @@ describe('/v1/discord/event', () => {
     const transport = new FakeTransport();
     const t = await discordSetup([transport]);
     await t.call('POST', '/v1/discord-integrations', { body: integration });
-    const body = command({ from: OWNER, to: CONTACT, message: 'hello from discord' });
+    const body = command({
+      from: OWNER,
+      to: CONTACT,
+      message: 'hello from discord',
+      attachment_urls: 'https://example.com/a.png, https://example.com/b.png',
+    });
     const answer = await t.interact(body, signed(t.keys.privateKey, body));
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ type: 4, data: { content: '✔ sending sms' } });
     const fields = answer.json.data.embeds[0].fields;
     const messageId = fields.find((f: { name: string }) => f.name === 'MessageID:').value;
     expect((await t.raw.message(messageId))?.content).toBe('hello from discord');
+    const stored = await t.gateway.messages.get(t.account.id, messageId);
+    expect(stored.attachments).toEqual(['https://example.com/a.png', 'https://example.com/b.png']);
     await t.gateway.dispatcher.runOnce();
     expect(transport.handedOff()).toEqual([messageId]);
   });
@@ -214,7 +245,7 @@ describe('incoming SMS to Discord', () => {
     const received = await receive('hello gateway');
     expect(received.status).toBe(200);
     await t.gateway.discord.settled();
-    const posted = t.standIn.received.filter((r) => r.method === 'POST');
+    const posted = t.standIn.received.filter((r) => r.path.endsWith('/messages'));
     expect(posted).toHaveLength(1);
     expect(posted[0]?.path).toBe(`/channels/${CHANNEL_ID}/messages`);
     expect(posted[0]?.headers.authorization).toBe('Bot bot-token');
