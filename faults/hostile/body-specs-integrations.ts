@@ -31,6 +31,23 @@ export function integrationBodySpecs(me: Side, other: Side): Record<string, Body
     },
   };
   return {
+    'POST /v1/suppressions': {
+      invalidStatuses: [422],
+      fields: {
+        contact: {
+          kind: 'text',
+          required: true,
+          valid: fc.constantFrom(...CONTACTS),
+          invalid: invalidContact,
+        },
+        // '' and null mean every number of the account: valid.
+        owner: {
+          kind: 'text',
+          valid: fc.constantFrom(me.numbers[0] ?? '', ''),
+          invalid: invalidPhone.filter((s) => s !== ''),
+        },
+      },
+    },
     'POST /v1/discord-integrations': discord,
     'PUT /v1/discord-integrations/{discordID}': discord,
     'PUT /v1/integration/3cx': {
