@@ -8,6 +8,7 @@ import type { DiscordIntegrationRecord } from '../domain/records.js';
 import type { GatewayEvent } from '../events/events.js';
 import type { GatewayContext } from '../uow/context.js';
 import type { DiscordClient, DiscordMessage, DiscordReply } from './discord-client.js';
+import { InFlight } from './in-flight.js';
 
 /** The most servers one account's message is posted to. */
 const MAX_SERVERS = 100;
@@ -34,27 +35,19 @@ export function receivedMessage(event: Received): DiscordMessage {
 
 /** Listens from construction on, for the gateway's lifetime. */
 export class DiscordRelay {
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight: InFlight;
 
   constructor(
     private readonly ctx: GatewayContext,
     private readonly client: DiscordClient,
   ) {
-    ctx.emitter.on('message.phone.received', (event) => this.track(this.relay(event)));
+    this.inFlight = new InFlight(ctx.logger, 'an incoming message could not be posted to Discord');
+    ctx.emitter.on('message.phone.received', (event) => this.inFlight.track(this.relay(event)));
   }
 
   /** Waits for the posts in flight (tests, shutdown). */
-  async settled(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
-  }
-
-  private track(run: Promise<void>): void {
-    const tracked = run
-      .catch((error: unknown) => {
-        this.ctx.logger.error({ err: error }, 'an incoming message could not be posted to Discord');
-      })
-      .finally(() => this.inFlight.delete(tracked));
-    this.inFlight.add(tracked);
+  settled(): Promise<void> {
+    return this.inFlight.settled();
   }
 
   private async relay(event: Received): Promise<void> {

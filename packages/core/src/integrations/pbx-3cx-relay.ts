@@ -7,6 +7,7 @@
 import type { GatewayEvent } from '../events/events.js';
 import type { GatewayContext } from '../uow/context.js';
 import { createPoster } from '../webhooks/post.js';
+import { InFlight } from './in-flight.js';
 
 type Received = GatewayEvent<'message.phone.received'>;
 
@@ -32,35 +33,27 @@ export function pbxReceivedPayload(event: Received) {
 
 /** Listens from construction on, for the gateway's lifetime. */
 export class Pbx3cxRelay {
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight: InFlight;
   private readonly http: ReturnType<typeof createPoster>;
 
   constructor(private readonly ctx: GatewayContext) {
+    this.inFlight = new InFlight(ctx.logger, 'an incoming message could not be posted to 3CX');
     this.http = createPoster({
       maxSockets: 16,
       refusePrivateNetworks: ctx.webhooks.refusePrivateNetworks,
     });
-    ctx.emitter.on('message.phone.received', (event) => this.track(this.relay(event)));
+    ctx.emitter.on('message.phone.received', (event) => this.inFlight.track(this.relay(event)));
   }
 
   /** Waits for the posts in flight (tests, shutdown). */
-  async settled(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  settled(): Promise<void> {
+    return this.inFlight.settled();
   }
 
   /** Waits for the posts in flight, then closes the kept-alive connections. */
   async close(): Promise<void> {
-    await this.settled();
+    await this.inFlight.settled();
     this.http.close();
-  }
-
-  private track(run: Promise<void>): void {
-    const tracked = run
-      .catch((error: unknown) => {
-        this.ctx.logger.warn({ err: error }, 'an incoming message could not be posted to 3CX');
-      })
-      .finally(() => this.inFlight.delete(tracked));
-    this.inFlight.add(tracked);
   }
 
   private async relay(event: Received): Promise<void> {
