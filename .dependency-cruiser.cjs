@@ -25,7 +25,7 @@ const LAYERS = [
     ],
   },
   { name: 'unit-of-work', paths: ['uow/'] },
-  { name: 'services', paths: ['dispatch/', 'webhooks/', 'retention/'] },
+  { name: 'services', paths: ['dispatch/', 'webhooks/', 'retention/', 'integrations/'] },
   { name: 'facade', paths: ['gateway/'] },
   { name: 'entry', paths: ['index\\.ts', 'wire\\.ts', 'testing/'] },
 ];

@@ -6,6 +6,7 @@
  */
 import { WEBHOOK_EVENTS } from '@textport/core';
 import fc from 'fast-check';
+import { integrationBodySpecs } from './body-specs-integrations.js';
 import {
   invalidContact,
   invalidPhone,
@@ -500,5 +501,6 @@ export function bodySpecs(me: Side, other: Side): Record<string, BodySpec> {
         } satisfies BodySpec,
       ]),
     ),
+    ...integrationBodySpecs(me, other),
   };
 }

@@ -32,8 +32,11 @@ export interface Kit {
   json: { 'content-type': string };
   /** Any id, encoded for a path: real ones of both accounts, random ones, garbage. */
   anyId: fc.Arbitrary<string>;
-  /** Credentials that authenticate nobody, for a route of `auth`. */
-  badCredentials(auth: 'user' | 'phone'): fc.Arbitrary<{ headers: Headers; query: string[] }>;
+  /** Credentials that authenticate nobody, for a route of `auth` (`bearer`: one taking Bearer keys). */
+  badCredentials(
+    auth: 'user' | 'phone',
+    bearer?: boolean,
+  ): fc.Arbitrary<{ headers: Headers; query: string[] }>;
   /** Any body: plausible, malformed, or none. */
   anyPayload(route: RouteDef, me: Side): fc.Arbitrary<{ headers: Headers; payload: Payload }>;
   idsFor(route: RouteDef): fc.Arbitrary<string[]>;
@@ -81,7 +84,7 @@ export function kitOf(w: World): Kit {
   );
 
   /** Credentials that authenticate nobody, for a route of `auth`. */
-  const badCredentials = (auth: 'user' | 'phone') => {
+  const badCredentials = (auth: 'user' | 'phone', bearer = false) => {
     const header = (value: fc.Arbitrary<string>) =>
       value.map((v) => ({ headers: { 'x-api-key': v } as Headers, query: [] as string[] }));
     const real = fc.constantFrom(...realKeys);
@@ -114,7 +117,8 @@ export function kitOf(w: World): Kit {
       header(real.map((k) => (k.startsWith('uk_') ? 'pk_' : 'uk_') + k.slice(3))),
       header(real.map((k) => `Bearer ${k}`)),
       header(fc.constantFrom(...w.revoked)),
-      fc.constantFrom(...userKeys).map((k) => ({
+      // A route taking Bearer keys knows these: a revoked key stands in.
+      fc.constantFrom(...(bearer ? w.revoked : userKeys)).map((k) => ({
         headers: { authorization: `Bearer ${k}` } as Headers,
         query: [] as string[],
       })),

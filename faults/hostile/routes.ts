@@ -14,6 +14,8 @@ export interface RouteDef {
   stream?: true;
   /** A valid request ends the acting account (account deletion): only asked without a valid key. */
   destroys?: true;
+  /** Also takes the user key as `Authorization: Bearer <key>` (3CX's route). */
+  bearer?: true;
 }
 
 export const ROUTES: readonly RouteDef[] = [
@@ -70,6 +72,20 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'POST', path: '/v1/suppressions', auth: 'user', body: 'json' },
   { method: 'DELETE', path: '/v1/suppressions/{suppressionID}', auth: 'user' },
   { method: 'GET', path: '/v1/events', auth: 'user', stream: true },
+  { method: 'GET', path: '/v1/discord-integrations', auth: 'user' },
+  { method: 'POST', path: '/v1/discord-integrations', auth: 'user', body: 'json' },
+  { method: 'PUT', path: '/v1/discord-integrations/{discordID}', auth: 'user', body: 'json' },
+  { method: 'DELETE', path: '/v1/discord-integrations/{discordID}', auth: 'user' },
+  { method: 'GET', path: '/v1/integration/3cx', auth: 'user' },
+  { method: 'PUT', path: '/v1/integration/3cx', auth: 'user', body: 'json' },
+  { method: 'DELETE', path: '/v1/integration/3cx', auth: 'user' },
+  {
+    method: 'POST',
+    path: '/v1/integration/3cx/messages',
+    auth: 'user',
+    body: 'json',
+    bearer: true,
+  },
 ];
 
 /** The routes asked with valid keys too: every one whose answer ends and that leaves the account. */
@@ -99,6 +115,9 @@ export const V1_SEGMENTS = new Set([
   'suppressions',
   'openapi.json',
   'attachments',
+  'discord-integrations',
+  'discord',
+  'integration',
 ]);
 
 export function limitOf(route: RouteDef): number {

@@ -19,7 +19,7 @@ export function noKey(kit: Kit): fc.Arbitrary<Hostile> {
       fc.tuple(
         fc.constant(route),
         fc.constant(v),
-        badCredentials(route.auth),
+        badCredentials(route.auth, route.bearer),
         idsFor(route),
         anyPayload(route, me),
       ),

@@ -29,7 +29,7 @@ export function overLimit(kit: Kit): fc.Arbitrary<Hostile> {
         fc.constant(form),
         keyed
           ? fc.constant({ 'x-api-key': route.auth === 'phone' ? me.phoneKey : me.userKey })
-          : badCredentials(route.auth).map((c) => c.headers),
+          : badCredentials(route.auth, route.bearer).map((c) => c.headers),
         fc.constant(keyed),
         actorFor(route, me, other).ids,
         base,

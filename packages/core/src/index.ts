@@ -20,6 +20,8 @@ export {
   DEFAULT_RETRY_POLICY,
   DEFAULT_WEBHOOK_OPTIONS,
 } from './config/config.js';
+export type { DiscordConfig } from './config/integrations.js';
+export { DEFAULT_DISCORD_API_BASE_URL } from './config/integrations.js';
 export type {
   FailureRetryOptions,
   OptOutOptions,
@@ -66,9 +68,15 @@ export type {
   BulkSendResult,
 } from './gateway/bulk-send.js';
 export { bulkRowCountMessage, MAX_BULK_ROWS } from './gateway/bulk-send.js';
+export type { DiscordIntegrationInput } from './gateway/discord.js';
+export type {
+  DiscordInteractionRequest,
+  DiscordInteractionResponse,
+} from './gateway/discord-interactions.js';
 export { createGateway } from './gateway/gateway.js';
 export type { ListMessagesInput, SearchMessagesInput } from './gateway/messages.js';
 export { OPTED_OUT } from './gateway/opt-outs.js';
+export type { Pbx3cxInput, Pbx3cxMessageInput } from './gateway/pbx-3cx.js';
 export type { PhoneReach } from './gateway/phone-reach.js';
 export type { PhoneSettingsInput } from './gateway/phones.js';
 export { QUOTA_MESSAGE } from './gateway/quota.js';
@@ -86,7 +94,9 @@ export type {
   Gateway,
   GatewayAccounts,
   GatewayBulk,
+  GatewayDiscord,
   GatewayMessages,
+  GatewayPbx3cx,
   GatewayPhones,
   GatewaySchedules,
   GatewaySuppressions,

@@ -14,6 +14,7 @@
  *   ScheduleStore     store/schedules.ts    memory/schedules.ts       ops/schedules.ts      schedules
  *   IdempotencyStore  store/idempotency.ts  memory/idempotency.ts     ops/idempotency.ts    idempotency
  *   SuppressionStore  store/suppressions.ts memory/suppressions.ts    ops/suppressions.ts   suppressions
+ *   IntegrationStore  store/integrations.ts memory/integrations.ts    ops/integrations.ts   integrations
  *   RetentionStore    store/retention.ts    memory/retention.ts       ops/retention.ts      retention
  *   ActivityStore     store/activity.ts     memory/activity.ts        ops/activity.ts       activity
  *
@@ -58,6 +59,7 @@ import type { ActivityStore } from './store/activity.js';
 import type { ClaimStore } from './store/claims.js';
 import type { DirectoryStore } from './store/directory.js';
 import type { IdempotencyStore } from './store/idempotency.js';
+import type { IntegrationStore } from './store/integrations.js';
 import type { MessageStore } from './store/messages.js';
 import type { RetentionStore } from './store/retention.js';
 import type { ScheduleStore } from './store/schedules.js';
@@ -72,6 +74,7 @@ export * from './store/activity.js';
 export type * from './store/claims.js';
 export type * from './store/directory.js';
 export type * from './store/idempotency.js';
+export type * from './store/integrations.js';
 export type * from './store/messages.js';
 export * from './store/operations.js';
 export type * from './store/page.js';
@@ -111,6 +114,7 @@ export interface Store
     ScheduleStore,
     IdempotencyStore,
     SuppressionStore,
+    IntegrationStore,
     RetentionStore,
     ActivityStore {
   readonly capabilities: StoreCapabilities;

@@ -1,7 +1,8 @@
 /**
  * Who is calling (docs/http-api.md, Routes: the Auth column): the application's own auth hook first, then the
  * `x-api-key` header (`uk_…` user keys everywhere, `pk_…` phone keys only on the
- * phone routes), or a user key in the `?x-api-key=` query parameter.
+ * phone routes), or a user key in the `?x-api-key=` query parameter, or, on the routes
+ * that take one (3CX's), a user key as `Authorization: Bearer <key>`.
  *
  * Resolved keys are remembered for `authCacheMs` (default 5 s), so a busy client
  * does not cost a hash and a store query per request. Requests through this API
@@ -30,7 +31,12 @@ interface Entry {
 }
 
 export interface Authenticator {
-  principalOf(request: HttpRequest, routeAuth: 'user' | 'phone'): Promise<Principal | null>;
+  /** `bearer`: a user key may also come as `Authorization: Bearer <key>`. */
+  principalOf(
+    request: HttpRequest,
+    routeAuth: 'user' | 'phone',
+    bearer?: boolean,
+  ): Promise<Principal | null>;
   /** Drops what is remembered about the account's keys. */
   forget(accountId: string): void;
   /**
@@ -71,7 +77,7 @@ export function createAuthenticator(gateway: Gateway, options: AuthOptions): Aut
   }
 
   return {
-    async principalOf(request, routeAuth) {
+    async principalOf(request, routeAuth, bearer = false) {
       if (hook) {
         const identity = await hook(request);
         if (identity) {
@@ -80,6 +86,7 @@ export function createAuthenticator(gateway: Gateway, options: AuthOptions): Aut
       }
       let key = headerValue(request.headers, 'x-api-key');
       let fromQuery = false;
+      if (!key && bearer) key = bearerUserKey(request);
       if (!key) {
         key = queryValues(request.query, 'x-api-key')[0];
         fromQuery = true;
@@ -99,6 +106,13 @@ export function createAuthenticator(gateway: Gateway, options: AuthOptions): Aut
       return () => watchers.delete(listener);
     },
   };
+}
+
+/** A user key sent as `Authorization: Bearer uk_…`; undefined otherwise. */
+function bearerUserKey(request: HttpRequest): string | undefined {
+  const header = headerValue(request.headers, 'authorization') ?? '';
+  const match = /^Bearer\s+(uk_\S+)\s*$/i.exec(header);
+  return match?.[1];
 }
 
 /**

@@ -7,7 +7,9 @@
 
 import {
   wireAccountSchema,
+  wireDiscordIntegrationSchema,
   wireHeartbeatSchema,
+  wireIntegration3cxSchema,
   wireMessageSchema,
   wirePhoneApiKeySchema,
   wirePhoneSchema,
@@ -36,6 +38,8 @@ const COMPONENTS: Record<ComponentName, z.ZodType> = {
   WebhookDelivery: wireWebhookDeliverySchema,
   SendSchedule: wireSendScheduleSchema,
   Suppression: wireSuppressionSchema,
+  DiscordIntegration: wireDiscordIntegrationSchema,
+  Integration3cx: wireIntegration3cxSchema,
   BulkMessage: wireBulkMessageSchema,
 };
 

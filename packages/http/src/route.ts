@@ -27,6 +27,8 @@ export type ComponentName =
   | 'WebhookDelivery'
   | 'SendSchedule'
   | 'Suppression'
+  | 'DiscordIntegration'
+  | 'Integration3cx'
   | 'BulkMessage';
 
 /** The `data` of a success answer: a component, an array of one, another schema, or `null`. */
@@ -106,6 +108,8 @@ export interface RouteSpec<
   lenient?: (text: string) => unknown;
   /** Changes API keys or what they may act for: remembered keys of the account are forgotten. */
   changesKeys?: boolean;
+  /** Also takes the user key as `Authorization: Bearer <key>` (what 3CX sends). */
+  bearerKey?: boolean;
   /** Answers before the body is read, after auth (e.g. 204 for a multipart SMS part id). */
   early?: (params: Readonly<Record<string, string>>) => HttpResponse | undefined;
   docs: RouteDocs;
@@ -124,6 +128,7 @@ export interface Route {
   readonly limit: number;
   readonly inbound: boolean;
   readonly changesKeys: boolean;
+  readonly bearerKey: boolean;
   readonly lenient: ((text: string) => unknown) | undefined;
   readonly early:
     | ((params: Readonly<Record<string, string>>) => HttpResponse | undefined)
@@ -169,6 +174,7 @@ export function defineRoute<
     limit: spec.limit ?? DEFAULT_BODY_LIMIT,
     inbound: spec.inbound ?? false,
     changesKeys: spec.changesKeys ?? false,
+    bearerKey: spec.bearerKey ?? false,
     lenient: spec.lenient,
     early: spec.early,
     docs: spec.docs,

@@ -15,10 +15,12 @@ import type { Route } from './route.js';
 import { activityRoutes } from './routes/activity.js';
 import { adminRoutes } from './routes/admin.js';
 import { bulkRoutes } from './routes/bulk.js';
+import { discordRoutes } from './routes/discord.js';
 import { type EventStreamOptions, eventRoutes } from './routes/events.js';
 import { keyRoutes } from './routes/keys.js';
 import { messageRoutes } from './routes/messages.js';
 import { metaRoutes } from './routes/meta.js';
+import { pbx3cxRoutes } from './routes/pbx-3cx.js';
 import { phoneApiRoutes } from './routes/phone-api.js';
 import { phoneRoutes } from './routes/phones.js';
 import { scheduleRoutes } from './routes/schedules.js';
@@ -102,6 +104,8 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
     ...webhookRoutes,
     ...scheduleRoutes,
     ...suppressionRoutes,
+    ...discordRoutes,
+    ...pbx3cxRoutes,
     ...bulkRoutes,
     ...activityRoutes,
     ...eventRoutes(auth, options.events),
@@ -120,7 +124,7 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
     const principal =
       route.auth === 'public' || route.auth === 'admin'
         ? null
-        : await auth.principalOf(request, route.auth);
+        : await auth.principalOf(request, route.auth, route.bearerKey);
     if (route.auth !== 'public' && route.auth !== 'admin' && !principal) return unauthorized();
     const early = route.early?.(params);
     if (early) return early;

@@ -151,6 +151,26 @@ const envSchema = z.object({
     message:
       'must be an e-mail address, e.g. ops@example.com (the bootstrap account gets its alerts there)',
   }),
+  /** Discord: the bot that posts incoming SMS; with the public key, slash commands send SMS. */
+  TEXTPORT_DISCORD_BOT_TOKEN: optional,
+  TEXTPORT_DISCORD_PUBLIC_KEY: optional.refine(
+    (v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v),
+    {
+      message:
+        "must be the Discord application's public key, 64 hex digits (General Information page of the developer portal)",
+    },
+  ),
+  /** With it, linking a Discord server registers the `/sms` slash command there. */
+  TEXTPORT_DISCORD_APPLICATION_ID: optional.refine(
+    (v) => v === undefined || /^[0-9]{1,32}$/.test(v),
+    {
+      message: "must be the Discord application's id, digits (General Information page)",
+    },
+  ),
+  /** Discord's REST API (default https://discord.com/api/v10). */
+  TEXTPORT_DISCORD_API_URL: optional.refine((v) => v === undefined || /^https?:\/\/[^/]/.test(v), {
+    message: "must be the URL of Discord's REST API, e.g. https://discord.com/api/v10",
+  }),
   TLS_CERT: optional,
   TLS_KEY: optional,
   TEXTPORT_PUBLIC_URL: optional.refine((v) => v === undefined || URL.canParse(v), {
@@ -181,6 +201,19 @@ export function retentionPolicyOf(config: StandaloneConfig): GatewayConfig['rete
   };
 }
 
+/** The gateway's Discord setting from the environment: undefined unless the bot and key are set. */
+export function discordConfigOf(config: StandaloneConfig): GatewayConfig['discord'] {
+  if (!config.TEXTPORT_DISCORD_BOT_TOKEN || !config.TEXTPORT_DISCORD_PUBLIC_KEY) return undefined;
+  return {
+    botToken: config.TEXTPORT_DISCORD_BOT_TOKEN,
+    publicKey: config.TEXTPORT_DISCORD_PUBLIC_KEY,
+    ...(config.TEXTPORT_DISCORD_APPLICATION_ID
+      ? { applicationId: config.TEXTPORT_DISCORD_APPLICATION_ID }
+      : {}),
+    ...(config.TEXTPORT_DISCORD_API_URL ? { apiBaseUrl: config.TEXTPORT_DISCORD_API_URL } : {}),
+  };
+}
+
 /** Checks across variables, run even when single variables are wrong, so all problems show at once. */
 function crossChecks(env: NodeJS.ProcessEnv): string[] {
   const set = (name: string) => (env[name] ?? '').trim() !== '';
@@ -189,6 +222,14 @@ function crossChecks(env: NodeJS.ProcessEnv): string[] {
     const missing = set('TLS_CERT') ? 'TLS_KEY' : 'TLS_CERT';
     problems.push(
       `${missing}: TLS_CERT and TLS_KEY go together: set both (PEM file paths) or neither`,
+    );
+  }
+  if (set('TEXTPORT_DISCORD_BOT_TOKEN') !== set('TEXTPORT_DISCORD_PUBLIC_KEY')) {
+    const missing = set('TEXTPORT_DISCORD_BOT_TOKEN')
+      ? 'TEXTPORT_DISCORD_PUBLIC_KEY'
+      : 'TEXTPORT_DISCORD_BOT_TOKEN';
+    problems.push(
+      `${missing}: TEXTPORT_DISCORD_BOT_TOKEN and TEXTPORT_DISCORD_PUBLIC_KEY go together: set both (the Bot and General Information pages of your Discord application) or neither`,
     );
   }
   if (set('TEXTPORT_SMTP_URL') && !set('TEXTPORT_SMTP_FROM')) {

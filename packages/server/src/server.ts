@@ -25,7 +25,7 @@ import express from 'express';
 import type { DestinationStream } from 'pino';
 import { smtpAlertSender } from './alerts.js';
 import { BOOTSTRAP_ACCOUNT_ID, bootstrap, virtualPhoneKey } from './bootstrap.js';
-import { retentionPolicyOf, type StandaloneConfig } from './config.js';
+import { discordConfigOf, retentionPolicyOf, type StandaloneConfig } from './config.js';
 import { openDatabase } from './database.js';
 import { startDemoPhone } from './demo-phone.js';
 import { createLog, logMessageEvents, quietLogger, requestLog } from './logging.js';
@@ -128,6 +128,7 @@ export async function startServer(
   const gateway = createGateway({
     store: db.store,
     ...(alerts ? { alerts } : {}),
+    discord: discordConfigOf(config),
     transports,
     logger,
     attachments: createDiskAttachmentStore(join(db.dataDir, 'attachments')),

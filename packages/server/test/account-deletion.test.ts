@@ -114,6 +114,9 @@ async function populate(t: Served, email: string, owner: string) {
   });
   await gateway.phoneApi.heartbeat(principal, { phoneNumbers: [owner] });
   await gateway.suppressions.add(account.id, { contact: '+18005550111' });
+  const serverId = `${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+  await gateway.discord.create(account.id, { name: 'Ops', serverId, incomingChannelId: '42' });
+  await gateway.pbx3cx.put(account.id, { webhookUrl: 'https://pbx.example.com/sms/generic/1' });
   const file = `${account.id}/${received.id}/photo.jpg`;
   await t.attachments.put(file, { contentType: 'image/jpeg', data: new Uint8Array([1, 2, 3]) });
   return { account, apiKey, phone, phoneKey, file };

@@ -12,6 +12,7 @@ import * as activity from './ops/activity.js';
 import * as claims from './ops/claims.js';
 import * as directory from './ops/directory.js';
 import * as idempotency from './ops/idempotency.js';
+import * as integrations from './ops/integrations.js';
 import * as messages from './ops/messages.js';
 import * as retention from './ops/retention.js';
 import * as schedules from './ops/schedules.js';
@@ -31,6 +32,7 @@ const OPERATIONS = {
   ...schedules,
   ...idempotency,
   ...suppressions,
+  ...integrations,
   ...retention,
   ...activity,
 };

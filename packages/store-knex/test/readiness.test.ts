@@ -56,6 +56,7 @@ describe('readiness of the SQLite store', () => {
       '0008_suppressions',
       '0009_user_notifications',
       '0010_outbox_subject',
+      '0011_integrations',
       '0012_phone_caps',
     ]);
     const ready = await served(store);

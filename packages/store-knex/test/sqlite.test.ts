@@ -75,6 +75,7 @@ describe('SQLite store setup', () => {
       '0008_suppressions',
       '0009_user_notifications',
       '0010_outbox_subject',
+      '0011_integrations',
       '0012_phone_caps',
     ]);
   });

@@ -17,6 +17,7 @@ import type { Notifier } from '../notifier.js';
 import { createLocalNotifier } from '../notifier.js';
 import type { Store } from '../store.js';
 import type { Transport } from '../transport.js';
+import { discordConfigSchema } from './integrations.js';
 import { failureRetrySchema, optOutSchema, quotaSchema } from './routing.js';
 
 /** Transport retries of the dispatcher (a retryable transport failure). */
@@ -226,6 +227,8 @@ const configSchema = z.object({
       message: 'must implement the AlertSender contract (a send(alert) method)',
     })
     .optional(),
+  /** Discord: incoming SMS to channels, slash commands that send (see config/integrations.ts). */
+  discord: discordConfigSchema.optional(),
   /** A stable name of this node, used as its lease owner (default: a random id). */
   nodeId: z.string().min(1).optional(),
   dispatch: z

@@ -276,3 +276,28 @@ export interface OutboxRecord {
   createdAt: number;
   updatedAt: number;
 }
+
+/**
+ * A Discord server linked to an account: slash commands in the server send SMS from the
+ * account, and incoming SMS are posted to `incomingChannelId`. A server links to one account.
+ */
+export interface DiscordIntegrationRecord {
+  id: string;
+  accountId: string;
+  name: string;
+  /** The Discord server (guild) id; unique across accounts. */
+  serverId: string;
+  /** The channel incoming SMS are posted to. */
+  incomingChannelId: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** An account's 3CX PBX: incoming SMS are posted to its generic SMS webhook. One per account. */
+export interface Integration3cxRecord {
+  id: string;
+  accountId: string;
+  webhookUrl: string;
+  createdAt: number;
+  updatedAt: number;
+}

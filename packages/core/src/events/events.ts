@@ -150,6 +150,20 @@ export interface GatewayEventData {
     http_response_status_code: number | null;
     error_message: string;
   };
+  /**
+   * An incoming SMS could not be posted to a linked Discord channel (httpSMS's event). Not a
+   * webhook type: the gateway's own listeners hear it.
+   */
+  'discord.send.failed': {
+    discord_id: string;
+    user_id: string;
+    message_id: string;
+    event_type: string;
+    owner: string;
+    http_response_status_code: number | null;
+    error_message: string;
+    discord_channel_id: string;
+  };
   'contact.opted_out': ContactEventData;
   'contact.opted_in': ContactEventData;
 }

@@ -28,6 +28,7 @@ import { startAttachmentSweep, sweepAttachments } from './attachment-sweep.js';
 import * as bulk from './bulk-send.js';
 import * as deliveries from './deliveries.js';
 import * as inbound from './inbound.js';
+import { createIntegrations } from './integrations.js';
 import * as messages from './messages.js';
 import * as phoneEvents from './phone-events.js';
 import { phoneReach } from './phone-reach.js';
@@ -59,6 +60,7 @@ export function createGateway(config: GatewayConfig): Gateway {
   const monitor = new HeartbeatMonitor(ctx);
   const webhookWorker = new WebhookWorker(ctx);
   const alerter = ctx.alerts ? new Alerter(ctx, ctx.alerts) : undefined;
+  const integrations = createIntegrations(ctx);
   const retention = new RetentionWorker(ctx, {
     afterMessagesRemoved: () => sweepAttachments(ctx),
   });
@@ -153,6 +155,7 @@ export function createGateway(config: GatewayConfig): Gateway {
       await dispatcher.stop();
       await webhookWorker.stop();
       await alerter?.settled();
+      await integrations.close();
       for (const transport of [...ctx.transports].reverse()) {
         started.delete(transport);
         await transport.stop();
@@ -293,6 +296,9 @@ export function createGateway(config: GatewayConfig): Gateway {
         suppressions.addSuppression(ctx, accountId, input),
       remove: (accountId: string, id: string) => suppressions.removeSuppression(ctx, accountId, id),
     }),
+
+    discord: integrations.discord,
+    pbx3cx: integrations.pbx3cx,
 
     // Keys are only hashed: any text is a key nobody has (401), never a 422.
     accounts: storableMethods(

@@ -13,7 +13,9 @@ import type {
   AccountRecord,
   ApiKeyKind,
   ApiKeyRecord,
+  DiscordIntegrationRecord,
   HeartbeatRecord,
+  Integration3cxRecord,
   MessageRecord,
   OutboxRecord,
   PhoneRecord,
@@ -43,7 +45,13 @@ import type {
   BulkSendOptions,
   BulkSendResult,
 } from './bulk-send.js';
+import type { DiscordIntegrationInput } from './discord.js';
+import type {
+  DiscordInteractionRequest,
+  DiscordInteractionResponse,
+} from './discord-interactions.js';
 import type { ListMessagesInput, SearchMessagesInput } from './messages.js';
+import type { Pbx3cxInput, Pbx3cxMessageInput } from './pbx-3cx.js';
 import type { PhoneReach } from './phone-reach.js';
 import type { PhoneSettingsInput } from './phones.js';
 import type { Readiness } from './readiness.js';
@@ -131,6 +139,36 @@ export interface GatewaySuppressions {
   add(accountId: string, input: SuppressionInput): Promise<AddedSuppression>;
   /** Lifts one suppression (404 when the account has none with this id). */
   remove(accountId: string, id: string): Promise<SuppressionRecord>;
+}
+
+/** Discord servers linked to an account, and Discord's interactions endpoint. */
+export interface GatewayDiscord {
+  /** Newest first (1 unless `limit` says); `query` matches the name, server or channel id. */
+  list(accountId: string, input?: PageInput): Promise<DiscordIntegrationRecord[]>;
+  /** Links a server (409 when another integration has it); with a bot, checks it sees both. */
+  create(accountId: string, input: DiscordIntegrationInput): Promise<DiscordIntegrationRecord>;
+  update(
+    accountId: string,
+    id: string,
+    input: DiscordIntegrationInput,
+  ): Promise<DiscordIntegrationRecord>;
+  delete(accountId: string, id: string): Promise<void>;
+  /** A signed interaction from Discord (401 when the signature does not hold). */
+  interaction(request: DiscordInteractionRequest): Promise<DiscordInteractionResponse>;
+  /** Waits for the incoming SMS being posted to Discord. */
+  settled(): Promise<void>;
+}
+
+/** The account's 3CX PBX: SMS it sends, and its webhook for incoming SMS. */
+export interface GatewayPbx3cx {
+  get(accountId: string): Promise<Integration3cxRecord>;
+  /** Sets the PBX's webhook URL (one per account). */
+  put(accountId: string, input: Pbx3cxInput): Promise<Integration3cxRecord>;
+  delete(accountId: string): Promise<void>;
+  /** Sends the SMS 3CX asks for (`from`, `to`, `text`). */
+  send(accountId: string, input: Pbx3cxMessageInput): Promise<MessageRecord>;
+  /** Waits for the incoming SMS being posted to the PBX. */
+  settled(): Promise<void>;
 }
 
 export interface GatewayBulk {
@@ -222,5 +260,7 @@ export interface Gateway {
   readonly schedules: GatewaySchedules;
   readonly bulk: GatewayBulk;
   readonly suppressions: GatewaySuppressions;
+  readonly discord: GatewayDiscord;
+  readonly pbx3cx: GatewayPbx3cx;
   readonly accounts: GatewayAccounts;
 }

@@ -8,6 +8,7 @@ import type { ActivityStore } from './activity.js';
 import type { ClaimStore } from './claims.js';
 import type { DirectoryStore } from './directory.js';
 import type { IdempotencyStore } from './idempotency.js';
+import type { IntegrationStore } from './integrations.js';
 import type { MessageStore } from './messages.js';
 import type { RetentionStore } from './retention.js';
 import type { ScheduleStore } from './schedules.js';
@@ -27,6 +28,7 @@ export type StoreMethod = keyof (MessageStore &
   ScheduleStore &
   IdempotencyStore &
   SuppressionStore &
+  IntegrationStore &
   RetentionStore &
   ActivityStore);
 
@@ -109,6 +111,16 @@ export const STORE_ACCESS = Object.freeze({
   listSuppressions: 'read',
   deleteSuppression: 'write',
   deleteSuppressions: 'write',
+  // integrations
+  insertDiscordIntegration: 'write',
+  getDiscordIntegration: 'read',
+  findDiscordIntegrationByServer: 'read',
+  listDiscordIntegrations: 'read',
+  updateDiscordIntegration: 'write',
+  deleteDiscordIntegration: 'write',
+  putIntegration3cx: 'write',
+  getIntegration3cx: 'read',
+  deleteIntegration3cx: 'write',
   // retention
   purgeMessages: 'write',
   purgeHeartbeats: 'write',

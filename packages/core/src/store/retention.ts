@@ -65,6 +65,8 @@ export const ACCOUNT_TABLES = Object.freeze([
   'heartbeats',
   'idempotency',
   'suppressions',
+  'discord_integrations',
+  'integration_3cx',
   'webhooks',
   'send_schedules',
   'phones',

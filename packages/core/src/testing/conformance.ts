@@ -27,6 +27,7 @@ import { keysGroup } from './store/directory/keys.js';
 import { phonesGroup } from './store/directory/phones.js';
 import { healthGroup } from './store/health.js';
 import { idempotencyGroup } from './store/idempotency.js';
+import { integrationsGroup } from './store/integrations.js';
 import { outgoingCountGroup, recordsGroup } from './store/messages/records.js';
 import { transitionsGroup } from './store/messages/transitions.js';
 import { retentionGroup } from './store/retention.js';
@@ -85,6 +86,7 @@ const PARTS: readonly (readonly [part: string, groups: readonly GroupEntry[]])[]
   ['schedules', [{ group: schedulesGroup }]],
   ['idempotency', [{ group: idempotencyGroup }]],
   ['suppressions', [{ group: suppressionsGroup }]],
+  ['integrations', [{ group: integrationsGroup }]],
   [
     'retention',
     [

@@ -7,7 +7,9 @@ import { NO_CAPS } from '../domain/caps.js';
 import type {
   AccountRecord,
   ApiKeyRecord,
+  DiscordIntegrationRecord,
   HeartbeatRecord,
+  Integration3cxRecord,
   MessageRecord,
   OutboxRecord,
   PhoneRecord,
@@ -211,6 +213,37 @@ export function makeSuppression(overrides: Partial<SuppressionRecord> = {}): Sup
     source: 'keyword',
     keyword: 'STOP',
     createdAt: Date.now(),
+    ...overrides,
+  };
+}
+
+export function makeDiscordIntegration(
+  overrides: Partial<DiscordIntegrationRecord> = {},
+): DiscordIntegrationRecord {
+  const now = Date.now();
+  const snowflake = () => String(1_000_000_000_000_000n + BigInt(Math.floor(Math.random() * 1e15)));
+  return {
+    id: uuid(),
+    accountId: uuid(),
+    name: 'Game Server',
+    serverId: snowflake(),
+    incomingChannelId: snowflake(),
+    createdAt: now,
+    updatedAt: now,
+    ...overrides,
+  };
+}
+
+export function makeIntegration3cx(
+  overrides: Partial<Integration3cxRecord> = {},
+): Integration3cxRecord {
+  const now = Date.now();
+  return {
+    id: uuid(),
+    accountId: uuid(),
+    webhookUrl: `https://pbx.example.com/sms/generic/${uuid()}`,
+    createdAt: now,
+    updatedAt: now,
     ...overrides,
   };
 }

@@ -41,6 +41,7 @@ const STREAMED: Record<GatewayEventType, true> = {
   'phone.heartbeat.offline': true,
   'phone.heartbeat.online': true,
   'webhook.send.failed': true,
+  'discord.send.failed': true,
   'contact.opted_out': true,
   'contact.opted_in': true,
 };

@@ -9,8 +9,10 @@
 import type {
   AccountRecord,
   ApiKeyRecord,
+  DiscordIntegrationRecord,
   HeartbeatRecord,
   IdempotencyRecord,
+  Integration3cxRecord,
   MessageRecord,
   OutboxRecord,
   PhoneRecord,
@@ -235,6 +237,24 @@ export const OUTBOX = spec<OutboxRecord>('outbox', {
   lastHttpStatus: 'int',
   leaseOwner: 'text',
   leaseUntil: 'int',
+  createdAt: 'int',
+  updatedAt: 'int',
+});
+
+export const DISCORD_INTEGRATION = spec<DiscordIntegrationRecord>('discord_integrations', {
+  id: 'text',
+  accountId: 'text',
+  name: 'text',
+  serverId: 'text',
+  incomingChannelId: 'text',
+  createdAt: 'int',
+  updatedAt: 'int',
+});
+
+export const INTEGRATION_3CX = spec<Integration3cxRecord>('integration_3cx', {
+  id: 'text',
+  accountId: 'text',
+  webhookUrl: 'text',
   createdAt: 'int',
   updatedAt: 'int',
 });

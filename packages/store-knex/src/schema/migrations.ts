@@ -8,6 +8,7 @@ import type { Db } from '../sql/db.js';
 import { quote, raw, sql } from '../sql/fragment.js';
 import * as heartbeatRadio from './heartbeat-radio.js';
 import * as initial from './initial.js';
+import * as integrations from './integrations.js';
 import * as messageHandoff from './message-handoff.js';
 import * as outboxHttpStatus from './outbox-http-status.js';
 import * as outboxSubject from './outbox-subject.js';
@@ -35,6 +36,7 @@ const MIGRATIONS: readonly TextportMigration[] = [
   { name: '0008_suppressions', ...suppressions },
   { name: '0009_user_notifications', ...userNotifications },
   { name: '0010_outbox_subject', ...outboxSubject },
+  { name: '0011_integrations', ...integrations },
   { name: '0012_phone_caps', ...phoneCaps },
 ];
 

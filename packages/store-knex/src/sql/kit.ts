@@ -20,6 +20,8 @@ export const TABLES = [
   'idempotency',
   'outbox',
   'suppressions',
+  'discord_integrations',
+  'integration_3cx',
 ] as const;
 
 export type TableName = (typeof TABLES)[number];

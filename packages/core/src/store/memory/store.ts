@@ -16,6 +16,7 @@ import * as activity from './activity.js';
 import * as claims from './claims.js';
 import * as directory from './directory.js';
 import * as idempotency from './idempotency.js';
+import * as integrations from './integrations.js';
 import * as messages from './messages.js';
 import * as retention from './retention.js';
 import * as schedules from './schedules.js';
@@ -35,6 +36,7 @@ const OPERATIONS = {
   ...schedules,
   ...idempotency,
   ...suppressions,
+  ...integrations,
   ...retention,
   ...activity,
 };

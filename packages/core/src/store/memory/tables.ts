@@ -29,6 +29,9 @@ export class Tables {
   readonly suppressions = new Map<string, rec.SuppressionRecord>();
   /** Suppression id by `[accountId, owner, contact]`. */
   readonly suppressionKeys = new Map<string, string>();
+  readonly discordIntegrations = new Map<string, rec.DiscordIntegrationRecord>();
+  /** Keyed by account id: one per account. */
+  readonly integrations3cx = new Map<string, rec.Integration3cxRecord>();
 
   readonly #log: Undo[] = [];
 
@@ -193,6 +196,8 @@ export function accountRows(t: Tables, table: AccountTable): Map<string, { accou
     heartbeats: t.heartbeats,
     idempotency: t.idempotency,
     suppressions: t.suppressions,
+    discord_integrations: t.discordIntegrations,
+    integration_3cx: t.integrations3cx,
     webhooks: t.webhooks,
     send_schedules: t.schedules,
     phones: t.phones,

@@ -9,7 +9,9 @@ import type { Store } from '../../store.js';
 import {
   makeAccount,
   makeApiKey,
+  makeDiscordIntegration,
   makeHeartbeat,
+  makeIntegration3cx,
   makeMessage,
   makeOutbox,
   makePhone,
@@ -36,6 +38,8 @@ async function seedAccount(store: Store): Promise<string> {
     await store.insertHeartbeats([makeHeartbeat({ accountId, owner: phone.phoneNumber })]);
     await store.insertSendSchedule(makeSchedule({ accountId }));
     await store.addSuppression(makeSuppression({ accountId }));
+    await store.insertDiscordIntegration(makeDiscordIntegration({ accountId }));
+    if (i === 0) await store.putIntegration3cx(makeIntegration3cx({ accountId }));
     const message = makeMessage({
       accountId,
       phoneId: phone.id,
@@ -67,6 +71,7 @@ export function accountPurgeGroup(ctx: GroupContext): void {
     const before = await counts(ctx, other);
     expect(await counts(ctx, accountId)).toEqual({
       ...Object.fromEntries(ACCOUNT_TABLES.map((table) => [table, 2])),
+      integration_3cx: 1,
       accounts: 1,
     });
 
@@ -84,7 +89,8 @@ export function accountPurgeGroup(ctx: GroupContext): void {
       const others = Object.entries(left).filter(([t, n]) => t !== 'accounts' && n > 0);
       if (others.length > 0) expect(await ctx.raw.countAccountRows('accounts', accountId)).toBe(1);
     }
-    expect(calls).toBe(2 * (ACCOUNT_TABLES.length - 2) + 2);
+    // Two rows of each table, one 3CX row and the account row, one per call.
+    expect(calls).toBe(2 * (ACCOUNT_TABLES.length - 3) + 3);
     expect(Object.values(await counts(ctx, accountId)).every((n) => n === 0)).toBe(true);
     expect(await ctx.store.getAccount(accountId)).toBeNull();
     expect(await counts(ctx, other)).toEqual(before);
@@ -98,6 +104,7 @@ export function accountPurgeGroup(ctx: GroupContext): void {
       removed.push(n);
       n = await ctx.store.purgeAccount(accountId, 1_000);
     }
-    expect(removed).toEqual([...Array(ACCOUNT_TABLES.length - 1).fill(2), 1]);
+    const tables = ACCOUNT_TABLES.filter((table) => table !== 'accounts');
+    expect(removed).toEqual([...tables.map((t) => (t === 'integration_3cx' ? 1 : 2)), 1]);
   });
 }
