@@ -37,6 +37,7 @@ export { handoffSlot, pacingMs } from './dispatch/plan.js';
 export * from './domain/caps.js';
 export * from './domain/keywords.js';
 export * from './domain/phone-number.js';
+export * from './domain/pools.js';
 export * from './domain/segments.js';
 export * from './domain/time.js';
 export { isValidTimeZone, nextWindowStart } from './domain/windows.js';
@@ -79,6 +80,7 @@ export { OPTED_OUT } from './gateway/opt-outs.js';
 export type { Pbx3cxInput, Pbx3cxMessageInput } from './gateway/pbx-3cx.js';
 export type { PhoneReach } from './gateway/phone-reach.js';
 export type { PhoneSettingsInput } from './gateway/phones.js';
+export { POOL_PREFIX, type PoolInput, type PoolView } from './gateway/pools.js';
 export { QUOTA_MESSAGE } from './gateway/quota.js';
 export type { CheckStatus, Readiness, ReadinessCheck } from './gateway/readiness.js';
 export { READINESS_STORE_TIMEOUT_MS } from './gateway/readiness.js';
@@ -98,6 +100,7 @@ export type {
   GatewayMessages,
   GatewayPbx3cx,
   GatewayPhones,
+  GatewayPools,
   GatewaySchedules,
   GatewaySuppressions,
   GatewayThreads,

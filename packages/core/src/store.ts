@@ -14,6 +14,7 @@
  *   ScheduleStore     store/schedules.ts    memory/schedules.ts       ops/schedules.ts      schedules
  *   IdempotencyStore  store/idempotency.ts  memory/idempotency.ts     ops/idempotency.ts    idempotency
  *   SuppressionStore  store/suppressions.ts memory/suppressions.ts    ops/suppressions.ts   suppressions
+ *   PoolStore         store/pools.ts        memory/pools.ts           ops/pools.ts          pools
  *   IntegrationStore  store/integrations.ts memory/integrations.ts    ops/integrations.ts   integrations
  *   RetentionStore    store/retention.ts    memory/retention.ts       ops/retention.ts      retention
  *   ActivityStore     store/activity.ts     memory/activity.ts        ops/activity.ts       activity
@@ -61,6 +62,7 @@ import type { DirectoryStore } from './store/directory.js';
 import type { IdempotencyStore } from './store/idempotency.js';
 import type { IntegrationStore } from './store/integrations.js';
 import type { MessageStore } from './store/messages.js';
+import type { PoolStore } from './store/pools.js';
 import type { RetentionStore } from './store/retention.js';
 import type { ScheduleStore } from './store/schedules.js';
 import type { SuppressionStore } from './store/suppressions.js';
@@ -78,6 +80,7 @@ export type * from './store/integrations.js';
 export type * from './store/messages.js';
 export * from './store/operations.js';
 export type * from './store/page.js';
+export type * from './store/pools.js';
 export * from './store/retention.js';
 export type * from './store/schedules.js';
 export type * from './store/suppressions.js';
@@ -114,6 +117,7 @@ export interface Store
     ScheduleStore,
     IdempotencyStore,
     SuppressionStore,
+    PoolStore,
     IntegrationStore,
     RetentionStore,
     ActivityStore {

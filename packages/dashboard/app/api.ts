@@ -200,6 +200,7 @@ export const WEBHOOK_EVENTS = [
   'message.call.missed',
   'contact.opted_out',
   'contact.opted_in',
+  'message.rerouted',
 ] as const;
 
 export interface Webhook {

@@ -14,6 +14,7 @@ import * as directory from './ops/directory.js';
 import * as idempotency from './ops/idempotency.js';
 import * as integrations from './ops/integrations.js';
 import * as messages from './ops/messages.js';
+import * as pools from './ops/pools.js';
 import * as retention from './ops/retention.js';
 import * as schedules from './ops/schedules.js';
 import * as suppressions from './ops/suppressions.js';
@@ -32,6 +33,7 @@ const OPERATIONS = {
   ...schedules,
   ...idempotency,
   ...suppressions,
+  ...pools,
   ...integrations,
   ...retention,
   ...activity,

@@ -58,6 +58,7 @@ describe('readiness of the SQLite store', () => {
       '0010_outbox_subject',
       '0011_integrations',
       '0012_phone_caps',
+      '0013_pools',
     ]);
     const ready = await served(store);
     expect(await ready()).toEqual({

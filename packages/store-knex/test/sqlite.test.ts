@@ -77,6 +77,7 @@ describe('SQLite store setup', () => {
       '0010_outbox_subject',
       '0011_integrations',
       '0012_phone_caps',
+      '0013_pools',
     ]);
   });
 

@@ -18,7 +18,7 @@ import { createLocalNotifier } from '../notifier.js';
 import type { Store } from '../store.js';
 import type { Transport } from '../transport.js';
 import { discordConfigSchema } from './integrations.js';
-import { failureRetrySchema, optOutSchema, quotaSchema } from './routing.js';
+import { failureRetrySchema, optOutSchema, poolsSchema, quotaSchema } from './routing.js';
 
 /** Transport retries of the dispatcher (a retryable transport failure). */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
@@ -352,6 +352,8 @@ const configSchema = z.object({
   failureRetry: failureRetrySchema,
   /** Asked before a send writes anything; a refusal is HTTP 402 (docs/routing.md). */
   quota: quotaSchema,
+  /** When a pool member counts as unable to send, and how often queues move off it (docs/routing.md). */
+  pools: poolsSchema,
   /** Base URL under which attachment URLs are built, e.g. `https://sms.example.com`. */
   publicUrl: z.string().url().optional(),
 });

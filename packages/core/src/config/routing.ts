@@ -109,5 +109,15 @@ export const quotaSchema = z
   })
   .optional();
 
+export const poolsSchema = z
+  .object({
+    /** A member whose live link (WebSocket, SSE) no node has seen for this long is skipped, and its queue moves. */
+    linkGraceMs: z.number().int().min(1_000).max(3_600_000).default(60_000),
+    /** How often each node looks for queued pool messages on members that cannot send. */
+    failoverCheckMs: z.number().int().min(100).max(600_000).default(5_000),
+  })
+  .prefault({});
+
+export type PoolOptions = z.output<typeof poolsSchema>;
 export type OptOutOptions = z.output<typeof optOutSchema>;
 export type FailureRetryOptions = z.output<typeof failureRetrySchema>;

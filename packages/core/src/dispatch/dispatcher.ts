@@ -7,6 +7,7 @@
  */
 import PQueue from 'p-queue';
 import type { DispatcherOptions } from '../config/config.js';
+import { budgetFreesAt, hasCaps } from '../domain/caps.js';
 import type { MessageRecord, PhoneRecord, SendScheduleRecord } from '../domain/records.js';
 import { retryDelay } from '../jobs/backoff.js';
 import { WorkLoop } from '../jobs/work-loop.js';
@@ -15,6 +16,7 @@ import type { Store } from '../store.js';
 import type { NotifyOutcome, Transport } from '../transport.js';
 import { isRetryable, TransportError } from '../transport.js';
 import type { GatewayContext, UnitOfWork } from '../uow/context.js';
+import { PoolFailover } from './failover.js';
 import type { StepContext } from './handoff.js';
 import {
   checkExpiry,
@@ -26,6 +28,7 @@ import {
 } from './handoff.js';
 import { RoundPacer } from './pace.js';
 import { awaitsHandoff } from './plan.js';
+import { rerouteMessage } from './reroute.js';
 import type { Act } from './round.js';
 import { laneRows, loadRound, readyByPhone, workLanes } from './round.js';
 import { failStrandedMessages } from './stranded.js';
@@ -42,6 +45,9 @@ export class Dispatcher {
   private readonly loop: WorkLoop;
   private unsubscribe: (() => void) | undefined;
   private strandedTimer: NodeJS.Timeout | undefined;
+  private failoverTimer: NodeJS.Timeout | undefined;
+  private failingOver: Promise<unknown> | undefined;
+  readonly failover: PoolFailover;
 
   private readonly transports: readonly Transport[];
   private readonly notifier: Notifier;
@@ -53,6 +59,7 @@ export class Dispatcher {
     const options = ctx.dispatch;
     this.options = options;
     this.step = { ctx, claimer: ctx.nodeId };
+    this.failover = new PoolFailover(this.step, this.transports, options);
     this.queue = new PQueue({ concurrency: options.concurrency });
     this.loop = new WorkLoop({
       runOnce: () => this.runOnce(),
@@ -82,7 +89,23 @@ export class Dispatcher {
         });
       }, this.options.strandedCheckMs);
       this.strandedTimer.unref?.();
+      this.failoverTimer = setInterval(() => this.runFailover(), this.ctx.pools.failoverCheckMs);
+      this.failoverTimer.unref?.();
     }
+  }
+
+  /** One failover sweep (failover.ts), unless the last one still runs. */
+  private runFailover(): void {
+    if (this.failingOver) return;
+    this.failingOver = this.failover
+      .runOnce()
+      .catch((error: unknown) => {
+        this.ctx.operations.report('store.error', { operation: 'dispatch.failover', error });
+        this.ctx.logger.error({ err: error }, 'the pool failover sweep failed');
+      })
+      .finally(() => {
+        this.failingOver = undefined;
+      });
   }
 
   /** Fails the messages that phones no transport can reach have waited out (stranded.ts). */
@@ -95,6 +118,8 @@ export class Dispatcher {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     clearInterval(this.strandedTimer);
+    clearInterval(this.failoverTimer);
+    await this.failingOver;
     await this.loop.stop();
     await this.queue.onIdle();
   }
@@ -190,6 +215,7 @@ export class Dispatcher {
     }
     const schedule =
       phone.sendScheduleId === null ? null : (schedules.get(phone.sendScheduleId) ?? null);
+    if (await this.movedOffCap(row, phone, uow)) return null;
     if (row.status === 'pending' || row.status === 'expired') {
       const planned = await planMessage(this.step, row, phone, schedule, pacer, uow);
       if (planned)
@@ -204,6 +230,25 @@ export class Dispatcher {
     }
     await settle(this.step, row, store);
     return null;
+  }
+
+  /**
+   * A queued pool message whose phone's caps do not take it now moves to a member
+   * whose caps do (reroute.ts); true when it moved.
+   */
+  private async movedOffCap(
+    row: MessageRecord,
+    phone: PhoneRecord,
+    uow?: UnitOfWork,
+  ): Promise<boolean> {
+    if (row.poolId === null || !hasCaps(phone)) return false;
+    if (!(row.status === 'pending' || row.status === 'expired' || awaitsHandoff(row))) return false;
+    const now = this.ctx.clock.now();
+    // The round's copy of the phone predates this round's hand-offs: read its budget now.
+    const fresh = (await (uow?.tx ?? this.ctx.store).getPhone(phone.id)) ?? phone;
+    if (budgetFreesAt(fresh, now, row.segments) <= now) return false;
+    const options = { reason: 'capped', leased: true, mustFitNow: true, uow } as const;
+    return (await rerouteMessage(this.step, row, options)) !== null;
   }
 
   /** Keeps the per-round phone copy's pacing anchor current after a reservation. */
@@ -262,6 +307,22 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * A pool message whose hand-off failed for good moves to another member instead of
+   * failing, while its transport attempts last (each move counts one, so members
+   * that all fail cannot pass it around for ever).
+   */
+  private async rerouted(m: MessageRecord): Promise<boolean> {
+    const attempts = m.transportAttempts + 1;
+    if (m.poolId === null || attempts > this.options.maxTransportRetries) return false;
+    const options = {
+      reason: 'handoff_failed',
+      leased: false,
+      transportAttempts: attempts,
+    } as const;
+    return (await rerouteMessage(this.step, m, options)) !== null;
+  }
+
   private async handOffFailed(messages: MessageRecord[], error: unknown): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error);
     for (const m of messages) {
@@ -277,7 +338,7 @@ export class Dispatcher {
           'hand-off failed; retrying',
         );
         await postponeHandoff(this.step, m, delay, attempt);
-      } else {
+      } else if (!(await this.rerouted(m))) {
         await failMessage(this.step, m, reason);
       }
     }

@@ -55,6 +55,11 @@ export interface MessageRecord {
   transportAttempts: number;
   /** Position inside a bulk send, used to spread hand-offs. */
   bulkIndex: number;
+  /**
+   * The pool the send named (docs/routing.md, Pools): the dispatcher may move the
+   * message to another member of it before its hand-off. Null: sent from one number, never moved.
+   */
+  poolId: string | null;
   /** Claim lease: the claimer that holds the row and until when. */
   leaseOwner: string | null;
   leaseUntil: number | null;
@@ -76,6 +81,7 @@ export const UNSET_MESSAGE_FIELDS = Object.freeze({
   transportAttempts: 0,
   leaseOwner: null,
   leaseUntil: null,
+  poolId: null,
 } as const satisfies Partial<MessageRecord>);
 
 export interface PhoneRecord {
@@ -108,11 +114,38 @@ export interface PhoneRecord {
   dayWindowSegments: number;
   /** Heartbeat monitor: whether the phone is considered online. */
   online: boolean;
+  /** The pool the phone sends for (one at most); null: none. */
+  poolId: string | null;
+  /**
+   * When a node last saw the phone's live link (WebSocket, SSE), refreshed while it
+   * lasts; null: the phone never held one (it is woken by push).
+   */
+  linkSeenAt: number | null;
   /** Server time of the last heartbeat; null before the first. */
   lastHeartbeatAt: number | null;
   /** Next heartbeat check of the monitor; null = not monitored (no heartbeat yet). */
   heartbeatCheckAt: number | null;
   createdAt: number;
+  updatedAt: number;
+}
+
+/** A group of an account's phones that sends as one (docs/routing.md, Pools). */
+export interface PoolRecord {
+  id: string;
+  accountId: string;
+  name: string;
+  /** A send that names no `from` goes through the account's default pool. */
+  isDefault: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Sticky sender: the member a pool last chose for a contact. */
+export interface PoolContactRecord {
+  accountId: string;
+  poolId: string;
+  contact: string;
+  phoneId: string;
   updatedAt: number;
 }
 

@@ -166,6 +166,22 @@ export interface GatewayEventData {
   };
   'contact.opted_out': ContactEventData;
   'contact.opted_in': ContactEventData;
+  /** A queued pool message moved to another member of its pool (docs/routing.md, Failover). */
+  'message.rerouted': {
+    message_id: string;
+    user_id: string;
+    pool_id: string;
+    /** The number the message was queued on. */
+    previous_owner: string;
+    /** The number that now sends it. */
+    owner: string;
+    contact: string;
+    request_id: string | null;
+    /** `offline`, `link_lost`, `capped` or `handoff_failed`. */
+    reason: string;
+    timestamp: string;
+    sim: Sim;
+  };
 }
 
 export type GatewayEventType = keyof GatewayEventData;
@@ -182,6 +198,7 @@ export const WEBHOOK_EVENTS = Object.freeze([
   'message.call.missed',
   'contact.opted_out',
   'contact.opted_in',
+  'message.rerouted',
 ] as const satisfies readonly GatewayEventType[]);
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 

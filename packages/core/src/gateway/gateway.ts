@@ -33,6 +33,7 @@ import * as messages from './messages.js';
 import * as phoneEvents from './phone-events.js';
 import { phoneReach } from './phone-reach.js';
 import * as phones from './phones.js';
+import * as pools from './pools.js';
 import { readiness } from './readiness.js';
 import * as schedules from './schedules.js';
 import type { BulkSendInput, SendInput, SendOptions } from './send.js';
@@ -295,6 +296,16 @@ export function createGateway(config: GatewayConfig): Gateway {
       add: (accountId: string, input: suppressions.SuppressionInput) =>
         suppressions.addSuppression(ctx, accountId, input),
       remove: (accountId: string, id: string) => suppressions.removeSuppression(ctx, accountId, id),
+    }),
+
+    pools: storableMethods({
+      list: (accountId: string) => pools.listPools(ctx, accountId),
+      get: (accountId: string, id: string) => pools.getPool(ctx, accountId, id),
+      create: (accountId: string, input: pools.PoolInput) =>
+        pools.createPool(ctx, accountId, input),
+      update: (accountId: string, id: string, input: pools.PoolInput) =>
+        pools.updatePool(ctx, accountId, id, input),
+      remove: (accountId: string, id: string) => pools.deletePool(ctx, accountId, id),
     }),
 
     discord: integrations.discord,

@@ -105,6 +105,8 @@ function newPhone(
     lastHandoffAt: null,
     ...NO_CAPS,
     online: true,
+    poolId: null,
+    linkSeenAt: null,
     lastHeartbeatAt: null,
     heartbeatCheckAt: null,
     createdAt: now,

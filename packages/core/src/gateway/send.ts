@@ -10,11 +10,15 @@ import { apiSentData, failedData } from '../uow/payloads.js';
 import { touchThread } from '../uow/thread-upkeep.js';
 import { idempotent } from './idempotency.js';
 import { withholdOptedOut } from './opt-outs.js';
+import { choosePoolSender, type SenderRef, senderLabel, senderRef, sendingPool } from './pools.js';
 import { checkQuota } from './quota.js';
 import { Checker } from './validate.js';
 
 export interface SendInput {
-  from: string;
+  /** A phone number of the account, or `pool:<id>`; absent: the account's default pool. */
+  from?: string | null;
+  /** The pool that sends (docs/routing.md, Pools), instead of `from`. */
+  poolId?: string | null;
   to: string;
   content: string;
   attachments?: readonly string[] | null;
@@ -38,7 +42,7 @@ export interface SendOptions {
 }
 
 interface Draft {
-  from: string;
+  sender: SenderRef;
   recipients: string[];
   content: string;
   attachments: string[] | null;
@@ -49,7 +53,7 @@ interface Draft {
 
 function draft(ctx: GatewayContext, input: SendInput | BulkSendInput, bulk: boolean): Draft {
   const check = new Checker();
-  const from = check.phoneNumber('from', input.from);
+  const sender = senderRef(check, input.from, input.poolId);
   let recipients: string[];
   if (bulk) {
     const list = (input as BulkSendInput).to;
@@ -83,7 +87,7 @@ function draft(ctx: GatewayContext, input: SendInput | BulkSendInput, bulk: bool
   }
   check.throwIfInvalid();
   return {
-    from,
+    sender,
     recipients,
     content,
     attachments,
@@ -103,9 +107,40 @@ async function requirePhone(tx: Store, accountId: string, from: string): Promise
   });
 }
 
+/** One message per recipient, each from its number or the member its pool chose. */
+async function draftMessages(
+  ctx: GatewayContext,
+  uow: UnitOfWork,
+  accountId: string,
+  d: Draft,
+  now: number,
+): Promise<MessageRecord[]> {
+  const { sender } = d;
+  if ('number' in sender) {
+    const phone = await requirePhone(uow.tx, accountId, sender.number);
+    return d.recipients.map((contact, bulkIndex) =>
+      newOutgoingMessage(phone, { ...d, id: uow.uuid(), contact, bulkIndex }, now),
+    );
+  }
+  const { pool, members } = await sendingPool(uow.tx, accountId, sender.poolId);
+  const segments = measureText(d.content).segments;
+  const drafts: MessageRecord[] = [];
+  for (const [bulkIndex, contact] of d.recipients.entries()) {
+    const phone = await choosePoolSender(ctx, uow.tx, pool, members, contact, segments, now);
+    const fields = { ...d, id: uow.uuid(), contact, bulkIndex, poolId: pool.id };
+    drafts.push(newOutgoingMessage(phone, fields, now));
+  }
+  return drafts;
+}
+
 export function newOutgoingMessage(
   phone: PhoneRecord,
-  d: Omit<Draft, 'recipients' | 'from'> & { id: string; contact: string; bulkIndex: number },
+  d: Omit<Draft, 'recipients' | 'sender'> & {
+    id: string;
+    contact: string;
+    bulkIndex: number;
+    poolId?: string | null;
+  },
   now: number,
 ): MessageRecord {
   const measure = measureText(d.content);
@@ -135,6 +170,7 @@ export function newOutgoingMessage(
     maxSendAttempts: phone.maxSendAttempts > 0 ? phone.maxSendAttempts : 2,
     dueAt,
     bulkIndex: d.bulkIndex,
+    poolId: d.poolId ?? null,
   };
 }
 
@@ -180,17 +216,14 @@ export async function sendMessages(
       await checkQuota(ctx, {
         accountId,
         messages: d.recipients.length,
-        from: [d.from],
+        from: [senderLabel(d.sender)],
         source,
       });
       return runUnitOfWorkRetrying(
         ctx,
         async (uow) => {
-          const phone = await requirePhone(uow.tx, accountId, d.from);
           const now = uow.now;
-          const drafts = d.recipients.map((contact, bulkIndex) =>
-            newOutgoingMessage(phone, { ...d, id: uow.uuid(), contact, bulkIndex }, now),
-          );
+          const drafts = await draftMessages(ctx, uow, accountId, d, now);
           const messages = await withholdOptedOut(uow.tx, drafts, now);
           if (record) record.messageIds = messages.map((m) => m.id);
           await enqueueOutgoing(

@@ -19,6 +19,7 @@ import type {
   MessageRecord,
   OutboxRecord,
   PhoneRecord,
+  PoolRecord,
   SendScheduleRecord,
   SuppressionRecord,
   ThreadRecord,
@@ -54,6 +55,7 @@ import type { ListMessagesInput, SearchMessagesInput } from './messages.js';
 import type { Pbx3cxInput, Pbx3cxMessageInput } from './pbx-3cx.js';
 import type { PhoneReach } from './phone-reach.js';
 import type { PhoneSettingsInput } from './phones.js';
+import type { PoolInput, PoolView } from './pools.js';
 import type { Readiness } from './readiness.js';
 import type { SendScheduleInput } from './schedules.js';
 import type { BulkSendInput, SendInput, SendOptions } from './send.js';
@@ -139,6 +141,20 @@ export interface GatewaySuppressions {
   add(accountId: string, input: SuppressionInput): Promise<AddedSuppression>;
   /** Lifts one suppression (404 when the account has none with this id). */
   remove(accountId: string, id: string): Promise<SuppressionRecord>;
+}
+
+/** Groups of an account's phones that send as one (docs/routing.md, Pools). */
+export interface GatewayPools {
+  /** Oldest first, each with its members' ids. */
+  list(accountId: string): Promise<PoolView[]>;
+  /** 404 when the account has no pool with this id. */
+  get(accountId: string, id: string): Promise<PoolView>;
+  /** 422 when a member is not one of the account's phones; members leave their other pool. */
+  create(accountId: string, input: PoolInput): Promise<PoolView>;
+  /** Replaces the name, the default flag and the members. */
+  update(accountId: string, id: string, input: PoolInput): Promise<PoolView>;
+  /** Its phones stay, in no pool; its queued messages stay on their chosen phones. */
+  remove(accountId: string, id: string): Promise<PoolRecord>;
 }
 
 /** Discord servers linked to an account, and Discord's interactions endpoint. */
@@ -260,6 +276,7 @@ export interface Gateway {
   readonly schedules: GatewaySchedules;
   readonly bulk: GatewayBulk;
   readonly suppressions: GatewaySuppressions;
+  readonly pools: GatewayPools;
   readonly discord: GatewayDiscord;
   readonly pbx3cx: GatewayPbx3cx;
   readonly accounts: GatewayAccounts;

@@ -10,6 +10,7 @@ import type { DirectoryStore } from './directory.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { IntegrationStore } from './integrations.js';
 import type { MessageStore } from './messages.js';
+import type { PoolStore } from './pools.js';
 import type { RetentionStore } from './retention.js';
 import type { ScheduleStore } from './schedules.js';
 import type { SuppressionStore } from './suppressions.js';
@@ -28,6 +29,7 @@ export type StoreMethod = keyof (MessageStore &
   ScheduleStore &
   IdempotencyStore &
   SuppressionStore &
+  PoolStore &
   IntegrationStore &
   RetentionStore &
   ActivityStore);
@@ -55,6 +57,17 @@ export const STORE_ACCESS = Object.freeze({
   reservePhoneHandoff: 'write',
   reservePhoneBudget: 'write',
   claimHeartbeatChecks: 'write',
+  // pools
+  savePool: 'write',
+  getPool: 'read',
+  getDefaultPool: 'read',
+  listPools: 'read',
+  deletePool: 'write',
+  listPoolMembers: 'read',
+  getPoolContact: 'read',
+  setPoolContact: 'write',
+  touchPhoneLinks: 'write',
+  listUnhealthyPoolPhones: 'read',
   // directory
   insertAccount: 'write',
   getAccount: 'read',

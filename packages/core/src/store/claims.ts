@@ -17,6 +17,8 @@ export interface ClaimDueQuery {
   leaseMs: number;
   /** Stable identity of the claimer, written as the lease owner. */
   claimer: string;
+  /** Only rows sent through a pool (`poolId` set): the failover sweep's claims. */
+  pooledOnly?: boolean;
 }
 
 export interface TakeOutstandingQuery {

@@ -65,11 +65,13 @@ export const ACCOUNT_TABLES = Object.freeze([
   'heartbeats',
   'idempotency',
   'suppressions',
+  'pool_contacts',
   'discord_integrations',
   'integration_3cx',
   'webhooks',
   'send_schedules',
   'phones',
+  'pools',
   'accounts',
 ] as const);
 export type AccountTable = (typeof ACCOUNT_TABLES)[number];

@@ -30,6 +30,7 @@ import { idempotencyGroup } from './store/idempotency.js';
 import { integrationsGroup } from './store/integrations.js';
 import { outgoingCountGroup, recordsGroup } from './store/messages/records.js';
 import { transitionsGroup } from './store/messages/transitions.js';
+import { poolsGroup } from './store/pools.js';
 import { retentionGroup } from './store/retention.js';
 import { schedulesGroup } from './store/schedules.js';
 import { suppressionsGroup } from './store/suppressions.js';
@@ -86,6 +87,7 @@ const PARTS: readonly (readonly [part: string, groups: readonly GroupEntry[]])[]
   ['schedules', [{ group: schedulesGroup }]],
   ['idempotency', [{ group: idempotencyGroup }]],
   ['suppressions', [{ group: suppressionsGroup }]],
+  ['pools', [{ group: poolsGroup }]],
   ['integrations', [{ group: integrationsGroup }]],
   [
     'retention',

@@ -97,6 +97,8 @@ export const makePhone = ownedFactory<PhoneRecord>(() => ({
   lastScheduledAt: null,
   lastHandoffAt: null,
   ...NO_CAPS,
+  poolId: null,
+  linkSeenAt: null,
   lastHeartbeatAt: null,
   heartbeatCheckAt: null,
 }));

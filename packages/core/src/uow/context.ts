@@ -147,7 +147,11 @@ async function writeOutbox(uow: UnitOfWork): Promise<void> {
 }
 
 /** Events after which the dispatcher may have new work. */
-const DUE_EVENTS: ReadonlySet<string> = new Set(['message.api.sent', 'message.send.expired']);
+const DUE_EVENTS: ReadonlySet<string> = new Set([
+  'message.api.sent',
+  'message.send.expired',
+  'message.rerouted',
+]);
 
 /** Publishes `topic` (after a commit); a failure is logged, the consumers' polls cover it. */
 export function wake(ctx: GatewayContext, topic: NotifierTopic): void {

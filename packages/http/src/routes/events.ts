@@ -44,6 +44,7 @@ const STREAMED: Record<GatewayEventType, true> = {
   'discord.send.failed': true,
   'contact.opted_out': true,
   'contact.opted_in': true,
+  'message.rerouted': true,
 };
 const EVENT_TYPES = Object.keys(STREAMED) as GatewayEventType[];
 

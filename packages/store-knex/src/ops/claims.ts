@@ -54,7 +54,10 @@ export async function claimDue(db: Db, query: ClaimDueQuery): Promise<MessageRec
   const { kit } = db;
   const t = kit.t.messages;
   const { now, claimer } = query;
-  const phones = phoneFilter(db, query.phoneIds);
+  const phones = and([
+    phoneFilter(db, query.phoneIds),
+    query.pooledOnly ? raw('pool_id IS NOT NULL') : null,
+  ]);
   const free = and([sql`due_at <= ${now}`, raw('lease_until IS NULL'), phones]);
   const expired = and([sql`due_at <= ${now}`, sql`lease_until <= ${now}`, phones]);
   const until = now + query.leaseMs;

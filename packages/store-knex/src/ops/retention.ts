@@ -44,7 +44,12 @@ export function purgeOutbox(db: Db, before: number, limit: number): Promise<numb
 export async function purgeAccount(db: Db, accountId: string, limit: number): Promise<number> {
   for (const table of ACCOUNT_TABLES) {
     const own = table === 'accounts' ? sql`id = ${accountId}` : sql`account_id = ${accountId}`;
-    const key = table === 'idempotency' ? 'account_id, idem_key' : 'id';
+    const key =
+      table === 'idempotency'
+        ? 'account_id, idem_key'
+        : table === 'pool_contacts'
+          ? 'pool_id, contact'
+          : 'id';
     const removed = await purgeBatch(db, table, key, own, limit, false);
     if (removed > 0) return removed;
   }

@@ -16,6 +16,8 @@ import type {
   MessageRecord,
   OutboxRecord,
   PhoneRecord,
+  PoolContactRecord,
+  PoolRecord,
   SendScheduleRecord,
   SuppressionRecord,
   ThreadRecord,
@@ -94,6 +96,7 @@ export const MESSAGE = spec<MessageRecord>('messages', {
   bulkIndex: 'int',
   leaseOwner: 'text',
   leaseUntil: 'int',
+  poolId: 'text',
 });
 
 export const PHONE = spec<PhoneRecord>('phones', {
@@ -117,6 +120,8 @@ export const PHONE = spec<PhoneRecord>('phones', {
   dayWindowStart: 'int',
   dayWindowSegments: 'int',
   online: 'bool',
+  poolId: 'text',
+  linkSeenAt: 'int',
   lastHeartbeatAt: 'int',
   heartbeatCheckAt: 'int',
   createdAt: 'int',
@@ -203,6 +208,23 @@ export const SCHEDULE = spec<SendScheduleRecord>('send_schedules', {
   timezone: 'text',
   windows: 'json',
   createdAt: 'int',
+  updatedAt: 'int',
+});
+
+export const POOL = spec<PoolRecord>('pools', {
+  id: 'text',
+  accountId: 'text',
+  name: 'text',
+  isDefault: 'bool',
+  createdAt: 'int',
+  updatedAt: 'int',
+});
+
+export const POOL_CONTACT = spec<PoolContactRecord>('pool_contacts', {
+  accountId: 'text',
+  poolId: 'text',
+  contact: 'text',
+  phoneId: 'text',
   updatedAt: 'int',
 });
 

@@ -15,6 +15,7 @@ import * as outboxSubject from './outbox-subject.js';
 import * as phoneCaps from './phone-caps.js';
 import * as phoneHandoff from './phone-handoff.js';
 import * as phoneKeyNumbers from './phone-key-numbers.js';
+import * as pools from './pools.js';
 import * as retentionIndexes from './retention-indexes.js';
 import * as suppressions from './suppressions.js';
 import * as userNotifications from './user-notifications.js';
@@ -38,6 +39,7 @@ const MIGRATIONS: readonly TextportMigration[] = [
   { name: '0010_outbox_subject', ...outboxSubject },
   { name: '0011_integrations', ...integrations },
   { name: '0012_phone_caps', ...phoneCaps },
+  { name: '0013_pools', ...pools },
 ];
 
 /** The names of the shipped migrations, in order. */

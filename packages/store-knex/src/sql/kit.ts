@@ -20,6 +20,8 @@ export const TABLES = [
   'idempotency',
   'outbox',
   'suppressions',
+  'pools',
+  'pool_contacts',
   'discord_integrations',
   'integration_3cx',
 ] as const;

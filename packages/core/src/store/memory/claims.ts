@@ -32,6 +32,7 @@ export function claimDue(t: Tables, query: ClaimDueQuery): MessageRecord[] {
         m.dueAt !== null &&
         m.dueAt <= now &&
         onPhone(m) &&
+        (!query.pooledOnly || m.poolId !== null) &&
         (m.leaseUntil === null || m.leaseUntil <= now),
     )
     .sort(claimOrder)

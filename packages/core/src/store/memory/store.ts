@@ -18,6 +18,7 @@ import * as directory from './directory.js';
 import * as idempotency from './idempotency.js';
 import * as integrations from './integrations.js';
 import * as messages from './messages.js';
+import * as pools from './pools.js';
 import * as retention from './retention.js';
 import * as schedules from './schedules.js';
 import * as suppressions from './suppressions.js';
@@ -36,6 +37,7 @@ const OPERATIONS = {
   ...schedules,
   ...idempotency,
   ...suppressions,
+  ...pools,
   ...integrations,
   ...retention,
   ...activity,

@@ -29,6 +29,9 @@ export class Tables {
   readonly suppressions = new Map<string, rec.SuppressionRecord>();
   /** Suppression id by `[accountId, owner, contact]`. */
   readonly suppressionKeys = new Map<string, string>();
+  readonly pools = new Map<string, rec.PoolRecord>();
+  /** Keyed by `JSON.stringify([poolId, contact])`. */
+  readonly poolContacts = new Map<string, rec.PoolContactRecord>();
   readonly discordIntegrations = new Map<string, rec.DiscordIntegrationRecord>();
   /** Keyed by account id: one per account. */
   readonly integrations3cx = new Map<string, rec.Integration3cxRecord>();
@@ -196,11 +199,13 @@ export function accountRows(t: Tables, table: AccountTable): Map<string, { accou
     heartbeats: t.heartbeats,
     idempotency: t.idempotency,
     suppressions: t.suppressions,
+    pool_contacts: t.poolContacts,
     discord_integrations: t.discordIntegrations,
     integration_3cx: t.integrations3cx,
     webhooks: t.webhooks,
     send_schedules: t.schedules,
     phones: t.phones,
+    pools: t.pools,
     accounts: t.accounts,
   } satisfies Record<AccountTable, Map<string, unknown>>;
   return tables[table] as Map<string, { accountId?: string }>;

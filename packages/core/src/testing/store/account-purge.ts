@@ -40,6 +40,23 @@ async function seedAccount(store: Store): Promise<string> {
     await store.addSuppression(makeSuppression({ accountId }));
     await store.insertDiscordIntegration(makeDiscordIntegration({ accountId }));
     if (i === 0) await store.putIntegration3cx(makeIntegration3cx({ accountId }));
+    const now = Date.now();
+    const pool = {
+      id: uuid(),
+      accountId,
+      name: 'p',
+      isDefault: false,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await store.savePool(pool, [phone.id]);
+    await store.setPoolContact({
+      accountId,
+      poolId: pool.id,
+      contact: `+1800555${1000 + i}`,
+      phoneId: phone.id,
+      updatedAt: now,
+    });
     const message = makeMessage({
       accountId,
       phoneId: phone.id,
