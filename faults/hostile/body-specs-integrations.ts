@@ -1,7 +1,15 @@
-/** The body specs of the integration routes (Discord, 3CX), per acting account. */
+/** The body specs of the integration routes (Discord, 3CX) and of pools, per acting account. */
 import fc from 'fast-check';
 import type { BodySpec } from './body-specs.js';
-import { invalidContact, invalidPhone, invalidUrl, oddOver, oddWithin, withNul } from './values.js';
+import {
+  invalidContact,
+  invalidPhone,
+  invalidUrl,
+  notUuid,
+  oddOver,
+  oddWithin,
+  withNul,
+} from './values.js';
 import { CONTACTS, type Side } from './world.js';
 
 const snowflake = fc.bigInt({ min: 10n ** 17n, max: 10n ** 19n }).map(String);
@@ -88,6 +96,33 @@ export function integrationBodySpecs(me: Side, other: Side): Record<string, Body
           invalid: fc.oneof(fc.constant(''), oddOver(2048), withNul(oddWithin(1000))),
         },
       },
+    },
+    'POST /v1/pools': pool(me, other),
+    'PUT /v1/pools/{poolID}': pool(me, other),
+  };
+}
+
+/** A pool: its members must be the account's own phones. */
+function pool(me: Side, other: Side): BodySpec {
+  return {
+    invalidStatuses: [422],
+    fields: {
+      name: {
+        kind: 'text',
+        required: true,
+        valid: fc.constantFrom('Senders', 'Support', 'Équipe'),
+        invalid: fc.oneof(fc.constantFrom('', '   '), oddOver(100)),
+      },
+      phone_ids: {
+        kind: 'texts',
+        required: true,
+        valid: fc.subarray(me.phoneIds),
+        invalid: fc.oneof(
+          notUuid.map((id) => [id]),
+          fc.constantFrom(...other.phoneIds).map((id) => [id]),
+        ),
+      },
+      is_default: { kind: 'flag', valid: fc.boolean() },
     },
   };
 }

@@ -10,7 +10,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGateway, type Gateway, silentLogger } from '@textport/core';
+import { createGateway, type Gateway, type GatewayConfig, silentLogger } from '@textport/core';
 import { createRouter } from '@textport/express';
 import { createKnexStore, createPgNotifier } from '@textport/store-knex';
 import { websocketTransport } from '@textport/transport-websocket';
@@ -21,6 +21,8 @@ export interface ClusterNode {
   nodeId: string;
   url: string;
   gateway: Gateway;
+  /** The node's WebSocket transport (phones connect to `${url}/v1/phones/ws`). */
+  transport: ReturnType<typeof websocketTransport>;
 }
 
 export interface ClusterOptions {
@@ -28,9 +30,11 @@ export interface ClusterOptions {
   nodes?: number;
   /** A PostgreSQL schema to keep the tables in (created if missing). */
   schema?: string;
+  /** More gateway settings for every node (pools, dispatch, …). */
+  config?: Partial<GatewayConfig>;
 }
 
-async function startNode(config: Knex.Config, nodeId: string) {
+async function startNode(config: Knex.Config, nodeId: string, more: Partial<GatewayConfig>) {
   const db = knex(config);
   const store = createKnexStore(db);
   await store.migrate();
@@ -44,12 +48,13 @@ async function startNode(config: Knex.Config, nodeId: string) {
     notifier,
     nodeId,
     logger: silentLogger,
+    ...more,
   });
   app.use(createRouter(gateway));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   await gateway.start();
   const { port } = server.address() as AddressInfo;
-  const node: ClusterNode = { nodeId, url: `http://127.0.0.1:${port}`, gateway };
+  const node: ClusterNode = { nodeId, url: `http://127.0.0.1:${port}`, gateway, transport: ws };
   const close = async () => {
     await gateway.stop();
     server.closeAllConnections();
@@ -72,9 +77,10 @@ export async function startCluster(options: ClusterOptions) {
     pool: { min: 0, max: 5 },
   };
   // One node migrates first, so the others find the tables.
-  const started = [await startNode(config, 'node-1')];
+  const more = options.config ?? {};
+  const started = [await startNode(config, 'node-1', more)];
   for (let i = 2; i <= (options.nodes ?? 3); i++)
-    started.push(await startNode(config, `node-${i}`));
+    started.push(await startNode(config, `node-${i}`, more));
   return {
     nodes: started.map((s) => s.node),
     async close() {

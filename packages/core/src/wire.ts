@@ -7,5 +7,6 @@
 export * from './domain/wire.js';
 export * from './domain/wire-integrations.js';
 export * from './domain/wire-phones.js';
+export * from './domain/wire-pools.js';
 export * from './domain/wire-suppressions.js';
 export { Checker } from './gateway/validate.js';

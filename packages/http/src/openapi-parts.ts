@@ -19,6 +19,8 @@ export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   Activity: 'Counts for dashboards: messages by status and by hour, failed webhook deliveries.',
   Suppressions:
     'Contacts that opted out (an inbound STOP, or added by hand): sends to them fail with OPTED_OUT (textport only).',
+  Pools:
+    'Groups of your phones that send as one: a send names a pool (or none, for the default pool) and the gateway picks the phone, and moves queued messages off a phone that cannot send (textport only).',
   Discord:
     "Discord servers linked to your account (a slash command sends an SMS, incoming SMS are posted to a channel) and Discord's interactions endpoint.",
   '3CX': 'A 3CX PBX sends SMS through your phones; incoming SMS are POSTed to its webhook URL.',

@@ -27,6 +27,7 @@ export type ComponentName =
   | 'WebhookDelivery'
   | 'SendSchedule'
   | 'Suppression'
+  | 'Pool'
   | 'DiscordIntegration'
   | 'Integration3cx'
   | 'BulkMessage';

@@ -23,6 +23,7 @@ import { metaRoutes } from './routes/meta.js';
 import { pbx3cxRoutes } from './routes/pbx-3cx.js';
 import { phoneApiRoutes } from './routes/phone-api.js';
 import { phoneRoutes } from './routes/phones.js';
+import { poolRoutes } from './routes/pools.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { suppressionRoutes } from './routes/suppressions.js';
 import { threadRoutes } from './routes/threads.js';
@@ -104,6 +105,7 @@ export function createHttpApi(gateway: Gateway, options: HttpApiOptions = {}): H
     ...webhookRoutes,
     ...scheduleRoutes,
     ...suppressionRoutes,
+    ...poolRoutes,
     ...discordRoutes,
     ...pbx3cxRoutes,
     ...bulkRoutes,

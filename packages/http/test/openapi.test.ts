@@ -37,7 +37,7 @@ describe('OpenAPI document', () => {
     const doc = t.api.document() as Json;
     const send = doc.paths['/v1/messages/send'].post;
     const schema = send.requestBody.content['application/json'].schema;
-    expect(schema.required.sort()).toEqual(['content', 'from', 'to']);
+    expect(schema.required.sort()).toEqual(['content', 'to']);
     expect(schema.properties.encrypted.type).toEqual(['boolean', 'null']);
     expect(JSON.stringify(doc)).not.toContain('x-textport-required');
     expect(send.responses['200'].content['application/json'].schema.properties.data).toEqual({

@@ -106,6 +106,9 @@ async function populate(t: Served, email: string, owner: string) {
   });
   const send = { from: owner, to: '+18005550100', content: 'hello' };
   await gateway.messages.send(account.id, send, { idempotencyKey: 'first' });
+  // A pool, and a send through it (its sticky sender).
+  const pool = await gateway.pools.create(account.id, { name: 'all', phoneIds: [phone.id] });
+  await gateway.messages.send(account.id, { poolId: pool.id, to: '+18005550101', content: 'hi' });
   const received = await gateway.phoneApi.receive(principal, {
     from: '+18005550100',
     to: owner,

@@ -151,7 +151,7 @@ export async function sendingPool(
   if (!pool) {
     throw GatewayError.validation(
       poolId === null
-        ? { from: ['The from field is required (the account has no default pool)'] }
+        ? { from: ['The from field is required'] }
         : { pool_id: [`no pool found with ID [${poolId}]`] },
     );
   }

@@ -27,7 +27,14 @@ import { deleteById } from './common.js';
 const TAG = 'Messages';
 
 const common = {
-  from: needed(text, 'Sender: an E.164 number of one of your phones.'),
+  from: optional(
+    text,
+    'Sender: an E.164 number of one of your phones, or `pool:<id>` for one of your pools; absent: your default pool.',
+  ),
+  pool_id: optional(
+    text,
+    'textport only: the pool that sends (instead of from); the gateway picks the phone (docs/routing.md).',
+  ),
   content: needed(text, 'The text (1–2048 bytes; 1–1024 for bulk). Ciphertext when encrypted.'),
   attachments: optional(textList, 'Up to 10 http(s) URLs; the phone sends an MMS.'),
   encrypted: optional(flag, 'The content is end-to-end encrypted (AES-256-CFB, base64).'),
@@ -98,7 +105,8 @@ export const messageRoutes = [
       const message = await gateway.messages.send(
         principal.accountId,
         {
-          from: body.from ?? '',
+          from: body.from ?? null,
+          poolId: body.pool_id ?? null,
           to: body.to ?? '',
           content: body.content ?? '',
           attachments: body.attachments ?? null,
@@ -134,7 +142,8 @@ export const messageRoutes = [
       const messages = await gateway.messages.sendBulk(
         principal.accountId,
         {
-          from: body.from ?? '',
+          from: body.from ?? null,
+          poolId: body.pool_id ?? null,
           to,
           content: body.content ?? '',
           attachments: body.attachments ?? null,
