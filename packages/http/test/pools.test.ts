@@ -101,3 +101,28 @@ describe('/v1/pools', () => {
     expect(noDefault.json.data.from).toEqual(['The from field is required']);
   });
 });
+
+describe('priority and validity on /v1/messages/send', () => {
+  it('takes priority, ttl and valid_until, and answers 422 under the wrong field', async () => {
+    const t = await httpSetup();
+    const ok = await t.call('POST', '/v1/messages/send', {
+      body: { from: OWNER, to: CONTACT, content: 'x', priority: 100, ttl: 60 },
+    });
+    expect(ok.status).toBe(200);
+    const stored = await t.gateway.messages.get(t.account.id, ok.json.data.id);
+    expect(stored.priority).toBe(100);
+    expect(stored.validUntil).toBe(stored.requestReceivedAt + 60_000);
+    for (const [extra, field] of [
+      [{ priority: 300 }, 'priority'],
+      [{ ttl: 1 }, 'ttl'],
+      [{ valid_until: '2001-01-01T00:00:00Z' }, 'valid_until'],
+      [{ ttl: 60, valid_until: '2999-01-01T00:00:00Z' }, 'valid_until'],
+    ] as const) {
+      const bad = await t.call('POST', '/v1/messages/send', {
+        body: { from: OWNER, to: CONTACT, content: 'x', ...extra },
+      });
+      expect(bad.status, JSON.stringify(extra)).toBe(422);
+      expect(Object.keys(bad.json.data)).toEqual([field]);
+    }
+  });
+});

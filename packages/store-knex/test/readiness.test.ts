@@ -59,6 +59,7 @@ describe('readiness of the SQLite store', () => {
       '0011_integrations',
       '0012_phone_caps',
       '0013_pools',
+      '0014_message_validity',
     ]);
     const ready = await served(store);
     expect(await ready()).toEqual({

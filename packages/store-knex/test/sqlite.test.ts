@@ -78,6 +78,7 @@ describe('SQLite store setup', () => {
       '0011_integrations',
       '0012_phone_caps',
       '0013_pools',
+      '0014_message_validity',
     ]);
   });
 

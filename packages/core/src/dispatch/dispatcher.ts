@@ -27,7 +27,7 @@ import {
   startHandoff,
 } from './handoff.js';
 import { RoundPacer } from './pace.js';
-import { awaitsHandoff } from './plan.js';
+import { awaitsHandoff, isPastValidity, TTL_EXPIRED } from './plan.js';
 import { rerouteMessage } from './reroute.js';
 import type { Act } from './round.js';
 import { laneRows, loadRound, readyByPhone, workLanes } from './round.js';
@@ -215,6 +215,11 @@ export class Dispatcher {
     }
     const schedule =
       phone.sendScheduleId === null ? null : (schedules.get(phone.sendScheduleId) ?? null);
+    const queued = row.status === 'pending' || row.status === 'expired' || awaitsHandoff(row);
+    if (queued && isPastValidity(row, this.ctx.clock.now())) {
+      await failMessage(this.step, row, TTL_EXPIRED, uow);
+      return null;
+    }
     if (await this.movedOffCap(row, phone, uow)) return null;
     if (row.status === 'pending' || row.status === 'expired') {
       const planned = await planMessage(this.step, row, phone, schedule, pacer, uow);

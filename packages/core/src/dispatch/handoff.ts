@@ -16,7 +16,7 @@ import { runUnitOfWork } from '../uow/context.js';
 import { expiredData, failedData } from '../uow/payloads.js';
 import { touchThread } from '../uow/thread-upkeep.js';
 import type { RoundPacer } from './pace.js';
-import { awaitsHandoff, expiryDeadline, handoffSlot, pacingMs } from './plan.js';
+import { awaitsHandoff, expiryDeadline, handoffSlot, isPastValidity, pacingMs } from './plan.js';
 
 export interface StepContext {
   ctx: GatewayContext;
@@ -95,7 +95,7 @@ export async function planMessage(
   const slot = await reserveSlot(message, phone, schedule, now, uow?.tx ?? s.ctx.store);
   return handOffUnit(s, uow, async (uow, own) => {
     const held = slot <= now ? await pacer.take(uow.tx, message, phone, schedule, now) : slot;
-    const patch = held === null ? handedOffPatch(message, phone, now) : plannedPatch(held, now);
+    const patch = held === null ? handedOffPatch(message, phone, now) : plannedPatch(held, now, message);
     const moved = await uow.tx.transition(
       message.id,
       [message.status],
@@ -112,9 +112,10 @@ export async function planMessage(
   });
 }
 
-/** A hand-off planned for `slot`. */
-function plannedPatch(slot: number, now: number) {
-  return { scheduledAt: slot, dueAt: slot, awaitingHandoff: true, updatedAt: now };
+/** A hand-off planned for `slot`; due by the message's `validUntil` at the latest (then it fails). */
+function plannedPatch(slot: number, now: number, message: MessageRecord) {
+  const dueAt = message.validUntil === null ? slot : Math.min(slot, message.validUntil);
+  return { scheduledAt: slot, dueAt, awaitingHandoff: true, updatedAt: now };
 }
 
 function handedOffPatch(message: MessageRecord, phone: PhoneRecord, now: number) {
@@ -144,7 +145,7 @@ export async function startHandoff(
   return handOffUnit(s, uow, async (uow, own) => {
     const now = s.ctx.clock.now();
     const held = await pacer.take(uow.tx, message, phone, schedule, now);
-    const patch = held === null ? handedOffPatch(message, phone, now) : plannedPatch(held, now);
+    const patch = held === null ? handedOffPatch(message, phone, now) : plannedPatch(held, now, message);
     const moved = await uow.tx.transition(
       message.id,
       ['scheduled'],
@@ -239,7 +240,9 @@ export async function checkExpiry(
     await store.transition(message.id, [message.status], { dueAt: null, ...released });
     return;
   }
-  const isFinal = message.sendAttemptCount >= message.maxSendAttempts;
+  // No retry once the message's validUntil has come.
+  const isFinal =
+    message.sendAttemptCount >= message.maxSendAttempts || isPastValidity(message, now);
   await inUnit(s, uow, async (uow) => {
     const moved = await uow.tx.transition(
       message.id,

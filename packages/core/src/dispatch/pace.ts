@@ -14,7 +14,7 @@ import { budgetFreesAt, hasCaps } from '../domain/caps.js';
 import type { MessageRecord, PhoneRecord, SendScheduleRecord } from '../domain/records.js';
 import { nextWindowStart } from '../domain/windows.js';
 import type { Store } from '../store.js';
-import { isExact, pacingMs } from './plan.js';
+import { isExact, isExpedited, pacingMs } from './plan.js';
 
 /** One dispatch round's gate keeper: the slots it gave the rows it held back, per phone. */
 export class RoundPacer {
@@ -38,14 +38,16 @@ export class RoundPacer {
     schedule: SendScheduleRecord | null,
     now: number,
   ): Promise<number | null> {
-    const spacing = pacingMs(phone.messagesPerMinute);
+    // An expedited message is not paced, like an exact one (it still counts as the last hand-off).
     const exact = isExact(message);
+    const unpaced = exact || isExpedited(message);
+    const spacing = pacingMs(phone.messagesPerMinute);
     const inWindow = (t: number) =>
       schedule && !exact ? nextWindowStart(t, schedule.timezone, schedule.windows) : t;
     const open = inWindow(now);
     if (open <= now) {
       let paced = false;
-      if (exact && spacing > 0) await store.reservePhoneHandoff(phone.id, now, 0);
+      if (unpaced && spacing > 0) await store.reservePhoneHandoff(phone.id, now, 0);
       else if (spacing > 0) paced = !(await store.reservePhoneHandoff(phone.id, now, spacing));
       if (!paced && !hasCaps(phone)) return null;
       if (!paced && (await store.reservePhoneBudget(phone.id, now, message.segments))) return null;
@@ -55,7 +57,7 @@ export class RoundPacer {
       const fresh = (await store.getPhone(phone.id)) ?? phone;
       slot = Math.max(slot, budgetFreesAt(fresh, now, message.segments));
       if (spacing > 0) {
-        const last = exact ? null : fresh.lastHandoffAt;
+        const last = unpaced ? null : fresh.lastHandoffAt;
         if (last !== null) slot = Math.max(slot, last + spacing);
         slot = inWindow(Math.max(slot, this.held.get(phone.id) ?? slot));
         this.held.set(phone.id, slot + spacing);

@@ -12,6 +12,22 @@ export function isExact(message: MessageRecord): boolean {
   return message.scheduledSendTime !== null && message.sendAttemptCount === 0;
 }
 
+/** Priority from which a message is expedited: handed off without waiting for pacing (SMSGate's rule). */
+export const EXPEDITED_PRIORITY = 100;
+
+/** True when the message skips the phone's pacing (priority ≥ 100). */
+export function isExpedited(message: MessageRecord): boolean {
+  return message.priority >= EXPEDITED_PRIORITY;
+}
+
+/** True when the message may no longer be handed off: its `validUntil` has come. */
+export function isPastValidity(message: MessageRecord, now: number): boolean {
+  return message.validUntil !== null && now >= message.validUntil;
+}
+
+/** The failure reason of a message whose `validUntil` passed first (SMSGate's words). */
+export const TTL_EXPIRED = 'TTL expired';
+
 /**
  * The hand-off time of `message`: `send_at` exactly on the first attempt; otherwise
  * the later of now and the phone's last hand-off plus the spacing, moved into the
@@ -27,7 +43,7 @@ export function handoffSlot(
   const inWindow = (t: number) =>
     schedule ? nextWindowStart(t, schedule.timezone, schedule.windows) : t;
   let slot = inWindow(now);
-  const spacing = pacingMs(phone.messagesPerMinute);
+  const spacing = isExpedited(message) ? 0 : pacingMs(phone.messagesPerMinute);
   if (spacing > 0 && phone.lastScheduledAt !== null && phone.lastScheduledAt + spacing > slot) {
     slot = inWindow(phone.lastScheduledAt + spacing);
   }

@@ -60,6 +60,13 @@ export interface MessageRecord {
    * message to another member of it before its hand-off. Null: sent from one number, never moved.
    */
   poolId: string | null;
+  /**
+   * −128..127 (SMSGate's range); 100 and above is expedited: handed off without
+   * waiting for the phone's pacing (docs/routing.md, Priority and validity).
+   */
+  priority: number;
+  /** The message must not be handed off after this time: then it fails, `TTL expired`. */
+  validUntil: number | null;
   /** Claim lease: the claimer that holds the row and until when. */
   leaseOwner: string | null;
   leaseUntil: number | null;
@@ -82,6 +89,8 @@ export const UNSET_MESSAGE_FIELDS = Object.freeze({
   leaseOwner: null,
   leaseUntil: null,
   poolId: null,
+  priority: 0,
+  validUntil: null,
 } as const satisfies Partial<MessageRecord>);
 
 export interface PhoneRecord {

@@ -26,6 +26,12 @@ export interface SendInput {
   requestId?: string | null;
   /** Hand the message to the phone exactly at this time (no pacing); past = now. */
   sendAt?: Date | string | number | null;
+  /** −128..127 (default 0); 100 and above is handed off without waiting for pacing. */
+  priority?: number | null;
+  /** Seconds from now after which the message is no longer handed off (then fails, `TTL expired`). */
+  ttl?: number | null;
+  /** The time after which the message is no longer handed off; not with `ttl`. */
+  validUntil?: Date | string | number | null;
 }
 
 export interface BulkSendInput extends Omit<SendInput, 'to'> {
@@ -49,6 +55,35 @@ interface Draft {
   encrypted: boolean;
   requestId: string | null;
   sendAt: number | null;
+  priority: number;
+  /** Seconds of validity from the moment the message is written (kept as given: idempotent). */
+  ttl: number | null;
+  validUntil: number | null;
+}
+
+/** Ten years: a longer `ttl` is certainly a mistake. */
+const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
+
+/** Priority and validity (docs/routing.md, Priority and validity). */
+function validity(
+  check: Checker,
+  input: SendInput | BulkSendInput,
+  sendAt: number | null,
+  now: number,
+): Pick<Draft, 'priority' | 'ttl' | 'validUntil'> {
+  const priority = check.integer('priority', input.priority ?? undefined, -128, 127) ?? 0;
+  const ttl = check.integer('ttl', input.ttl ?? undefined, 5, MAX_TTL_SECONDS);
+  const validUntil = check.time('valid_until', input.validUntil);
+  if (ttl !== undefined && validUntil !== null) {
+    check.add('valid_until', 'Give either the ttl field or the valid_until field, not both');
+  } else if (validUntil !== null && validUntil <= now) {
+    check.add('valid_until', 'The valid_until field must be in the future');
+  }
+  const until = ttl === undefined ? validUntil : now + ttl * 1000;
+  if (until !== null && sendAt !== null && sendAt > until) {
+    check.add('send_at', 'The send_at field must not be after valid_until');
+  }
+  return { priority, ttl: ttl ?? null, validUntil };
 }
 
 function draft(ctx: GatewayContext, input: SendInput | BulkSendInput, bulk: boolean): Draft {
@@ -85,8 +120,10 @@ function draft(ctx: GatewayContext, input: SendInput | BulkSendInput, bulk: bool
       `the scheduled time cannot be more than ${ctx.maxScheduleAheadHours / 24} days (${ctx.maxScheduleAheadHours} hours) in the future`,
     );
   }
+  const valid = validity(check, input, sendAt, ctx.clock.now());
   check.throwIfInvalid();
   return {
+    ...valid,
     sender,
     recipients,
     content,
@@ -135,7 +172,10 @@ async function draftMessages(
 
 export function newOutgoingMessage(
   phone: PhoneRecord,
-  d: Omit<Draft, 'recipients' | 'sender'> & {
+  d: Omit<Draft, 'recipients' | 'sender' | 'priority' | 'ttl' | 'validUntil'> & {
+    priority?: number;
+    ttl?: number | null;
+    validUntil?: number | null;
     id: string;
     contact: string;
     bulkIndex: number;
@@ -171,6 +211,8 @@ export function newOutgoingMessage(
     dueAt,
     bulkIndex: d.bulkIndex,
     poolId: d.poolId ?? null,
+    priority: d.priority ?? 0,
+    validUntil: d.ttl ? now + d.ttl * 1000 : (d.validUntil ?? null),
   };
 }
 

@@ -20,7 +20,7 @@ import {
   uuidParam,
 } from '../params.js';
 import { defineRoute } from '../route.js';
-import { flag, needed, optional, text, textList } from '../schemas.js';
+import { flag, needed, optional, text, textList, whole } from '../schemas.js';
 import type { HttpRequest } from '../types.js';
 import { deleteById } from './common.js';
 
@@ -39,6 +39,18 @@ const common = {
   attachments: optional(textList, 'Up to 10 http(s) URLs; the phone sends an MMS.'),
   encrypted: optional(flag, 'The content is end-to-end encrypted (AES-256-CFB, base64).'),
   request_id: optional(text, 'Your tag (≤255 bytes), echoed in webhooks; not an idempotency key.'),
+  priority: optional(
+    whole,
+    'textport only: −128..127 (default 0); 100 and above is handed off without waiting for the phone pacing.',
+  ),
+  ttl: optional(
+    whole,
+    'textport only: seconds (≥5) after which the message is no longer handed off; it fails with TTL expired.',
+  ),
+  valid_until: optional(
+    text,
+    'textport only: RFC 3339 time after which the message is no longer handed off (not with ttl).',
+  ),
 };
 
 export const sendBody = z.object({
@@ -107,6 +119,9 @@ export const messageRoutes = [
         {
           from: body.from ?? null,
           poolId: body.pool_id ?? null,
+          priority: body.priority ?? null,
+          ttl: body.ttl ?? null,
+          validUntil: body.valid_until ?? null,
           to: body.to ?? '',
           content: body.content ?? '',
           attachments: body.attachments ?? null,
@@ -144,6 +159,9 @@ export const messageRoutes = [
         {
           from: body.from ?? null,
           poolId: body.pool_id ?? null,
+          priority: body.priority ?? null,
+          ttl: body.ttl ?? null,
+          validUntil: body.valid_until ?? null,
           to,
           content: body.content ?? '',
           attachments: body.attachments ?? null,

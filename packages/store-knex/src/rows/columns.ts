@@ -97,6 +97,8 @@ export const MESSAGE = spec<MessageRecord>('messages', {
   leaseOwner: 'text',
   leaseUntil: 'int',
   poolId: 'text',
+  priority: 'int',
+  validUntil: 'int',
 });
 
 export const PHONE = spec<PhoneRecord>('phones', {

@@ -12,6 +12,7 @@ import * as integrations from './integrations.js';
 import * as messageHandoff from './message-handoff.js';
 import * as outboxHttpStatus from './outbox-http-status.js';
 import * as outboxSubject from './outbox-subject.js';
+import * as messageValidity from './message-validity.js';
 import * as phoneCaps from './phone-caps.js';
 import * as phoneHandoff from './phone-handoff.js';
 import * as phoneKeyNumbers from './phone-key-numbers.js';
@@ -40,6 +41,7 @@ const MIGRATIONS: readonly TextportMigration[] = [
   { name: '0011_integrations', ...integrations },
   { name: '0012_phone_caps', ...phoneCaps },
   { name: '0013_pools', ...pools },
+  { name: '0014_message_validity', ...messageValidity },
 ];
 
 /** The names of the shipped migrations, in order. */

@@ -6,8 +6,10 @@
  * Not supported, answered 400: data messages and end-to-end encrypted messages
  * (textport cannot validate or route ciphertext numbers). Accepted but without
  * effect on textport's own sending: `skipPhoneValidation` (recipients are always
- * checked with textport's rule), `withDeliveryReport`, `priority`, `ttl` and
- * `validUntil` (kept on the group for the device; the phone enforces them).
+ * checked with textport's rule) and `withDeliveryReport` (kept on the group for the
+ * device). `priority` (100 and above: not paced) and `ttl`/`validUntil` (not handed
+ * off after it: failed, `TTL expired`) apply to textport's messages too, and the
+ * phone gets them as well.
  * `scheduleAt` becomes textport's `sendAt`: the message is handed to the phone at
  * that time.
  */
@@ -171,7 +173,14 @@ function sendAll(
   request: SendRequest,
 ): (store: Store | undefined) => Promise<MessageRecord[]> {
   const { gateway } = ctx;
-  const base = { from, content: request.text, requestId: request.id, sendAt: request.scheduleAt };
+  const base = {
+    from,
+    content: request.text,
+    requestId: request.id,
+    sendAt: request.scheduleAt,
+    priority: request.priority,
+    validUntil: request.validUntil,
+  };
   return async (store) => {
     const [to] = request.phoneNumbers;
     if (request.phoneNumbers.length === 1 && to !== undefined) {

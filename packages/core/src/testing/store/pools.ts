@@ -144,16 +144,21 @@ export function poolsGroup(ctx: GroupContext): void {
     expect(ids(after)).not.toContain(low);
   });
 
-  it('claims only pooled rows when asked to', async () => {
+  it("keeps a message's pool, priority and validity, and claims only pooled rows when asked to", async () => {
     const accountId = uuid();
     const phoneId = uuid();
     const now = Date.now();
     const make = (poolId: string | null) =>
       makeMessage({ accountId, phoneId, poolId, status: 'pending', dueAt: now });
-    const pooled = make(uuid());
-    const plain = make(null);
+    const pooled = { ...make(uuid()), priority: 100, validUntil: now + 60_000 };
+    const plain = { ...make(null), priority: -128 };
     await ctx.store.insertMessages([pooled, plain]);
-    expect((await ctx.store.getMessage(accountId, pooled.id))?.poolId).toBe(pooled.poolId);
+    expect(await ctx.store.getMessage(accountId, pooled.id)).toMatchObject({
+      poolId: pooled.poolId,
+      priority: 100,
+      validUntil: now + 60_000,
+    });
+    expect((await ctx.store.getMessage(accountId, plain.id))?.priority).toBe(-128);
     const query = { now, phoneIds: [phoneId], limit: 10, leaseMs: 1_000, claimer: 'sweep' };
     expect(ids(await ctx.store.claimDue({ ...query, pooledOnly: true }))).toEqual([pooled.id]);
     expect(ids(await ctx.store.claimDue(query))).toEqual([plain.id]);
