@@ -80,7 +80,7 @@ export { OPTED_OUT } from './gateway/opt-outs.js';
 export type { Pbx3cxInput, Pbx3cxMessageInput } from './gateway/pbx-3cx.js';
 export type { PhoneReach } from './gateway/phone-reach.js';
 export type { PhoneSettingsInput } from './gateway/phones.js';
-export { POOL_PREFIX, type PoolInput, type PoolView } from './gateway/pools.js';
+export { POOL_PREFIX, type PoolInput } from './gateway/pools.js';
 export { QUOTA_MESSAGE } from './gateway/quota.js';
 export type { CheckStatus, Readiness, ReadinessCheck } from './gateway/readiness.js';
 export { READINESS_STORE_TIMEOUT_MS } from './gateway/readiness.js';

@@ -95,7 +95,8 @@ export async function planMessage(
   const slot = await reserveSlot(message, phone, schedule, now, uow?.tx ?? s.ctx.store);
   return handOffUnit(s, uow, async (uow, own) => {
     const held = slot <= now ? await pacer.take(uow.tx, message, phone, schedule, now) : slot;
-    const patch = held === null ? handedOffPatch(message, phone, now) : plannedPatch(held, now, message);
+    const patch =
+      held === null ? handedOffPatch(message, phone, now) : plannedPatch(held, now, message);
     const moved = await uow.tx.transition(
       message.id,
       [message.status],
@@ -145,7 +146,8 @@ export async function startHandoff(
   return handOffUnit(s, uow, async (uow, own) => {
     const now = s.ctx.clock.now();
     const held = await pacer.take(uow.tx, message, phone, schedule, now);
-    const patch = held === null ? handedOffPatch(message, phone, now) : plannedPatch(held, now, message);
+    const patch =
+      held === null ? handedOffPatch(message, phone, now) : plannedPatch(held, now, message);
     const moved = await uow.tx.transition(
       message.id,
       ['scheduled'],

@@ -13,7 +13,12 @@
  *    spreads contacts evenly and keeps each on one phone.
  */
 import { budgetFreesAt, remainingBudget } from './caps.js';
-import type { PhoneRecord } from './records.js';
+import type { PhoneRecord, PoolRecord } from './records.js';
+
+/** A pool with its members' ids. */
+export interface PoolView extends PoolRecord {
+  phoneIds: string[];
+}
 
 export interface PoolChoice {
   contact: string;

@@ -1,6 +1,6 @@
 /** The JSON shape of a pool (`/v1/pools`): textport's own, in the httpSMS style. */
 import { z } from 'zod';
-import type { PoolView } from '../gateway/pools.js';
+import type { PoolView } from './pools.js';
 import { formatTimestamp } from './time.js';
 import { time, uuid } from './wire-formats.js';
 

@@ -3,18 +3,13 @@
  * change and remove an account's pools, and choose the sender of a send that names a
  * pool (or no `from`, through the account's default pool).
  */
-import { choosePoolPhone } from '../domain/pools.js';
+import { choosePoolPhone, type PoolView } from '../domain/pools.js';
 import type { PhoneRecord, PoolRecord } from '../domain/records.js';
 import { GatewayError } from '../errors.js';
 import type { Store } from '../store.js';
 import type { GatewayContext } from '../uow/context.js';
 import { runUnitOfWork } from '../uow/context.js';
 import { Checker } from './validate.js';
-
-/** A pool with its members' ids. */
-export interface PoolView extends PoolRecord {
-  phoneIds: string[];
-}
 
 export interface PoolInput {
   name: string;

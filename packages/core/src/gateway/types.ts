@@ -9,6 +9,7 @@ import type { AttachmentStore } from '../attachments/store.js';
 import type { ResolvedConfig } from '../config/config.js';
 import type { Dispatcher } from '../dispatch/dispatcher.js';
 import type { HeartbeatMonitor } from '../dispatch/heartbeats.js';
+import type { PoolView } from '../domain/pools.js';
 import type {
   AccountRecord,
   ApiKeyKind,
@@ -55,7 +56,7 @@ import type { ListMessagesInput, SearchMessagesInput } from './messages.js';
 import type { Pbx3cxInput, Pbx3cxMessageInput } from './pbx-3cx.js';
 import type { PhoneReach } from './phone-reach.js';
 import type { PhoneSettingsInput } from './phones.js';
-import type { PoolInput, PoolView } from './pools.js';
+import type { PoolInput } from './pools.js';
 import type { Readiness } from './readiness.js';
 import type { SendScheduleInput } from './schedules.js';
 import type { BulkSendInput, SendInput, SendOptions } from './send.js';
