@@ -298,6 +298,11 @@ export function bodySpecs(me: Side, other: Side): Record<string, BodySpec> {
           valid: fc.integer({ min: 0, max: 86_400 }),
           invalid: fc.integer({ min: 86_401, max: 2_000_000_000 }),
         },
+        recipients_per_month: {
+          kind: 'unsigned',
+          valid: fc.integer({ min: 0, max: 100_000 }),
+          invalid: fc.integer({ min: 100_001, max: 2_000_000_000 }),
+        },
         max_send_attempts: {
           kind: 'unsigned',
           valid: fc.integer({ min: 0, max: 5 }),

@@ -38,6 +38,7 @@ export * from './domain/caps.js';
 export * from './domain/keywords.js';
 export * from './domain/phone-number.js';
 export * from './domain/pools.js';
+export * from './domain/recipients.js';
 export * from './domain/segments.js';
 export * from './domain/time.js';
 export { isValidTimeZone, nextWindowStart } from './domain/windows.js';

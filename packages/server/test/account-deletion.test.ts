@@ -106,6 +106,9 @@ async function populate(t: Served, email: string, owner: string) {
   });
   const send = { from: owner, to: '+18005550100', content: 'hello' };
   await gateway.messages.send(account.id, send, { idempotencyKey: 'first' });
+  // A contact counted by the unique-recipients cap.
+  await gateway.store.updatePhone(phone.id, { recipientsPerMonth: 10 });
+  await gateway.store.reservePhoneRecipient(phone.id, '+18005550100', Date.now());
   // A pool, and a send through it (its sticky sender).
   const pool = await gateway.pools.create(account.id, { name: 'all', phoneIds: [phone.id] });
   await gateway.messages.send(account.id, { poolId: pool.id, to: '+18005550101', content: 'hi' });

@@ -245,6 +245,8 @@ export function rawReader(knex: Knex, prefix = 'textport_'): RawReader {
         hourWindowSegments: Number(p.hour_window_segments),
         dayWindowStart: num(p.day_window_start),
         dayWindowSegments: Number(p.day_window_segments),
+        recipientsMonth: num(p.recipients_month),
+        recipientsCount: Number(p.recipients_count),
         online: bool(p.online),
         lastHeartbeatAt: num(p.last_heartbeat_at),
         heartbeatCheckAt: num(p.heartbeat_check_at),

@@ -60,6 +60,7 @@ describe('readiness of the SQLite store', () => {
       '0012_phone_caps',
       '0013_pools',
       '0014_message_validity',
+      '0015_phone_recipients',
     ]);
     const ready = await served(store);
     expect(await ready()).toEqual({

@@ -79,6 +79,7 @@ describe('SQLite store setup', () => {
       '0012_phone_caps',
       '0013_pools',
       '0014_message_validity',
+      '0015_phone_recipients',
     ]);
   });
 

@@ -7,10 +7,13 @@
  * take a slot). A message the gate holds back waits for the next free slot,
  * moved into the phone's send window. A capped phone's hand-off also passes its
  * cap gate (domain/caps.ts): one its hour or day budget cannot take waits for the
- * window that is full to end, so the phone resumes then.
+ * window that is full to end, so the phone resumes then; and its unique-recipients
+ * gate (domain/recipients.ts): a new contact beyond the month's cap waits for the
+ * next month.
  */
 
 import { budgetFreesAt, hasCaps } from '../domain/caps.js';
+import { hasRecipientCap, nextMonthStart } from '../domain/recipients.js';
 import type { MessageRecord, PhoneRecord, SendScheduleRecord } from '../domain/records.js';
 import { nextWindowStart } from '../domain/windows.js';
 import type { Store } from '../store.js';
@@ -45,15 +48,21 @@ export class RoundPacer {
     const inWindow = (t: number) =>
       schedule && !exact ? nextWindowStart(t, schedule.timezone, schedule.windows) : t;
     const open = inWindow(now);
+    let recipientsFull = false;
     if (open <= now) {
       let paced = false;
       if (unpaced && spacing > 0) await store.reservePhoneHandoff(phone.id, now, 0);
       else if (spacing > 0) paced = !(await store.reservePhoneHandoff(phone.id, now, spacing));
-      if (!paced && !hasCaps(phone)) return null;
-      if (!paced && (await store.reservePhoneBudget(phone.id, now, message.segments))) return null;
+      if (!paced && hasRecipientCap(phone)) {
+        recipientsFull = !(await store.reservePhoneRecipient(phone.id, message.contact, now));
+      }
+      const held = paced || recipientsFull;
+      if (!held && !hasCaps(phone)) return null;
+      if (!held && (await store.reservePhoneBudget(phone.id, now, message.segments))) return null;
     }
-    let slot = open;
-    if (spacing > 0 || hasCaps(phone)) {
+    // A new contact of a phone whose month is full waits for the next month.
+    let slot = recipientsFull ? inWindow(nextMonthStart(now)) : open;
+    if (spacing > 0 || hasCaps(phone) || recipientsFull) {
       const fresh = (await store.getPhone(phone.id)) ?? phone;
       slot = Math.max(slot, budgetFreesAt(fresh, now, message.segments));
       if (spacing > 0) {

@@ -5,6 +5,7 @@
  * (dispatcher.ts) claims the rows and hands the ready ones to transports.
  */
 import { hasCaps } from '../domain/caps.js';
+import { hasRecipientCap } from '../domain/recipients.js';
 import type { MessageRecord, PhoneRecord, SendScheduleRecord } from '../domain/records.js';
 import type { Store } from '../store.js';
 import type { GatewayContext, UnitOfWork } from '../uow/context.js';
@@ -104,7 +105,10 @@ export function laneRows(round: Round): Lanes {
   const threads = new Map<string, number[]>();
   for (const [index, row] of round.rows.entries()) {
     const phone = phoneOf(round, row);
-    if (phone && (pacingMs(phone.messagesPerMinute) > 0 || hasCaps(phone))) {
+    if (
+      phone &&
+      (pacingMs(phone.messagesPerMinute) > 0 || hasCaps(phone) || hasRecipientCap(phone))
+    ) {
       append(paced, phone.id, index);
     } else append(threads, threadKey(row), index);
   }

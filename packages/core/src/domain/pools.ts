@@ -6,13 +6,14 @@
  *    keeps a live link, seen within the grace period. None: no choice.
  * 2. Sticky sender: the contact's last phone, while it can send and its caps take
  *    the message now.
- * 3. Members whose caps take the message now, if any (else all: the message waits
- *    for the one whose window frees first).
+ * 3. Members whose caps take the message now and whose month still takes new
+ *    contacts, if any (else all: the message waits for the one whose window frees first).
  * 4. Least loaded: the smallest pacing debt (planned slots ahead of now), then the
  *    smallest share of a cap used; ties go to a hash of (contact, phone), which
  *    spreads contacts evenly and keeps each on one phone.
  */
 import { budgetFreesAt, remainingBudget } from './caps.js';
+import { recipientsLeft } from './recipients.js';
 import type { PhoneRecord, PoolRecord } from './records.js';
 
 /** A pool with its members' ids. */
@@ -69,10 +70,13 @@ export function choosePoolPhone(
     (p) => !choice.exclude?.has(p.id) && canSend(p, now, choice.linkGraceMs),
   );
   if (able.length === 0) return null;
+  // A member whose month of new contacts is full is taken only as the sticky sender
+  // (the contact is counted already).
   const fitsNow = (p: PhoneRecord) => budgetFreesAt(p, now, segments) <= now;
+  const takesNewContacts = (p: PhoneRecord) => recipientsLeft(p, now) !== 0;
   const sticky = able.find((p) => p.id === choice.stickyPhoneId);
   if (sticky && fitsNow(sticky)) return sticky;
-  const room = able.filter(fitsNow);
+  const room = able.filter((p) => fitsNow(p) && takesNewContacts(p));
   const pool = room.length > 0 ? room : able;
   const rank = (p: PhoneRecord) => ({
     frees: room.length > 0 ? 0 : budgetFreesAt(p, now, segments),

@@ -121,6 +121,12 @@ export interface PhoneRecord {
   dayWindowStart: number | null;
   /** SMS segments handed off in the day window. */
   dayWindowSegments: number;
+  /** Cap on the different contacts handed off to per calendar month (UTC); 0 = no cap. */
+  recipientsPerMonth: number;
+  /** The month (`yyyymm`) `recipientsCount` counts; null before the first. */
+  recipientsMonth: number | null;
+  /** Different contacts handed off to in `recipientsMonth`. */
+  recipientsCount: number;
   /** Heartbeat monitor: whether the phone is considered online. */
   online: boolean;
   /** The pool the phone sends for (one at most); null: none. */
@@ -147,6 +153,14 @@ export interface PoolRecord {
   isDefault: boolean;
   createdAt: number;
   updatedAt: number;
+}
+
+/** A contact the unique-recipients cap counted for a phone in a month (`yyyymm`). */
+export interface PhoneRecipientRecord {
+  accountId: string;
+  phoneId: string;
+  month: number;
+  contact: string;
 }
 
 /** Sticky sender: the member a pool last chose for a contact. */

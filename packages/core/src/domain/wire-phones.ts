@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { SIMS } from '../lifecycle/status.js';
 import { remainingBudget } from './caps.js';
+import { recipientsLeft } from './recipients.js';
 import type { PhoneRecord } from './records.js';
 import { formatTimestamp } from './time.js';
 import { time, uuid } from './wire-formats.js';
@@ -38,6 +39,17 @@ export const wirePhoneSchema = z.object({
     .describe(
       'SMS segments the phone may still hand off in its current day window; null = no cap.',
     ),
+  recipients_per_month: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('Cap on the different contacts handed off to per calendar month (UTC); 0 = no cap.'),
+  monthly_recipients_remaining: z
+    .number()
+    .int()
+    .nonnegative()
+    .nullable()
+    .describe('New contacts the phone may still hand off to this month; null = no cap.'),
   sim: z.enum(SIMS),
   message_send_schedule_id: uuid.nullable(),
   pool_id: uuid.nullable().describe('The pool the phone sends for (`/v1/pools`); null: none.'),
@@ -63,6 +75,8 @@ export function toWirePhone(p: PhoneRecord, now: number): WirePhone {
     messages_per_day: p.messagesPerDay,
     hourly_remaining: remaining.hourly,
     daily_remaining: remaining.daily,
+    recipients_per_month: p.recipientsPerMonth,
+    monthly_recipients_remaining: recipientsLeft(p, now),
     sim: p.sim,
     message_send_schedule_id: p.sendScheduleId,
     pool_id: p.poolId,

@@ -3,6 +3,7 @@
 import { failMessage } from '../dispatch/handoff.js';
 import { isStranded, strandedReason } from '../dispatch/stranded.js';
 import { NO_CAPS } from '../domain/caps.js';
+import { NO_RECIPIENT_CAP } from '../domain/recipients.js';
 import type { HeartbeatRecord, MessageRecord, PhoneRecord } from '../domain/records.js';
 import { formatTimestamp } from '../domain/time.js';
 import { GatewayError, isGatewayError } from '../errors.js';
@@ -26,6 +27,8 @@ export interface PhoneSettingsInput {
   messagesPerHour?: number;
   /** Hand-off cap in SMS segments per day, 0–86400; 0 = no cap. */
   messagesPerDay?: number;
+  /** Cap on the different contacts per calendar month (UTC), 0–100000; 0 = no cap. */
+  recipientsPerMonth?: number;
   maxSendAttempts?: number;
   /** 60–3600; 0 means the default. */
   messageExpirationSeconds?: number;
@@ -38,6 +41,7 @@ export interface PhoneSettingsInput {
 /** The highest caps: one segment a second. */
 const MAX_PER_HOUR = 3600;
 const MAX_PER_DAY = 86_400;
+const MAX_RECIPIENTS_PER_MONTH = 100_000;
 
 type PhonePatch = Partial<Omit<PhoneRecord, 'id' | 'accountId' | 'createdAt'>>;
 
@@ -57,6 +61,13 @@ function settingsPatch(
   if (perHour !== undefined) patch.messagesPerHour = perHour;
   const perDay = check.integer('messages_per_day', input.messagesPerDay, 0, MAX_PER_DAY);
   if (perDay !== undefined) patch.messagesPerDay = perDay;
+  const perMonth = check.integer(
+    'recipients_per_month',
+    input.recipientsPerMonth,
+    0,
+    MAX_RECIPIENTS_PER_MONTH,
+  );
+  if (perMonth !== undefined) patch.recipientsPerMonth = perMonth;
   const attempts = check.integer('max_send_attempts', input.maxSendAttempts, 0, 5);
   if (attempts !== undefined && attempts > 0) patch.maxSendAttempts = attempts;
   const expiry = input.messageExpirationSeconds;
@@ -107,6 +118,7 @@ function newPhone(
     online: true,
     poolId: null,
     linkSeenAt: null,
+    ...NO_RECIPIENT_CAP,
     lastHeartbeatAt: null,
     heartbeatCheckAt: null,
     createdAt: now,

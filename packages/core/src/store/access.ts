@@ -56,6 +56,7 @@ export const STORE_ACCESS = Object.freeze({
   reservePhoneSlot: 'write',
   reservePhoneHandoff: 'write',
   reservePhoneBudget: 'write',
+  reservePhoneRecipient: 'write',
   claimHeartbeatChecks: 'write',
   // pools
   savePool: 'write',

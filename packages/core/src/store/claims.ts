@@ -84,6 +84,15 @@ export interface ClaimStore {
    */
   reservePhoneBudget(phoneId: string, at: number, segments: number): Promise<boolean>;
   /**
+   * The unique-recipients gate (`domain/recipients.ts`), in one atomic step: when
+   * the phone has no `recipientsPerMonth`, or `contact` was counted in the month of
+   * `at` (UTC), return true; when the month's count is below the cap, count the
+   * contact (once) and return true; else change nothing and return false. Of
+   * callers racing for the last place, across processes, only as many as fit win
+   * (a contact raced for twice may be counted twice: never more than the cap go).
+   */
+  reservePhoneRecipient(phoneId: string, contact: string, at: number): Promise<boolean>;
+  /**
    * Phones whose `heartbeatCheckAt <= now`, earliest first, at most `limit`; each
    * claimed phone's `heartbeatCheckAt` moves to `now + leaseMs` atomically.
    */

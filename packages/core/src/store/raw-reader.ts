@@ -57,6 +57,8 @@ export interface RawReader {
     | 'lastScheduledAt'
     | 'lastHandoffAt'
     | keyof PhoneCaps
+    | 'recipientsMonth'
+    | 'recipientsCount'
     | 'online'
     | 'lastHeartbeatAt'
     | 'heartbeatCheckAt'

@@ -66,6 +66,7 @@ export const ACCOUNT_TABLES = Object.freeze([
   'idempotency',
   'suppressions',
   'pool_contacts',
+  'phone_recipients',
   'discord_integrations',
   'integration_3cx',
   'webhooks',

@@ -4,6 +4,7 @@
  */
 
 import { NO_CAPS } from '../domain/caps.js';
+import { NO_RECIPIENT_CAP } from '../domain/recipients.js';
 import type {
   AccountRecord,
   ApiKeyRecord,
@@ -99,6 +100,7 @@ export const makePhone = ownedFactory<PhoneRecord>(() => ({
   ...NO_CAPS,
   poolId: null,
   linkSeenAt: null,
+  ...NO_RECIPIENT_CAP,
   lastHeartbeatAt: null,
   heartbeatCheckAt: null,
 }));

@@ -23,6 +23,10 @@ const phoneBody = z.object({
     unsigned,
     'Hand-off cap in SMS segments per day, 0–86400; 0 lifts it (applied when present).',
   ),
+  recipients_per_month: optional(
+    unsigned,
+    'Cap on the different contacts handed off to per calendar month (UTC), 0–100000; 0 lifts it (applied when present).',
+  ),
   max_send_attempts: optional(unsigned, 'Hand-off attempts, 1–5 (applied when present and > 0).'),
   message_expiration_seconds: optional(unsigned, '60–3600; 0 restores the default (600).'),
   missed_call_auto_reply: optional(text, 'Text sent to missed callers (applied when not blank).'),
@@ -40,6 +44,9 @@ export function phoneSettings(body: PhoneBody): PhoneSettingsInput {
   if (body.messages_per_minute) input.messagesPerMinute = body.messages_per_minute;
   if (typeof body.messages_per_hour === 'number') input.messagesPerHour = body.messages_per_hour;
   if (typeof body.messages_per_day === 'number') input.messagesPerDay = body.messages_per_day;
+  if (typeof body.recipients_per_month === 'number') {
+    input.recipientsPerMonth = body.recipients_per_month;
+  }
   if (body.max_send_attempts) input.maxSendAttempts = body.max_send_attempts;
   if (typeof body.message_expiration_seconds === 'number') {
     input.messageExpirationSeconds = body.message_expiration_seconds;

@@ -11,7 +11,7 @@
  * single writer transaction. Claim order is due time, then insertion order (`seq`).
  */
 
-import { DAY_MS, HOUR_MS } from '@textport/core';
+import { DAY_MS, HOUR_MS, monthOf } from '@textport/core';
 import type {
   ClaimDueQuery,
   ClaimHeartbeatQuery,
@@ -257,6 +257,70 @@ export async function reservePhoneBudget(
           AND ${fits('messages_per_day', 'day_window_segments', dayOver)}`,
   );
   return changed === 1;
+}
+
+/**
+ * The unique-recipients gate. Postgres: one statement (its operations run outside a
+ * transaction): the phone's count moves only when the contact is not counted yet and
+ * the month has room, re-checked on the locked row, and the contact is recorded only
+ * when it moved. SQLite and MySQL: the same steps in one transaction, the phone row
+ * locked first (MySQL's locking reads see what other transactions committed).
+ */
+export async function reservePhoneRecipient(
+  db: Db,
+  phoneId: string,
+  contact: string,
+  at: number,
+): Promise<boolean> {
+  const { kit } = db;
+  const month = monthOf(at);
+  const phones = kit.t.phones;
+  const counted = kit.t.phone_recipients;
+  const seenWhere = sql`phone_id = ${phoneId} AND month = ${month} AND contact = ${contact}`;
+  if (kit.pg) {
+    const rows = await db.all(sql`
+      WITH p AS (SELECT recipients_per_month AS cap FROM ${phones} WHERE id = ${phoneId}),
+      seen AS (SELECT 1 FROM ${counted} WHERE ${seenWhere}),
+      bump AS (
+        UPDATE ${phones} SET
+          recipients_count = CASE WHEN recipients_month = ${month} THEN recipients_count + 1 ELSE 1 END,
+          recipients_month = ${month}
+        WHERE id = ${phoneId} AND recipients_per_month > 0 AND NOT EXISTS (SELECT 1 FROM seen)
+          AND (recipients_month IS DISTINCT FROM ${month} OR recipients_count < recipients_per_month)
+        RETURNING account_id),
+      added AS (
+        INSERT INTO ${counted} (account_id, phone_id, month, contact)
+        SELECT account_id, ${phoneId}, ${month}, ${contact} FROM bump ON CONFLICT DO NOTHING),
+      old AS (DELETE FROM ${counted} WHERE phone_id = ${phoneId} AND month < ${month}
+        AND EXISTS (SELECT 1 FROM bump))
+      SELECT (SELECT cap FROM p) AS cap, EXISTS (SELECT 1 FROM seen) AS seen,
+        EXISTS (SELECT 1 FROM bump) AS counted`);
+    const [cap, seen, bumped] = (rows.values[0] ?? []) as [unknown, unknown, unknown];
+    if (cap === null || cap === undefined) return false;
+    return Number(cap) === 0 || seen === true || bumped === true;
+  }
+  return db.atomic(async () => {
+    const lock = kit.mysql ? raw('FOR UPDATE') : raw('');
+    const phone = await db.all(
+      sql`SELECT recipients_per_month, recipients_month, recipients_count, account_id FROM ${phones} WHERE id = ${phoneId} ${lock}`,
+    );
+    const row = phone.values[0];
+    if (!row) return false;
+    const [cap, inMonth, count, accountId] = row as [number, number | null, number, string];
+    if (Number(cap) === 0) return true;
+    const seen = await db.all(sql`SELECT 1 FROM ${counted} WHERE ${seenWhere} ${lock}`);
+    if (seen.values.length > 0) return true;
+    const used = Number(inMonth) === month ? Number(count) : 0;
+    if (used >= Number(cap)) return false;
+    await db.run(
+      sql`UPDATE ${phones} SET recipients_month = ${month}, recipients_count = ${used + 1} WHERE id = ${phoneId}`,
+    );
+    await db.run(sql`DELETE FROM ${counted} WHERE phone_id = ${phoneId} AND month < ${month}`);
+    await db.run(
+      sql`INSERT INTO ${counted} (account_id, phone_id, month, contact) VALUES (${accountId}, ${phoneId}, ${month}, ${contact})`,
+    );
+    return true;
+  });
 }
 
 /** Due heartbeat checks, earliest first; each claimed check moves to `now + leaseMs`. */

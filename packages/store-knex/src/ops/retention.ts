@@ -49,7 +49,9 @@ export async function purgeAccount(db: Db, accountId: string, limit: number): Pr
         ? 'account_id, idem_key'
         : table === 'pool_contacts'
           ? 'pool_id, contact'
-          : 'id';
+          : table === 'phone_recipients'
+            ? 'phone_id, month, contact'
+            : 'id';
     const removed = await purgeBatch(db, table, key, own, limit, false);
     if (removed > 0) return removed;
   }

@@ -16,6 +16,7 @@ import * as outboxSubject from './outbox-subject.js';
 import * as phoneCaps from './phone-caps.js';
 import * as phoneHandoff from './phone-handoff.js';
 import * as phoneKeyNumbers from './phone-key-numbers.js';
+import * as phoneRecipients from './phone-recipients.js';
 import * as pools from './pools.js';
 import * as retentionIndexes from './retention-indexes.js';
 import * as suppressions from './suppressions.js';
@@ -42,6 +43,7 @@ const MIGRATIONS: readonly TextportMigration[] = [
   { name: '0012_phone_caps', ...phoneCaps },
   { name: '0013_pools', ...pools },
   { name: '0014_message_validity', ...messageValidity },
+  { name: '0015_phone_recipients', ...phoneRecipients },
 ];
 
 /** The names of the shipped migrations, in order. */

@@ -22,6 +22,7 @@ export const TABLES = [
   'suppressions',
   'pools',
   'pool_contacts',
+  'phone_recipients',
   'discord_integrations',
   'integration_3cx',
 ] as const;

@@ -4,6 +4,7 @@
  * function runs inside one atomic unit, so a row goes to one claimer only.
  */
 import { reserveBudget } from '../../domain/caps.js';
+import { monthOf } from '../../domain/recipients.js';
 import type { MessageRecord, PhoneRecord } from '../../domain/records.js';
 import type {
   ClaimDueQuery,
@@ -118,6 +119,29 @@ export function reservePhoneBudget(
   const counted = phone ? reserveBudget(phone, at, segments) : null;
   if (!phone || !counted) return false;
   t.put(t.phones, phoneId, { ...phone, ...counted });
+  return true;
+}
+
+export function reservePhoneRecipient(
+  t: Tables,
+  phoneId: string,
+  contact: string,
+  at: number,
+): boolean {
+  const phone = t.phones.get(phoneId);
+  if (!phone) return false;
+  if (phone.recipientsPerMonth <= 0) return true;
+  const month = monthOf(at);
+  const key = JSON.stringify([phoneId, month, contact]);
+  if (t.phoneRecipients.has(key)) return true;
+  const used = phone.recipientsMonth === month ? phone.recipientsCount : 0;
+  if (used >= phone.recipientsPerMonth) return false;
+  // Contacts of earlier months are not needed any more.
+  for (const [k, row] of t.phoneRecipients) {
+    if (row.phoneId === phoneId && row.month < month) t.remove(t.phoneRecipients, k);
+  }
+  t.put(t.phoneRecipients, key, { accountId: phone.accountId, phoneId, month, contact });
+  t.put(t.phones, phoneId, { ...phone, recipientsMonth: month, recipientsCount: used + 1 });
   return true;
 }
 

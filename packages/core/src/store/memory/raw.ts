@@ -39,6 +39,8 @@ const PHONE_FIELDS = [
   'messagesPerMinute',
   'lastScheduledAt',
   'lastHandoffAt',
+  'recipientsMonth',
+  'recipientsCount',
   'messagesPerHour',
   'messagesPerDay',
   'hourWindowStart',

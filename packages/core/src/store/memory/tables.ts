@@ -30,6 +30,8 @@ export class Tables {
   /** Suppression id by `[accountId, owner, contact]`. */
   readonly suppressionKeys = new Map<string, string>();
   readonly pools = new Map<string, rec.PoolRecord>();
+  /** Contacts counted by the unique-recipients cap, keyed by `JSON.stringify([phoneId, month, contact])`. */
+  readonly phoneRecipients = new Map<string, rec.PhoneRecipientRecord>();
   /** Keyed by `JSON.stringify([poolId, contact])`. */
   readonly poolContacts = new Map<string, rec.PoolContactRecord>();
   readonly discordIntegrations = new Map<string, rec.DiscordIntegrationRecord>();
@@ -200,6 +202,7 @@ export function accountRows(t: Tables, table: AccountTable): Map<string, { accou
     idempotency: t.idempotency,
     suppressions: t.suppressions,
     pool_contacts: t.poolContacts,
+    phone_recipients: t.phoneRecipients,
     discord_integrations: t.discordIntegrations,
     integration_3cx: t.integrations3cx,
     webhooks: t.webhooks,

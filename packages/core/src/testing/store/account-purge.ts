@@ -28,8 +28,9 @@ async function seedAccount(store: Store): Promise<string> {
   const accountId = account.id;
   await store.insertAccount(account);
   for (let i = 0; i < 2; i += 1) {
-    const phone = makePhone({ accountId });
+    const phone = makePhone({ accountId, recipientsPerMonth: 5 });
     await store.insertPhone(phone);
+    await store.reservePhoneRecipient(phone.id, `+1800555${2000 + i}`, Date.now());
     await store.insertApiKey(makeApiKey({ accountId, kind: i === 0 ? 'user' : 'phone' }));
     const webhook = makeWebhook({ accountId });
     await store.insertWebhook(webhook);

@@ -125,6 +125,25 @@ export function crossProcessGroup(ctx: GroupContext): void {
     ]);
   });
 
+  it('lets only as many new contacts as the recipients cap has room for, across two stores', async () => {
+    const second = await ctx.openSecondStore();
+    const phone = makePhone({ recipientsPerMonth: 3 });
+    await ctx.store.insertPhone(phone);
+    const at = EPOCH + 1000;
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 === 0 ? ctx.store : second).reservePhoneRecipient(
+          phone.id,
+          `+1800555${2000 + i}`,
+          at,
+        ),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(3);
+    expect((await ctx.raw.phone(phone.id))?.recipientsCount).toBe(3);
+    expect(await ctx.raw.countAccountRows('phone_recipients', phone.accountId)).toBe(3);
+  });
+
   it('never gives a heartbeat check to both stores', async () => {
     const second = await ctx.openSecondStore();
     const now = EPOCH + 500_000;
