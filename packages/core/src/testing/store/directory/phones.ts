@@ -20,6 +20,11 @@ export function phonesGroup(ctx: GroupContext): void {
       hourWindowSegments: 9,
       dayWindowStart: 10,
       dayWindowSegments: 11,
+      recipientsPerMonth: 300,
+      recipientsMonth: 210001,
+      recipientsCount: 12,
+      poolId: uuid(),
+      linkSeenAt: 13,
     });
     await ctx.store.insertPhone(phone);
     expect(await ctx.store.getPhone(phone.id)).toEqual(phone);
@@ -35,6 +40,8 @@ export function phonesGroup(ctx: GroupContext): void {
       hourWindowSegments: 9,
       dayWindowStart: 10,
       dayWindowSegments: 11,
+      recipientsMonth: 210001,
+      recipientsCount: 12,
       online: false,
       lastHeartbeatAt: 7,
       heartbeatCheckAt: phone.heartbeatCheckAt,
