@@ -96,7 +96,8 @@ export async function api<T>(
       response.status === 422 ? fieldsOf(body) : {},
     );
   }
-  return (body as Envelope<T>).data;
+  // 204 No Content (a delete) has no envelope.
+  return body === null ? (null as T) : (body as Envelope<T>).data;
 }
 
 export interface Message {
@@ -130,6 +131,12 @@ export interface Phone {
   hourly_remaining: number | null;
   /** Segments left in the current day window; null = no daily cap. */
   daily_remaining: number | null;
+  /** Cap on the different contacts per calendar month; 0 = none. */
+  recipients_per_month: number;
+  /** New contacts left this month; null = no cap. */
+  monthly_recipients_remaining: number | null;
+  /** The pool the phone sends for; null: none. */
+  pool_id: string | null;
   max_send_attempts: number;
   message_expiration_seconds: number;
   sim: string;
@@ -137,6 +144,14 @@ export interface Phone {
   message_send_schedule_id: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A group of phones that sends as one (`/v1/pools`). */
+export interface Pool {
+  id: string;
+  name: string;
+  is_default: boolean;
+  phone_ids: string[];
 }
 
 export interface SendSchedule {

@@ -233,4 +233,37 @@ describe.skipIf(!haveChromium)(`${title}: webhooks and phones`, () => {
     expect(await accessibilityProblems(page)).toEqual([]);
     await screenshot(page, 'phones');
   });
+
+  it('creates a pool of the phone, shows it on the phone row, and deletes it', async () => {
+    await nav('Phones').click();
+    await h1('Phones').waitFor(WAIT);
+    const pools = page.getByRole('region', { name: 'Pools' });
+    await pools.getByText('No pools yet.', { exact: false }).waitFor(WAIT);
+    await pools.getByRole('button', { name: 'New pool' }).click();
+    await pools.getByRole('button', { name: 'Create pool' }).click();
+    await page.locator('#pool-name-error').getByText(/name/).waitFor(WAIT);
+    expect(await page.getByLabel('Name', { exact: true }).getAttribute('aria-invalid')).toBe(
+      'true',
+    );
+    await page.getByLabel('Name', { exact: true }).fill('Senders');
+    await page.getByRole('checkbox', { name: run.phone }).check();
+    await page.getByRole('checkbox', { name: /Default pool/ }).check();
+    await pools.getByRole('button', { name: 'Create pool' }).click();
+    const poolRow = pools.getByRole('row').filter({ hasText: 'Senders' });
+    await poolRow.getByRole('cell', { name: run.phone, exact: true }).waitFor(WAIT);
+    await poolRow.getByRole('cell', { name: 'yes', exact: true }).waitFor(WAIT);
+    const phoneRow = page.getByRole('region', { name: 'Your phones' }).getByRole('row').filter({
+      hasText: run.phone,
+    });
+    await phoneRow.getByRole('cell', { name: 'Senders', exact: true }).waitFor(WAIT);
+    const [saved] =
+      await apiGet<{ name: string; is_default: boolean; phone_ids: string[] }[]>('/v1/pools');
+    expect(saved).toMatchObject({ name: 'Senders', is_default: true });
+    expect(saved?.phone_ids).toHaveLength(1);
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    await pools.getByRole('button', { name: 'Delete pool Senders' }).click();
+    await pools.getByText('No pools yet.', { exact: false }).waitFor(WAIT);
+    expect(await apiGet<unknown[]>('/v1/pools')).toEqual([]);
+  });
 });

@@ -1,15 +1,16 @@
 /**
  * Phones: the account's phones, online or offline by their latest heartbeat (as the overview),
  * battery when reported, the transports that reach them (`GET /v1/phones/reach`), their pacing,
- * caps with the budget left, send schedule, attempts and expiry, and a form that changes those
- * (`PUT /v1/phones`; a 422 shows each field's message beside the field).
+ * caps with the budget left, send schedule, pool, attempts and expiry, and a form that changes
+ * those (`PUT /v1/phones`; a 422 shows each field's message beside the field); then the pools.
  */
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, type Phone, type PhoneReach, type SendSchedule } from '../api.js';
+import { api, type Phone, type PhoneReach, type Pool, type SendSchedule } from '../api.js';
 import { ErrorLine, FieldError, fieldErrorsOf, Section, when } from '../format.js';
 import { useLive } from '../live.js';
 import { loadPhones, online, type PhoneRow } from './overview.js';
+import { PoolsSection } from './pools.js';
 
 const SETTINGS = [
   {
@@ -26,6 +27,11 @@ const SETTINGS = [
     field: 'messages_per_day',
     label: 'SMS segments per day (0–86400; 0 = no cap)',
     of: (p: Phone) => p.messages_per_day,
+  },
+  {
+    field: 'recipients_per_month',
+    label: 'New contacts per month (0–100000; 0 = no cap)',
+    of: (p: Phone) => p.recipients_per_month,
   },
   {
     field: 'max_send_attempts',
@@ -48,6 +54,7 @@ function caps(p: Phone): string {
   const parts = [
     ...part(p.messages_per_hour, p.hourly_remaining, 'h'),
     ...part(p.messages_per_day, p.daily_remaining, 'day'),
+    ...part(p.recipients_per_month, p.monthly_recipients_remaining, 'month (new contacts)'),
   ];
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
@@ -153,6 +160,13 @@ export function PhonesPage() {
     [],
     () => false,
   );
+  const pools = useLive(
+    (signal) => api<Pool[]>('/v1/pools', { signal }),
+    [],
+    () => false,
+  );
+  const poolName = (phone: Phone) =>
+    phone.pool_id === null ? '—' : (pools.data?.find((p) => p.id === phone.pool_id)?.name ?? '—');
   const transportsOf = (phone: Phone) =>
     reach.data?.find((r) => r.phone_id === phone.id)?.transports ?? [];
   const scheduleName = (phone: Phone) =>
@@ -178,6 +192,7 @@ export function PhonesPage() {
                 <th scope="col">Transport</th>
                 <th scope="col">Pacing</th>
                 <th scope="col">Sends</th>
+                <th scope="col">Pool</th>
                 <th scope="col">Caps (left)</th>
                 <th scope="col">Max attempts</th>
                 <th scope="col">Expiry</th>
@@ -196,6 +211,7 @@ export function PhonesPage() {
                   <td>{transportsOf(row.phone).join(', ') || 'none here'}</td>
                   <td>{row.phone.messages_per_minute} / min</td>
                   <td>{scheduleName(row.phone)}</td>
+                  <td>{poolName(row.phone)}</td>
                   <td>{caps(row.phone)}</td>
                   <td>{row.phone.max_send_attempts}</td>
                   <td>{row.phone.message_expiration_seconds} s</td>
@@ -225,6 +241,15 @@ export function PhonesPage() {
           onCancel={() => setEditing(null)}
         />
       )}
+      <PoolsSection
+        pools={pools.data ?? []}
+        phones={rows.map((r) => r.phone)}
+        error={pools.error}
+        reload={() => {
+          pools.reload();
+          phones.reload();
+        }}
+      />
     </>
   );
 }
