@@ -28,6 +28,7 @@ const BENCHES = [
   { name: 'queue', script: 'queue.mjs', pg: true },
   { name: 'scheduler', script: 'scheduler.mjs' },
   { name: 'dashboard', script: 'dashboard.mjs' },
+  { name: 'scale', script: 'scale.mjs' },
 ];
 
 function run(bench, resultFile) {
