@@ -35,7 +35,10 @@ export interface PoolStore {
   getPoolContact(poolId: string, contact: string): Promise<PoolContactRecord | null>;
   /** Records (or replaces) the sticky sender of (pool, contact) in one statement. */
   setPoolContact(record: PoolContactRecord): Promise<void>;
-  /** Marks the phones' links as seen at `now` (one statement per call). */
+  /**
+   * Marks the links of the pool members among `phoneIds` as seen at `now` (one
+   * statement; phones in no pool are left alone: only failover reads it).
+   */
   touchPhoneLinks(phoneIds: readonly string[], now: number): Promise<void>;
   /**
    * Members of some pool that cannot send: offline (the heartbeat monitor), or

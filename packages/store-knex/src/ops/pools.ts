@@ -107,7 +107,7 @@ export async function touchPhoneLinks(
   const ids = [...new Set(phoneIds)];
   if (ids.length === 0) return;
   await db.run(
-    sql`UPDATE ${db.kit.t.phones} SET link_seen_at = ${now} WHERE ${db.kit.inList('id', ids)} AND (link_seen_at IS NULL OR link_seen_at < ${now})`,
+    sql`UPDATE ${db.kit.t.phones} SET link_seen_at = ${now} WHERE ${db.kit.inList('id', ids)} AND pool_id IS NOT NULL AND (link_seen_at IS NULL OR link_seen_at < ${now})`,
   );
 }
 

@@ -83,7 +83,7 @@ export function setPoolContact(t: Tables, record: PoolContactRecord): void {
 export function touchPhoneLinks(t: Tables, phoneIds: readonly string[], now: number): void {
   for (const id of new Set(phoneIds)) {
     const phone = t.phones.get(id);
-    if (phone && (phone.linkSeenAt ?? -Infinity) < now) {
+    if (phone?.poolId && (phone.linkSeenAt ?? -Infinity) < now) {
       t.put(t.phones, id, { ...phone, linkSeenAt: now });
     }
   }

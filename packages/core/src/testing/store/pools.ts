@@ -128,6 +128,9 @@ export function poolsGroup(ctx: GroupContext): void {
     await ctx.store.touchPhoneLinks([healthy!.id], 2_000);
     expect((await ctx.store.getPhone(healthy!.id))?.linkSeenAt).toBe(5_000);
     expect((await ctx.store.getPhone(pushed!.id))?.linkSeenAt).toBeNull();
+    // A phone in no pool is not marked: only failover reads the mark.
+    await ctx.store.touchPhoneLinks([outside!.id], 1_000);
+    expect((await ctx.store.getPhone(outside!.id))?.linkSeenAt).toBeNull();
     const unhealthy = await ctx.store.listUnhealthyPoolPhones({
       linkSeenBefore: 3_000,
       afterId: null,
