@@ -6,11 +6,12 @@
 import type { PhoneEventName, PhoneRecord, Principal } from '@textport/core';
 import { toWireHeartbeat, toWireMessage } from '@textport/core';
 import type { TransportHost } from '@textport/core/transport';
-import type { HelloFrame, PhoneFrame, ResultData } from '../protocol.js';
+import type { HelloFrame, PhoneFrame, ResultData, ResumeFrame } from '../protocol.js';
 
 type PhoneApi = TransportHost['phoneApi'];
 
-export type PhoneRequest = Exclude<PhoneFrame, HelloFrame>;
+/** A request answered by the phone API (`hello` and `resume` are the session's own). */
+export type PhoneRequest = Exclude<PhoneFrame, HelloFrame | ResumeFrame>;
 
 /** Runs one request for a socket serving `phones` as `principal`; throws a GatewayError. */
 export async function handleRequest(
