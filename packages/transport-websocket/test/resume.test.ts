@@ -225,3 +225,43 @@ describe('resume on request (defer_resume)', () => {
     expect(device.sender.sent.map((s) => s.id).sort()).toEqual([...ids].sort());
   });
 });
+
+describe('a message the phone holds from its socket', () => {
+  it('is not pushed again until its ack is answered, whatever the attempt', async () => {
+    const node = await gatewayNode({ start: false });
+    const { account, phoneKey, phone, user } = await accountWithPhone(node);
+    const socket = await rawPhone(node, phoneKey, { defer_resume: true });
+    const [held, refused] = await sendThree(node, account.id, phone.phoneNumber);
+    const record = async (id: string | undefined) => {
+      const found = await node.store.getMessage(account.id, id ?? '');
+      if (!found) throw new Error('message not stored');
+      return found;
+    };
+    const first = await record(held);
+    await node.transport.notify(phone, [first]);
+    // A retry after expiry while the phone's ack waits: the ack takes it, no second frame.
+    const retry = { ...first, sendAttemptCount: first.sendAttemptCount + 1 };
+    await node.transport.notify(phone, [retry]);
+    expect(await socket.request({ type: 'ack', message_id: held })).toMatchObject({
+      type: 'result',
+    });
+    // Frames written before the ack's answer arrived before it.
+    expect(pushedIds(socket)).toEqual([held]);
+    await node.transport.notify(phone, [retry]);
+    await vi.waitFor(() => expect(pushedIds(socket)).toEqual([held, held]), WAIT);
+
+    // A refused ack (someone else took it) clears it too.
+    const other = await record(refused);
+    await node.transport.notify(phone, [other]);
+    await node.gateway.phoneApi.takeOutstanding(user, other.id);
+    expect(await socket.request({ type: 'ack', message_id: other.id })).toMatchObject({
+      type: 'error',
+      code: 'not_found',
+    });
+    await node.transport.notify(phone, [other]);
+    await vi.waitFor(
+      () => expect(pushedIds(socket)).toEqual([held, held, other.id, other.id]),
+      WAIT,
+    );
+  });
+});

@@ -1,8 +1,12 @@
 /**
- * What one socket was pushed and has not acked yet: message id → attempt. A frame
- * written to an open socket reaches the phone or the socket dies with it, so the
- * same attempt is never pushed twice on one socket: a resume skips what the
- * dispatcher pushed since the phone connected, and `notify` what a resume pushed.
+ * The messages pushed on one socket whose ack the phone has not had answered. A
+ * frame written to an open socket reaches the phone or the socket dies with it,
+ * so while a message is listed the phone holds it: its ack, when handled, takes
+ * the message whatever attempt it is on by then. Such a message is not pushed
+ * again on the socket: not by a resume (what the dispatcher pushed since the
+ * phone connected), nor by a hand-off (what a resume pushed, or a retry after
+ * the message expired while its ack waited in the phone's queue). An answered
+ * ack, taken or refused, clears it, so a later attempt is pushed as usual.
  * Bounded: past `capacity` the oldest entries are forgotten (at worst a duplicate
  * push, which phones dedupe by id).
  */
@@ -11,33 +15,32 @@ import type { MessageRecord } from '@textport/core';
 export const PUSHED_CAPACITY = 10_000;
 
 export class PushedLog {
-  private readonly attempts = new Map<string, number>();
+  private readonly ids = new Set<string>();
 
   constructor(readonly capacity = PUSHED_CAPACITY) {}
 
-  /** The messages not yet pushed on this socket for their current attempt; they are noted as pushed. */
+  /** The messages the phone does not hold from this socket; they are noted as pushed. */
   take(messages: readonly MessageRecord[]): MessageRecord[] {
     const fresh: MessageRecord[] = [];
     for (const m of messages) {
-      if (this.attempts.get(m.id) === m.sendAttemptCount) continue;
+      if (this.ids.has(m.id)) continue;
       fresh.push(m);
-      this.attempts.delete(m.id);
-      this.attempts.set(m.id, m.sendAttemptCount);
+      this.ids.add(m.id);
     }
-    while (this.attempts.size > this.capacity) {
-      const oldest = this.attempts.keys().next();
+    while (this.ids.size > this.capacity) {
+      const oldest = this.ids.values().next();
       if (oldest.done) break;
-      this.attempts.delete(oldest.value);
+      this.ids.delete(oldest.value);
     }
     return fresh;
   }
 
-  /** The phone took the message (acked): a later attempt is pushed as usual. */
+  /** The phone's ack of the message was answered (taken or refused). */
   forget(messageId: string): void {
-    this.attempts.delete(messageId);
+    this.ids.delete(messageId);
   }
 
   get size(): number {
-    return this.attempts.size;
+    return this.ids.size;
   }
 }

@@ -12,7 +12,6 @@
  * Authentication, the phone API and the phone lookups are the `TransportHost`'s.
  * The key is kept so the transport can check it again: a revoked key closes the
  * socket with 4401 (`revoke`), a key that lost numbers stops serving them (`rescope`).
- * No attempt is pushed twice on one socket (`pushed`); `defer_resume` waits for `resume`.
  */
 import type { PhoneRecord, Principal } from '@textport/core';
 import { isServerFault, toGatewayError } from '@textport/core';
@@ -77,7 +76,7 @@ export class PhoneSession {
   alive = true;
   /** The phone said `defer_resume`: it acks what it holds, then sends `resume`. */
   deferResume = false;
-  /** The attempts pushed on this socket and not acked. */
+  /** The messages pushed on this socket whose ack is not answered yet. */
   readonly pushed = new PushedLog();
   private key: string | undefined;
   private keyCheck: Promise<Principal | null> | undefined;
@@ -321,7 +320,6 @@ export class PhoneSession {
         frame.type === 'resume'
           ? { pushed: await this.owner.resume(this) }
           : await handleRequest(this.host.phoneApi, this.principal, this.phones, frame);
-      if (frame.type === 'ack') this.pushed.forget(frame.message_id);
       this.send({ type: 'result', id: frame.id, data });
     } catch (error) {
       const e = toGatewayError(error);
@@ -338,6 +336,8 @@ export class PhoneSession {
         ...(e.fields === undefined ? {} : { fields: e.fields }),
       });
       if (frame.type === 'hello') this.close(INTERNAL_ERROR, 'hello failed; retry later');
+    } finally {
+      if (frame.type === 'ack') this.pushed.forget(frame.message_id);
     }
   }
 

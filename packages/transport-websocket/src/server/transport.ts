@@ -214,7 +214,7 @@ export class WebSocketTransport implements Transport, SessionHost {
 
   /**
    * Pushes again what was handed off to the session's phones but never acked (and
-   * not pushed on this socket already); resolves to how many were pushed.
+   * that the phone does not hold from this socket); resolves to how many were pushed.
    */
   private async pushUnacked(session: PhoneSession, host: TransportHost): Promise<number> {
     let pushed = 0;
@@ -285,7 +285,7 @@ export class WebSocketTransport implements Transport, SessionHost {
       );
     }
     try {
-      // An attempt a resume pushed on this socket already is not pushed twice.
+      // A message the phone holds from this socket (its ack unanswered) is not pushed again.
       await session.push(session.pushed.take(messages).map(messageFrame));
     } catch (error) {
       throw new TransportError(`the WebSocket of phone [${phone.phoneNumber}] closed`, {
