@@ -52,6 +52,13 @@ export interface AckFrame {
   type: 'ack';
   id: string;
   message_id: string;
+  /** The pushed message's `send_attempt_count`. */
+  attempt?: number;
+  /**
+   * The request was sent before, on a link that dropped before its answer. With
+   * `attempt`, an ack the server had applied is answered with the message again.
+   */
+  resent?: boolean;
 }
 /** Push again what was handed off to the socket's phones and not acked nor pushed on this socket. */
 export interface ResumeFrame {
@@ -207,7 +214,11 @@ const FIELDS: Record<PhoneFrame['type'], Record<string, [Kind, 'required' | 'opt
     client: ['string', 'optional'],
     defer_resume: ['boolean', 'optional'],
   },
-  ack: { message_id: ['string', 'required'] },
+  ack: {
+    message_id: ['string', 'required'],
+    attempt: ['number', 'optional'],
+    resent: ['boolean', 'optional'],
+  },
   resume: {},
   event: {
     message_id: ['string', 'required'],

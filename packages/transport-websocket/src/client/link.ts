@@ -3,7 +3,8 @@
  * their `result`/`error` replies, reconnect with exponential backoff and jitter,
  * and drop a link the server stopped pinging. Queued requests (acks and reports
  * the phone must not lose) wait for the next connection; the others fail while
- * offline. The `hello` asks the server to defer its resume (`defer_resume`): after
+ * offline; one sent before, whose answer the lost link took, goes again with
+ * `resent: true`. The `hello` asks the server to defer its resume (`defer_resume`): after
  * a `welcome` that agrees, the queued requests go first, then `resume`, so the
  * server pushes again only what the phone does not hold.
  */
@@ -243,7 +244,8 @@ export class PhoneLink {
     const requeue: Pending[] = [];
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
-      if (p.queued && !this.stopped) requeue.push(p);
+      // Sent, unanswered: the server may have applied it (an ack says so when resent).
+      if (p.queued && !this.stopped) requeue.push({ ...p, body: { ...p.body, resent: true } });
       else p.reject(new DisconnectedError('the connection closed before the reply'));
     }
     this.pending.clear();

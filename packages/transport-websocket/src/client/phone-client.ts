@@ -146,6 +146,10 @@ function radioFields(radio: RadioStatus): Record<string, number | string> {
   return fields;
 }
 
+function ackOf(message: WireMessage) {
+  return { type: 'ack', message_id: message.id, attempt: message.send_attempt_count };
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message || error.name : String(error);
 }
@@ -346,7 +350,7 @@ export class PhoneClient extends EventEmitter<PhoneClientEvents> {
     if (duplicate) return;
     this.acking.add(message.id);
     this.link
-      .request<ResultData['ack']>({ type: 'ack', message_id: message.id }, true)
+      .request<ResultData['ack']>(ackOf(message), true)
       .then(
         (data) => {
           this.seen.add(message.id);
@@ -367,7 +371,7 @@ export class PhoneClient extends EventEmitter<PhoneClientEvents> {
   private recover(message: WireMessage, entry: JournalEntry): void {
     this.acking.add(message.id);
     this.link
-      .request<ResultData['ack']>({ type: 'ack', message_id: message.id }, true)
+      .request<ResultData['ack']>(ackOf(message), true)
       .then(
         () => {
           this.seen.add(message.id);

@@ -319,7 +319,7 @@ export class PhoneSession {
       const data =
         frame.type === 'resume'
           ? { pushed: await this.owner.resume(this) }
-          : await handleRequest(this.host.phoneApi, this.principal, this.phones, frame);
+          : await handleRequest(this.host, this.principal, this.phones, frame);
       this.send({ type: 'result', id: frame.id, data });
     } catch (error) {
       const e = toGatewayError(error);
