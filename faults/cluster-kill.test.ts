@@ -4,7 +4,7 @@
  * restarted): every message that got a 2xx is in the store and reaches a
  * terminal state — none lost; no attempt of a message is handed to a phone
  * twice (a hand-off is an ack the server answered with the message; repeated
- * pushes are logged and reported, see standalone-kill.test.ts); no row stays
+ * pushes are logged, reported and bounded, see standalone-kill.test.ts); no row stays
  * claimed past its lease.
  *
  * Three built standalone servers share a fresh database (created for

@@ -16,9 +16,11 @@
  * "Handed to the phone" is the hand-off the phone may act on: a push it acked
  * and the server answered with the message (the move to `sending`). The pushes
  * themselves are logged too, before any dedupe, and reported: the protocol lets
- * the server push one attempt again (after a reconnect it pushes everything
- * handed off and never acked; `docs/phone-protocol.md`, "Duplicates and
- * resume"), so a repeated push is expected, a repeated hand-off is a bug.
+ * the server push one attempt again (after a reconnect it pushes what was handed
+ * off and neither acked nor held by the phone; `docs/phone-protocol.md`,
+ * "Duplicates and resume"), so a repeated push is expected, a repeated hand-off
+ * is a bug. Repeats are bounded all the same: at most two pushes per message on
+ * average (`MAX_PUSHES_PER_MESSAGE`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

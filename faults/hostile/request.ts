@@ -8,7 +8,8 @@ export const MIB = 1024 * 1024;
 export const JSON_LIMIT = MIB;
 export const RECEIVE_LIMIT = 5 * MIB;
 export const BULK_LIMIT = 5_000_000 + 256 * 1024;
-export const UUID_V4 = /^[a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89aAbB][a-f0-9]{3}-[a-f0-9]{12}$/;
+export const UUID_RULE =
+  /^[a-f0-9]{8}-[a-f0-9]{4}-[47][a-f0-9]{3}-[89aAbB][a-f0-9]{3}-[a-f0-9]{12}$/;
 export const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 export type Headers = Record<string, string | string[]>;

@@ -11,7 +11,7 @@ import {
   sanitizeAddress,
 } from '@textport/core';
 import fc from 'fast-check';
-import { isHttpUrl, UUID_V4, utf8Length } from './request.js';
+import { isHttpUrl, UUID_RULE, utf8Length } from './request.js';
 
 const ODD = [
   '\u0000',
@@ -147,7 +147,7 @@ export const invalidZone = fc
 
 export const invalidSim = odd(1, 4).filter((s) => !['SIM1', 'SIM2', 'DEFAULT', ''].includes(s));
 
-/** Never a lowercase UUIDv4 (the `uuid` rule). */
+/** Never a lowercase UUID of version 4 or 7 (the `uuid` rule). */
 export const notUuid = fc
   .oneof(
     fc.uuid({ version: 4 }).map((u) => u.toUpperCase()),
@@ -160,7 +160,7 @@ export const notUuid = fc
     odd(1, 8),
     fc.constantFrom('null', 'undefined', '0', '-1', '..', '%', 'me', 'x'.repeat(2000)),
   )
-  .filter((s) => s !== '' && !UUID_V4.test(s));
+  .filter((s) => s !== '' && !UUID_RULE.test(s));
 
 export const invalidUrl = fc
   .oneof(

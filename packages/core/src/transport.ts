@@ -58,6 +58,8 @@ export interface TransportLookups {
   phoneByNumber(accountId: string, phoneNumber: string): Promise<PhoneRecord | null>;
   /** Messages handed off to the phone and not yet taken (pushed again on reconnect), oldest first. */
   handedOff(phone: PhoneRecord): Promise<MessageRecord[]>;
+  /** One message of the account, whatever its status; null when there is none. */
+  message(accountId: string, id: string): Promise<MessageRecord | null>;
   /** Whether any message of these phones is due now or later (worth a wake-up). */
   hasDueWork(phoneIds: readonly string[]): Promise<boolean>;
   /**

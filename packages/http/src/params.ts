@@ -54,7 +54,7 @@ export function plusFix(value: string): string {
   return trimmed.startsWith(' ') ? `+${trimmed.slice(1)}` : trimmed;
 }
 
-/** A path id that must be a lowercase UUIDv4 (httpSMS `uuid` rule, 422). */
+/** A path id that must be a lowercase UUID, version 4 or 7 (httpSMS `uuid` rule, 422). */
 export function uuidParam(params: Readonly<Record<string, string>>, name: string): string {
   const check = new Checker();
   const id = check.uuid(name, params[name]);

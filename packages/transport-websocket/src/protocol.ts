@@ -42,11 +42,28 @@ export interface HelloFrame {
   phone_numbers?: string[];
   register?: boolean;
   client?: string;
+  /**
+   * `true`: push nothing again at `welcome`; the phone acks what it holds, then
+   * sends `resume` (only when `welcome` echoes `defer_resume: true`).
+   */
+  defer_resume?: boolean;
 }
 export interface AckFrame {
   type: 'ack';
   id: string;
   message_id: string;
+  /** The pushed message's `send_attempt_count`. */
+  attempt?: number;
+  /**
+   * The request was sent before, on a link that dropped before its answer. With
+   * `attempt`, an ack the server had applied is answered with the message again.
+   */
+  resent?: boolean;
+}
+/** Push again what was handed off to the socket's phones and not acked nor pushed on this socket. */
+export interface ResumeFrame {
+  type: 'resume';
+  id: string;
 }
 export interface EventFrame {
   type: 'event';
@@ -100,6 +117,7 @@ export interface HeartbeatFrame {
 export type PhoneFrame =
   | HelloFrame
   | AckFrame
+  | ResumeFrame
   | EventFrame
   | ReceivedFrame
   | MissedCallFrame
@@ -121,6 +139,8 @@ export interface WelcomeFrame {
   ping_interval_ms: number;
   heartbeat_interval_ms: number;
   max_payload: number;
+  /** Present (`true`) when the server honours the hello's `defer_resume`: it waits for `resume`. */
+  defer_resume?: true;
 }
 export interface MessageFrame {
   v: 1;
@@ -169,6 +189,8 @@ export type ServerFrameBody = WithoutVersion<ServerFrame>;
 /** `result.data` per request type. */
 export interface ResultData {
   ack: { message: WireMessage };
+  /** How many messages the resume pushed again. */
+  resume: { pushed: number };
   /** `ignored`: a late or repeated event (with `reason`); `duplicate`: a `<id>.<part>` event. */
   event: { outcome: 'applied' | 'ignored' | 'duplicate'; status: string | null; reason?: string };
   received: { message: WireMessage };
@@ -190,8 +212,14 @@ const FIELDS: Record<PhoneFrame['type'], Record<string, [Kind, 'required' | 'opt
     phone_numbers: ['strings', 'optional'],
     register: ['boolean', 'optional'],
     client: ['string', 'optional'],
+    defer_resume: ['boolean', 'optional'],
   },
-  ack: { message_id: ['string', 'required'] },
+  ack: {
+    message_id: ['string', 'required'],
+    attempt: ['number', 'optional'],
+    resent: ['boolean', 'optional'],
+  },
+  resume: {},
   event: {
     message_id: ['string', 'required'],
     event: ['string', 'required'],

@@ -165,14 +165,15 @@ describe('link health', () => {
     ws.on('open', () => ws.send(JSON.stringify({ v: 1, type: 'hello', id: 'h' })));
     await vi.waitFor(() => expect(node.transport.reach().has(phone)).toBe(true), WAIT);
     ws.pause();
-    const big = makeMessage({
-      accountId: account.id,
-      phoneId: phone.id,
-      owner: phone.phoneNumber,
-      content: 'x'.repeat(16_384),
-    });
     const outcomes: Promise<unknown>[] = [];
     for (let i = 0; i < 2000; i++) {
+      // One message each: the same attempt is written once per socket.
+      const big = makeMessage({
+        accountId: account.id,
+        phoneId: phone.id,
+        owner: phone.phoneNumber,
+        content: 'x'.repeat(16_384),
+      });
       outcomes.push(
         node.transport.notify(phone, [big]).then(
           () => 'written',

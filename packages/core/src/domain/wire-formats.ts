@@ -4,7 +4,8 @@ import { z } from 'zod';
 // `format`s are metadata for the OpenAPI document (`z.toJSONSchema` copies them).
 export const uuid = z
   .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+  // Version 7 for rows created since ids are time-ordered, 4 for those stored before.
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[47][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
   .meta({ format: 'uuid' });
 export const time = z
   .string()

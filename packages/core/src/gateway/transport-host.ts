@@ -52,6 +52,7 @@ function lookups(ctx: GatewayContext): TransportLookups {
           a.bulkIndex - b.bulkIndex,
       );
     },
+    message: (accountId, id) => ctx.store.getMessage(accountId, id),
     hasDueWork: async (phoneIds) =>
       phoneIds.length > 0 && (await ctx.store.nextDueAt(phoneIds)) !== null,
     async phoneKeyNumbers(accountId, keyId) {

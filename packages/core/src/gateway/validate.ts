@@ -14,7 +14,11 @@ import type { FieldErrors } from '../errors.js';
 import { addFieldError, GatewayError } from '../errors.js';
 import type { Sim } from '../lifecycle/status.js';
 
-const UUID_V4 = /^[a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89aAbB][a-f0-9]{3}-[a-f0-9]{12}$/;
+/**
+ * The httpSMS `uuid` rule (lowercase, RFC 9562 variant), with version 7 beside 4:
+ * new rows get time-ordered v7 ids, rows stored before keep their v4 ids.
+ */
+const UUID_V4_OR_V7 = /^[a-f0-9]{8}-[a-f0-9]{4}-[47][a-f0-9]{3}-[89aAbB][a-f0-9]{3}-[a-f0-9]{12}$/;
 const encoder = new TextEncoder();
 
 export function byteLength(value: string): number {
@@ -22,7 +26,7 @@ export function byteLength(value: string): number {
 }
 
 export function isUuid(value: string): boolean {
-  return UUID_V4.test(value);
+  return UUID_V4_OR_V7.test(value);
 }
 
 export class Checker {

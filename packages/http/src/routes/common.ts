@@ -100,7 +100,7 @@ export interface DeleteSpec {
   summary: string;
   /** The path parameter holding the id. */
   param: string;
-  /** `uuid`: a lowercase UUIDv4 or 422; `raw`: the gateway checks it. */
+  /** `uuid`: a lowercase UUID (v4 or v7) or 422; `raw`: the gateway checks it. */
   id?: 'uuid' | 'raw';
   changesKeys?: boolean;
   /** With a message the answer is 200 `{data: null}` (as httpSMS for phones and webhooks), else 204. */

@@ -1,8 +1,12 @@
 /**
  * The phone's end of the socket: connect and say `hello`, correlate requests with
  * their `result`/`error` replies, reconnect with exponential backoff and jitter,
- * and drop a link the server stopped pinging. Queued requests (reports the phone
- * must not lose) wait for the next connection; the others fail while offline.
+ * and drop a link the server stopped pinging. Queued requests (acks and reports
+ * the phone must not lose) wait for the next connection; the others fail while
+ * offline; one sent before, whose answer the lost link took, goes again with
+ * `resent: true`. The `hello` asks the server to defer its resume (`defer_resume`): after
+ * a `welcome` that agrees, the queued requests go first, then `resume`, so the
+ * server pushes again only what the phone does not hold.
  */
 import type { RetryPolicy } from '@textport/core';
 import { retryDelay } from '@textport/core';
@@ -174,6 +178,7 @@ export class PhoneLink {
     if (options.authIn === 'hello') hello.api_key = options.apiKey;
     if (options.phoneNumbers?.length) hello.phone_numbers = options.phoneNumbers;
     if (options.register) hello.register = true;
+    hello.defer_resume = true;
     socket.send(JSON.stringify(hello));
   }
 
@@ -225,6 +230,10 @@ export class PhoneLink {
     this.outbox = [];
     this.handlers.welcome(frame);
     for (const p of queued) this.write(p);
+    // Handled after the acks just written: what they took is not pushed again.
+    // Offline or refused: the next welcome asks again, and the gateway retries
+    // what was not pushed when it expires.
+    if (frame.defer_resume === true) this.request({ type: 'resume' }).catch(() => {});
   }
 
   private closed(socket: WebSocket, code: number, reason: string): void {
@@ -235,7 +244,8 @@ export class PhoneLink {
     const requeue: Pending[] = [];
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
-      if (p.queued && !this.stopped) requeue.push(p);
+      // Sent, unanswered: the server may have applied it (an ack says so when resent).
+      if (p.queued && !this.stopped) requeue.push({ ...p, body: { ...p.body, resent: true } });
       else p.reject(new DisconnectedError('the connection closed before the reply'));
     }
     this.pending.clear();

@@ -3,9 +3,9 @@
  * over WebSocket. It acks each pushed message (which moves it to `sending`),
  * hands it to an `SmsSender` once, and reports SENT, DELIVERED or FAILED; it
  * sends heartbeats on an interval and on request, and reports incoming SMS and
- * missed calls. Duplicate pushes (after a reconnect) are dropped by message id;
- * with a persistent `journal`, a message pushed again after a restart is not sent
- * again: the client reports the outcome it recorded.
+ * missed calls. An ack a lost link left unanswered is sent again after the reconnect,
+ * before the `resume`, so what the phone holds is not pushed again. Duplicates are dropped
+ * by id; with a persistent `journal`, a message pushed again after a restart is not sent again.
  */
 import { EventEmitter } from 'node:events';
 import type { RetryPolicy, WireHeartbeat, WireMessage } from '@textport/core';
@@ -144,6 +144,10 @@ function radioFields(radio: RadioStatus): Record<string, number | string> {
   if (radio.registration) fields.network_registration = radio.registration;
   if (radio.operator?.trim()) fields.network_operator = radio.operator.trim().slice(0, 64);
   return fields;
+}
+
+function ackOf(message: WireMessage) {
+  return { type: 'ack', message_id: message.id, attempt: message.send_attempt_count };
 }
 
 function errorText(error: unknown): string {
@@ -346,7 +350,7 @@ export class PhoneClient extends EventEmitter<PhoneClientEvents> {
     if (duplicate) return;
     this.acking.add(message.id);
     this.link
-      .request<ResultData['ack']>({ type: 'ack', message_id: message.id })
+      .request<ResultData['ack']>(ackOf(message), true)
       .then(
         (data) => {
           this.seen.add(message.id);
@@ -367,7 +371,7 @@ export class PhoneClient extends EventEmitter<PhoneClientEvents> {
   private recover(message: WireMessage, entry: JournalEntry): void {
     this.acking.add(message.id);
     this.link
-      .request<ResultData['ack']>({ type: 'ack', message_id: message.id })
+      .request<ResultData['ack']>(ackOf(message), true)
       .then(
         () => {
           this.seen.add(message.id);

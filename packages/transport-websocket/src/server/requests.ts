@@ -6,22 +6,53 @@
 import type { PhoneEventName, PhoneRecord, Principal } from '@textport/core';
 import { toWireHeartbeat, toWireMessage } from '@textport/core';
 import type { TransportHost } from '@textport/core/transport';
-import type { HelloFrame, PhoneFrame, ResultData } from '../protocol.js';
+import type { AckFrame, HelloFrame, PhoneFrame, ResultData, ResumeFrame } from '../protocol.js';
 
-type PhoneApi = TransportHost['phoneApi'];
+/** What a request may use of the transport's host. */
+export type RequestHost = Pick<TransportHost, 'phoneApi' | 'lookups'>;
 
-export type PhoneRequest = Exclude<PhoneFrame, HelloFrame>;
+/** A request answered by the phone API (`hello` and `resume` are the session's own). */
+export type PhoneRequest = Exclude<PhoneFrame, HelloFrame | ResumeFrame>;
+
+/**
+ * Takes the message for the phone. A resent ack whose first sending was applied
+ * (the message is `sending` on the attempt it names, for a phone of this socket)
+ * is answered with the message again: the answer was lost with the link, and the
+ * phone has not sent it.
+ */
+async function ack(
+  host: RequestHost,
+  principal: Principal,
+  phones: readonly PhoneRecord[],
+  frame: AckFrame,
+): Promise<ResultData['ack']> {
+  try {
+    return {
+      message: toWireMessage(await host.phoneApi.takeOutstanding(principal, frame.message_id)),
+    };
+  } catch (error) {
+    if (frame.resent !== true || frame.attempt === undefined) throw error;
+    const taken = await host.lookups.message(principal.accountId, frame.message_id);
+    const ours =
+      taken?.status === 'sending' &&
+      taken.sendAttemptCount === frame.attempt &&
+      phones.some((p) => p.id === taken.phoneId && p.phoneNumber === taken.owner);
+    if (!taken || !ours) throw error;
+    return { message: toWireMessage(taken) };
+  }
+}
 
 /** Runs one request for a socket serving `phones` as `principal`; throws a GatewayError. */
 export async function handleRequest(
-  api: PhoneApi,
+  host: RequestHost,
   principal: Principal,
   phones: readonly PhoneRecord[],
   frame: PhoneRequest,
 ): Promise<ResultData[keyof ResultData]> {
+  const api = host.phoneApi;
   switch (frame.type) {
     case 'ack':
-      return { message: toWireMessage(await api.takeOutstanding(principal, frame.message_id)) };
+      return ack(host, principal, phones, frame);
     case 'event': {
       const result = await api.reportEvent(principal, frame.message_id, {
         event: frame.event as PhoneEventName,

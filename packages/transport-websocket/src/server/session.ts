@@ -21,6 +21,7 @@ import type { HelloFrame, PhoneFrame, ServerFrameBody, WelcomeFrame } from '../p
 import { CLOSE_CODES, encodeFrame, FrameError, parsePhoneFrame } from '../protocol.js';
 import type { ResolvedOptions } from './options.js';
 import { assertPhoneNumbers, registerNumbers, servedPhones } from './phones.js';
+import { PushedLog } from './pushed.js';
 import { handleRequest } from './requests.js';
 
 const OPEN = 1;
@@ -38,6 +39,8 @@ export interface SessionHost {
   detach(session: PhoneSession): void;
   /** Checks the session's key again (a revocation went by while it said hello). */
   recheck(session: PhoneSession): void;
+  /** Pushes again what the session's phones were handed and did not ack; resolves to how many. */
+  resume(session: PhoneSession): Promise<number>;
 }
 
 /** A close reason fits in 123 bytes of UTF-8. */
@@ -71,6 +74,10 @@ export class PhoneSession {
   phones: readonly PhoneRecord[] = [];
   /** Cleared by each ping, set by any pong or frame. */
   alive = true;
+  /** The phone said `defer_resume`: it acks what it holds, then sends `resume`. */
+  deferResume = false;
+  /** The messages pushed on this socket whose ack is not answered yet. */
+  readonly pushed = new PushedLog();
   private key: string | undefined;
   private keyCheck: Promise<Principal | null> | undefined;
   /** `owner.keyEpoch` when the key was last resolved. */
@@ -309,7 +316,10 @@ export class PhoneSession {
         this.reject(frame.id, CLOSE_CODES.unauthorized, 'the hello of this socket failed');
         return;
       }
-      const data = await handleRequest(this.host.phoneApi, this.principal, this.phones, frame);
+      const data =
+        frame.type === 'resume'
+          ? { pushed: await this.owner.resume(this) }
+          : await handleRequest(this.host, this.principal, this.phones, frame);
       this.send({ type: 'result', id: frame.id, data });
     } catch (error) {
       const e = toGatewayError(error);
@@ -326,6 +336,8 @@ export class PhoneSession {
         ...(e.fields === undefined ? {} : { fields: e.fields }),
       });
       if (frame.type === 'hello') this.close(INTERNAL_ERROR, 'hello failed; retry later');
+    } finally {
+      if (frame.type === 'ack') this.pushed.forget(frame.message_id);
     }
   }
 
@@ -339,6 +351,7 @@ export class PhoneSession {
       ping_interval_ms: options.pingIntervalMs,
       heartbeat_interval_ms: options.heartbeatIntervalMs,
       max_payload: options.maxPayload,
+      ...(this.deferResume ? { defer_resume: true as const } : {}),
     };
   }
 
@@ -376,6 +389,7 @@ export class PhoneSession {
     this.principal = principal;
     this.key = key;
     this.keyCheck = undefined;
+    this.deferResume = frame.defer_resume === true;
     clearTimeout(this.authTimer);
     setFrameLimit(this.socket, this.owner.options.maxPayload);
     this.send(this.welcome(frame.id));

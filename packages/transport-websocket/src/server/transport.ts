@@ -166,8 +166,9 @@ export class WebSocketTransport implements Transport, SessionHost {
 
   /**
    * A phone connected: wake the dispatcher when the phone has due (or future) work,
-   * so its backlog goes out at once; then push again what it never acked. Phones
-   * with nothing waiting cost no dispatch round, which keeps mass reconnects cheap.
+   * so its backlog goes out at once; then push again what it never acked, unless
+   * it said `defer_resume` (it acks what it holds first, then asks with `resume`).
+   * Phones with nothing waiting cost no dispatch round, which keeps mass reconnects cheap.
    */
   private async connected(session: PhoneSession, host: TransportHost): Promise<void> {
     const ids = session.phones.map((p) => p.id);
@@ -176,7 +177,12 @@ export class WebSocketTransport implements Transport, SessionHost {
     } catch {
       host.wake();
     }
-    await this.resume(session, host);
+    if (!session.deferResume) await this.pushUnacked(session, host);
+  }
+
+  /** The phone's `resume` request: push again what it was handed and never acked. */
+  resume(session: PhoneSession): Promise<number> {
+    return this.pushUnacked(session, session.host);
   }
 
   detach(session: PhoneSession): void {
@@ -206,15 +212,21 @@ export class WebSocketTransport implements Transport, SessionHost {
     }
   }
 
-  /** Pushes again what was handed off to the session's phones but never acked. */
-  private async resume(session: PhoneSession, host: TransportHost): Promise<void> {
+  /**
+   * Pushes again what was handed off to the session's phones but never acked (and
+   * that the phone does not hold from this socket); resolves to how many were pushed.
+   */
+  private async pushUnacked(session: PhoneSession, host: TransportHost): Promise<number> {
+    let pushed = 0;
     for (const phone of session.phones) {
       try {
         const messages = await host.lookups.handedOff(phone);
         if (messages.length === 0 || this.byPhone.get(phone.id) !== session) continue;
         // A phone that does not read gets them on their expiry retry instead.
-        if (!session.hasRoom()) return;
-        await session.push(messages.map(messageFrame));
+        if (!session.hasRoom()) return pushed;
+        const fresh = session.pushed.take(messages);
+        pushed += fresh.length;
+        await session.push(fresh.map(messageFrame));
       } catch (error) {
         host.logger.warn(
           { err: error, phoneId: phone.id },
@@ -222,6 +234,7 @@ export class WebSocketTransport implements Transport, SessionHost {
         );
       }
     }
+    return pushed;
   }
 
   private pingAll(): void {
@@ -272,7 +285,8 @@ export class WebSocketTransport implements Transport, SessionHost {
       );
     }
     try {
-      await session.push(messages.map(messageFrame));
+      // A message the phone holds from this socket (its ack unanswered) is not pushed again.
+      await session.push(session.pushed.take(messages).map(messageFrame));
     } catch (error) {
       throw new TransportError(`the WebSocket of phone [${phone.phoneNumber}] closed`, {
         retryable: true,
