@@ -27,7 +27,7 @@ import {
   startHandoff,
 } from './handoff.js';
 import { RoundPacer } from './pace.js';
-import { awaitsHandoff, isPastValidity, TTL_EXPIRED } from './plan.js';
+import { awaitsHandoff, isPastValidity, isQueued, TTL_EXPIRED } from './plan.js';
 import { rerouteMessage } from './reroute.js';
 import type { Act } from './round.js';
 import { laneRows, loadRound, readyByPhone, workLanes } from './round.js';
@@ -215,8 +215,7 @@ export class Dispatcher {
     }
     const schedule =
       phone.sendScheduleId === null ? null : (schedules.get(phone.sendScheduleId) ?? null);
-    const queued = row.status === 'pending' || row.status === 'expired' || awaitsHandoff(row);
-    if (queued && isPastValidity(row, this.ctx.clock.now())) {
+    if (isQueued(row) && isPastValidity(row, this.ctx.clock.now())) {
       await failMessage(this.step, row, TTL_EXPIRED, uow);
       return null;
     }
@@ -247,7 +246,7 @@ export class Dispatcher {
     uow?: UnitOfWork,
   ): Promise<boolean> {
     if (row.poolId === null || !hasCaps(phone)) return false;
-    if (!(row.status === 'pending' || row.status === 'expired' || awaitsHandoff(row))) return false;
+    if (!isQueued(row)) return false;
     const now = this.ctx.clock.now();
     // The round's copy of the phone predates this round's hand-offs: read its budget now.
     const fresh = (await (uow?.tx ?? this.ctx.store).getPhone(phone.id)) ?? phone;

@@ -10,7 +10,7 @@ import type { MessageRecord, PhoneRecord } from '../domain/records.js';
 import type { Transport } from '../transport.js';
 import type { StepContext } from './handoff.js';
 import { checkExpiry, settle } from './handoff.js';
-import { awaitsHandoff } from './plan.js';
+import { isQueued } from './plan.js';
 import { rerouteMessage } from './reroute.js';
 
 const PHONES_PER_PAGE = 100;
@@ -77,7 +77,7 @@ export class PoolFailover {
       });
       let progress = 0;
       for (const row of rows) {
-        if (row.status === 'pending' || row.status === 'expired' || awaitsHandoff(row)) {
+        if (isQueued(row)) {
           const m = await rerouteMessage(this.s, row, { reason, leased: true });
           if (m) progress += 1;
           else await settleLease(this.s, row);

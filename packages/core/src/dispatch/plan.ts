@@ -65,6 +65,11 @@ export function awaitsHandoff(message: MessageRecord): boolean {
   return message.status === 'scheduled' && message.awaitingHandoff && message.dueAt !== null;
 }
 
+/** No phone holds it yet: pending, expired with a retry due, or planned and not handed off. */
+export function isQueued(message: MessageRecord): boolean {
+  return message.status === 'pending' || message.status === 'expired' || awaitsHandoff(message);
+}
+
 /** Handed to its phone's transport and not yet taken: waiting on its expiry check. */
 export function isHandedOff(message: MessageRecord): boolean {
   return message.status === 'scheduled' && message.sendAttemptCount > 0 && !awaitsHandoff(message);

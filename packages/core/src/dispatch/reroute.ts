@@ -35,9 +35,8 @@ export async function rerouteTarget(
   uow?: UnitOfWork,
 ): Promise<PhoneRecord | null> {
   if (message.poolId === null) return null;
-  const store = uow?.tx ?? s.ctx.store;
-  if (!(await store.getPool(message.accountId, message.poolId))) return null;
-  const members = await store.listPoolMembers(message.poolId);
+  // A deleted pool has no members (its phones left it with it): nothing to move to.
+  const members = await (uow?.tx ?? s.ctx.store).listPoolMembers(message.poolId);
   const now = s.ctx.clock.now();
   const target = choosePoolPhone(members, {
     contact: message.contact,

@@ -5,19 +5,12 @@
  * so setting it is one upsert).
  */
 import type { Knex } from 'knex';
-import { isMysql, mysqlCollation, mysqlTable, TEXT_KEY } from './mysql.js';
+import { isMysql, keyColumn, mysqlCollation, mysqlTable } from './mysql.js';
 
 export async function up(knex: Knex, prefix: string): Promise<void> {
-  const pg = (knex.client as { dialect?: string }).dialect === 'postgresql';
   const my = isMysql(knex);
   const collation = my ? await mysqlCollation(knex) : '';
-  /** Ids and keys: byte order everywhere ("C" on Postgres, VARCHAR on MySQL). */
-  const key = (t: Knex.CreateTableBuilder, column: string) =>
-    pg
-      ? t.specificType(column, 'text COLLATE "C"')
-      : my
-        ? t.specificType(column, TEXT_KEY)
-        : t.text(column);
+  const key = keyColumn(knex);
   const discord = `${prefix}discord_integrations`;
   await knex.schema.createTable(discord, (t) => {
     if (my) mysqlTable(t, collation);

@@ -17,6 +17,23 @@ export function isMysql(knex: Knex): boolean {
   return (knex.client as { dialect?: string }).dialect === 'mysql';
 }
 
+/**
+ * A column for ids and other indexed strings in byte order on every dialect: "C" on
+ * Postgres, VARCHAR on MySQL, plain text on SQLite.
+ */
+export function keyColumn(
+  knex: Knex,
+): (t: Knex.TableBuilder, column: string) => Knex.ColumnBuilder {
+  const pg = (knex.client as { dialect?: string }).dialect === 'postgresql';
+  const my = isMysql(knex);
+  return (t, column) =>
+    pg
+      ? t.specificType(column, 'text COLLATE "C"')
+      : my
+        ? t.specificType(column, TEXT_KEY)
+        : t.text(column);
+}
+
 /** MariaDB's padless binary utf8mb4 collation, or MySQL 8's. */
 export async function mysqlCollation(knex: Knex): Promise<string> {
   const [rows] = (await knex.raw('SELECT VERSION() AS version')) as [{ version: string }[]];

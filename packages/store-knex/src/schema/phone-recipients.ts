@@ -5,18 +5,12 @@
  * is what makes a contact count once).
  */
 import type { Knex } from 'knex';
-import { isMysql, mysqlCollation, mysqlTable, TEXT_KEY } from './mysql.js';
+import { isMysql, keyColumn, mysqlCollation, mysqlTable } from './mysql.js';
 
 export async function up(knex: Knex, prefix: string): Promise<void> {
-  const pg = (knex.client as { dialect?: string }).dialect === 'postgresql';
   const my = isMysql(knex);
   const collation = my ? await mysqlCollation(knex) : '';
-  const key = (t: Knex.TableBuilder, column: string) =>
-    pg
-      ? t.specificType(column, 'text COLLATE "C"')
-      : my
-        ? t.specificType(column, TEXT_KEY)
-        : t.text(column);
+  const key = keyColumn(knex);
   await knex.schema.alterTable(`${prefix}phones`, (t) => {
     t.integer('recipients_per_month').notNullable().defaultTo(0);
     t.integer('recipients_month');

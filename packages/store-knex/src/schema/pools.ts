@@ -6,19 +6,12 @@
  * the pool a send named (NULL: sent from one number, never moved).
  */
 import type { Knex } from 'knex';
-import { isMysql, mysqlCollation, mysqlTable, TEXT_KEY } from './mysql.js';
+import { isMysql, keyColumn, mysqlCollation, mysqlTable } from './mysql.js';
 
 export async function up(knex: Knex, prefix: string): Promise<void> {
-  const pg = (knex.client as { dialect?: string }).dialect === 'postgresql';
   const my = isMysql(knex);
   const collation = my ? await mysqlCollation(knex) : '';
-  /** Ids and keys: byte order everywhere ("C" on Postgres, VARCHAR on MySQL). */
-  const key = (t: Knex.TableBuilder, column: string) =>
-    pg
-      ? t.specificType(column, 'text COLLATE "C"')
-      : my
-        ? t.specificType(column, TEXT_KEY)
-        : t.text(column);
+  const key = keyColumn(knex);
   const pools = `${prefix}pools`;
   await knex.schema.createTable(pools, (t) => {
     if (my) mysqlTable(t, collation);
