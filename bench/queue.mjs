@@ -6,8 +6,10 @@
 // so and exits. Every round of each side gets a fresh schema, dropped afterwards.
 // Options: JOBS (20000), ROUNDS (3), PHONES (10), BATCH (textport batchSize, 200),
 // POOL (textport's Knex pool, 10), GW_CONCURRENCY (24), GW_POLL_MS (10),
-// GW_BATCHED (1: graphile-worker's localQueue + completeJobBatchDelay batching; default 0),
-// ONLY (graphile | textport: one side alone, e.g. to profile it; no ratio then).
+// GW_MODES (which graphile-worker setups run each round, comma list, default `plain,batched`:
+// `plain` is its defaults, `batched` its localQueue + completeJobBatchDelay batching; GW_BATCHED=1
+// is short for `batched` alone), ONLY (graphile | textport: one side alone, e.g. to profile it;
+// no ratio then).
 // With TEXTPORT_BENCH_MYSQL_URL (or TEXTPORT_TEST_MYSQL_URL) set, textport's dispatch also runs
 // ROUNDS rounds on MariaDB/MySQL (a fresh database each; CPU: Node + the whole server process).
 //
@@ -39,7 +41,15 @@ const BATCH = Number(process.env.BATCH ?? 200);
 const POOL = Number(process.env.POOL ?? 10);
 const GW_CONCURRENCY = Number(process.env.GW_CONCURRENCY ?? 24);
 const GW_POLL_MS = Number(process.env.GW_POLL_MS ?? 10);
-const GW_BATCHED = process.env.GW_BATCHED === '1';
+const GW_MODES = (
+  process.env.GW_MODES ?? (process.env.GW_BATCHED === '1' ? 'batched' : 'plain,batched')
+)
+  .split(',')
+  .map((m) => m.trim())
+  .filter(Boolean);
+for (const mode of GW_MODES) {
+  if (mode !== 'plain' && mode !== 'batched') throw new Error(`GW_MODES: unknown mode ${mode}`);
+}
 const ONLY = process.env.ONLY;
 
 /** What a no-op transport reaches: every phone. */
@@ -108,7 +118,7 @@ function finishLine() {
   return { finish, finished };
 }
 
-async function graphileRound() {
+async function graphileRound(batched) {
   const schema = `gw_bench_${rand()}`;
   const pool = new pg.Pool({
     connectionString: PG_URL,
@@ -151,7 +161,7 @@ async function graphileRound() {
           if (done === JOBS) finish(now());
         },
       },
-      ...(GW_BATCHED
+      ...(batched
         ? {
             preset: {
               worker: {
@@ -299,40 +309,54 @@ async function textportRound(side = postgresSide) {
   }
 }
 
-const graphile = [];
+/** The graphile-worker setups, their labels in the output and their targets for textport's ratio. */
+const MODES = {
+  plain: {
+    label: 'graphile-worker',
+    setup: `concurrency ${GW_CONCURRENCY}, pollInterval ${GW_POLL_MS} ms, no batching (defaults)`,
+    target: 3,
+  },
+  batched: {
+    label: 'graphile-worker batched',
+    setup: `concurrency ${GW_CONCURRENCY}, pollInterval ${GW_POLL_MS} ms, localQueue + completeJobBatchDelay 0`,
+    target: 1,
+  },
+};
+const modes = ONLY === 'textport' ? [] : GW_MODES;
+/** Per graphile-worker mode: its rounds and textport's same-round ratios against it. */
+const graphile = Object.fromEntries(modes.map((m) => [m, { runs: [], ratios: [] }]));
 const textport = [];
 /** textport's dispatch on MariaDB/MySQL (when its URL is set). */
 const textportMysql = [];
-const ratios = [];
 const loads = [];
-const sides = ONLY ? [ONLY] : ['graphile', 'textport'];
-const gwMode = GW_BATCHED
-  ? `concurrency ${GW_CONCURRENCY}, pollInterval ${GW_POLL_MS} ms, localQueue + completeJobBatchDelay 0`
-  : `concurrency ${GW_CONCURRENCY}, pollInterval ${GW_POLL_MS} ms, no batching (defaults)`;
+const sides = [...modes, ...(ONLY === 'graphile' ? [] : ['textport'])];
 const cpuText = (r) => `${Math.round(r.nodeUs)}+${Math.round(r.pgUs)} µs CPU`;
 console.log(
-  `queue bench: ${JOBS} items per round, ${ROUNDS} rounds, Postgres; graphile-worker ${gwMode}; ` +
-    `textport ${PHONES} phones, batchSize ${BATCH}, pool ${POOL}. CPU per item: Node + Postgres backends`,
+  `queue bench: ${JOBS} items per round, ${ROUNDS} rounds, Postgres; ` +
+    modes.map((m) => `${MODES[m].label} (${MODES[m].setup})`).join('; ') +
+    `; textport ${PHONES} phones, batchSize ${BATCH}, pool ${POOL}. CPU per item: Node + Postgres backends`,
 );
 try {
   for (let r = 0; r < ROUNDS; r++) {
-    // Alternate which side goes first so that neither always runs on a warmer database.
+    // Alternate the order so that no side always runs on a warmer database.
     const round = {};
     for (const side of r % 2 === 0 ? sides : [...sides].reverse()) {
-      round[side] = side === 'graphile' ? await graphileRound() : await textportRound();
+      round[side] =
+        side === 'textport' ? await textportRound() : await graphileRound(side === 'batched');
     }
     const parts = [];
-    if (round.graphile) {
-      graphile.push(round.graphile);
-      parts.push(`graphile-worker ${fmt(round.graphile.rate)} jobs/s (${cpuText(round.graphile)})`);
+    for (const mode of modes) {
+      graphile[mode].runs.push(round[mode]);
+      parts.push(`${MODES[mode].label} ${fmt(round[mode].rate)} jobs/s (${cpuText(round[mode])})`);
     }
     if (round.textport) {
       textport.push(round.textport);
       parts.push(`textport ${fmt(round.textport.rate)} hand-offs/s (${cpuText(round.textport)})`);
-    }
-    if (round.graphile && round.textport) {
-      ratios.push(round.textport.rate / round.graphile.rate);
-      parts.push(`ratio ${(round.textport.rate / round.graphile.rate).toFixed(2)}`);
+      for (const mode of modes) {
+        const ratio = round.textport.rate / round[mode].rate;
+        graphile[mode].ratios.push(ratio);
+        parts.push(`ratio to ${MODES[mode].label} ${ratio.toFixed(2)}`);
+      }
     }
     loads.push(load());
     console.log(`  round ${r + 1}: ${parts.join(', ')}; load ${load()}`);
@@ -356,17 +380,21 @@ const summary = (runs, unit) =>
   `CPU per item ${Math.round(median(runs.map((r) => r.nodeUs)))} µs Node + ` +
   `${Math.round(median(runs.map((r) => r.pgUs)))} µs Postgres`;
 const lines = [];
-if (graphile.length > 0) lines.push(`graphile-worker: ${summary(graphile, 'jobs/s')}`);
+for (const mode of modes)
+  lines.push(`${MODES[mode].label}: ${summary(graphile[mode].runs, 'jobs/s')}`);
 if (textport.length > 0) lines.push(`textport dispatch: ${summary(textport, 'hand-offs/s')}`);
 if (textportMysql.length > 0) {
   lines.push(
     `textport dispatch on MariaDB: ${summary(textportMysql, 'hand-offs/s').replace('µs Postgres', 'µs MariaDB server')}`,
   );
 }
-if (ratios.length > 0) {
+for (const mode of modes) {
+  const { ratios } = graphile[mode];
+  if (ratios.length === 0) continue;
   const ratio = median(ratios);
+  const { label, target } = MODES[mode];
   lines.push(
-    `textport dispatch / graphile-worker: median ${ratio.toFixed(2)} (target >= 1.0: ${ratio >= 1 ? 'met' : 'short'}) ` +
+    `textport dispatch / ${label}: median ${ratio.toFixed(2)} (target >= ${target}: ${ratio >= target ? 'met' : 'short'}) ` +
       `[${ratios.map((x) => x.toFixed(2)).join(', ')}]`,
   );
 }
@@ -374,21 +402,41 @@ console.log(`${lines.join('\n')}\nload average ${load()}`);
 
 const note = `load average after each round: ${loads.join(' | ')}`;
 const results = [];
-if (ratios.length > 0) {
-  results.push(
-    figure('textport dispatch / graphile-worker', 'ratio', ratios, { op: '>=', value: 1 }, note),
-  );
+for (const mode of modes) {
+  const { ratios } = graphile[mode];
+  const { label, target } = MODES[mode];
+  if (ratios.length > 0) {
+    results.push(
+      figure(`textport dispatch / ${label}`, 'ratio', ratios, { op: '>=', value: target }, note),
+    );
+  }
 }
 if (textport.length > 0) {
   results.push(
     figure('textport dispatch on Postgres', 'hand-offs/s', rates(textport), undefined, note),
   );
+  results.push(
+    figure(
+      'textport dispatch: CPU per hand-off (Node + Postgres)',
+      'µs',
+      textport.map((r) => r.nodeUs + r.pgUs),
+    ),
+  );
 }
 if (textportMysql.length > 0) {
   results.push(figure('textport dispatch on MariaDB', 'hand-offs/s', rates(textportMysql)));
 }
-if (graphile.length > 0) {
-  results.push(figure('graphile-worker on Postgres', 'jobs/s', rates(graphile), undefined, gwMode));
+for (const mode of modes) {
+  const { runs } = graphile[mode];
+  const { label, setup } = MODES[mode];
+  results.push(figure(`${label} on Postgres`, 'jobs/s', rates(runs), undefined, setup));
+  results.push(
+    figure(
+      `${label}: CPU per job (Node + Postgres)`,
+      'µs',
+      runs.map((r) => r.nodeUs + r.pgUs),
+    ),
+  );
 }
 report(
   'queue',
@@ -403,7 +451,7 @@ report(
     graphileWorker: {
       concurrency: GW_CONCURRENCY,
       pollIntervalMs: GW_POLL_MS,
-      batched: GW_BATCHED,
+      modes,
     },
   },
   results,

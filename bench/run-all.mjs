@@ -17,7 +17,7 @@ const START = '<!-- bench:latest:start -->';
 const END = '<!-- bench:latest:end -->';
 const PG_URL = process.env.TEXTPORT_BENCH_DATABASE_URL ?? process.env.TEXTPORT_TEST_DATABASE_URL;
 
-/** Every script, in the order they run; `pg` marks the ones that need Postgres. */
+/** Every script, in the order they run; `pg` marks the ones that need Postgres, `env` sets options. */
 const BENCHES = [
   { name: 'dispatch', script: 'dispatch.mjs' },
   { name: 'webhooks', script: 'webhooks.mjs' },
@@ -27,6 +27,7 @@ const BENCHES = [
   { name: 'smsgate', script: 'smsgate.mjs', node: ['--expose-gc'] },
   { name: 'queue', script: 'queue.mjs', pg: true },
   { name: 'scheduler', script: 'scheduler.mjs' },
+  { name: 'scheduler-pg', script: 'scheduler.mjs', pg: true, env: { STORE: 'postgres' } },
   { name: 'dashboard', script: 'dashboard.mjs' },
   { name: 'scale', script: 'scale.mjs' },
 ];
@@ -43,6 +44,7 @@ function run(bench, resultFile) {
           ...process.env,
           BENCH_RESULT: resultFile,
           ...(PG_URL ? { TEXTPORT_BENCH_DATABASE_URL: PG_URL } : {}),
+          ...bench.env,
         },
       },
     );

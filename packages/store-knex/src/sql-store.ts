@@ -9,6 +9,7 @@ import {
 } from '@textport/core/store';
 import type { SqlEngine } from './engine/sql-engine.js';
 import * as activity from './ops/activity.js';
+import * as batches from './ops/batches.js';
 import * as claims from './ops/claims.js';
 import * as directory from './ops/directory.js';
 import * as idempotency from './ops/idempotency.js';
@@ -37,6 +38,7 @@ const OPERATIONS = {
   ...integrations,
   ...retention,
   ...activity,
+  ...batches,
 };
 
 export class SqlStore extends operationStore<Db, typeof OPERATIONS>(OPERATIONS) implements Store {

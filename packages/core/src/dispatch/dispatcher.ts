@@ -16,6 +16,8 @@ import type { Store } from '../store.js';
 import type { NotifyOutcome, Transport } from '../transport.js';
 import { isRetryable, TransportError } from '../transport.js';
 import type { GatewayContext, UnitOfWork } from '../uow/context.js';
+import { runUnitOfWork } from '../uow/context.js';
+import { splitBatch, workBatch } from './batch.js';
 import { PoolFailover } from './failover.js';
 import type { StepContext } from './handoff.js';
 import {
@@ -165,18 +167,32 @@ export class Dispatcher {
     return rows.length;
   }
 
-  /** Acts on the claimed rows and hands the ready ones off. */
+  /**
+   * Acts on the claimed rows and hands the ready ones off: first the rows decided
+   * without a read, in one transaction (batch.ts), then the rest row by row.
+   */
   private async work(rows: MessageRecord[]): Promise<void> {
     const round = await loadRound(this.ctx.store, rows, this.options.concurrency);
     const pacer = new RoundPacer();
     const act: Act = (row, phone, schedules, uow) => this.act(row, phone, schedules, pacer, uow);
-    const { ready, failure } = await workLanes(
-      this.ctx,
-      round,
-      laneRows(round),
-      act,
-      this.options.concurrency,
-    );
+    const { batch, lanes } = splitBatch(round, laneRows(round), this.ctx.clock.now());
+    let ready: (MessageRecord | null)[] = rows.map(() => null);
+    let failure: { error: unknown } | undefined;
+    if (batch.length > 0) {
+      try {
+        const done = await runUnitOfWork(this.ctx, (uow) =>
+          workBatch(this.step, round, batch, pacer, uow),
+        );
+        for (const [index, message] of done) ready[index] = message;
+      } catch (error) {
+        failure = { error };
+      }
+    }
+    if (!failure) {
+      const worked = await workLanes(this.ctx, round, lanes, act, this.options.concurrency);
+      ready = ready.map((message, i) => message ?? worked.ready[i] ?? null);
+      failure = worked.failure;
+    }
     for (const [phone, messages] of readyByPhone(round, ready)) {
       void this.queue.add(() => this.handOff(phone, messages));
     }

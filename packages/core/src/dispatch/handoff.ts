@@ -23,7 +23,8 @@ export interface StepContext {
   claimer: string;
 }
 
-const released = { leaseOwner: null, leaseUntil: null } as const;
+/** A patch's part that gives the claimer's lease back. */
+export const released = { leaseOwner: null, leaseUntil: null } as const;
 
 /** Runs `fn` in the caller's unit of work, or in a transaction of its own. */
 function inUnit<T>(
@@ -114,12 +115,13 @@ export async function planMessage(
 }
 
 /** A hand-off planned for `slot`; due by the message's `validUntil` at the latest (then it fails). */
-function plannedPatch(slot: number, now: number, message: MessageRecord) {
+export function plannedPatch(slot: number, now: number, message: MessageRecord) {
   const dueAt = message.validUntil === null ? slot : Math.min(slot, message.validUntil);
   return { scheduledAt: slot, dueAt, awaitingHandoff: true, updatedAt: now };
 }
 
-function handedOffPatch(message: MessageRecord, phone: PhoneRecord, now: number) {
+/** A hand-off now: the attempt counted, the expiry clock started. */
+export function handedOffPatch(message: MessageRecord, phone: PhoneRecord, now: number) {
   return {
     scheduledAt: now,
     sendAttemptCount: message.sendAttemptCount + 1,

@@ -48,6 +48,7 @@ export const STORE_ACCESS = Object.freeze({
   deleteMessage: 'write',
   deleteMessagesBetween: 'write',
   transition: 'write',
+  transitionMany: 'write',
   // claims
   claimDue: 'write',
   nextDueAt: 'read',
@@ -93,8 +94,10 @@ export const STORE_ACCESS = Object.freeze({
   insertThread: 'write',
   getThread: 'read',
   findThread: 'read',
+  findThreads: 'read',
   listThreads: 'read',
   updateThread: 'write',
+  updateThreads: 'write',
   deleteThread: 'write',
   // webhooks
   insertWebhook: 'write',

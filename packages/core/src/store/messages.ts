@@ -39,6 +39,15 @@ export interface TransitionOptions {
   leaseOwner?: string;
 }
 
+/** One compare-and-set of a batch (`transitionMany`): what `transition` takes, for one row. */
+export interface TransitionStep {
+  id: string;
+  expected: readonly MessageStatus[];
+  patch: MessagePatch;
+  /** Only when the row is still leased by this claimer. */
+  leaseOwner?: string;
+}
+
 export interface InsertMessagesOptions {
   idempotency?: IdempotencyRecord;
   outbox?: readonly OutboxRecord[];
@@ -80,4 +89,11 @@ export interface MessageStore {
     patch: MessagePatch,
     options?: TransitionOptions,
   ): Promise<TransitionResult>;
+  /**
+   * Many compare-and-sets in one atomic step and few statements (the dispatcher's
+   * round): each step is applied when its guard holds, as `transition` would. Returns,
+   * per step in order, the new row, or null when its guard did not hold (the current
+   * row is not read). The steps name distinct rows.
+   */
+  transitionMany(steps: readonly TransitionStep[]): Promise<(MessageRecord | null)[]>;
 }

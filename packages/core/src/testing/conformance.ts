@@ -29,12 +29,14 @@ import { phonesGroup } from './store/directory/phones.js';
 import { healthGroup } from './store/health.js';
 import { idempotencyGroup } from './store/idempotency.js';
 import { integrationsGroup } from './store/integrations.js';
+import { batchesGroup } from './store/messages/batches.js';
 import { outgoingCountGroup, recordsGroup } from './store/messages/records.js';
 import { transitionsGroup } from './store/messages/transitions.js';
 import { poolsGroup } from './store/pools.js';
 import { retentionGroup } from './store/retention.js';
 import { schedulesGroup } from './store/schedules.js';
 import { suppressionsGroup } from './store/suppressions.js';
+import { threadBatchesGroup } from './store/thread-batches.js';
 import { threadsGroup } from './store/threads.js';
 import { transactionsGroup } from './store/transactions.js';
 import { outboxGroup } from './store/webhooks/outbox.js';
@@ -56,6 +58,7 @@ const PARTS: readonly (readonly [part: string, groups: readonly GroupEntry[]])[]
       { name: 'records', group: recordsGroup },
       { name: 'outgoing count', group: outgoingCountGroup },
       { name: 'transitions', group: transitionsGroup },
+      { name: 'batches', group: batchesGroup },
     ],
   ],
   [
@@ -78,7 +81,13 @@ const PARTS: readonly (readonly [part: string, groups: readonly GroupEntry[]])[]
       { name: 'phones', group: phonesGroup },
     ],
   ],
-  ['threads', [{ group: threadsGroup }]],
+  [
+    'threads',
+    [
+      { name: 'records', group: threadsGroup },
+      { name: 'batches', group: threadBatchesGroup },
+    ],
+  ],
   [
     'webhooks',
     [

@@ -64,6 +64,14 @@ describe('dispatcher: rounds', () => {
     const failing = (tx: Store) =>
       new Proxy(tx, {
         get(target, prop) {
+          // The round reads its threads in one call (the batch) or one by one.
+          if (prop === 'findThreads') {
+            return (keys: { accountId: string; owner: string; contact: string }[]) => {
+              const hit = keys.some((k) => k.contact === '+13125550002');
+              if (hit && failures-- > 0) throw new Error('disk on fire');
+              return target.findThreads(keys);
+            };
+          }
           if (prop === 'findThread') {
             return (accountId: string, owner: string, contact: string) => {
               if (contact === '+13125550002' && failures-- > 0) throw new Error('disk on fire');

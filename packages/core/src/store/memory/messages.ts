@@ -8,6 +8,7 @@ import type {
   MessageSearchQuery,
   TransitionOptions,
   TransitionResult,
+  TransitionStep,
 } from '../../store.js';
 import { copyOrNull, descending, page, textMatcher, within } from './query.js';
 import { idempotencyKey, patched, type Tables } from './tables.js';
@@ -134,4 +135,16 @@ export function transition(
   const next = patched(row, patch);
   t.put(t.messages, id, next);
   return { ok: true, message: structuredClone(next) };
+}
+
+/** Every step as `transition` makes it, in one atomic unit; null where the guard did not hold. */
+export function transitionMany(
+  t: Tables,
+  steps: readonly TransitionStep[],
+): (MessageRecord | null)[] {
+  return steps.map((step) => {
+    const options = step.leaseOwner === undefined ? {} : { leaseOwner: step.leaseOwner };
+    const result = transition(t, step.id, step.expected, step.patch, options);
+    return result.ok ? result.message : null;
+  });
 }

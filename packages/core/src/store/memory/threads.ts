@@ -1,6 +1,6 @@
 /** Threads of the memory store: one per (account, owner, contact). */
 import type { ThreadRecord } from '../../domain/records.js';
-import type { ThreadListQuery } from '../../store.js';
+import type { ThreadKey, ThreadListQuery, ThreadUpdate } from '../../store.js';
 import { copyOrNull, descending, type PatchOf, page, textMatcher } from './query.js';
 import { conflict, deleteOwned, ownedRow, pairKey, type Tables, updateRow } from './tables.js';
 
@@ -40,6 +40,15 @@ export function findThread(
   return copyOrNull(findPair(t, accountId, owner, contact));
 }
 
+export function findThreads(t: Tables, keys: readonly ThreadKey[]): ThreadRecord[] {
+  const found = new Map<string, ThreadRecord>();
+  for (const key of keys) {
+    const thread = findPair(t, key.accountId, key.owner, key.contact);
+    if (thread) found.set(thread.id, structuredClone(thread));
+  }
+  return [...found.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 export function listThreads(t: Tables, query: ThreadListQuery): ThreadRecord[] {
   const matches = textMatcher(query.query);
   const rows = [...t.threads.values()].filter(
@@ -64,6 +73,10 @@ export function updateThread(
     t.put(t.threadPairs, pairKey(updated), id);
   }
   return updated;
+}
+
+export function updateThreads(t: Tables, updates: readonly ThreadUpdate[]): void {
+  for (const { id, patch } of updates) updateThread(t, id, patch);
 }
 
 export function deleteThread(t: Tables, accountId: string, id: string): ThreadRecord | null {

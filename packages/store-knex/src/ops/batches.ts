@@ -1,0 +1,210 @@
+/**
+ * Batched writes of the dispatcher's round: many message compare-and-sets
+ * (`transitionMany`, MessageStore) and the threads they touch (`findThreads`,
+ * `updateThreads`, ThreadStore), each in few statements.
+ *
+ * On Postgres a group of rows that change the same columns is one statement: the
+ * rows travel as one JSON parameter, typed by the table's own row type
+ * (`jsonb_populate_recordset`), and the `UPDATE … FROM` joins them by id. SQLite
+ * runs one prepared statement per row (in-process, no round trip); MySQL and
+ * MariaDB do the same in the operation's transaction.
+ */
+import type { MessageStatus } from '@textport/core';
+import type {
+  MessageRecord,
+  ThreadKey,
+  ThreadRecord,
+  ThreadUpdate,
+  TransitionStep,
+} from '@textport/core/store';
+import { assignments, decodeRows, firstRecord } from '../rows/codec.js';
+import { MESSAGE, type TableSpec, THREAD } from '../rows/columns.js';
+import { updateReturning } from '../rows/returning.js';
+import type { Db } from '../sql/db.js';
+import { and, type Fragment, raw, sql } from '../sql/fragment.js';
+
+/** Fields a batched patch never changes (the row's identity). */
+const IDENTITY: ReadonlySet<string> = new Set(['id', 'accountId', 'createdAt']);
+
+/** The columns a patch sets, in the spec's order. */
+function patchColumns<R>(spec: TableSpec<R>, patch: object): string[] {
+  const fields = new Set(
+    Object.entries(patch)
+      .filter(([field, value]) => value !== undefined && !IDENTITY.has(field))
+      .map(([field]) => field),
+  );
+  return spec.columns.filter((c) => fields.has(c.field)).map((c) => c.name);
+}
+
+/** Items grouped by a key, each group keeping the items' positions. */
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  for (const [i, item] of items.entries()) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(i);
+    else groups.set(key, [i]);
+  }
+  return groups;
+}
+
+/** One JSON object per record, keyed by column name, with the columns given (and `id`). */
+function jsonRows<R>(spec: TableSpec<R>, records: readonly object[], names: readonly string[]) {
+  const wanted = new Set([...names, 'id']);
+  const columns = spec.columns.filter((c) => wanted.has(c.name));
+  return JSON.stringify(
+    records.map((record) => {
+      const values = record as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const c of columns) out[c.name] = values[c.field] ?? null;
+      return out;
+    }),
+  );
+}
+
+/**
+ * Postgres: `UPDATE … SET col = r.col … FROM` the rows of one JSON parameter,
+ * matched by id, under `guard`; returns the changed rows.
+ */
+function pgUpdateFrom<R>(
+  db: Db,
+  spec: TableSpec<R>,
+  rows: readonly object[],
+  names: readonly string[],
+  guard: Fragment | null,
+) {
+  const t = db.kit.t[spec.table];
+  const set = raw(names.map((n) => `${db.kit.quote(n)} = r.${db.kit.quote(n)}`).join(', '));
+  const json = jsonRows(spec, rows, names);
+  const where = and([raw('x.id = r.id'), guard]);
+  return db.all(sql`UPDATE ${t} AS x SET ${set}
+    FROM jsonb_populate_recordset(NULL::${t}, ${json}::jsonb) AS r
+    WHERE ${where} RETURNING x.*`);
+}
+
+/** A step's guard; `table` qualifies the columns where another row source has them too. */
+function stepGuard(
+  db: Db,
+  expected: readonly MessageStatus[],
+  leaseOwner: string | undefined,
+  table = '',
+) {
+  return and([
+    db.kit.inList(`${table}status`, expected),
+    leaseOwner === undefined ? null : sql`${raw(table)}lease_owner = ${leaseOwner}`,
+  ]);
+}
+
+export async function transitionMany(
+  db: Db,
+  steps: readonly TransitionStep[],
+): Promise<(MessageRecord | null)[]> {
+  const out: (MessageRecord | null)[] = steps.map(() => null);
+  if (steps.length === 0) return out;
+  if (db.kit.pg) {
+    const groups = groupBy(steps, (s) =>
+      JSON.stringify([
+        patchColumns(MESSAGE, s.patch),
+        [...s.expected].sort(),
+        s.leaseOwner ?? null,
+      ]),
+    );
+    const at = new Map(steps.map((s, i) => [s.id, i]));
+    for (const positions of groups.values()) {
+      const first = steps[positions[0] as number] as TransitionStep;
+      const names = patchColumns(MESSAGE, first.patch);
+      const rows = positions.map((i) => {
+        const step = steps[i] as TransitionStep;
+        return { ...step.patch, id: step.id };
+      });
+      const changed =
+        names.length > 0
+          ? await pgUpdateFrom(
+              db,
+              MESSAGE,
+              rows,
+              names,
+              stepGuard(db, first.expected, first.leaseOwner, 'x.'),
+            )
+          : await updateReturning(
+              db,
+              'messages',
+              raw('updated_at = updated_at'),
+              and([
+                db.kit.inList(
+                  'id',
+                  rows.map((r) => r.id),
+                ),
+                stepGuard(db, first.expected, first.leaseOwner),
+              ]),
+            );
+      for (const message of decodeRows(MESSAGE, changed)) {
+        const i = at.get(message.id);
+        if (i !== undefined) out[i] = message;
+      }
+    }
+    return out;
+  }
+  return db.atomic(async () => {
+    for (const [i, step] of steps.entries()) {
+      const set = assignments(db.kit, MESSAGE, step.patch) ?? raw('updated_at = updated_at');
+      const where = and([sql`id = ${step.id}`, stepGuard(db, step.expected, step.leaseOwner)]);
+      out[i] = firstRecord(MESSAGE, await updateReturning(db, 'messages', set, where));
+    }
+    return out;
+  });
+}
+
+/** The threads of these pairs, in id order; locked in that order inside a transaction. */
+export async function findThreads(db: Db, keys: readonly ThreadKey[]): Promise<ThreadRecord[]> {
+  if (keys.length === 0) return [];
+  const { kit } = db;
+  const t = kit.t.threads;
+  const json = JSON.stringify(
+    keys.map((k) => ({ account_id: k.accountId, owner: k.owner, contact: k.contact })),
+  );
+  let rows: Awaited<ReturnType<Db['all']>>;
+  if (kit.pg) {
+    // The keys typed as the table's own columns, so the pair index serves the join.
+    rows = await db.all(sql`SELECT x.* FROM ${t} AS x
+      JOIN (SELECT DISTINCT account_id, owner, contact
+            FROM jsonb_populate_recordset(NULL::${t}, ${json}::jsonb)) AS k
+        ON x.account_id = k.account_id AND x.owner = k.owner AND x.contact = k.contact
+      ORDER BY x.id FOR UPDATE OF x`);
+  } else if (kit.mysql) {
+    const pairs = raw(
+      keys.map(() => '(?, ?, ?)').join(', '),
+      keys.flatMap((k) => [k.accountId, k.owner, k.contact]),
+    );
+    rows = await db.all(
+      sql`SELECT * FROM ${t} WHERE (account_id, owner, contact) IN (${pairs}) ORDER BY id FOR UPDATE`,
+    );
+  } else {
+    rows = await db.all(sql`SELECT x.* FROM ${t} AS x
+      WHERE (x.account_id, x.owner, x.contact) IN (
+        SELECT value ->> '$.account_id', value ->> '$.owner', value ->> '$.contact' FROM json_each(${json}))
+      ORDER BY x.id`);
+  }
+  return decodeRows(THREAD, rows);
+}
+
+export async function updateThreads(db: Db, updates: readonly ThreadUpdate[]): Promise<void> {
+  if (updates.length === 0) return;
+  if (db.kit.pg) {
+    const groups = groupBy(updates, (u) => patchColumns(THREAD, u.patch).join(','));
+    for (const positions of groups.values()) {
+      const group = positions.map((i) => updates[i] as ThreadUpdate);
+      const names = patchColumns(THREAD, group[0]?.patch ?? {});
+      if (names.length === 0) continue;
+      const rows = group.map((u) => ({ ...u.patch, id: u.id }));
+      await pgUpdateFrom(db, THREAD, rows, names, null);
+    }
+    return;
+  }
+  await db.atomic(async () => {
+    for (const { id, patch } of updates) {
+      const set = assignments(db.kit, THREAD, patch);
+      if (set) await db.run(sql`UPDATE ${db.kit.t.threads} SET ${set} WHERE id = ${id}`);
+    }
+  });
+}
