@@ -224,15 +224,16 @@ describe.each(ENGINES)('$name', (engine) => {
         expect(await handedOffInDb(db)).toBe(ids.length);
       }, 120_000);
 
-      it('a killed process: its leased messages go out through the others, none twice', async () => {
+      it('a killed process: its claimed messages go out through the others, none twice', async () => {
         const { db, ids } = await seeded(engine, (engine.messages * 2) / 5);
-        // The victim pauses holding leases once it has claimed a share the three processes
+        // The victim pauses holding its claims (picked in its round's open transaction, or
+        // leased) once it has claimed a share the three processes
         // reach surely (an eighth of the rows, at most six batches): it must not need luck to
         // win a third of a small run.
         const pauseAt = Math.min(6 * BATCH, Math.floor(ids.length / 8));
         const workers = startWorkers(engine, db, 3, pauseAt);
         const [victim, ...survivors] = workers as [Worker, ...Worker[]];
-        await until(() => readLog(victim.log).paused, 30_000, 'the victim to hold its leases');
+        await until(() => readLog(victim.log).paused, 30_000, 'the victim to hold its claims');
         victim.child.kill('SIGKILL');
         await victim.exited;
 
@@ -247,7 +248,8 @@ describe.each(ENGINES)('$name', (engine) => {
         expect([...counts.keys()].sort()).toEqual([...ids].sort());
         // What the killed process handed off before it died is not handed off again…
         expect(killed.handedOff.length).toBeGreaterThan(0);
-        // …and what it held under a lease went out through the others once the lease ran out.
+        // …and what it held went out through the others once its claim ended (its
+        // transaction with its connection, or a lease when it ran out).
         const stranded = killed.claimed.filter((id) => !killed.handedOff.includes(id));
         expect(stranded.length).toBeGreaterThan(0);
         const bySurvivors = new Set(logs.slice(1).flatMap((log) => log.handedOff));

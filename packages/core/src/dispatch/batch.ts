@@ -1,5 +1,10 @@
 /**
- * The batched part of a round. A claimed row of a phone without pacing or caps
+ * A dispatch round's first transaction (`takeRound`): it picks the due rows
+ * (`pickDue`: held by the transaction, not leased), writes the batched rows'
+ * next state, and leases the rest for the per-row steps. So a batched row is
+ * written once per round, and a failed round leaves every row as it was.
+ *
+ * The batched part. A claimed row of a phone without pacing or caps
  * that is to be planned (pending, or expired with a retry due) or whose planned
  * hand-off has come needs no read to be decided: the phone, its send schedule and
  * the clock say everything. So all such rows of a round are decided in memory and
@@ -12,12 +17,12 @@ import { hasRecipientCap } from '../domain/recipients.js';
 import type { MessageRecord, PhoneRecord, SendScheduleRecord } from '../domain/records.js';
 import { decide } from '../lifecycle/machine.js';
 import type { TransitionStep } from '../store.js';
-import type { UnitOfWork } from '../uow/context.js';
+import { runUnitOfWork, type UnitOfWork } from '../uow/context.js';
 import { touchThreads } from '../uow/thread-upkeep.js';
 import { handedOffPatch, plannedPatch, released, type StepContext } from './handoff.js';
 import type { RoundPacer } from './pace.js';
 import { awaitsHandoff, handoffSlot, isPastValidity, isQueued, pacingMs } from './plan.js';
-import { type Lanes, phoneOf, type Round } from './round.js';
+import { type Lanes, laneRows, loadRound, phoneOf, type Round } from './round.js';
 
 /** True when the row's step is decided without a read: see the module comment. */
 export function isBatchable(row: MessageRecord, phone: PhoneRecord | null, now: number): boolean {
@@ -64,6 +69,8 @@ export async function workBatch(
   batch: readonly number[],
   pacer: RoundPacer,
   uow: UnitOfWork,
+  /** The rows are the claimer's by lease (else held by `uow`'s transaction). */
+  leased = true,
 ): Promise<Map<number, MessageRecord>> {
   const now = s.ctx.clock.now();
   const steps: TransitionStep[] = [];
@@ -83,7 +90,7 @@ export async function workBatch(
       id: row.id,
       expected: [row.status],
       patch: { ...status, ...patch, ...released },
-      leaseOwner: s.claimer,
+      ...(leased ? { leaseOwner: s.claimer } : {}),
     });
     handedOff.push(held === null);
   }
@@ -102,4 +109,49 @@ export async function workBatch(
   }
   await touchThreads(uow, touches);
   return ready;
+}
+
+/** What a round's first transaction took. */
+export interface TakenRound {
+  /** The picked rows; those left to the per-row steps as leased by this claimer. */
+  round: Round;
+  /** The per-row steps' lanes (rows leased). */
+  lanes: Lanes;
+  /** By row index: the batched messages handed off now. */
+  ready: Map<number, MessageRecord>;
+}
+
+/**
+ * Picks up to `limit` due rows of `phoneIds` and, in the same transaction, writes
+ * the batched ones and leases the others for `leaseMs`; null when nothing is due.
+ */
+export async function takeRound(
+  s: StepContext,
+  query: { phoneIds: readonly string[] | 'all'; limit: number; leaseMs: number },
+  concurrency: number,
+  pacer: RoundPacer,
+): Promise<TakenRound | null> {
+  return runUnitOfWork(s.ctx, async (uow) => {
+    const now = s.ctx.clock.now();
+    const rows = await uow.tx.pickDue({ now, phoneIds: query.phoneIds, limit: query.limit });
+    if (rows.length === 0) return null;
+    const picked = await loadRound(uow.tx, rows, concurrency);
+    const { batch, lanes } = splitBatch(picked, laneRows(picked), now);
+    const rest = [...lanes.paced, ...lanes.threads].flat();
+    const lease = { leaseOwner: s.claimer, leaseUntil: now + query.leaseMs };
+    const leased = await uow.tx.transitionMany(
+      rest.map((index) => {
+        const row = rows[index] as MessageRecord;
+        return { id: row.id, expected: [row.status], patch: lease };
+      }),
+    );
+    const updated = [...rows];
+    for (const [k, index] of rest.entries()) {
+      const row = leased[k];
+      if (row) updated[index] = row;
+    }
+    const round = { ...picked, rows: updated };
+    const ready = await workBatch(s, round, batch, pacer, uow, false);
+    return { round, lanes, ready };
+  });
 }

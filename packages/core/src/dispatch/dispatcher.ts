@@ -16,8 +16,7 @@ import type { Store } from '../store.js';
 import type { NotifyOutcome, Transport } from '../transport.js';
 import { isRetryable, TransportError } from '../transport.js';
 import type { GatewayContext, UnitOfWork } from '../uow/context.js';
-import { runUnitOfWork } from '../uow/context.js';
-import { splitBatch, workBatch } from './batch.js';
+import { type TakenRound, takeRound } from './batch.js';
 import { PoolFailover } from './failover.js';
 import type { StepContext } from './handoff.js';
 import {
@@ -32,7 +31,7 @@ import { RoundPacer } from './pace.js';
 import { awaitsHandoff, isPastValidity, isQueued, TTL_EXPIRED } from './plan.js';
 import { rerouteMessage } from './reroute.js';
 import type { Act } from './round.js';
-import { laneRows, loadRound, readyByPhone, workLanes } from './round.js';
+import { readyByPhone, workLanes } from './round.js';
 import { failStrandedMessages } from './stranded.js';
 
 function missingOutcome(phone: PhoneRecord): TransportError {
@@ -156,61 +155,40 @@ export class Dispatcher {
    */
   async runOnce(): Promise<number> {
     const startedAt = this.ctx.clock.now();
-    const rows = await this.claim();
-    if (rows.length === 0) return 0;
+    const phoneIds = this.reachable();
+    if (phoneIds !== 'all' && phoneIds.length === 0) return 0;
+    const pacer = new RoundPacer();
+    const { batchSize: limit, leaseMs, concurrency } = this.options;
+    const taken = await takeRound(this.step, { phoneIds, limit, leaseMs }, concurrency, pacer);
+    if (!taken) return 0;
     try {
-      await this.work(rows);
+      await this.work(taken, pacer);
     } finally {
       const durationMs = this.ctx.clock.now() - startedAt;
-      this.ctx.operations.report('dispatch.round', { claimed: rows.length, durationMs });
+      this.ctx.operations.report('dispatch.round', {
+        claimed: taken.round.rows.length,
+        durationMs,
+      });
     }
-    return rows.length;
+    return taken.round.rows.length;
   }
 
-  /**
-   * Acts on the claimed rows and hands the ready ones off: first the rows decided
-   * without a read, in one transaction (batch.ts), then the rest row by row.
-   */
-  private async work(rows: MessageRecord[]): Promise<void> {
-    const round = await loadRound(this.ctx.store, rows, this.options.concurrency);
-    const pacer = new RoundPacer();
+  /** Works the leased rows step by step and hands every ready message off. */
+  private async work({ round, lanes, ready: batched }: TakenRound, pacer: RoundPacer) {
     const act: Act = (row, phone, schedules, uow) => this.act(row, phone, schedules, pacer, uow);
-    const { batch, lanes } = splitBatch(round, laneRows(round), this.ctx.clock.now());
-    let ready: (MessageRecord | null)[] = rows.map(() => null);
-    let failure: { error: unknown } | undefined;
-    if (batch.length > 0) {
-      try {
-        const done = await runUnitOfWork(this.ctx, (uow) =>
-          workBatch(this.step, round, batch, pacer, uow),
-        );
-        for (const [index, message] of done) ready[index] = message;
-      } catch (error) {
-        failure = { error };
-      }
-    }
-    if (!failure) {
-      const worked = await workLanes(this.ctx, round, lanes, act, this.options.concurrency);
-      ready = ready.map((message, i) => message ?? worked.ready[i] ?? null);
-      failure = worked.failure;
-    }
+    const { ready, failure } = await workLanes(
+      this.ctx,
+      round,
+      lanes,
+      act,
+      this.options.concurrency,
+    );
+    for (const [index, message] of batched) ready[index] = message;
     for (const [phone, messages] of readyByPhone(round, ready)) {
       void this.queue.add(() => this.handOff(phone, messages));
     }
     await this.queue.onIdle();
     if (failure) throw failure.error;
-  }
-
-  /** Claims the due rows of the phones this node's transports reach. */
-  private async claim(): Promise<MessageRecord[]> {
-    const phoneIds = this.reachable();
-    if (phoneIds !== 'all' && phoneIds.length === 0) return [];
-    return this.ctx.store.claimDue({
-      now: this.ctx.clock.now(),
-      phoneIds,
-      limit: this.options.batchSize,
-      leaseMs: this.options.leaseMs,
-      claimer: this.step.claimer,
-    });
   }
 
   /**

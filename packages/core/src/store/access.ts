@@ -51,6 +51,7 @@ export const STORE_ACCESS = Object.freeze({
   transitionMany: 'write',
   // claims
   claimDue: 'write',
+  pickDue: 'write',
   nextDueAt: 'read',
   getDueBacklog: 'read',
   takeOutstanding: 'write',

@@ -21,6 +21,9 @@ export interface ClaimDueQuery {
   pooledOnly?: boolean;
 }
 
+/** What `pickDue` takes: a claim without a lease. */
+export type PickDueQuery = Omit<ClaimDueQuery, 'leaseMs' | 'claimer'>;
+
 export interface TakeOutstandingQuery {
   accountId: string;
   id: string;
@@ -57,6 +60,15 @@ export interface ClaimStore {
    * that runs out makes the row claimable again.
    */
   claimDue(query: ClaimDueQuery): Promise<MessageRecord[]>;
+  /**
+   * Inside `transaction(fn)`: the rows `claimDue` would claim, in its order, held by
+   * the transaction instead of leased: no other claim takes them until it ends, and
+   * the caller writes each row's next state (or a lease) in the same transaction, so
+   * a row is written once per round. A rollback, or a lost connection, frees them at
+   * once. SQL stores lock them (`FOR UPDATE SKIP LOCKED`; SQLite's single writer);
+   * outside a transaction the result is only a read.
+   */
+  pickDue(query: PickDueQuery): Promise<MessageRecord[]>;
   /** The earliest `dueAt` among the given phones' rows, or null. */
   nextDueAt(phoneIds: readonly string[] | 'all'): Promise<number | null>;
   /** How many rows of every phone have `dueAt <= now`, leased or not, and the earliest of them. */

@@ -21,6 +21,7 @@ import { crossProcessGroup } from './store/claims/cross-process.js';
 import { dueGroup } from './store/claims/due.js';
 import { outstandingGroup } from './store/claims/outstanding.js';
 import { pacingGroup } from './store/claims/pacing.js';
+import { crossProcessPicksGroup, picksGroup } from './store/claims/picks.js';
 import { recipientsGroup } from './store/claims/recipients.js';
 import { skipLockedGroup } from './store/claims/skip-locked.js';
 import type { Group, GroupContext } from './store/context.js';
@@ -72,6 +73,12 @@ const PARTS: readonly (readonly [part: string, groups: readonly GroupEntry[]])[]
       { name: 'recipients', group: recipientsGroup },
       { name: 'cross-process', group: crossProcessGroup, requires: ['crossProcess'] },
       { name: 'skip-locked', group: skipLockedGroup, requires: ['crossProcess', 'skipLocked'] },
+      { name: 'picks', group: picksGroup },
+      {
+        name: 'picks across processes',
+        group: crossProcessPicksGroup,
+        requires: ['crossProcess', 'skipLocked'],
+      },
     ],
   ],
   [

@@ -143,7 +143,8 @@ describe('operational events', () => {
     const t = await dispatchSetup();
     const ops = record(t.gateway);
     const failing = new Error('database is gone');
-    t.store.claimDue = () => Promise.reject(failing);
+    // A round picks its rows in a transaction of the store.
+    t.store.transaction = () => Promise.reject(failing);
     await t.gateway.start();
     await expect
       .poll(() => ops.of('store.error'), { timeout: 5000 })

@@ -18,6 +18,7 @@ import type {
   DueBacklog,
   MessageRecord,
   PhoneRecord,
+  PickDueQuery,
   TakeOutstandingQuery,
 } from '@textport/core/store';
 import { columnValues, decodeRows, firstRecord } from '../rows/codec.js';
@@ -48,22 +49,34 @@ function inDueOrder(picked: readonly (readonly unknown[])[], limit: number): num
     .map((c) => c.seq);
 }
 
-export async function claimDue(db: Db, query: ClaimDueQuery): Promise<MessageRecord[]> {
-  const limit = Math.max(0, Math.trunc(query.limit));
-  if (limit === 0 || (query.phoneIds !== 'all' && query.phoneIds.length === 0)) return [];
-  const { kit } = db;
-  const t = kit.t.messages;
-  const { now, claimer } = query;
+/** The claimable-row conditions of a claim: free rows, and rows whose lease ran out. */
+function dueWhere(db: Db, query: PickDueQuery) {
   const phones = and([
     phoneFilter(db, query.phoneIds),
     query.pooledOnly ? raw('pool_id IS NOT NULL') : null,
   ]);
-  const free = and([sql`due_at <= ${now}`, raw('lease_until IS NULL'), phones]);
-  const expired = and([sql`due_at <= ${now}`, sql`lease_until <= ${now}`, phones]);
-  const until = now + query.leaseMs;
-  if (kit.pg) {
-    // The locked rows are updated by their tuple id (`ctid`): they cannot move while locked.
-    const rows = await db.all(sql`
+  const { now } = query;
+  return {
+    free: and([sql`due_at <= ${now}`, raw('lease_until IS NULL'), phones]),
+    expired: and([sql`due_at <= ${now}`, sql`lease_until <= ${now}`, phones]),
+  };
+}
+
+/** The count of a claim; 0 when it can take nothing. */
+function claimLimit(query: PickDueQuery): number {
+  const limit = Math.max(0, Math.trunc(query.limit));
+  return query.phoneIds !== 'all' && query.phoneIds.length === 0 ? 0 : limit;
+}
+
+/**
+ * Postgres: the picks as CTEs ending in `picked` (the tuple ids of the rows to
+ * take), each locked with `FOR UPDATE SKIP LOCKED`. Locked rows cannot move, so
+ * the tuple id (`ctid`) finds them again.
+ */
+function pgPicked(db: Db, query: PickDueQuery, limit: number): Fragment {
+  const t = db.kit.t.messages;
+  const { free, expired } = dueWhere(db, query);
+  return sql`
       WITH free AS (
         SELECT ctid AS row_id, due_at, seq FROM ${t} WHERE ${free}
         ORDER BY due_at, seq LIMIT ${limit} FOR UPDATE SKIP LOCKED
@@ -73,19 +86,26 @@ export async function claimDue(db: Db, query: ClaimDueQuery): Promise<MessageRec
       ), picked AS (
         SELECT row_id FROM (SELECT * FROM free UNION ALL SELECT * FROM expired) c
         ORDER BY due_at, seq LIMIT ${limit}
-      )
-      UPDATE ${t} AS m SET lease_owner = ${claimer}, lease_until = ${until}
-      WHERE m.ctid = ANY(ARRAY(SELECT row_id FROM picked))
-      RETURNING m.*`);
-    return inClaimOrder(rows);
-  }
+      )`;
+}
+
+/**
+ * MySQL and SQLite: the `seq` of the rows to take, by due time, then insertion
+ * order. MySQL locks the picks until the operation's (or the caller's) transaction
+ * ends and other claimers skip them. Each pick names its index: a locking read can
+ * keep the rows it examined locked until the end of the transaction, so a pick must
+ * examine only rows no other claimer needs (these phones' due rows; expired leases);
+ * left to the optimizer, two claimers could hide the free rows from each other.
+ * SQLite runs this in the single writer transaction, so nobody can take the picked
+ * rows before the caller writes them. The limit is written into the text: SQLite
+ * runs `LIMIT ?` markedly slower.
+ */
+async function pickSeqs(db: Db, query: PickDueQuery, limit: number): Promise<number[]> {
+  const { kit } = db;
+  const t = kit.t.messages;
+  const { free, expired } = dueWhere(db, query);
   const top = raw(`LIMIT ${limit}`);
   if (kit.mysql) {
-    // The picks stay locked until the operation's transaction ends; other claimers
-    // skip them. Each pick names its index: a locking read can keep the rows it
-    // examined locked until the end of the transaction, so a pick must examine
-    // only rows no other claimer needs (these phones' due rows; expired leases);
-    // left to the optimizer, two claimers could hide the free rows from each other.
     const pick = (where: Fragment, index: string) =>
       db.all(sql`SELECT seq, due_at FROM ${t} FORCE INDEX (${raw(kit.quote(`${kit.prefix}messages_${index}`))})
         WHERE ${where} ORDER BY due_at, seq ${top} FOR UPDATE SKIP LOCKED`);
@@ -94,21 +114,56 @@ export async function claimDue(db: Db, query: ClaimDueQuery): Promise<MessageRec
       ...(await pick(free, freeIndex)).values,
       ...(await pick(expired, 'due_leased')).values,
     ];
-    const set = sql`lease_owner = ${claimer}, lease_until = ${until}`;
-    return inClaimOrder(await updateKeys(db, 'messages', 'seq', inDueOrder(picked, limit), set));
+    return inDueOrder(picked, limit);
   }
-  // SQLite: this runs in the single writer transaction, so nobody can take the
-  // picked rows between the read and the update. The limit is written into the
-  // text: SQLite runs `LIMIT ?` markedly slower.
   const pick = (where: Fragment) =>
     sql`SELECT seq, due_at FROM (SELECT seq, due_at FROM ${t} WHERE ${where} ORDER BY due_at, seq ${top})`;
   const picked = await db.all(sql`${pick(free)} UNION ALL ${pick(expired)}`);
-  const seqs = inDueOrder(picked.values, limit);
+  return inDueOrder(picked.values, limit);
+}
+
+export async function claimDue(db: Db, query: ClaimDueQuery): Promise<MessageRecord[]> {
+  const limit = claimLimit(query);
+  if (limit === 0) return [];
+  const { kit } = db;
+  const t = kit.t.messages;
+  const { claimer } = query;
+  const until = query.now + query.leaseMs;
+  if (kit.pg) {
+    const rows = await db.all(sql`${pgPicked(db, query, limit)}
+      UPDATE ${t} AS m SET lease_owner = ${claimer}, lease_until = ${until}
+      WHERE m.ctid = ANY(ARRAY(SELECT row_id FROM picked))
+      RETURNING m.*`);
+    return inClaimOrder(rows);
+  }
+  const set = sql`lease_owner = ${claimer}, lease_until = ${until}`;
+  if (kit.mysql) {
+    // In the operation's transaction: the picks stay locked until the update is done.
+    return inClaimOrder(
+      await updateKeys(db, 'messages', 'seq', await pickSeqs(db, query, limit), set),
+    );
+  }
+  const seqs = await pickSeqs(db, query, limit);
   if (seqs.length === 0) return [];
-  const rows = await db.all(
-    sql`UPDATE ${t} SET lease_owner = ${claimer}, lease_until = ${until} WHERE ${kit.inList('seq', seqs)} RETURNING *`,
+  return inClaimOrder(
+    await db.all(sql`UPDATE ${t} SET ${set} WHERE ${kit.inList('seq', seqs)} RETURNING *`),
   );
-  return inClaimOrder(rows);
+}
+
+/** The rows a claim would take, held by the caller's transaction (see the contract). */
+export async function pickDue(db: Db, query: PickDueQuery): Promise<MessageRecord[]> {
+  const limit = claimLimit(query);
+  if (limit === 0) return [];
+  const t = db.kit.t.messages;
+  if (db.kit.pg) {
+    return inClaimOrder(
+      await db.all(sql`${pgPicked(db, query, limit)}
+        SELECT m.* FROM ${t} AS m WHERE m.ctid = ANY(ARRAY(SELECT row_id FROM picked))`),
+    );
+  }
+  const seqs = await pickSeqs(db, query, limit);
+  if (seqs.length === 0) return [];
+  return inClaimOrder(await db.all(sql`SELECT * FROM ${t} WHERE ${db.kit.inList('seq', seqs)}`));
 }
 
 /** The earliest `due_at` of the phones' rows, leased or not; one index probe per phone. */

@@ -10,6 +10,7 @@ import type {
   ClaimDueQuery,
   ClaimHeartbeatQuery,
   DueBacklog,
+  PickDueQuery,
   TakeOutstandingQuery,
 } from '../../store.js';
 import { within } from './query.js';
@@ -24,10 +25,11 @@ function reachable(phoneIds: readonly string[] | 'all') {
   return (m: MessageRecord) => m.phoneId !== null && set.has(m.phoneId);
 }
 
-export function claimDue(t: Tables, query: ClaimDueQuery): MessageRecord[] {
+/** The due rows a claim takes, in claim order. */
+function dueRows(t: Tables, query: PickDueQuery): MessageRecord[] {
   const { now } = query;
   const onPhone = reachable(query.phoneIds);
-  const due = [...t.messages.values()]
+  return [...t.messages.values()]
     .filter(
       (m) =>
         m.dueAt !== null &&
@@ -38,11 +40,19 @@ export function claimDue(t: Tables, query: ClaimDueQuery): MessageRecord[] {
     )
     .sort(claimOrder)
     .slice(0, Math.max(0, Math.trunc(query.limit)));
-  return due.map((row) => {
-    const next = { ...row, leaseOwner: query.claimer, leaseUntil: now + query.leaseMs };
+}
+
+export function claimDue(t: Tables, query: ClaimDueQuery): MessageRecord[] {
+  return dueRows(t, query).map((row) => {
+    const next = { ...row, leaseOwner: query.claimer, leaseUntil: query.now + query.leaseMs };
     t.put(t.messages, row.id, next);
     return structuredClone(next);
   });
+}
+
+/** The memory store's transactions hold its mutex: nobody else claims meanwhile. */
+export function pickDue(t: Tables, query: PickDueQuery): MessageRecord[] {
+  return dueRows(t, query).map((row) => structuredClone(row));
 }
 
 export function nextDueAt(t: Tables, phoneIds: readonly string[] | 'all'): number | null {
