@@ -45,12 +45,13 @@ export async function idempotent(
   store: Store,
   accountId: string,
   key: string | undefined,
-  request: unknown,
+  /** The request the key stands for (its fingerprint is compared); asked only when there is a key. */
+  request: () => unknown,
   create: (record: IdempotencyRecord | undefined) => Promise<(MessageRecord | null)[]>,
 ): Promise<(MessageRecord | null)[]> {
   if (key === undefined) return create(undefined);
   checkIdempotencyKey(key);
-  const requestHash = fingerprint(request);
+  const requestHash = fingerprint(request());
   const notBefore = ctx.clock.now() - ctx.idempotencyTtlSeconds * 1000;
   const existing = await store.getIdempotency(accountId, key, notBefore);
   if (existing) return replay(store, existing, requestHash);

@@ -27,10 +27,13 @@ export async function withholdOptedOut(
 ): Promise<MessageRecord[]> {
   const first = messages[0];
   if (!first) return [];
-  const owners = [...new Set(messages.flatMap((m) => stoppingOwners(m.owner)))];
-  const contacts = [...new Set(messages.map((m) => m.contact))];
+  const single = messages.length === 1;
+  const owners = single
+    ? stoppingOwners(first.owner)
+    : [...new Set(messages.flatMap((m) => stoppingOwners(m.owner)))];
+  const contacts = single ? [first.contact] : [...new Set(messages.map((m) => m.contact))];
   const found = await tx.findSuppressions({ accountId: first.accountId, contacts, owners });
-  if (found.length === 0) return [...messages];
+  if (found.length === 0) return messages.slice();
   const stopped = new Set(found.map((s) => JSON.stringify([s.owner, s.contact])));
   const suppressed = (m: MessageRecord) =>
     stoppingOwners(m.owner).some((owner) => stopped.has(JSON.stringify([owner, m.contact])));

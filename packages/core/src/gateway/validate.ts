@@ -164,8 +164,18 @@ const WIRE_NAMES: Readonly<Record<string, string>> = {
   contentType: 'document',
 };
 
+/** Wire names already worked out: the same few input keys come with every call. */
+const wireNames = new Map<string, string>();
+
 function wireName(key: string): string {
-  return WIRE_NAMES[key] ?? key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  let name = wireNames.get(key);
+  if (name === undefined) {
+    name = WIRE_NAMES[key] ?? key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    // Keys come from code and from callers' objects: bounded all the same.
+    if (wireNames.size >= 1000) wireNames.clear();
+    wireNames.set(key, name);
+  }
+  return name;
 }
 
 function isPlainObject(value: object): boolean {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fingerprint } from '../../src/gateway/idempotency.js';
 import { GatewayError } from '../../src/index.js';
 import { CONTACT, OWNER, setup } from './helpers.js';
 
@@ -14,6 +15,27 @@ describe('Idempotency-Key', () => {
     expect(await t.raw.countMessages(t.account.id)).toBe(1);
     const record = await t.raw.idempotency(t.account.id, 'k-1');
     expect(record?.messageIds).toEqual([first.id]);
+  });
+
+  it('fingerprints the request as stored records expect (a retry after an upgrade still replays)', async () => {
+    const t = await setup();
+    await t.gateway.messages.send(t.account.id, input, { idempotencyKey: 'k-pin' });
+    const record = await t.raw.idempotency(t.account.id, 'k-pin');
+    // The JSON of the checked request, in this key order: records written before compare with it.
+    const request = {
+      bulk: false,
+      priority: 0,
+      ttl: null,
+      validUntil: null,
+      sender: { number: OWNER },
+      recipients: [CONTACT],
+      content: input.content,
+      attachments: null,
+      encrypted: false,
+      requestId: null,
+      sendAt: null,
+    };
+    expect(record?.requestHash).toBe(fingerprint(request));
   });
 
   it('the same key with a different request is a conflict', async () => {

@@ -51,6 +51,13 @@ describe('time-ordered ids', () => {
     expect(ids.every((id) => V7.test(id))).toBe(true);
   });
 
+  it('draws fresh random bits for every id, across refills of the random block', () => {
+    const random = systemRandom();
+    // 1,000 ids take several blocks of random bytes; the last 48 bits of each are random.
+    const tails = Array.from({ length: 1000 }, () => random.uuid().slice(-12));
+    expect(new Set(tails).size).toBe(tails.length);
+  });
+
   it('takes version 4 ids (stored before) and version 7 ids as uuids, and no other', () => {
     expect(isUuid('3f0e4b9e-9a7f-4a51-9c1e-2a6d3c1b0e11')).toBe(true);
     expect(isUuid(systemRandom().uuid())).toBe(true);
