@@ -41,7 +41,10 @@ export async function touchThread(
   const thread = await tx.findThread(message.accountId, message.owner, message.contact);
   const change = applyThreadEvent(thread, threadEvent(message, touch), threadContext(uow));
   if (change.kind === 'insert') await tx.insertThread(change.thread);
-  else if (change.kind === 'update' && thread) await tx.updateThread(thread.id, change.patch);
+  else if (change.kind === 'update' && thread) {
+    // No need for the row back: the batch form writes without reading it.
+    await tx.updateThreads([{ id: thread.id, patch: change.patch }]);
+  }
 }
 
 const pairOf = (r: { accountId: string; owner: string; contact: string }) =>

@@ -66,6 +66,7 @@ function pgUpdateFrom<R>(
   rows: readonly object[],
   names: readonly string[],
   guard: Fragment | null,
+  returning = true,
 ) {
   const t = db.kit.t[spec.table];
   const q = db.kit.quote;
@@ -92,7 +93,7 @@ function pgUpdateFrom<R>(
   const where = and([raw('x.id = r.id'), guard]);
   return db.all(sql`UPDATE ${t} AS x SET ${join(sets, ', ')}
     FROM jsonb_populate_recordset(NULL::${t}, ${json}::jsonb) AS r
-    WHERE ${where} RETURNING x.*`);
+    WHERE ${where} ${raw(returning ? 'RETURNING x.*' : '')}`);
 }
 
 /** A step's guard; `table` qualifies the columns where another row source has them too. */
@@ -202,6 +203,11 @@ export async function findThreads(db: Db, keys: readonly ThreadKey[]): Promise<T
 }
 
 export async function updateThreads(db: Db, updates: readonly ThreadUpdate[]): Promise<void> {
+  const t = db.kit.t.threads;
+  const one = async ({ id, patch }: ThreadUpdate) => {
+    const set = assignments(db.kit, THREAD, patch);
+    if (set) await db.run(sql`UPDATE ${t} SET ${set} WHERE id = ${id}`);
+  };
   if (updates.length === 0) return;
   if (db.kit.pg) {
     const groups = groupBy(updates, (u) => patchColumns(THREAD, u.patch).join(','));
@@ -209,15 +215,16 @@ export async function updateThreads(db: Db, updates: readonly ThreadUpdate[]): P
       const group = positions.map((i) => updates[i] as ThreadUpdate);
       const names = patchColumns(THREAD, group[0]?.patch ?? {});
       if (names.length === 0) continue;
-      const rows = group.map((u) => ({ ...u.patch, id: u.id }));
-      await pgUpdateFrom(db, THREAD, rows, names, null);
+      if (group.length === 1) await one(group[0] as ThreadUpdate);
+      else {
+        const rows = group.map((u) => ({ ...u.patch, id: u.id }));
+        await pgUpdateFrom(db, THREAD, rows, names, null, false);
+      }
     }
     return;
   }
+  if (updates.length === 1) return one(updates[0] as ThreadUpdate);
   await db.atomic(async () => {
-    for (const { id, patch } of updates) {
-      const set = assignments(db.kit, THREAD, patch);
-      if (set) await db.run(sql`UPDATE ${db.kit.t.threads} SET ${set} WHERE id = ${id}`);
-    }
+    for (const update of updates) await one(update);
   });
 }
