@@ -32,6 +32,10 @@
  *     overwrites.
  *   - `claimDue` hands each due row to exactly one caller and leases it until
  *     `now + leaseMs`; a lease that runs out makes the row claimable again.
+ *     `pickDue` picks the same rows inside a transaction, held by it instead of
+ *     leased (SQL stores lock them), so the caller writes each once.
+ *   - `transitionMany` is many `transition`s in one atomic step and few statements;
+ *     `findThreads` locks the threads it reads, in id order, inside a transaction.
  *   - `takeOutstanding` moves one message to `sending` atomically.
  *   - `transaction(fn)` runs `fn` with a Store bound to one transaction: all of its
  *     writes commit together or none does. Nested calls on the bound store join it.
