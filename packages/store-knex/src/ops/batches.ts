@@ -26,14 +26,27 @@ import { and, type Fragment, join, raw, sql } from '../sql/fragment.js';
 /** Fields a batched patch never changes (the row's identity). */
 const IDENTITY: ReadonlySet<string> = new Set(['id', 'accountId', 'createdAt']);
 
-/** The columns a patch sets, in the spec's order. */
+const patchNames = new WeakMap<TableSpec<unknown>, Map<string, string[]>>();
+
+/** The columns a patch sets, in the spec's order (remembered per set of fields). */
 function patchColumns<R>(spec: TableSpec<R>, patch: object): string[] {
-  const fields = new Set(
-    Object.entries(patch)
-      .filter(([field, value]) => value !== undefined && !IDENTITY.has(field))
-      .map(([field]) => field),
+  const present = Object.keys(patch).filter(
+    (field) => (patch as Record<string, unknown>)[field] !== undefined && !IDENTITY.has(field),
   );
-  return spec.columns.filter((c) => fields.has(c.field)).map((c) => c.name);
+  const key = present.join(',');
+  let bySpec = patchNames.get(spec as TableSpec<unknown>);
+  if (!bySpec) {
+    bySpec = new Map();
+    patchNames.set(spec as TableSpec<unknown>, bySpec);
+  }
+  let names = bySpec.get(key);
+  if (!names) {
+    const fields = new Set(present);
+    names = spec.columns.filter((c) => fields.has(c.field)).map((c) => c.name);
+    if (bySpec.size >= 200) bySpec.clear();
+    bySpec.set(key, names);
+  }
+  return names;
 }
 
 /** Items grouped by a key, each group keeping the items' positions. */
