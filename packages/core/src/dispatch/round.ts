@@ -72,8 +72,8 @@ export function phoneOf(round: Round, row: MessageRecord): PhoneRecord | null {
 }
 
 /**
- * Reads the round's phones and their send schedules, concurrently (a round of
- * scheduled messages often spans many phones with a few rows each).
+ * Reads the round's phones in one read, and their send schedules concurrently (a
+ * round of scheduled messages often spans many phones with a few rows each).
  */
 export async function loadRound(
   store: Store,
@@ -83,9 +83,8 @@ export async function loadRound(
   const phones = new Map<string, PhoneRecord | null>();
   const schedules = new Map<string, SendScheduleRecord | null>();
   const phoneIds = [...new Set(rows.map((r) => r.phoneId))].filter((id) => id !== null);
-  await eachConcurrently(phoneIds, concurrency, async (id) => {
-    phones.set(id, await store.getPhone(id));
-  });
+  for (const id of phoneIds) phones.set(id, null);
+  for (const phone of await store.getPhones(phoneIds)) phones.set(phone.id, phone);
   const scheduleKeys = new Map<string, string>();
   for (const phone of phones.values()) {
     if (phone?.sendScheduleId) scheduleKeys.set(phone.sendScheduleId, phone.accountId);

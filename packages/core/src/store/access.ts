@@ -84,6 +84,7 @@ export const STORE_ACCESS = Object.freeze({
   deleteApiKey: 'write',
   insertPhone: 'write',
   getPhone: 'read',
+  getPhones: 'read',
   findPhoneByNumber: 'read',
   listPhones: 'read',
   listFcmPhones: 'read',

@@ -56,6 +56,8 @@ export interface DirectoryStore {
   // phones
   insertPhone(phone: PhoneRecord): Promise<void>;
   getPhone(id: string): Promise<PhoneRecord | null>;
+  /** The phones among `ids` (any account) that exist, in any order, in one read. */
+  getPhones(ids: readonly string[]): Promise<PhoneRecord[]>;
   findPhoneByNumber(accountId: string, phoneNumber: string): Promise<PhoneRecord | null>;
   /** Newest first. */
   listPhones(query: PhoneListQuery): Promise<PhoneRecord[]>;

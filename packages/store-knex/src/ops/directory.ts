@@ -71,6 +71,11 @@ export const insertPhone = (db: Db, phone: PhoneRecord) => insertRow(db, PHONE, 
 
 export const getPhone = (db: Db, id: string) => selectOne(db, PHONE, sql`id = ${id}`);
 
+export const getPhones = (db: Db, ids: readonly string[]) =>
+  ids.length === 0
+    ? Promise.resolve([])
+    : selectMany(db, PHONE, db.kit.inList('id', [...new Set(ids)]), raw(''));
+
 export const findPhoneByNumber = (db: Db, accountId: string, phoneNumber: string) =>
   selectOne(db, PHONE, sql`account_id = ${accountId} AND phone_number = ${phoneNumber}`);
 

@@ -114,6 +114,15 @@ export function getPhone(t: Tables, id: string): PhoneRecord | null {
   return copyOrNull(t.phones.get(id));
 }
 
+export function getPhones(t: Tables, ids: readonly string[]): PhoneRecord[] {
+  const found: PhoneRecord[] = [];
+  for (const id of new Set(ids)) {
+    const phone = t.phones.get(id);
+    if (phone) found.push(structuredClone(phone));
+  }
+  return found;
+}
+
 export function findPhoneByNumber(
   t: Tables,
   accountId: string,

@@ -51,6 +51,13 @@ export function phonesGroup(ctx: GroupContext): void {
     expect(await ctx.store.findPhoneByNumber(phone.accountId, phone.phoneNumber)).toEqual(phone);
     expect(await ctx.store.findPhoneByNumber(uuid(), phone.phoneNumber)).toBeNull();
     expect(await ctx.store.getPhone(uuid())).toBeNull();
+    const other = makePhone();
+    await ctx.store.insertPhone(other);
+    const both = await ctx.store.getPhones([other.id, uuid(), phone.id, other.id]);
+    expect(both.sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual(
+      [phone, other].sort((a, b) => (a.id < b.id ? -1 : 1)),
+    );
+    expect(await ctx.store.getPhones([])).toEqual([]);
   });
 
   it('allows a phone number once per account', async () => {
