@@ -17,11 +17,14 @@ import type {
   ThreadUpdate,
   TransitionStep,
 } from '@textport/core/store';
-import { assignments, decodeRows, firstRecord } from '../rows/codec.js';
+import { assignments, columnValues, decodeRows, firstRecord } from '../rows/codec.js';
 import { type Column, MESSAGE, type TableSpec, THREAD } from '../rows/columns.js';
 import { updateReturning } from '../rows/returning.js';
-import type { Db } from '../sql/db.js';
+import type { Db, Rows } from '../sql/db.js';
+
 import { and, type Fragment, join, raw, sql } from '../sql/fragment.js';
+
+const NO_ROWS: Rows = { columns: [], values: [] };
 
 /** Fields a batched patch never changes (the row's identity). */
 const IDENTITY: ReadonlySet<string> = new Set(['id', 'accountId', 'createdAt']);
@@ -67,6 +70,19 @@ function paramOf(column: Column, record: object): unknown {
   return column.kind === 'json' && value !== null ? JSON.stringify(value) : value;
 }
 
+/** The patch columns split: one value for every row (a parameter), or one per row. */
+function splitColumns<R>(spec: TableSpec<R>, rows: readonly object[], names: readonly string[]) {
+  const constant: [Column, unknown][] = [];
+  const varying: Column[] = [];
+  for (const name of names) {
+    const column = spec.columns.find((c) => c.name === name) as Column;
+    const first = paramOf(column, rows[0] as object);
+    if (rows.every((row) => paramOf(column, row) === first)) constant.push([column, first]);
+    else varying.push(column);
+  }
+  return { constant, varying };
+}
+
 /**
  * Postgres: `UPDATE … FROM` the rows of one JSON parameter, matched by id, under
  * `guard`; returns the changed rows. A column whose value is the same in every row
@@ -83,18 +99,11 @@ function pgUpdateFrom<R>(
 ) {
   const t = db.kit.t[spec.table];
   const q = db.kit.quote;
-  const sets: Fragment[] = [];
-  const varying: Column[] = [];
-  for (const name of names) {
-    const column = spec.columns.find((c) => c.name === name) as Column;
-    const first = paramOf(column, rows[0] as object);
-    if (rows.every((row) => paramOf(column, row) === first)) {
-      sets.push(sql`${raw(q(name))} = ${first}`);
-    } else {
-      varying.push(column);
-      sets.push(raw(`${q(name)} = r.${q(name)}`));
-    }
-  }
+  const { constant, varying } = splitColumns(spec, rows, names);
+  const sets = [
+    ...constant.map(([c, value]) => sql`${raw(q(c.name))} = ${value}`),
+    ...varying.map((c) => raw(`${q(c.name)} = r.${q(c.name)}`)),
+  ];
   const json = JSON.stringify(
     rows.map((record) => {
       const values = record as Record<string, unknown>;
@@ -104,9 +113,66 @@ function pgUpdateFrom<R>(
     }),
   );
   const where = and([raw('x.id = r.id'), guard]);
-  return db.all(sql`UPDATE ${t} AS x SET ${join(sets, ', ')}
+  return sql`UPDATE ${t} AS x SET ${join(sets, ', ')}
     FROM jsonb_populate_recordset(NULL::${t}, ${json}::jsonb) AS r
-    WHERE ${where} ${raw(returning ? 'RETURNING x.*' : '')}`);
+    WHERE ${where} ${raw(returning ? 'RETURNING x.*' : '')}`;
+}
+
+/** Postgres: several data-modifying statements as one (atomic without a transaction). */
+function pgTogether(updates: readonly Fragment[], returning: boolean): Fragment {
+  if (updates.length === 1) return updates[0] as Fragment;
+  const ctes = join(
+    updates.map((u, i) => sql`u${raw(String(i))} AS (${u})`),
+    ', ',
+  );
+  if (!returning) return sql`WITH ${ctes} SELECT 1`;
+  const all = updates.map((_, i) => `SELECT * FROM u${i}`).join(' UNION ALL ');
+  return sql`WITH ${ctes} ${raw(all)}`;
+}
+
+/**
+ * MySQL/MariaDB (no `UPDATE … RETURNING`): in the operation's transaction, locks the
+ * rows of `rows` that pass `guard` (in id order), changes them in one `UPDATE` joined
+ * to the per-row values (a derived table of `SELECT ? AS …` rows), and reads them back.
+ */
+async function mysqlUpdateFrom<R>(
+  db: Db,
+  spec: TableSpec<R>,
+  rows: readonly object[],
+  names: readonly string[],
+  guard: Fragment | null,
+): Promise<Rows> {
+  const { kit } = db;
+  const t = kit.t[spec.table];
+  const q = kit.quote;
+  const byId = new Map(rows.map((row) => [(row as { id: string }).id, row]));
+  return db.atomic(async () => {
+    const locked = await db.all(
+      sql`SELECT id FROM ${t} WHERE ${and([kit.inList('id', [...byId.keys()]), guard])} ORDER BY id FOR UPDATE`,
+    );
+    const ids = columnValues(locked, 'id').map(String);
+    if (ids.length === 0) return NO_ROWS;
+    const matched = ids.map((id) => byId.get(id) as object);
+    const { constant, varying } = splitColumns(spec, matched, names);
+    const derived = join(
+      matched.map((row, i) => {
+        const cells = [
+          sql`${(row as { id: string }).id}${raw(i === 0 ? ' AS id' : '')}`,
+          ...varying.map((c) => sql`${paramOf(c, row)}${raw(i === 0 ? ` AS ${q(c.name)}` : '')}`),
+        ];
+        return sql`SELECT ${join(cells, ', ')}`;
+      }),
+      ' UNION ALL ',
+    );
+    const sets = [
+      ...constant.map(([c, value]) => sql`x.${raw(q(c.name))} = ${value}`),
+      ...varying.map((c) => raw(`x.${q(c.name)} = r.${q(c.name)}`)),
+    ];
+    await db.run(
+      sql`UPDATE ${t} AS x JOIN (${derived}) AS r ON x.id = r.id SET ${join(sets, ', ')}`,
+    );
+    return db.all(sql`SELECT * FROM ${t} WHERE ${kit.inList('id', ids)}`);
+  });
 }
 
 /** A step's guard; `table` qualifies the columns where another row source has them too. */
@@ -128,7 +194,9 @@ export async function transitionMany(
 ): Promise<(MessageRecord | null)[]> {
   const out: (MessageRecord | null)[] = steps.map(() => null);
   if (steps.length === 0) return out;
-  if (db.kit.pg) {
+  const { kit } = db;
+  const t = kit.t.messages;
+  if (kit.pg || kit.mysql) {
     const groups = groupBy(steps, (s) =>
       JSON.stringify([
         patchColumns(MESSAGE, s.patch),
@@ -136,36 +204,39 @@ export async function transitionMany(
         s.leaseOwner ?? null,
       ]),
     );
-    const at = new Map(steps.map((s, i) => [s.id, i]));
-    for (const positions of groups.values()) {
+    const work = [...groups.values()].map((positions) => {
       const first = steps[positions[0] as number] as TransitionStep;
-      const names = patchColumns(MESSAGE, first.patch);
       const rows = positions.map((i) => {
         const step = steps[i] as TransitionStep;
         return { ...step.patch, id: step.id };
       });
-      const changed =
-        names.length > 0
-          ? await pgUpdateFrom(
-              db,
-              MESSAGE,
-              rows,
-              names,
-              stepGuard(db, first.expected, first.leaseOwner, 'x.'),
-            )
-          : await updateReturning(
-              db,
-              'messages',
-              raw('updated_at = updated_at'),
-              and([
-                db.kit.inList(
-                  'id',
-                  rows.map((r) => r.id),
-                ),
-                stepGuard(db, first.expected, first.leaseOwner),
-              ]),
-            );
-      for (const message of decodeRows(MESSAGE, changed)) {
+      return { first, rows, names: patchColumns(MESSAGE, first.patch) };
+    });
+    let changed: Rows[];
+    if (kit.pg) {
+      const updates = work.map(({ first, rows, names }) => {
+        const guard = stepGuard(db, first.expected, first.leaseOwner, 'x.');
+        if (names.length > 0) return pgUpdateFrom(db, MESSAGE, rows, names, guard);
+        const ids = kit.inList(
+          'x.id',
+          rows.map((r) => r.id),
+        );
+        return sql`UPDATE ${t} AS x SET updated_at = x.updated_at WHERE ${and([ids, guard])} RETURNING x.*`;
+      });
+      changed = [await db.all(pgTogether(updates, true))];
+    } else {
+      changed = await db.atomic(async () => {
+        const results: Rows[] = [];
+        for (const { first, rows, names } of work) {
+          const guard = stepGuard(db, first.expected, first.leaseOwner);
+          results.push(await mysqlUpdateFrom(db, MESSAGE, rows, names, guard));
+        }
+        return results;
+      });
+    }
+    const at = new Map(steps.map((s, i) => [s.id, i]));
+    for (const rows of changed) {
+      for (const message of decodeRows(MESSAGE, rows)) {
         const i = at.get(message.id);
         if (i !== undefined) out[i] = message;
       }
@@ -174,7 +245,7 @@ export async function transitionMany(
   }
   return db.atomic(async () => {
     for (const [i, step] of steps.entries()) {
-      const set = assignments(db.kit, MESSAGE, step.patch) ?? raw('updated_at = updated_at');
+      const set = assignments(kit, MESSAGE, step.patch) ?? raw('updated_at = updated_at');
       const where = and([sql`id = ${step.id}`, stepGuard(db, step.expected, step.leaseOwner)]);
       out[i] = firstRecord(MESSAGE, await updateReturning(db, 'messages', set, where));
     }
@@ -216,28 +287,31 @@ export async function findThreads(db: Db, keys: readonly ThreadKey[]): Promise<T
 }
 
 export async function updateThreads(db: Db, updates: readonly ThreadUpdate[]): Promise<void> {
-  const t = db.kit.t.threads;
+  const { kit } = db;
   const one = async ({ id, patch }: ThreadUpdate) => {
-    const set = assignments(db.kit, THREAD, patch);
-    if (set) await db.run(sql`UPDATE ${t} SET ${set} WHERE id = ${id}`);
+    const set = assignments(kit, THREAD, patch);
+    if (set) await db.run(sql`UPDATE ${kit.t.threads} SET ${set} WHERE id = ${id}`);
   };
   if (updates.length === 0) return;
-  if (db.kit.pg) {
-    const groups = groupBy(updates, (u) => patchColumns(THREAD, u.patch).join(','));
-    for (const positions of groups.values()) {
-      const group = positions.map((i) => updates[i] as ThreadUpdate);
-      const names = patchColumns(THREAD, group[0]?.patch ?? {});
-      if (names.length === 0) continue;
-      if (group.length === 1) await one(group[0] as ThreadUpdate);
-      else {
-        const rows = group.map((u) => ({ ...u.patch, id: u.id }));
-        await pgUpdateFrom(db, THREAD, rows, names, null, false);
-      }
-    }
+  if (updates.length === 1) return one(updates[0] as ThreadUpdate);
+  const groups = [...groupBy(updates, (u) => patchColumns(THREAD, u.patch).join(',')).values()]
+    .map((positions) => positions.map((i) => updates[i] as ThreadUpdate))
+    .map((group) => ({
+      names: patchColumns(THREAD, group[0]?.patch ?? {}),
+      rows: group.map((u) => ({ ...u.patch, id: u.id })),
+    }))
+    .filter((group) => group.names.length > 0);
+  if (groups.length === 0) return;
+  if (kit.pg) {
+    const statements = groups.map(({ rows, names }) =>
+      pgUpdateFrom(db, THREAD, rows, names, null, false),
+    );
+    await db.run(pgTogether(statements, false));
     return;
   }
-  if (updates.length === 1) return one(updates[0] as ThreadUpdate);
   await db.atomic(async () => {
-    for (const update of updates) await one(update);
+    if (kit.mysql) {
+      for (const { rows, names } of groups) await mysqlUpdateFrom(db, THREAD, rows, names, null);
+    } else for (const update of updates) await one(update);
   });
 }
