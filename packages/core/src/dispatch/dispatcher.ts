@@ -65,6 +65,7 @@ export class Dispatcher {
     this.loop = new WorkLoop({
       runOnce: () => this.runOnce(),
       batchSize: options.batchSize,
+      untilEmpty: true,
       pollIntervalMs: options.pollIntervalMs,
       nextDueIn: async () => {
         const next = await ctx.store.nextDueAt(this.reachable());

@@ -9,6 +9,12 @@ export interface WorkLoopOptions {
   runOnce(): Promise<number>;
   /** A round that handled this many items is followed at once by another. */
   batchSize: number;
+  /**
+   * Follow every round that handled anything at once by another, full or not: items
+   * that fall due one after another (scheduled sends) are taken without a sleep and a
+   * look at the next due time between rounds. The loop sleeps after an empty round.
+   */
+  untilEmpty?: boolean;
   /** The longest sleep between rounds. */
   pollIntervalMs: number;
   /** Milliseconds until the next known due item, or null when none is known. */
@@ -66,12 +72,16 @@ export class WorkLoop {
         do {
           this.lastRoundAt = this.now();
           this.lastRound = await this.options.runOnce();
-        } while (this.started && this.lastRound >= this.options.batchSize);
+        } while (this.started && this.lastRound >= this.minimumToContinue());
       } catch (error) {
         this.options.onError(error);
       }
     } while (this.again && this.started);
     await this.arm();
+  }
+
+  private minimumToContinue(): number {
+    return this.options.untilEmpty ? 1 : this.options.batchSize;
   }
 
   private now(): number {

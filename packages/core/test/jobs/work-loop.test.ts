@@ -4,6 +4,47 @@ import { WorkLoop } from '../../src/jobs/work-loop.js';
 afterEach(() => vi.useRealTimers());
 
 describe('WorkLoop', () => {
+  it('with untilEmpty, follows every round that handled anything at once, full or not', async () => {
+    vi.useFakeTimers();
+    const handled = [3, 2, 0, 4, 0];
+    const runOnce = vi.fn(async () => handled.shift() ?? 0);
+    const nextDueIn = vi.fn(async () => 500);
+    const loop = new WorkLoop({
+      runOnce,
+      batchSize: 10,
+      pollIntervalMs: 1000,
+      untilEmpty: true,
+      nextDueIn,
+      onError: () => {},
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(0);
+    // 3, 2, then the empty round; only then the loop reads the next due time and sleeps.
+    expect(runOnce).toHaveBeenCalledTimes(3);
+    expect(nextDueIn).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(runOnce).toHaveBeenCalledTimes(5);
+    await loop.stop();
+  });
+
+  it('without untilEmpty, sleeps after a round that was not full', async () => {
+    vi.useFakeTimers();
+    const runOnce = vi.fn(async () => 3);
+    const loop = new WorkLoop({
+      runOnce,
+      batchSize: 10,
+      pollIntervalMs: 1000,
+      nextDueIn: async () => 500,
+      onError: () => {},
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runOnce).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(runOnce).toHaveBeenCalledTimes(2);
+    await loop.stop();
+  });
+
   it('does not spin on rows that are due but held by another claimer', async () => {
     vi.useFakeTimers();
     const runOnce = vi.fn(async () => 0);
