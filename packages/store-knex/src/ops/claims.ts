@@ -25,6 +25,7 @@ import { MESSAGE, PHONE } from '../rows/columns.js';
 import { updateKeys, updateReturning } from '../rows/returning.js';
 import type { Db, Rows } from '../sql/db.js';
 import { and, type Fragment, join, raw, sql } from '../sql/fragment.js';
+import { sqlitePicks } from './claim-sqlite.js';
 
 function phoneFilter(db: Db, phoneIds: readonly string[] | 'all'): Fragment | null {
   return phoneIds === 'all' ? null : db.kit.inList('phone_id', phoneIds);
@@ -98,12 +99,8 @@ export async function claimDue(db: Db, query: ClaimDueQuery): Promise<MessageRec
     return inClaimOrder(await updateKeys(db, 'messages', 'seq', inDueOrder(picked, limit), set));
   }
   // SQLite: this runs in the single writer transaction, so nobody can take the
-  // picked rows between the read and the update. The limit is written into the
-  // text: SQLite runs `LIMIT ?` markedly slower.
-  const pick = (where: Fragment) =>
-    sql`SELECT seq, due_at FROM (SELECT seq, due_at FROM ${t} WHERE ${where} ORDER BY due_at, seq ${top})`;
-  const picked = await db.all(sql`${pick(free)} UNION ALL ${pick(expired)}`);
-  const seqs = inDueOrder(picked.values, limit);
+  // picked rows between the read and the update (claim-sqlite.ts: how they are read).
+  const seqs = inDueOrder(await sqlitePicks(db, query, limit), limit);
   if (seqs.length === 0) return [];
   const rows = await db.all(
     sql`UPDATE ${t} SET lease_owner = ${claimer}, lease_until = ${until} WHERE ${kit.inList('seq', seqs)} RETURNING *`,
