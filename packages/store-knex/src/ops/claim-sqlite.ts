@@ -8,8 +8,10 @@
  * kept on the connection (a temporary table, brought up to date only when the
  * list changes), and the claim first reads a bounded stretch of `due_free` in
  * due order, keeping the listed phones' rows; when that stretch is not enough to
- * know the answer, it reads per phone instead. Either way a claim costs about the
- * rows it takes, not the due rows of other phones nor the length of the list.
+ * know the answer (other phones' rows fill it), it reads the listed phones' due
+ * rows from `phone_due_free` instead. A claim costs about the rows it takes, not
+ * the due rows of other phones nor the length of the list, except in that last
+ * case, where it costs the listed phones' due rows and the list.
  * Expired leases are read through `due_leased` and kept when their phone is listed.
  */
 import type { ClaimDueQuery } from '@textport/core/store';
