@@ -2,10 +2,11 @@
 // hand-offs/s and sends/s with SMALL (10,000) and LARGE (1,000,000) messages already in the
 // store (95 % finished, 5 % due on phones this node does not reach, which every claim must step
 // over), and the claim cost per message with 10 and with 20,000 reachable phone ids (every claim
-// carries the reachable ids as one array parameter). SQLite (synchronous=FULL, a file) always;
+// carries the reachable ids; medians of CLAIM_RUNS (3) alternated runs, each after a first claim
+// with the same list; once more with one id replaced before every claim). SQLite (synchronous=FULL, a file) always;
 // Postgres when TEXTPORT_BENCH_DATABASE_URL (or TEXTPORT_TEST_DATABASE_URL) is set.
 // Run after `npx tsc --build`: `npm run bench:scale`. Options: SMALL, LARGE, MESSAGES (5000),
-// SENDS (2000), CONCURRENCY (16), ONLY (sqlite | postgres).
+// SENDS (2000), CONCURRENCY (16), CLAIM_RUNS (3), ONLY (sqlite | postgres).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import knexFactory from 'knex';
 import { createGateway, handedOffAll, silentLogger } from '../packages/core/dist/index.js';
 import { makeMessage } from '../packages/core/dist/testing/fixtures.js';
 import { createKnexStore } from '../packages/store-knex/dist/index.js';
-import { figure, report } from './report.mjs';
+import { figure, median, report } from './report.mjs';
 
 const SMALL = Number(process.env.SMALL ?? 10_000);
 const LARGE = Number(process.env.LARGE ?? 1_000_000);
@@ -23,6 +24,7 @@ const SENDS = Number(process.env.SENDS ?? 2_000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
 const PHONES = 10;
 const MANY_PHONES = 20_000;
+const CLAIM_RUNS = Number(process.env.CLAIM_RUNS ?? 3);
 const PG_URL = process.env.TEXTPORT_BENCH_DATABASE_URL ?? process.env.TEXTPORT_TEST_DATABASE_URL;
 const ONLY = process.env.ONLY;
 const uuid = () => globalThis.crypto.randomUUID();
@@ -163,18 +165,29 @@ async function sendAndDispatch(store) {
 }
 
 /** µs per claimed message, claiming MESSAGES due rows of 10 phones 500 at a time with `reach` ids. */
-async function claimCost(store, reachCount) {
+async function claimCost(store, reachCount, churn = false) {
   const phoneIds = Array.from({ length: PHONES }, uuid);
-  const reach = [...phoneIds, ...Array.from({ length: reachCount - PHONES }, uuid)];
+  let reach = [...phoneIds, ...Array.from({ length: reachCount - PHONES }, uuid)];
   const accountId = uuid();
   const now = Date.now();
   const rows = Array.from({ length: MESSAGES }, (_, i) =>
     makeMessage({ accountId, phoneId: phoneIds[i % PHONES], status: 'pending', dueAt: now - 1 }),
   );
   for (let i = 0; i < rows.length; i += 1000) await store.insertMessages(rows.slice(i, i + 1000));
+  // A node claims with the same list round after round: a first claim (nothing due yet at
+  // `now - 60_001`) hands it over, as the node's earlier rounds did.
+  await store.claimDue({
+    now: now - 60_001,
+    phoneIds: reach,
+    limit: 500,
+    leaseMs: 1,
+    claimer: 'scale',
+  });
   const started = process.hrtime.bigint();
   let claimed = 0;
   for (;;) {
+    // With churn, one link closes and another opens before every claim.
+    if (churn) reach = [...reach.slice(0, -1), uuid()];
     const got = await store.claimDue({
       now,
       phoneIds: reach,
@@ -200,8 +213,16 @@ async function measure(name, open) {
       console.log(`${name}: ${size} rows stored in ${seconds(seeded).toFixed(1)} s`);
       out[size] = await sendAndDispatch(db.store);
       if (size === SMALL) {
-        out.claim10 = await claimCost(db.store, PHONES);
-        out.claimMany = await claimCost(db.store, MANY_PHONES);
+        // Alternated and repeated: the machine's load drifts; the medians are compared.
+        const few = [];
+        const many = [];
+        for (let run = 0; run < CLAIM_RUNS; run++) {
+          few.push(await claimCost(db.store, PHONES));
+          many.push(await claimCost(db.store, MANY_PHONES));
+        }
+        out.claim10 = median(few);
+        out.claimMany = median(many);
+        out.claimChurn = await claimCost(db.store, MANY_PHONES, true);
       }
     } finally {
       await db.destroy();
@@ -216,7 +237,8 @@ async function measure(name, open) {
   console.log(line('send', small.sends, large.sends, 'sends/s'));
   console.log(
     `  claim: ${out.claim10.toFixed(1)} µs per message with ${PHONES} reachable phones, ` +
-      `${out.claimMany.toFixed(1)} with ${MANY_PHONES} (${(out.claimMany / out.claim10).toFixed(2)}×)`,
+      `${out.claimMany.toFixed(1)} with ${MANY_PHONES} (${(out.claimMany / out.claim10).toFixed(2)}×), ` +
+      `${out.claimChurn.toFixed(1)} with ${MANY_PHONES} and one link changing before every claim`,
   );
   return [
     figure(

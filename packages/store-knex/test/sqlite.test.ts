@@ -219,6 +219,35 @@ describe('SQLite group commit', () => {
     expect(await raw.message(undone.id)).toBeNull();
   });
 
+  it('a long phone list kept for claims follows a rolled-back transaction', async () => {
+    const { store } = await setup();
+    const now = Date.now();
+    const phones = Array.from({ length: 100 }, () => globalThis.crypto.randomUUID());
+    const joined = globalThis.crypto.randomUUID();
+    const rows = [phones[3]!, joined].map((phoneId) =>
+      makeMessage({ phoneId, status: 'pending', dueAt: now - 10 }),
+    );
+    await store.insertMessages(rows);
+    const claim = (on: Pick<typeof store, 'claimDue'>, phoneIds: string[]) =>
+      on.claimDue({ now: now - 100, phoneIds, limit: 10, leaseMs: 1000, claimer: 'n' });
+    const wider = [...phones, joined];
+    expect(await claim(store, phones)).toEqual([]);
+    // The wider list is written in a transaction that is undone, then claimed with again.
+    const undone = store.transaction(async (tx) => {
+      expect(await claim(tx, wider)).toEqual([]);
+      throw new Error('undo');
+    });
+    await expect(undone).rejects.toThrow('undo');
+    const claimed = await store.claimDue({
+      now,
+      phoneIds: wider,
+      limit: 10,
+      leaseMs: 1000,
+      claimer: 'n',
+    });
+    expect(claimed.map((m) => m.id).sort()).toEqual(rows.map((m) => m.id).sort());
+  });
+
   it('close() waits for queued operations', async () => {
     const { store, raw } = await setup();
     const message = makeMessage();

@@ -19,6 +19,7 @@ import { backlogGroup } from './store/claims/backlog.js';
 import { capsGroup } from './store/claims/caps.js';
 import { crossProcessGroup } from './store/claims/cross-process.js';
 import { dueGroup } from './store/claims/due.js';
+import { dueReachGroup } from './store/claims/due-reach.js';
 import { outstandingGroup } from './store/claims/outstanding.js';
 import { pacingGroup } from './store/claims/pacing.js';
 import { crossProcessPicksGroup, picksGroup } from './store/claims/picks.js';
@@ -66,6 +67,7 @@ const PARTS: readonly (readonly [part: string, groups: readonly GroupEntry[]])[]
     'claims',
     [
       { name: 'due', group: dueGroup },
+      { name: 'due, phone lists', group: dueReachGroup },
       { name: 'backlog', group: backlogGroup },
       { name: 'outstanding', group: outstandingGroup },
       { name: 'pacing', group: pacingGroup },

@@ -26,6 +26,7 @@ import { MESSAGE, PHONE } from '../rows/columns.js';
 import { updateKeys, updateReturning } from '../rows/returning.js';
 import type { Db, Rows } from '../sql/db.js';
 import { and, type Fragment, join, raw, sql } from '../sql/fragment.js';
+import { sqlitePicks } from './claim-sqlite.js';
 
 function phoneFilter(db: Db, phoneIds: readonly string[] | 'all'): Fragment | null {
   return phoneIds === 'all' ? null : db.kit.inList('phone_id', phoneIds);
@@ -116,10 +117,8 @@ async function pickSeqs(db: Db, query: PickDueQuery, limit: number): Promise<num
     ];
     return inDueOrder(picked, limit);
   }
-  const pick = (where: Fragment) =>
-    sql`SELECT seq, due_at FROM (SELECT seq, due_at FROM ${t} WHERE ${where} ORDER BY due_at, seq ${top})`;
-  const picked = await db.all(sql`${pick(free)} UNION ALL ${pick(expired)}`);
-  return inDueOrder(picked.values, limit);
+  // SQLite (claim-sqlite.ts: how the picks are read).
+  return inDueOrder(await sqlitePicks(db, query, limit), limit);
 }
 
 export async function claimDue(db: Db, query: ClaimDueQuery): Promise<MessageRecord[]> {
