@@ -19,6 +19,10 @@
  *   RetentionStore    store/retention.ts    memory/retention.ts       ops/retention.ts      retention
  *   ActivityStore     store/activity.ts     memory/activity.ts        ops/activity.ts       activity
  *
+ * In store-knex, `ops/phone-gates.ts` and `ops/claim-sqlite.ts` hold the rest of the
+ * ClaimStore part, and `ops/batches.ts` the batched writes of the dispatcher's round
+ * (`transitionMany`, `findThreads`, `updateThreads`).
+ *
  * `store/access.ts` says which methods only read (for stores that run reads and
  * writes apart).
  *

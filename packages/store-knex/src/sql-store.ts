@@ -15,6 +15,7 @@ import * as directory from './ops/directory.js';
 import * as idempotency from './ops/idempotency.js';
 import * as integrations from './ops/integrations.js';
 import * as messages from './ops/messages.js';
+import * as phoneGates from './ops/phone-gates.js';
 import * as pools from './ops/pools.js';
 import * as retention from './ops/retention.js';
 import * as schedules from './ops/schedules.js';
@@ -39,6 +40,7 @@ const OPERATIONS = {
   ...retention,
   ...activity,
   ...batches,
+  ...phoneGates,
 };
 
 export class SqlStore extends operationStore<Db, typeof OPERATIONS>(OPERATIONS) implements Store {
