@@ -78,8 +78,9 @@ describe('gateway metrics', () => {
     t.transport.failNext(new TransportError('down', { retryable: true }));
     await t.send();
     await t.gateway.dispatcher.runOnce();
-    const failing = t.store.claimDue;
-    t.store.claimDue = () => Promise.reject(new Error('database is gone'));
+    // A round picks its rows in a transaction of the store.
+    const failing = t.store.transaction;
+    t.store.transaction = () => Promise.reject(new Error('database is gone'));
     await t.gateway.start();
     await expect
       .poll(
@@ -90,7 +91,7 @@ describe('gateway metrics', () => {
         },
       )
       .toBeGreaterThan(0);
-    t.store.claimDue = failing;
+    t.store.transaction = failing;
     await t.gateway.stop();
     const text = await t.scrape();
     expect(sample(text, 'textport_handoffs_total', { transport: 'fake', outcome: 'retry' })).toBe(

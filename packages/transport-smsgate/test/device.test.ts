@@ -284,6 +284,8 @@ describe('the pull', () => {
         WAIT,
       );
     }
+    // Each hand-off nudged the app once; the nudges may still be on their way.
+    await vi.waitFor(() => expect(app.events.length).toBe(ids.length), WAIT);
     const nudges = app.events.length;
     const first = (await (await app.call('GET', '/message?order=fifo')).json()) as { id: string }[];
     expect(first.map((i) => i.id)).toEqual(ids.slice(0, 2));

@@ -54,11 +54,16 @@ export function isSmsGateCipher(content: string): boolean {
 const FOREIGN_CIPHER =
   'the message is encrypted with the httpSMS scheme, which the SMSGate app cannot decrypt; send it unencrypted or encrypted for SMSGate';
 
+/**
+ * Hand-off order; messages handed off and created in the same millisecond keep
+ * their creation order by id (time-ordered ids).
+ */
 function handoffOrder(a: MessageRecord, b: MessageRecord): number {
   return (
     (a.scheduledAt ?? 0) - (b.scheduledAt ?? 0) ||
     a.createdAt - b.createdAt ||
-    a.bulkIndex - b.bulkIndex
+    a.bulkIndex - b.bulkIndex ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   );
 }
 
