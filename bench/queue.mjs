@@ -5,7 +5,7 @@
 // Needs TEXTPORT_BENCH_DATABASE_URL (or TEXTPORT_TEST_DATABASE_URL); without it the script says
 // so and exits. Every round of each side gets a fresh schema, dropped afterwards.
 // Options: JOBS (20000), ROUNDS (3), PHONES (10), BATCH (textport batchSize, 200),
-// POOL (textport's Knex pool, 10), GW_CONCURRENCY (24), GW_POLL_MS (10),
+// POOL (textport's Knex pool, 10), ROUNDS_AHEAD (textport's dispatch.roundsAhead, its default), GW_CONCURRENCY (24), GW_POLL_MS (10),
 // GW_MODES (which graphile-worker setups run each round, comma list, default `plain,batched`:
 // `plain` is its defaults, `batched` its localQueue + completeJobBatchDelay batching; GW_BATCHED=1
 // is short for `batched` alone), ONLY (graphile | textport: one side alone, e.g. to profile it;
@@ -39,6 +39,8 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const PHONES = Number(process.env.PHONES ?? 10);
 const BATCH = Number(process.env.BATCH ?? 200);
 const POOL = Number(process.env.POOL ?? 10);
+const ROUNDS_AHEAD =
+  process.env.ROUNDS_AHEAD === undefined ? undefined : Number(process.env.ROUNDS_AHEAD);
 const GW_CONCURRENCY = Number(process.env.GW_CONCURRENCY ?? 24);
 const GW_POLL_MS = Number(process.env.GW_POLL_MS ?? 10);
 const GW_MODES = (
@@ -282,7 +284,10 @@ async function textportRound(side = postgresSide) {
       store,
       logger: silentLogger,
       transports: [transport],
-      dispatch: { batchSize: BATCH },
+      dispatch: {
+        batchSize: BATCH,
+        ...(ROUNDS_AHEAD === undefined ? {} : { roundsAhead: ROUNDS_AHEAD }),
+      },
     });
     const { record: account } = await gateway.accounts.create();
     for (let p = 0; p < PHONES; p++) {

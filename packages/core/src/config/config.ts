@@ -37,6 +37,12 @@ export interface DispatcherOptions {
   pollIntervalMs: number;
   /** Hand-offs running at once; also bounds the steps of one round worked on at once. */
   concurrency: number;
+  /**
+   * While rounds come back full, how many of the next rounds take their rows (their
+   * first transaction) while the round in hand is worked: the database works on one
+   * round while this process works on another. 0: one round at a time.
+   */
+  roundsAhead: number;
   /** Transport retries (retryable errors) before the message fails. */
   maxTransportRetries: number;
   retry: RetryPolicy;
@@ -49,6 +55,7 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = Object.freeze({
   leaseMs: 30_000,
   pollIntervalMs: 1_000,
   concurrency: 16,
+  roundsAhead: 2,
   maxTransportRetries: 5,
   retry: DEFAULT_RETRY_POLICY,
   strandedCheckMs: 60_000,
@@ -247,6 +254,7 @@ const configSchema = z.object({
         .min(1)
         .max(1000)
         .default(DEFAULT_DISPATCHER_OPTIONS.concurrency),
+      roundsAhead: z.number().int().min(0).max(8).default(DEFAULT_DISPATCHER_OPTIONS.roundsAhead),
       maxTransportRetries: z
         .number()
         .int()

@@ -90,7 +90,7 @@ export async function workBatch(
       id: row.id,
       expected: [row.status],
       patch: { ...status, ...patch, ...released },
-      ...(leased ? { leaseOwner: s.claimer } : {}),
+      ...(leased ? { leaseOwner: s.claimer } : { current: row }),
     });
     handedOff.push(held === null);
   }
@@ -142,7 +142,7 @@ export async function takeRound(
     const leased = await uow.tx.transitionMany(
       rest.map((index) => {
         const row = rows[index] as MessageRecord;
-        return { id: row.id, expected: [row.status], patch: lease };
+        return { id: row.id, expected: [row.status], patch: lease, current: row };
       }),
     );
     const updated = [...rows];

@@ -40,8 +40,17 @@ function missingOutcome(phone: PhoneRecord): TransportError {
   });
 }
 
+/** A round whose rows are being taken (or were), to be worked in its turn. */
+interface Take {
+  readonly taken: Promise<TakenRound | null>;
+  readonly pacer: RoundPacer;
+  readonly startedAt: number;
+}
+
 export class Dispatcher {
   private readonly step: StepContext;
+  /** The loop's rounds taken ahead of the one in hand, oldest first (see `loopRound`). */
+  private ahead: Take[] = [];
   private readonly queue: PQueue;
   private readonly loop: WorkLoop;
   private unsubscribe: (() => void) | undefined;
@@ -63,7 +72,7 @@ export class Dispatcher {
     this.failover = new PoolFailover(this.step, this.transports, options);
     this.queue = new PQueue({ concurrency: options.concurrency });
     this.loop = new WorkLoop({
-      runOnce: () => this.runOnce(),
+      runOnce: () => this.loopRound(),
       batchSize: options.batchSize,
       untilEmpty: true,
       pollIntervalMs: options.pollIntervalMs,
@@ -72,11 +81,13 @@ export class Dispatcher {
         return next === null ? null : next - ctx.clock.now();
       },
       now: () => ctx.clock.now(),
-      onError: (error) => {
-        ctx.operations.report('store.error', { operation: 'dispatch.round', error });
-        ctx.logger.error({ err: error }, 'dispatch round failed; retrying on the next poll');
-      },
+      onError: (error) => this.loopError(error),
     });
+  }
+
+  private loopError(error: unknown): void {
+    this.ctx.operations.report('store.error', { operation: 'dispatch.round', error });
+    this.ctx.logger.error({ err: error }, 'dispatch round failed; retrying on the next poll');
   }
 
   start(): void {
@@ -123,6 +134,14 @@ export class Dispatcher {
     clearInterval(this.failoverTimer);
     await this.failingOver;
     await this.loop.stop();
+    // Rounds taken ahead are worked: their batched rows are already handed off.
+    for (let take = this.ahead.shift(); take; take = this.ahead.shift()) {
+      try {
+        await this.finish(take);
+      } catch (error) {
+        this.loopError(error);
+      }
+    }
     await this.queue.onIdle();
   }
 
@@ -155,23 +174,64 @@ export class Dispatcher {
    * wait for their lease to end).
    */
   async runOnce(): Promise<number> {
-    const startedAt = this.ctx.clock.now();
+    const take = this.startTake();
+    return take ? this.finish(take) : 0;
+  }
+
+  /**
+   * The loop's round. While rounds come back full, up to `roundsAhead` next rounds
+   * take their rows (each its own transaction; the rows one holds, the others skip)
+   * while the round in hand is worked, so the database and this process work at
+   * once. Rounds are still worked one after another in the order they were started,
+   * so each phone gets this node's messages in claim order; a round taken is worked
+   * even when the dispatcher stops meanwhile (see `stop`).
+   */
+  private async loopRound(): Promise<number> {
+    let take = this.ahead.shift() ?? this.startTake();
+    for (; take; take = this.ahead.shift() ?? null) {
+      const taken = await take.taken;
+      if (!taken) continue; // empty; a round started after it may still have rows
+      if (taken.round.rows.length >= this.options.batchSize) this.takeAhead();
+      return this.finish(take, taken);
+    }
+    return 0;
+  }
+
+  private takeAhead(): void {
+    while (this.loop.isRunning && this.ahead.length < this.options.roundsAhead) {
+      const take = this.startTake();
+      if (!take) return;
+      this.ahead.push(take);
+    }
+  }
+
+  /** Starts taking a round (takeRound); null when no phone is reachable. */
+  private startTake(): Take | null {
     const phoneIds = this.reachable();
-    if (phoneIds !== 'all' && phoneIds.length === 0) return 0;
+    if (phoneIds !== 'all' && phoneIds.length === 0) return null;
+    const startedAt = this.ctx.clock.now();
     const pacer = new RoundPacer();
     const { batchSize: limit, leaseMs, concurrency } = this.options;
-    const taken = await takeRound(this.step, { phoneIds, limit, leaseMs }, concurrency, pacer);
-    if (!taken) return 0;
+    const taken = takeRound(this.step, { phoneIds, limit, leaseMs }, concurrency, pacer);
+    // Awaited when the round's turn comes; until then a failure must not go unhandled.
+    taken.catch(() => {});
+    return { taken, pacer, startedAt };
+  }
+
+  /** Works a taken round; returns how many rows it claimed. */
+  private async finish(take: Take, taken?: TakenRound | null): Promise<number> {
+    const round = taken === undefined ? await take.taken : taken;
+    if (!round) return 0;
     try {
-      await this.work(taken, pacer);
+      await this.work(round, take.pacer);
     } finally {
-      const durationMs = this.ctx.clock.now() - startedAt;
+      const durationMs = this.ctx.clock.now() - take.startedAt;
       this.ctx.operations.report('dispatch.round', {
-        claimed: taken.round.rows.length,
+        claimed: round.round.rows.length,
         durationMs,
       });
     }
-    return taken.round.rows.length;
+    return round.round.rows.length;
   }
 
   /** Works the leased rows step by step and hands every ready message off. */

@@ -46,6 +46,12 @@ export interface TransitionStep {
   patch: MessagePatch;
   /** Only when the row is still leased by this claimer. */
   leaseOwner?: string;
+  /**
+   * The row as the caller read it in the same transaction, which holds it locked
+   * (`pickDue`): nobody can have changed it since, so a store may return it with the
+   * patch applied instead of reading the new row back.
+   */
+  current?: MessageRecord;
 }
 
 export interface InsertMessagesOptions {

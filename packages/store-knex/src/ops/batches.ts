@@ -95,7 +95,7 @@ function pgUpdateFrom<R>(
   rows: readonly object[],
   names: readonly string[],
   guard: Fragment | null,
-  returning = true,
+  returning = 'x.*',
 ) {
   const t = db.kit.t[spec.table];
   const q = db.kit.quote;
@@ -115,7 +115,7 @@ function pgUpdateFrom<R>(
   const where = and([raw('x.id = r.id'), guard]);
   return sql`UPDATE ${t} AS x SET ${join(sets, ', ')}
     FROM jsonb_populate_recordset(NULL::${t}, ${json}::jsonb) AS r
-    WHERE ${where} ${raw(returning ? 'RETURNING x.*' : '')}`;
+    WHERE ${where} ${raw(returning ? `RETURNING ${returning}` : '')}`;
 }
 
 /** Postgres: several data-modifying statements as one (atomic without a transaction). */
@@ -141,6 +141,7 @@ async function mysqlUpdateFrom<R>(
   rows: readonly object[],
   names: readonly string[],
   guard: Fragment | null,
+  idsOnly = false,
 ): Promise<Rows> {
   const { kit } = db;
   const t = kit.t[spec.table];
@@ -171,6 +172,7 @@ async function mysqlUpdateFrom<R>(
     await db.run(
       sql`UPDATE ${t} AS x JOIN (${derived}) AS r ON x.id = r.id SET ${join(sets, ', ')}`,
     );
+    if (idsOnly) return { columns: ['id'], values: ids.map((id) => [id]) };
     return db.all(sql`SELECT * FROM ${t} WHERE ${kit.inList('id', ids)}`);
   });
 }
@@ -186,6 +188,15 @@ function stepGuard(
     db.kit.inList(`${table}status`, expected),
     leaseOwner === undefined ? null : sql`${raw(table)}lease_owner = ${leaseOwner}`,
   ]);
+}
+
+/** A held row with its step's patch applied, as reading it back would give it. */
+function patched(step: TransitionStep): MessageRecord {
+  const row = { ...(step.current as MessageRecord) } as Record<string, unknown>;
+  for (const [field, value] of Object.entries(step.patch)) {
+    if (value !== undefined && !IDENTITY.has(field)) row[field] = value;
+  }
+  return row as unknown as MessageRecord;
 }
 
 export async function transitionMany(
@@ -212,16 +223,20 @@ export async function transitionMany(
       });
       return { first, rows, names: patchColumns(MESSAGE, first.patch) };
     });
+    // Rows the caller holds locked come back patched in memory: only their ids are read.
+    const held = steps.every((s) => s.current !== undefined);
     let changed: Rows[];
     if (kit.pg) {
       const updates = work.map(({ first, rows, names }) => {
         const guard = stepGuard(db, first.expected, first.leaseOwner, 'x.');
-        if (names.length > 0) return pgUpdateFrom(db, MESSAGE, rows, names, guard);
+        if (names.length > 0) {
+          return pgUpdateFrom(db, MESSAGE, rows, names, guard, held ? 'x.id' : 'x.*');
+        }
         const ids = kit.inList(
           'x.id',
           rows.map((r) => r.id),
         );
-        return sql`UPDATE ${t} AS x SET updated_at = x.updated_at WHERE ${and([ids, guard])} RETURNING x.*`;
+        return sql`UPDATE ${t} AS x SET updated_at = x.updated_at WHERE ${and([ids, guard])} RETURNING ${raw(held ? 'x.id' : 'x.*')}`;
       });
       changed = [await db.all(pgTogether(updates, true))];
     } else {
@@ -229,13 +244,20 @@ export async function transitionMany(
         const results: Rows[] = [];
         for (const { first, rows, names } of work) {
           const guard = stepGuard(db, first.expected, first.leaseOwner);
-          results.push(await mysqlUpdateFrom(db, MESSAGE, rows, names, guard));
+          results.push(await mysqlUpdateFrom(db, MESSAGE, rows, names, guard, held));
         }
         return results;
       });
     }
     const at = new Map(steps.map((s, i) => [s.id, i]));
     for (const rows of changed) {
+      if (held) {
+        for (const id of columnValues(rows, 'id')) {
+          const i = at.get(String(id));
+          if (i !== undefined) out[i] = patched(steps[i] as TransitionStep);
+        }
+        continue;
+      }
       for (const message of decodeRows(MESSAGE, rows)) {
         const i = at.get(message.id);
         if (i !== undefined) out[i] = message;
@@ -304,7 +326,7 @@ export async function updateThreads(db: Db, updates: readonly ThreadUpdate[]): P
   if (groups.length === 0) return;
   if (kit.pg) {
     const statements = groups.map(({ rows, names }) =>
-      pgUpdateFrom(db, THREAD, rows, names, null, false),
+      pgUpdateFrom(db, THREAD, rows, names, null, ''),
     );
     await db.run(pgTogether(statements, false));
     return;

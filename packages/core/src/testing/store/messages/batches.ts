@@ -76,6 +76,45 @@ export function batchesGroup(ctx: GroupContext): void {
     });
   });
 
+  it('returns the rows its transaction holds with the patch applied, as they are stored', async () => {
+    const now = Date.now();
+    const phoneId = globalThis.crypto.randomUUID();
+    const rows = [
+      makeMessage({ phoneId, dueAt: now - 20, attachments: ['https://example.com/a.png'] }),
+      makeMessage({ phoneId, dueAt: now - 10, status: 'expired', failureReason: 'late' }),
+      makeMessage({ phoneId, dueAt: now - 5, status: 'scheduled', scheduledAt: now - 60 }),
+    ];
+    await ctx.store.insertMessages(rows);
+    const result = await ctx.store.transaction(async (tx) => {
+      const held = await tx.pickDue({ now, phoneIds: [phoneId], limit: 10 });
+      expect(held.map((m) => m.id)).toEqual(rows.map((m) => m.id));
+      const [pending, expired, scheduled] = held as [MessageRecord, MessageRecord, MessageRecord];
+      return tx.transitionMany([
+        {
+          id: pending.id,
+          expected: ['pending'],
+          patch: { status: 'scheduled', scheduledAt: now, dueAt: now + 5, updatedAt: now },
+          current: pending,
+        },
+        // Its guard does not hold: null, and the row is left as it is.
+        { id: expired.id, expected: ['pending'], patch: { status: 'failed' }, current: expired },
+        {
+          id: scheduled.id,
+          expected: ['scheduled'],
+          patch: { status: 'sending', failureReason: null, leaseOwner: 'w', leaseUntil: now + 1 },
+          current: scheduled,
+        },
+      ]);
+    });
+    const [pending, expired, scheduled] = rows as [MessageRecord, MessageRecord, MessageRecord];
+    expect(result[1]).toBeNull();
+    expect(result[0]).toEqual(await ctx.store.getMessage(pending.accountId, pending.id));
+    expect(result[0]).toMatchObject({ status: 'scheduled', dueAt: now + 5, updatedAt: now });
+    expect(result[2]).toEqual(await ctx.store.getMessage(scheduled.accountId, scheduled.id));
+    expect(result[2]).toMatchObject({ status: 'sending', leaseOwner: 'w', scheduledAt: now - 60 });
+    expect(await ctx.store.getMessage(expired.accountId, expired.id)).toEqual(expired);
+  });
+
   it('returns nothing for no steps', async () => {
     expect(await ctx.store.transitionMany([])).toEqual([]);
   });
