@@ -43,6 +43,7 @@ async function sqlite() {
     analyze: () => knex.raw('ANALYZE'),
     async destroy() {
       await store.close();
+      await knex.destroy();
       rmSync(dir, { recursive: true, force: true });
     },
   };
