@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKnexStore } from '../src/index.js';
+import { STALE_REACH_MS } from '../src/ops/claim-reach.js';
 import { PG_SKIP, type PgDatabase, pgDatabase, rawReader } from './helpers.js';
 import { eventsAfterHostCommit, idempotentBoundSend } from './host-transaction.js';
 import { handOffOnce, outboxWithStateChange, sendInHostTransaction } from './shared.js';
@@ -70,6 +71,46 @@ describe.skipIf(PG_SKIP !== false)(
       const { knex, raw } = await setup();
       const store = createKnexStore(knex, { preparedStatements: false });
       await handOffOnce({ knex, store, raw });
+    });
+
+    it('keeps a long phone list per claimer: written as it changes, stale lists deleted, a restart replacing its own', async () => {
+      const { db, knex, store } = await setup();
+      const phones = (n: number) => Array.from({ length: n }, () => globalThis.crypto.randomUUID());
+      const claim = (s: typeof store, claimer: string, phoneIds: string[], now: number) =>
+        s.claimDue({ now, phoneIds, limit: 10, leaseMs: 1_000, claimer });
+      const kept = async (key: string) =>
+        (
+          (await knex('textport_claim_reach').where('reach_key', key).select('phone_id')) as {
+            phone_id: string;
+          }[]
+        )
+          .map((r) => r.phone_id)
+          .sort();
+      const lists = async () =>
+        ((await knex('textport_claim_reach_lists').select('reach_key')) as { reach_key: string }[])
+          .map((r) => r.reach_key)
+          .sort();
+      const start = Date.now() - 2 * STALE_REACH_MS;
+      const gone = phones(100);
+      await claim(store, 'gone', gone, start);
+      await claim(store, 'short', phones(32), start);
+      const live = phones(100);
+      await claim(store, 'live', live, start + 60_000);
+      expect(await kept('gone')).toEqual([...gone].sort());
+      expect(await kept('short')).toEqual([]);
+      expect(await lists()).toEqual(['gone', 'live']);
+      // An hour and more later: the list that changes is written, the one nobody uses is deleted.
+      const changed = [...live.slice(1), ...phones(1)];
+      await claim(store, 'live', changed, start + STALE_REACH_MS + 120_000);
+      expect(await kept('live')).toEqual([...changed].sort());
+      expect(await kept('gone')).toEqual([]);
+      expect(await lists()).toEqual(['live']);
+      // A restarted process (another store) writes its list whole, replacing the old rows.
+      const restarted = createKnexStore(db.knex);
+      const anew = phones(60);
+      await claim(restarted, 'live', anew, start + STALE_REACH_MS + 180_000);
+      expect(await kept('live')).toEqual([...anew].sort());
+      expect(await lists()).toEqual(['live']);
     });
   },
 );
