@@ -27,7 +27,7 @@ import { randomUUID } from 'node:crypto';
 import type { PickDueQuery } from '@textport/core/store';
 import { columnValues } from '../rows/codec.js';
 import type { Db, Rows } from '../sql/db.js';
-import { type Fragment, sql } from '../sql/fragment.js';
+import { type Fragment, raw, sql } from '../sql/fragment.js';
 import type { SqlKit } from '../sql/kit.js';
 import { SHORT_LIST } from './claim-sqlite.js';
 
@@ -108,17 +108,20 @@ async function writeDiff(
   const added = ids.filter((id) => !before.has(id));
   if (removed.length + added.length > ids.length / 2) return false;
   const { gen } = last;
-  // Rows of other generations (another writer's, unseen by a whole write) go as well.
+  // Rows of other generations (another writer's, unseen by a whole write) go as well. Each
+  // part reads `l` first, so it runs only once the list row is locked and still this version.
   const rows = await db.all(sql`WITH l AS (
       UPDATE ${t.claim_reach_lists} SET version = ${version}, touched_at = ${now}
       WHERE reach_key = ${key} AND version = ${last.version} RETURNING reach_key
     ), gone AS (
-      DELETE FROM ${t.claim_reach} r USING l, unnest(${removed}::text[]) AS p
-      WHERE r.reach_key = l.reach_key AND r.gen = ${gen} AND r.phone_id = p
+      DELETE FROM ${t.claim_reach} WHERE EXISTS (SELECT 1 FROM l) AND reach_key = ${key}
+        AND gen = ${gen} AND phone_id = ANY(${removed}::text[])
     ), older AS (
-      DELETE FROM ${t.claim_reach} r USING l WHERE r.reach_key = l.reach_key AND r.gen < ${gen}
+      DELETE FROM ${t.claim_reach} WHERE EXISTS (SELECT 1 FROM l) AND reach_key = ${key}
+        AND gen < ${gen}
     ), newer AS (
-      DELETE FROM ${t.claim_reach} r USING l WHERE r.reach_key = l.reach_key AND r.gen > ${gen}
+      DELETE FROM ${t.claim_reach} WHERE EXISTS (SELECT 1 FROM l) AND reach_key = ${key}
+        AND gen > ${gen}
     ), put AS (
       INSERT INTO ${t.claim_reach} (reach_key, gen, phone_id)
       SELECT l.reach_key, ${gen}, p FROM l, unnest(${added}::text[]) AS p
@@ -145,7 +148,8 @@ async function writeWhole(
         touched_at = EXCLUDED.touched_at
       RETURNING reach_key
     ), gone AS (
-      DELETE FROM ${t.claim_reach} r USING l WHERE r.reach_key = l.reach_key AND r.gen <> ${gen}
+      DELETE FROM ${t.claim_reach} WHERE EXISTS (SELECT 1 FROM l) AND reach_key = ${key}
+        AND gen <> ${gen}
     ), put AS (
       INSERT INTO ${t.claim_reach} (reach_key, gen, phone_id)
       SELECT l.reach_key, ${gen}, p FROM l, unnest(${[...ids]}::text[]) AS p
@@ -209,8 +213,11 @@ function keptWhere(
   const probe = sql`${current} AND (SELECT true FROM ${t.claim_reach} r
       WHERE r.reach_key = ${key} AND r.gen = ${list.gen} AND r.phone_id = m.phone_id)`;
   if ('stretch' in walk) {
-    const stretch = sql`m.ctid = ANY(ARRAY(SELECT ctid FROM ${t.messages}
-      WHERE due_at <= ${walk.now} AND lease_until IS NULL ORDER BY due_at, seq LIMIT ${walk.stretch}))`;
+    // The walk stops at the stretch's last row at the latest (any row when it is shorter).
+    const stretch = sql`(m.due_at, m.seq) <= (SELECT due_at, seq FROM (
+        (SELECT due_at, seq FROM ${t.messages} WHERE due_at <= ${walk.now} AND lease_until IS NULL
+          ORDER BY due_at, seq OFFSET ${walk.stretch - 1} LIMIT 1)
+        UNION ALL SELECT ${walk.now}::bigint, ${raw('9223372036854775807')}::bigint) b LIMIT 1)`;
     return { free: sql`${probe} AND ${stretch}`, expired: probe };
   }
   const skip = sql`m.seq <> ALL(${[...walk.skip]}::bigint[])`;
