@@ -215,9 +215,10 @@ function keptWhere(
   if ('stretch' in walk) {
     // The walk stops at the stretch's last row at the latest (any row when it is shorter).
     const stretch = sql`(m.due_at, m.seq) <= (SELECT due_at, seq FROM (
-        (SELECT due_at, seq FROM ${t.messages} WHERE due_at <= ${walk.now} AND lease_until IS NULL
-          ORDER BY due_at, seq OFFSET ${walk.stretch - 1} LIMIT 1)
-        UNION ALL SELECT ${walk.now}::bigint, ${raw('9223372036854775807')}::bigint) b LIMIT 1)`;
+        (SELECT 0 AS k, due_at, seq FROM ${t.messages} WHERE due_at <= ${walk.now}
+          AND lease_until IS NULL ORDER BY due_at, seq OFFSET ${walk.stretch - 1} LIMIT 1)
+        UNION ALL SELECT 1, ${walk.now}::bigint, ${raw('9223372036854775807')}::bigint
+      ) b ORDER BY k LIMIT 1)`;
     return { free: sql`${probe} AND ${stretch}`, expired: probe };
   }
   const skip = sql`m.seq <> ALL(${[...walk.skip]}::bigint[])`;

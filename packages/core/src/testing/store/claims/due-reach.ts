@@ -66,6 +66,18 @@ export function dueReachGroup(ctx: GroupContext): void {
     });
   }
 
+  it('takes listed rows among and after many unlisted ones, in due order (long list)', async () => {
+    const [a, away] = [uuid(), uuid()];
+    const listed = Array.from({ length: 6 }, (_, n) => row(a, base - 9_000 + n * 1_000));
+    // One listed row first, then more unlisted rows than a claim walks, then the rest.
+    const unlisted = Array.from({ length: 40 }, (_, n) => row(away, base - 8_900 + n));
+    await ctx.store.insertMessages([...unlisted, ...listed]);
+    const phones = list([a], MANY);
+    expect(ids(await claim(phones))).toEqual(ids(listed.slice(0, 4)));
+    expect(ids(await claim(phones))).toEqual(ids(listed.slice(4)));
+    expect(await claim(phones)).toEqual([]);
+  });
+
   it('follows a long phone list that changes between claims', async () => {
     const phones = Array.from({ length: MANY }, uuid);
     const [a, b, c] = [phones[7]!, phones[150]!, uuid()];
