@@ -2,6 +2,9 @@
  * Postgres specifics: capabilities, host transactions, prepared statements.
  * Claims from separate pools run in the conformance suite (`crossProcess`).
  */
+
+import type { MessageRecord } from '@textport/core';
+import { makeMessage } from '@textport/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKnexStore } from '../src/index.js';
 import { STALE_REACH_MS } from '../src/ops/claim-reach.js';
@@ -111,6 +114,42 @@ describe.skipIf(PG_SKIP !== false)(
       await claim(restarted, 'live', anew, start + STALE_REACH_MS + 180_000);
       expect(await kept('live')).toEqual([...anew].sort());
       expect(await lists()).toEqual(['live']);
+    });
+
+    it('a claim waiting on a list change another transaction rolls back claims with its own list', async () => {
+      const { store } = await setup();
+      const uuid = () => globalThis.crypto.randomUUID();
+      const [a, b, c] = [uuid(), uuid(), uuid()];
+      const now = Date.now();
+      const rows = [a, b, c].map((phoneId, n) =>
+        makeMessage({ phoneId, status: 'pending', dueAt: now - 1_000 + n }),
+      );
+      await store.insertMessages(rows);
+      const others = Array.from({ length: 100 }, uuid);
+      const withPhone = (p: string) => [...others, p];
+      const query = { limit: 10, leaseMs: 60_000, claimer: 'node' };
+      expect(await store.claimDue({ ...query, now: now - 5_000, phoneIds: withPhone(a) })).toEqual(
+        [],
+      );
+      let waiting: Promise<MessageRecord[]> | undefined;
+      await expect(
+        store.transaction(async (tx) => {
+          const picked = await tx.pickDue({
+            now,
+            phoneIds: withPhone(b),
+            limit: 10,
+            claimer: 'node',
+          });
+          expect(picked.map((m) => m.id)).toEqual([rows[1]!.id]);
+          // The same claimer with a third list, while this transaction holds its change.
+          waiting = store.claimDue({ ...query, now, phoneIds: withPhone(c) });
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect((await waiting!).map((m) => m.id)).toEqual([rows[2]!.id]);
+      const again = await store.claimDue({ ...query, now, phoneIds: withPhone(a) });
+      expect(again.map((m) => m.id)).toEqual([rows[0]!.id]);
     });
   },
 );

@@ -38,12 +38,29 @@ const TOUCH_MS = 5 * 60_000;
 /** The lists a process remembers per store (one per claimer name). */
 const MAX_KEPT = 64;
 
+/**
+ * What the table holds when its version is `version`, as far as this process knows:
+ * the listed ids (each with the number of the comparison that last found it listed)
+ * and their generation. Shared by the lists written from it, changed only in steps
+ * without an `await`, so a change is computed against one state and applied only
+ * when the table is at that state's version.
+ */
+interface Held {
+  ids: Map<string, number>;
+  version: string;
+  gen: string;
+}
+
 interface Kept {
   ids: readonly string[];
+  held: Held;
   version: string;
   gen: string;
   touchedAt: number;
 }
+
+/** Numbers the comparisons of lists, so concurrent ones do not read each other's marks. */
+let comparisons = 0;
 
 /** The lists each store last wrote, by claimer name; and when it last deleted stale ones. */
 const kept = new WeakMap<SqlKit, Map<string, Kept>>();
@@ -102,17 +119,26 @@ async function writeDiff(
   now: number,
 ): Promise<boolean> {
   const { t } = db.kit;
-  const after = new Set(ids);
-  const before = new Set(last.ids);
-  const removed = last.ids.filter((id) => !after.has(id));
-  const added = ids.filter((id) => !before.has(id));
+  // Marks the ids still listed; the unmarked ones were removed.
+  const { held: table } = last;
+  const { gen } = table;
+  const basis = table.version;
+  const mark = ++comparisons;
+  const added: string[] = [];
+  for (const id of ids) {
+    if (table.ids.has(id)) table.ids.set(id, mark);
+    else added.push(id);
+  }
+  const removed: string[] = [];
+  table.ids.forEach((m, id) => {
+    if (m !== mark) removed.push(id);
+  });
   if (removed.length + added.length > ids.length / 2) return false;
-  const { gen } = last;
   // Rows of other generations (another writer's, unseen by a whole write) go as well. Each
   // part reads `l` first, so it runs only once the list row is locked and still this version.
   const rows = await db.all(sql`WITH l AS (
       UPDATE ${t.claim_reach_lists} SET version = ${version}, touched_at = ${now}
-      WHERE reach_key = ${key} AND version = ${last.version} RETURNING reach_key
+      WHERE reach_key = ${key} AND version = ${basis} RETURNING reach_key
     ), gone AS (
       DELETE FROM ${t.claim_reach} WHERE EXISTS (SELECT 1 FROM l) AND reach_key = ${key}
         AND gen = ${gen} AND phone_id = ANY(${removed}::text[])
@@ -128,7 +154,18 @@ async function writeDiff(
       ON CONFLICT DO NOTHING
     )
     SELECT count(*) FROM l`);
-  return Number(rows.values[0]?.[0] ?? 0) === 1;
+  if (Number(rows.values[0]?.[0] ?? 0) !== 1) return false;
+  if (table.version !== basis) {
+    // Another change of this process was applied to the state meanwhile (its
+    // transaction then rolled back): the state is no longer known; the next change
+    // writes the list whole.
+    table.version = '';
+    return true;
+  }
+  for (const id of removed) table.ids.delete(id);
+  for (const id of added) table.ids.set(id, mark);
+  table.version = version;
+  return true;
 }
 
 /** Writes `ids` as the whole list of `key`, in a new generation. */
@@ -174,11 +211,12 @@ async function keepReach(db: Db, key: string, ids: readonly string[], now: numbe
   const version = randomUUID();
   let list: Kept;
   if (last && (await writeDiff(db, key, last, ids, version, now))) {
-    list = { ids: [...ids], version, gen: last.gen, touchedAt: now };
+    list = { ids: [...ids], held: last.held, version, gen: last.held.gen, touchedAt: now };
   } else {
     const gen = randomUUID();
     await writeWhole(db, key, ids, version, gen, now);
-    list = { ids: [...ids], version, gen, touchedAt: now };
+    const held = { ids: new Map(ids.map((id) => [id, 0])), version, gen };
+    list = { ids: [...ids], held, version, gen, touchedAt: now };
   }
   remember(kit, key, list);
   await upkeep(db, now);
