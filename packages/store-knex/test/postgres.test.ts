@@ -2,8 +2,12 @@
  * Postgres specifics: capabilities, host transactions, prepared statements.
  * Claims from separate pools run in the conformance suite (`crossProcess`).
  */
+
+import type { MessageRecord } from '@textport/core';
+import { makeMessage } from '@textport/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKnexStore } from '../src/index.js';
+import { STALE_REACH_MS } from '../src/ops/claim-reach.js';
 import { PG_SKIP, type PgDatabase, pgDatabase, rawReader } from './helpers.js';
 import { eventsAfterHostCommit, idempotentBoundSend } from './host-transaction.js';
 import { handOffOnce, outboxWithStateChange, sendInHostTransaction } from './shared.js';
@@ -70,6 +74,82 @@ describe.skipIf(PG_SKIP !== false)(
       const { knex, raw } = await setup();
       const store = createKnexStore(knex, { preparedStatements: false });
       await handOffOnce({ knex, store, raw });
+    });
+
+    it('keeps a long phone list per claimer: written as it changes, stale lists deleted, a restart replacing its own', async () => {
+      const { db, knex, store } = await setup();
+      const phones = (n: number) => Array.from({ length: n }, () => globalThis.crypto.randomUUID());
+      const claim = (s: typeof store, claimer: string, phoneIds: string[], now: number) =>
+        s.claimDue({ now, phoneIds, limit: 10, leaseMs: 1_000, claimer });
+      const kept = async (key: string) =>
+        (
+          (await knex('textport_claim_reach').where('reach_key', key).select('phone_id')) as {
+            phone_id: string;
+          }[]
+        )
+          .map((r) => r.phone_id)
+          .sort();
+      const lists = async () =>
+        ((await knex('textport_claim_reach_lists').select('reach_key')) as { reach_key: string }[])
+          .map((r) => r.reach_key)
+          .sort();
+      const start = Date.now() - 2 * STALE_REACH_MS;
+      const gone = phones(100);
+      await claim(store, 'gone', gone, start);
+      await claim(store, 'short', phones(32), start);
+      const live = phones(100);
+      await claim(store, 'live', live, start + 60_000);
+      expect(await kept('gone')).toEqual([...gone].sort());
+      expect(await kept('short')).toEqual([]);
+      expect(await lists()).toEqual(['gone', 'live']);
+      // An hour and more later: the list that changes is written, the one nobody uses is deleted.
+      const changed = [...live.slice(1), ...phones(1)];
+      await claim(store, 'live', changed, start + STALE_REACH_MS + 120_000);
+      expect(await kept('live')).toEqual([...changed].sort());
+      expect(await kept('gone')).toEqual([]);
+      expect(await lists()).toEqual(['live']);
+      // A restarted process (another store) writes its list whole, replacing the old rows.
+      const restarted = createKnexStore(db.knex);
+      const anew = phones(60);
+      await claim(restarted, 'live', anew, start + STALE_REACH_MS + 180_000);
+      expect(await kept('live')).toEqual([...anew].sort());
+      expect(await lists()).toEqual(['live']);
+    });
+
+    it('a claim waiting on a list change another transaction rolls back claims with its own list', async () => {
+      const { store } = await setup();
+      const uuid = () => globalThis.crypto.randomUUID();
+      const [a, b, c] = [uuid(), uuid(), uuid()];
+      const now = Date.now();
+      const rows = [a, b, c].map((phoneId, n) =>
+        makeMessage({ phoneId, status: 'pending', dueAt: now - 1_000 + n }),
+      );
+      await store.insertMessages(rows);
+      const others = Array.from({ length: 100 }, uuid);
+      const withPhone = (p: string) => [...others, p];
+      const query = { limit: 10, leaseMs: 60_000, claimer: 'node' };
+      expect(await store.claimDue({ ...query, now: now - 5_000, phoneIds: withPhone(a) })).toEqual(
+        [],
+      );
+      let waiting: Promise<MessageRecord[]> | undefined;
+      await expect(
+        store.transaction(async (tx) => {
+          const picked = await tx.pickDue({
+            now,
+            phoneIds: withPhone(b),
+            limit: 10,
+            claimer: 'node',
+          });
+          expect(picked.map((m) => m.id)).toEqual([rows[1]!.id]);
+          // The same claimer with a third list, while this transaction holds its change.
+          waiting = store.claimDue({ ...query, now, phoneIds: withPhone(c) });
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect((await waiting!).map((m) => m.id)).toEqual([rows[2]!.id]);
+      const again = await store.claimDue({ ...query, now, phoneIds: withPhone(a) });
+      expect(again.map((m) => m.id)).toEqual([rows[0]!.id]);
     });
   },
 );

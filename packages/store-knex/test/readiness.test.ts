@@ -61,6 +61,7 @@ describe('readiness of the SQLite store', () => {
       '0013_pools',
       '0014_message_validity',
       '0015_phone_recipients',
+      '0016_claim_reach',
     ]);
     const ready = await served(store);
     expect(await ready()).toEqual({

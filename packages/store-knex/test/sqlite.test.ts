@@ -80,6 +80,7 @@ describe('SQLite store setup', () => {
       '0013_pools',
       '0014_message_validity',
       '0015_phone_recipients',
+      '0016_claim_reach',
     ]);
   });
 

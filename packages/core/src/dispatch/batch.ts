@@ -133,7 +133,8 @@ export async function takeRound(
 ): Promise<TakenRound | null> {
   return runUnitOfWork(s.ctx, async (uow) => {
     const now = s.ctx.clock.now();
-    const rows = await uow.tx.pickDue({ now, phoneIds: query.phoneIds, limit: query.limit });
+    const { phoneIds, limit } = query;
+    const rows = await uow.tx.pickDue({ now, phoneIds, limit, claimer: s.claimer });
     if (rows.length === 0) return null;
     const picked = await loadRound(uow.tx, rows, concurrency);
     const { batch, lanes } = splitBatch(picked, laneRows(picked), now);

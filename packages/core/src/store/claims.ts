@@ -22,7 +22,15 @@ export interface ClaimDueQuery {
 }
 
 /** What `pickDue` takes: a claim without a lease. */
-export type PickDueQuery = Omit<ClaimDueQuery, 'leaseMs' | 'claimer'>;
+export interface PickDueQuery extends Omit<ClaimDueQuery, 'leaseMs' | 'claimer'> {
+  /**
+   * Who picks (the node), when it picks round after round with its reachable phones:
+   * a store may keep a long list under this name between picks rather than read it
+   * from every query (`claimDue` uses its `claimer` the same way). Without it, the
+   * list is read from the query.
+   */
+  claimer?: string;
+}
 
 export interface TakeOutstandingQuery {
   accountId: string;

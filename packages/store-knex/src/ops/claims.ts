@@ -10,6 +10,8 @@
  * `FOR UPDATE SKIP LOCKED`; on MySQL/MariaDB the picks are locked the same way
  * and updated in the operation's transaction; on SQLite it runs inside the
  * single writer transaction. Claim order is due time, then insertion order (`seq`).
+ * A long phone list is kept in the store on Postgres (claim-reach.ts) and on the
+ * connection on SQLite (claim-sqlite.ts), rather than read from every claim.
  */
 
 import type {
@@ -24,6 +26,7 @@ import { MESSAGE } from '../rows/columns.js';
 import { updateKeys, updateReturning } from '../rows/returning.js';
 import type { Db, Rows } from '../sql/db.js';
 import { and, type Fragment, join, raw, sql } from '../sql/fragment.js';
+import { type ReachWhere, withKeptReach } from './claim-reach.js';
 import { sqlitePicks } from './claim-sqlite.js';
 
 function phoneFilter(db: Db, phoneIds: readonly string[] | 'all'): Fragment | null {
@@ -48,16 +51,29 @@ function inDueOrder(picked: readonly (readonly unknown[])[], limit: number): num
     .map((c) => c.seq);
 }
 
-/** The claimable-row conditions of a claim: free rows, and rows whose lease ran out. */
-function dueWhere(db: Db, query: PickDueQuery) {
-  const phones = and([
-    phoneFilter(db, query.phoneIds),
-    query.pooledOnly ? raw('pool_id IS NOT NULL') : null,
-  ]);
+/**
+ * The claimable-row conditions of a claim: free rows, and rows whose lease ran out;
+ * `reach`, when given, is the phone condition instead of the query's ids.
+ */
+function dueWhere(db: Db, query: PickDueQuery, reach?: ReachWhere) {
+  const ids = reach ? null : phoneFilter(db, query.phoneIds);
+  const pooled = query.pooledOnly ? raw('pool_id IS NOT NULL') : null;
   const { now } = query;
   return {
-    free: and([sql`due_at <= ${now}`, raw('lease_until IS NULL'), phones]),
-    expired: and([sql`due_at <= ${now}`, sql`lease_until <= ${now}`, phones]),
+    free: and([
+      sql`due_at <= ${now}`,
+      raw('lease_until IS NULL'),
+      ids,
+      reach?.free ?? null,
+      pooled,
+    ]),
+    expired: and([
+      sql`due_at <= ${now}`,
+      sql`lease_until <= ${now}`,
+      ids,
+      reach?.expired ?? null,
+      pooled,
+    ]),
   };
 }
 
@@ -70,17 +86,18 @@ function claimLimit(query: PickDueQuery): number {
 /**
  * Postgres: the picks as CTEs ending in `picked` (the tuple ids of the rows to
  * take), each locked with `FOR UPDATE SKIP LOCKED`. Locked rows cannot move, so
- * the tuple id (`ctid`) finds them again.
+ * the tuple id (`ctid`) finds them again. `reach`: the kept list's phone
+ * condition (claim-reach.ts), else the query's ids.
  */
-function pgPicked(db: Db, query: PickDueQuery, limit: number): Fragment {
+function pgPicked(db: Db, query: PickDueQuery, limit: number, reach?: ReachWhere): Fragment {
   const t = db.kit.t.messages;
-  const { free, expired } = dueWhere(db, query);
+  const { free, expired } = dueWhere(db, query, reach);
   return sql`
       WITH free AS (
-        SELECT ctid AS row_id, due_at, seq FROM ${t} WHERE ${free}
+        SELECT ctid AS row_id, due_at, seq FROM ${t} AS m WHERE ${free}
         ORDER BY due_at, seq LIMIT ${limit} FOR UPDATE SKIP LOCKED
       ), expired AS (
-        SELECT ctid AS row_id, due_at, seq FROM ${t} WHERE ${expired}
+        SELECT ctid AS row_id, due_at, seq FROM ${t} AS m WHERE ${expired}
         ORDER BY due_at, seq LIMIT ${limit} FOR UPDATE SKIP LOCKED
       ), picked AS (
         SELECT row_id FROM (SELECT * FROM free UNION ALL SELECT * FROM expired) c
@@ -127,10 +144,12 @@ export async function claimDue(db: Db, query: ClaimDueQuery): Promise<MessageRec
   const { claimer } = query;
   const until = query.now + query.leaseMs;
   if (kit.pg) {
-    const rows = await db.all(sql`${pgPicked(db, query, limit)}
+    const rows = await withKeptReach(db, query, limit, (reach, count) =>
+      db.all(sql`${pgPicked(db, query, count, reach)}
       UPDATE ${t} AS m SET lease_owner = ${claimer}, lease_until = ${until}
       WHERE m.ctid = ANY(ARRAY(SELECT row_id FROM picked))
-      RETURNING m.*`);
+      RETURNING m.*`),
+    );
     return inClaimOrder(rows);
   }
   const set = sql`lease_owner = ${claimer}, lease_until = ${until}`;
@@ -154,8 +173,10 @@ export async function pickDue(db: Db, query: PickDueQuery): Promise<MessageRecor
   const t = db.kit.t.messages;
   if (db.kit.pg) {
     return inClaimOrder(
-      await db.all(sql`${pgPicked(db, query, limit)}
+      await withKeptReach(db, query, limit, (reach, count) =>
+        db.all(sql`${pgPicked(db, query, count, reach)}
         SELECT m.* FROM ${t} AS m WHERE m.ctid = ANY(ARRAY(SELECT row_id FROM picked))`),
+      ),
     );
   }
   const seqs = await pickSeqs(db, query, limit);

@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../sql/db.js';
 import { quote, raw, sql } from '../sql/fragment.js';
+import * as claimReach from './claim-reach.js';
 import * as heartbeatRadio from './heartbeat-radio.js';
 import * as initial from './initial.js';
 import * as integrations from './integrations.js';
@@ -44,6 +45,7 @@ const MIGRATIONS: readonly TextportMigration[] = [
   { name: '0013_pools', ...pools },
   { name: '0014_message_validity', ...messageValidity },
   { name: '0015_phone_recipients', ...phoneRecipients },
+  { name: '0016_claim_reach', ...claimReach },
 ];
 
 /** The names of the shipped migrations, in order. */

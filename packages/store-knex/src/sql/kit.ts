@@ -25,6 +25,8 @@ export const TABLES = [
   'phone_recipients',
   'discord_integrations',
   'integration_3cx',
+  'claim_reach',
+  'claim_reach_lists',
 ] as const;
 
 export type TableName = (typeof TABLES)[number];

@@ -66,6 +66,18 @@ export function dueReachGroup(ctx: GroupContext): void {
     });
   }
 
+  it('takes listed rows among and after many unlisted ones, in due order (long list)', async () => {
+    const [a, away] = [uuid(), uuid()];
+    const listed = Array.from({ length: 6 }, (_, n) => row(a, base - 9_000 + n * 1_000));
+    // One listed row first, then more unlisted rows than a claim walks, then the rest.
+    const unlisted = Array.from({ length: 40 }, (_, n) => row(away, base - 8_900 + n));
+    await ctx.store.insertMessages([...unlisted, ...listed]);
+    const phones = list([a], MANY);
+    expect(ids(await claim(phones))).toEqual(ids(listed.slice(0, 4)));
+    expect(ids(await claim(phones))).toEqual(ids(listed.slice(4)));
+    expect(await claim(phones)).toEqual([]);
+  });
+
   it('follows a long phone list that changes between claims', async () => {
     const phones = Array.from({ length: MANY }, uuid);
     const [a, b, c] = [phones[7]!, phones[150]!, uuid()];
@@ -78,5 +90,64 @@ export function dueReachGroup(ctx: GroupContext): void {
     expect(ids(await claim([...without(b), c]))).toEqual([rows[2]!.id]);
     expect(ids(await claim(Array.from({ length: MANY }, uuid)))).toEqual([]);
     expect(ids(await claim(phones))).toEqual([rows[1]!.id]);
+  });
+
+  it('keeps the long lists of two claimers apart, each changing between claims', async () => {
+    const [a, b, c] = [uuid(), uuid(), uuid()];
+    const rows = [a, b, c, a, b, c].map((phone, n) => row(phone, base - 6_000 + n));
+    await ctx.store.insertMessages(rows);
+    const first = list([a], MANY);
+    const second = list([b], MANY);
+    const one = (phoneIds: readonly string[]) => claim(phoneIds, { claimer: 'r1', limit: 1 });
+    const two = (phoneIds: readonly string[]) => claim(phoneIds, { claimer: 'r2', limit: 1 });
+    expect(ids(await one(first))).toEqual([rows[0]!.id]);
+    expect(ids(await two(second))).toEqual([rows[1]!.id]);
+    // r1 now reaches c instead of a; r2 keeps its list.
+    const moved = first.map((p) => (p === a ? c : p));
+    expect(ids(await one(moved))).toEqual([rows[2]!.id]);
+    expect(ids(await two(second))).toEqual([rows[4]!.id]);
+    expect(ids(await one(moved))).toEqual([rows[5]!.id]);
+    expect(await two(second)).toEqual([]);
+    expect(await one(moved)).toEqual([]);
+    expect(ids(await one(first))).toEqual([rows[3]!.id]);
+  });
+
+  it('claims with the list it is given after a pick with another list rolled back', async () => {
+    const [a, b] = [uuid(), uuid()];
+    const [ofA, ofB] = [row(a, base - 2_000), row(b, base - 1_000)];
+    await ctx.store.insertMessages([ofA, ofB]);
+    const withA = list([a], MANY);
+    const withB = withA.map((p) => (p === a ? b : p));
+    expect(await claim(withA, { now: base - 10_000 })).toEqual([]);
+    await expect(
+      ctx.store.transaction(async (tx) => {
+        const picked = await tx.pickDue({ now: base, phoneIds: withB, limit: 4, claimer: 'r' });
+        expect(ids(picked)).toEqual([ofB.id]);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    // The same list again, then the first: each claim takes its own phone's row only.
+    const picked = await ctx.store.transaction((tx) =>
+      tx.pickDue({ now: base, phoneIds: withB, limit: 4, claimer: 'r' }),
+    );
+    expect(ids(picked)).toEqual([ofB.id]);
+    expect(ids(await claim(withA))).toEqual([ofA.id]);
+    expect(ids(await claim(withB))).toEqual([ofB.id]);
+  });
+
+  it('takes only the phones of its own list when one claimer claims with two lists at once', async () => {
+    const phones = Array.from({ length: 8 }, uuid);
+    const rows = Array.from({ length: 64 }, (_, n) => row(phones[n % 8]!, base - 9_000 + n));
+    await ctx.store.insertMessages(rows);
+    const halves = [phones.slice(0, 4), phones.slice(4)].map((mine) => list(mine, MANY));
+    const taken: MessageRecord[] = [];
+    for (let round = 0; round < 8; round++) {
+      const [x, y] = await Promise.all(halves.map((h) => claim(h, { limit: 3 })));
+      for (const [k, got] of [x!, y!].entries()) {
+        for (const m of got) expect(halves[k]).toContain(m.phoneId);
+        taken.push(...got);
+      }
+    }
+    expect(new Set(ids(taken)).size).toBe(taken.length);
   });
 }

@@ -1,0 +1,321 @@
+/**
+ * Postgres: a claimer's long phone list kept in the store, so a claim reads it
+ * through an index instead of carrying every id (planned and matched on each claim).
+ *
+ * A list longer than `SHORT_LIST` of a named claimer (`claimDue`'s `claimer`,
+ * `pickDue`'s optional one) is written to `claim_reach` (a row per phone) under the
+ * claimer's name, and written again only when it changes: the ids removed and added
+ * since this process last wrote it, or the whole list when this process does not know
+ * what the table holds. Each write gives the list a new version
+ * (`claim_reach_lists`), in the same statement as its rows, and a claim reads the
+ * rows only while the version is the one written with its list. So a claim never
+ * takes rows of phones outside the list it was given: not when the caller's
+ * transaction that wrote the list rolled back, nor when another claim under the same
+ * name (of this process or, misconfigured, of another) wrote a different list
+ * meanwhile. Such a claim finds nothing, sees the version moved, writes its list
+ * whole and claims again. The diff is applied only when the version is the one this
+ * process wrote (the list row is locked first, so writers of one name take turns);
+ * a whole write starts a new generation of rows, so rows another writer added
+ * unseen are never read and are deleted by the next write.
+ *
+ * Lists not written nor claimed with for `STALE_REACH_MS` (their claimer stopped) are
+ * deleted by any process that writes or touches its own list, at most every
+ * `TOUCH_MS`; a process marks its lists as in use at that pace. A restarted node
+ * (the same name) writes its list whole, replacing the rows it left.
+ */
+import { randomUUID } from 'node:crypto';
+import type { PickDueQuery } from '@textport/core/store';
+import { columnValues } from '../rows/codec.js';
+import type { Db, Rows } from '../sql/db.js';
+import { type Fragment, raw, sql } from '../sql/fragment.js';
+import type { SqlKit } from '../sql/kit.js';
+import { SHORT_LIST } from './claim-sqlite.js';
+
+/** A list neither written nor claimed with for this long is deleted. */
+export const STALE_REACH_MS = 60 * 60_000;
+/** How often a process marks its lists in use and deletes stale ones, at most. */
+const TOUCH_MS = 5 * 60_000;
+/** The lists a process remembers per store (one per claimer name). */
+const MAX_KEPT = 64;
+
+/**
+ * What the table holds when its version is `version`, as far as this process knows:
+ * the listed ids (each with the number of the comparison that last found it listed)
+ * and their generation. Shared by the lists written from it, changed only in steps
+ * without an `await`, so a change is computed against one state and applied only
+ * when the table is at that state's version.
+ */
+interface Held {
+  ids: Map<string, number>;
+  version: string;
+  gen: string;
+}
+
+interface Kept {
+  ids: readonly string[];
+  held: Held;
+  version: string;
+  gen: string;
+  touchedAt: number;
+}
+
+/** Numbers the comparisons of lists, so concurrent ones do not read each other's marks. */
+let comparisons = 0;
+
+/** The lists each store last wrote, by claimer name; and when it last deleted stale ones. */
+const kept = new WeakMap<SqlKit, Map<string, Kept>>();
+const swept = new WeakMap<SqlKit, number>();
+
+function keptOf(kit: SqlKit): Map<string, Kept> {
+  let map = kept.get(kit);
+  if (!map) {
+    map = new Map();
+    kept.set(kit, map);
+  }
+  return map;
+}
+
+function remember(kit: SqlKit, key: string, list: Kept): void {
+  const map = keptOf(kit);
+  map.delete(key);
+  map.set(key, list);
+  if (map.size > MAX_KEPT) map.delete(map.keys().next().value as string);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function elapsed(since: number, now: number): boolean {
+  return now - since >= TOUCH_MS || now < since;
+}
+
+/** Deletes the lists nobody wrote or claimed with for `STALE_REACH_MS`, skipping locked ones. */
+async function sweep(db: Db, now: number): Promise<void> {
+  const { t } = db.kit;
+  swept.set(db.kit, now);
+  await db.run(sql`WITH gone AS (
+      DELETE FROM ${t.claim_reach_lists} WHERE reach_key IN (
+        SELECT reach_key FROM ${t.claim_reach_lists} WHERE touched_at < ${now - STALE_REACH_MS}
+        FOR UPDATE SKIP LOCKED)
+      RETURNING reach_key)
+    DELETE FROM ${t.claim_reach} WHERE reach_key IN (SELECT reach_key FROM gone)`);
+}
+
+async function upkeep(db: Db, now: number): Promise<void> {
+  const last = swept.get(db.kit);
+  if (last === undefined || elapsed(last, now)) await sweep(db, now);
+}
+
+/** Applies the change from `last` to `ids`; false when the table no longer holds `last`. */
+async function writeDiff(
+  db: Db,
+  key: string,
+  last: Kept,
+  ids: readonly string[],
+  version: string,
+  now: number,
+): Promise<boolean> {
+  const { t } = db.kit;
+  // Marks the ids still listed; the unmarked ones were removed.
+  const { held: table } = last;
+  const { gen } = table;
+  const basis = table.version;
+  const mark = ++comparisons;
+  const added: string[] = [];
+  for (const id of ids) {
+    if (table.ids.has(id)) table.ids.set(id, mark);
+    else added.push(id);
+  }
+  const removed: string[] = [];
+  table.ids.forEach((m, id) => {
+    if (m !== mark) removed.push(id);
+  });
+  if (removed.length + added.length > ids.length / 2) return false;
+  // Rows of other generations (another writer's, unseen by a whole write) go as well. Each
+  // part reads `l` first, so it runs only once the list row is locked and still this version.
+  const rows = await db.all(sql`WITH l AS (
+      UPDATE ${t.claim_reach_lists} SET version = ${version}, touched_at = ${now}
+      WHERE reach_key = ${key} AND version = ${basis} RETURNING reach_key
+    ), gone AS (
+      DELETE FROM ${t.claim_reach} WHERE EXISTS (SELECT 1 FROM l) AND reach_key = ${key}
+        AND gen = ${gen} AND phone_id = ANY(${removed}::text[])
+    ), older AS (
+      DELETE FROM ${t.claim_reach} WHERE EXISTS (SELECT 1 FROM l) AND reach_key = ${key}
+        AND gen < ${gen}
+    ), newer AS (
+      DELETE FROM ${t.claim_reach} WHERE EXISTS (SELECT 1 FROM l) AND reach_key = ${key}
+        AND gen > ${gen}
+    ), put AS (
+      INSERT INTO ${t.claim_reach} (reach_key, gen, phone_id)
+      SELECT l.reach_key, ${gen}, p FROM l, unnest(${added}::text[]) AS p
+      ON CONFLICT DO NOTHING
+    )
+    SELECT count(*) FROM l`);
+  if (Number(rows.values[0]?.[0] ?? 0) !== 1) return false;
+  if (table.version !== basis) {
+    // Another change of this process was applied to the state meanwhile (its
+    // transaction then rolled back): the state is no longer known; the next change
+    // writes the list whole.
+    table.version = '';
+    return true;
+  }
+  for (const id of removed) table.ids.delete(id);
+  for (const id of added) table.ids.set(id, mark);
+  table.version = version;
+  return true;
+}
+
+/** Writes `ids` as the whole list of `key`, in a new generation. */
+async function writeWhole(
+  db: Db,
+  key: string,
+  ids: readonly string[],
+  version: string,
+  gen: string,
+  now: number,
+): Promise<void> {
+  const { t } = db.kit;
+  await db.all(sql`WITH l AS (
+      INSERT INTO ${t.claim_reach_lists} (reach_key, version, gen, touched_at)
+      VALUES (${key}, ${version}, ${gen}, ${now})
+      ON CONFLICT (reach_key) DO UPDATE SET version = EXCLUDED.version, gen = EXCLUDED.gen,
+        touched_at = EXCLUDED.touched_at
+      RETURNING reach_key
+    ), gone AS (
+      DELETE FROM ${t.claim_reach} WHERE EXISTS (SELECT 1 FROM l) AND reach_key = ${key}
+        AND gen <> ${gen}
+    ), put AS (
+      INSERT INTO ${t.claim_reach} (reach_key, gen, phone_id)
+      SELECT l.reach_key, ${gen}, p FROM l, unnest(${[...ids]}::text[]) AS p
+      ON CONFLICT DO NOTHING
+    )
+    SELECT 1`);
+}
+
+/** Makes the table hold `ids` as `key`'s list (unless this process knows it does). */
+async function keepReach(db: Db, key: string, ids: readonly string[], now: number): Promise<Kept> {
+  const { kit } = db;
+  const last = keptOf(kit).get(key);
+  if (last && sameList(last.ids, ids)) {
+    if (elapsed(last.touchedAt, now)) {
+      await db.run(sql`UPDATE ${kit.t.claim_reach_lists} SET touched_at = ${now}
+        WHERE reach_key = ${key} AND version = ${last.version}`);
+      last.touchedAt = now;
+      await upkeep(db, now);
+    }
+    return last;
+  }
+  const version = randomUUID();
+  let list: Kept;
+  if (last && (await writeDiff(db, key, last, ids, version, now))) {
+    list = { ids: [...ids], held: last.held, version, gen: last.held.gen, touchedAt: now };
+  } else {
+    const gen = randomUUID();
+    await writeWhole(db, key, ids, version, gen, now);
+    const held = { ids: new Map(ids.map((id) => [id, 0])), version, gen };
+    list = { ids: [...ids], held, version, gen, touchedAt: now };
+  }
+  remember(kit, key, list);
+  await upkeep(db, now);
+  return list;
+}
+
+/** The phone conditions of a claim's free and expired picks; the messages table is `m`. */
+export interface ReachWhere {
+  free: Fragment;
+  expired: Fragment;
+}
+
+/** The free due rows a claim walks in due order first, as a multiple of its limit. */
+const WALK_FACTOR = 4;
+
+/**
+ * The kept list's conditions. `walk`: each free row of a bounded stretch in due
+ * order (and each expired lease) is looked up in the list, one index probe per row;
+ * else the listed phones' free rows are read through `phone_due_free` (the list
+ * joined), leaving out the rows `skip` (by `seq`) already taken.
+ */
+function keptWhere(
+  kit: SqlKit,
+  key: string,
+  list: Kept,
+  walk: { stretch: number; now: number } | { skip: readonly number[] },
+): ReachWhere {
+  const { t } = kit;
+  const current = sql`EXISTS (SELECT 1 FROM ${t.claim_reach_lists} l
+      WHERE l.reach_key = ${key} AND l.version = ${list.version})`;
+  // A scalar subquery is never turned into a join: one probe per row read.
+  const probe = sql`${current} AND (SELECT true FROM ${t.claim_reach} r
+      WHERE r.reach_key = ${key} AND r.gen = ${list.gen} AND r.phone_id = m.phone_id)`;
+  if ('stretch' in walk) {
+    // The walk stops at the stretch's last row at the latest (any row when it is shorter).
+    const stretch = sql`(m.due_at, m.seq) <= (SELECT due_at, seq FROM (
+        (SELECT 0 AS k, due_at, seq FROM ${t.messages} WHERE due_at <= ${walk.now}
+          AND lease_until IS NULL ORDER BY due_at, seq OFFSET ${walk.stretch - 1} LIMIT 1)
+        UNION ALL SELECT 1, ${walk.now}::bigint, ${raw('9223372036854775807')}::bigint
+      ) b ORDER BY k LIMIT 1)`;
+    return { free: sql`${probe} AND ${stretch}`, expired: probe };
+  }
+  const skip = sql`m.seq <> ALL(${[...walk.skip]}::bigint[])`;
+  const joined = sql`${current} AND EXISTS (SELECT 1 FROM ${t.claim_reach} r
+      WHERE r.reach_key = ${key} AND r.gen = ${list.gen} AND r.phone_id = m.phone_id)`;
+  return { free: sql`${joined} AND ${skip}`, expired: sql`${probe} AND ${skip}` };
+}
+
+type Pick = (reach: ReachWhere | undefined, limit: number) => Promise<Rows>;
+
+/** The rows of a claim with the kept list: the walk, then, when needed, the join. */
+async function keptPick(
+  db: Db,
+  query: PickDueQuery,
+  limit: number,
+  key: string,
+  list: Kept,
+  pick: Pick,
+): Promise<Rows> {
+  const { kit } = db;
+  const stretch = limit * WALK_FACTOR;
+  const walked = await pick(keptWhere(kit, key, list, { stretch, now: query.now }), limit);
+  if (walked.values.length >= limit) return walked;
+  // Fewer: the stretch holds every free due row, or other phones' rows fill it.
+  const [count] = (
+    await db.all(sql`SELECT count(*) FROM (SELECT 1 FROM ${kit.t.messages}
+      WHERE due_at <= ${query.now} AND lease_until IS NULL ORDER BY due_at, seq LIMIT ${stretch}) s`)
+  ).values;
+  if (Number(count?.[0] ?? 0) < stretch) return walked;
+  const skip = columnValues(walked, 'seq').map(Number);
+  const joined = await pick(keptWhere(kit, key, list, { skip }), limit - skip.length);
+  return { columns: walked.columns, values: [...walked.values, ...joined.values] };
+}
+
+/**
+ * Runs a Postgres claim `pick` (at most `limit` rows) with its phone conditions: the
+ * kept list's for a long list of a named claimer, else none (`pick` reads the ids
+ * from the query). A claim that found nothing because the list moved under it
+ * writes its list and runs again.
+ */
+export async function withKeptReach(
+  db: Db,
+  query: PickDueQuery,
+  limit: number,
+  pick: Pick,
+): Promise<Rows> {
+  const key = query.claimer;
+  const ids = query.phoneIds;
+  if (!db.kit.pg || key === undefined || ids === 'all' || ids.length <= SHORT_LIST) {
+    return pick(undefined, limit);
+  }
+  const list = await keepReach(db, key, ids, query.now);
+  const rows = await keptPick(db, query, limit, key, list, pick);
+  if (rows.values.length > 0) return rows;
+  const [current] = (
+    await db.all(sql`SELECT version FROM ${db.kit.t.claim_reach_lists} WHERE reach_key = ${key}`)
+  ).values;
+  if (current?.[0] === list.version) return rows;
+  keptOf(db.kit).delete(key);
+  const again = await keepReach(db, key, ids, query.now);
+  return keptPick(db, query, limit, key, again, pick);
+}
