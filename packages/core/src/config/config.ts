@@ -40,7 +40,9 @@ export interface DispatcherOptions {
   /**
    * While rounds come back full, how many of the next rounds take their rows (their
    * first transaction) while the round in hand is worked: the database works on one
-   * round while this process works on another. 0: one round at a time.
+   * round while this process works on another. 0 (the default): one round at a
+   * time. Faster dispatch of a backlog also pushes to phones faster than a loaded
+   * phone link may ack (see docs/benchmarks.md, Queue).
    */
   roundsAhead: number;
   /** Transport retries (retryable errors) before the message fails. */
@@ -55,7 +57,7 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = Object.freeze({
   leaseMs: 30_000,
   pollIntervalMs: 1_000,
   concurrency: 16,
-  roundsAhead: 2,
+  roundsAhead: 0,
   maxTransportRetries: 5,
   retry: DEFAULT_RETRY_POLICY,
   strandedCheckMs: 60_000,
