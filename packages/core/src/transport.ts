@@ -14,6 +14,8 @@
  * - `reach()` says which phones this node can hand messages to right now: a list
  *   of phone ids (a WebSocket transport: the phones connected to this node), or
  *   `'any'` with `has(phone)` checking one phone (FCM: a phone with a push token).
+ *   Phones listed in `busy` are linked but take no new messages for now (flow
+ *   control); the transport wakes the host once they have room.
  * - `notify(phone, messages)` hands messages to the phone, or wakes it so it fetches
  *   them (FCM: one push per message), and resolves to one `NotifyOutcome` per
  *   message, in order: a message whose push failed does not hold back those that
@@ -38,6 +40,12 @@ export interface Reach {
   /** The ids of the phones reachable through this node, or `'any'` (check each with `has`). */
   readonly phoneIds: readonly string[] | 'any';
   has(phone: PhoneRecord): boolean;
+  /**
+   * Phones of `phoneIds` that hold as much as they may take now (e.g. a socket whose
+   * acks lag behind its pushes): no new messages are claimed for them. A transport
+   * that sets it calls `host.wake()` once one has room again.
+   */
+  readonly busy?: ReadonlySet<string>;
 }
 
 /** What became of one message of a `notify` batch. */

@@ -1,13 +1,23 @@
 /**
  * What one socket may cost the server: the frame size before it has
- * authenticated, the replies waiting in its send buffer, and the rows one
- * heartbeat frame may write.
+ * authenticated, the replies waiting in its send buffer, the acks it may owe,
+ * and the rows one heartbeat frame may write.
  */
+import type { WireMessage } from '@textport/core';
+import { ManualClock } from '@textport/core';
 import { WAIT } from '@textport/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE_CODES, websocketTransport } from '../src/index.js';
-import { accountWithPhone, gatewayNode, onCleanup, rawSocket, virtualPhone } from './helpers.js';
+import { ACK_WAIT_MS } from '../src/server/session.js';
+import {
+  accountWithPhone,
+  CONTACT,
+  gatewayNode,
+  onCleanup,
+  rawSocket,
+  virtualPhone,
+} from './helpers.js';
 
 describe('frames before authentication', () => {
   it('closes with 1009 on a frame over maxPreAuthPayload before welcome, unparsed', async () => {
@@ -83,6 +93,77 @@ describe('replies waiting to be sent', () => {
     expect(mostBuffered).toBeGreaterThan(0);
     expect(mostBuffered).toBeLessThanOrEqual(cap + welcomeBytes);
   }, 60_000);
+});
+
+describe('acks a socket owes', () => {
+  it('claims nothing for a phone awaiting maxUnackedMessages acks until half are answered or outwaited', async () => {
+    const clock = new ManualClock(Date.now());
+    const node = await gatewayNode({
+      start: false,
+      transport: { maxUnackedMessages: 4 },
+      gateway: { clock },
+    });
+    const { account, phone, phoneKey } = await accountWithPhone(node);
+    const socket = await rawSocket(node.url, { 'x-api-key': phoneKey });
+    socket.send({ type: 'hello', id: 'h' });
+    await vi.waitFor(
+      () => expect(socket.frames.some((f) => f.type === 'welcome')).toBe(true),
+      WAIT,
+    );
+    const pushed = () =>
+      socket.frames.filter((f) => f.type === 'message').map((f) => f.message as WireMessage);
+    const send = (n: number) =>
+      Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          node.gateway.messages.send(account.id, {
+            from: phone.phoneNumber,
+            to: CONTACT,
+            content: `m${i}`,
+          }),
+        ),
+      );
+    const busy = () => node.transport.reach().busy?.has(phone.id) ?? false;
+    const ack = async (m: WireMessage) => {
+      socket.send({ type: 'ack', id: `ack-${m.id}`, message_id: m.id, attempt: 1 });
+      await vi.waitFor(
+        () => expect(socket.frames.some((f) => f.id === `ack-${m.id}`)).toBe(true),
+        WAIT,
+      );
+    };
+
+    // One round goes out whole, and leaves the socket full.
+    await send(6);
+    expect(await node.gateway.dispatcher.runOnce()).toBe(6);
+    await vi.waitFor(() => expect(pushed()).toHaveLength(6), WAIT);
+    expect(busy()).toBe(true);
+
+    // Nothing more is claimed for it.
+    await send(2);
+    expect(await node.gateway.dispatcher.runOnce()).toBe(0);
+    const first = pushed();
+    for (const m of first.slice(0, 3)) await ack(m);
+    expect(busy()).toBe(true);
+    expect(await node.gateway.dispatcher.runOnce()).toBe(0);
+
+    // Half of the cap awaited: room again.
+    await ack(first[3] as WireMessage);
+    expect(busy()).toBe(false);
+    expect(await node.gateway.dispatcher.runOnce()).toBe(2);
+    await vi.waitFor(() => expect(pushed()).toHaveLength(8), WAIT);
+    expect(busy()).toBe(true);
+
+    // Pushes the phone never acks (it dedupes by id) stop counting once outwaited.
+    await send(1);
+    clock.advance(ACK_WAIT_MS - 1);
+    expect(busy()).toBe(true);
+    // Looked at again at most once a second.
+    clock.advance(1_000);
+    expect(busy()).toBe(false);
+    expect(await node.gateway.dispatcher.runOnce()).toBe(1);
+    await vi.waitFor(() => expect(pushed()).toHaveLength(9), WAIT);
+    // Each message was pushed once.
+    expect(new Set(pushed().map((m) => m.id)).size).toBe(9);
+  });
 });
 
 describe('heartbeat frames', () => {

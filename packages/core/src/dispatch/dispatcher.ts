@@ -150,13 +150,16 @@ export class Dispatcher {
     this.loop.wake();
   }
 
-  /** The phones any transport reaches now, as the store's claims take them. */
+  /**
+   * The phones any transport reaches now and that have room for more (not `busy`),
+   * as the store's claims take them.
+   */
   private reachable(): readonly string[] | 'all' {
     const ids = new Set<string>();
     for (const t of this.transports) {
-      const phones = t.reach().phoneIds;
-      if (phones === 'any') return 'all';
-      for (const id of phones) ids.add(id);
+      const { phoneIds, busy } = t.reach();
+      if (phoneIds === 'any') return 'all';
+      for (const id of phoneIds) if (!busy?.has(id)) ids.add(id);
     }
     return [...ids];
   }

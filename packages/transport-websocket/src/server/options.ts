@@ -29,6 +29,14 @@ export interface WebSocketTransportOptions {
   maxBufferedBytes?: number;
   /** Requests a socket may have queued; beyond, reading pauses (default 64). */
   maxQueuedRequests?: number;
+  /**
+   * Messages pushed on a socket whose ack is not answered yet. At this many, no new
+   * messages are claimed for its phones until half of them are acked (default 100;
+   * the round in hand still goes out, so a socket may briefly hold a round more).
+   * Without it, a phone whose acks queue behind a busy server is pushed more than it
+   * can ack in time, and what it cannot ack expires and is pushed again.
+   */
+  maxUnackedMessages?: number;
   /** Heartbeat interval suggested to phones in `welcome` (default 15 minutes). */
   heartbeatIntervalMs?: number;
   /**
@@ -48,6 +56,7 @@ export interface ResolvedOptions {
   maxPreAuthPayload: number;
   maxBufferedBytes: number;
   maxQueuedRequests: number;
+  maxUnackedMessages: number;
   heartbeatIntervalMs: number;
   keyCheckIntervalMs: number;
 }
@@ -60,6 +69,7 @@ export const DEFAULT_WEBSOCKET_OPTIONS = Object.freeze({
   maxPreAuthPayload: 4096,
   maxBufferedBytes: 1_048_576,
   maxQueuedRequests: 64,
+  maxUnackedMessages: 100,
   heartbeatIntervalMs: 15 * 60_000,
   keyCheckIntervalMs: 5 * 60_000,
 });
@@ -72,6 +82,7 @@ const LIMITS: Record<keyof typeof DEFAULT_WEBSOCKET_OPTIONS, [number, number] | 
   maxPreAuthPayload: [256, 100 * 1_048_576],
   maxBufferedBytes: [0, 1024 * 1_048_576],
   maxQueuedRequests: [1, 100_000],
+  maxUnackedMessages: [1, 100_000],
   heartbeatIntervalMs: [1000, 24 * 3_600_000],
   keyCheckIntervalMs: [10, 24 * 3_600_000],
 };

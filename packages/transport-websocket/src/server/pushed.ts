@@ -7,40 +7,61 @@
  * phone connected), nor by a hand-off (what a resume pushed, or a retry after
  * the message expired while its ack waited in the phone's queue). An answered
  * ack, taken or refused, clears it, so a later attempt is pushed as usual.
- * Bounded: past `capacity` the oldest entries are forgotten (at worst a duplicate
- * push, which phones dedupe by id).
+ *
+ * The log also tells how many acks the socket still awaits, for flow control
+ * (`maxUnackedMessages`): pushes older than the wait given are no longer awaited
+ * (a phone that dedupes by id does not ack a message it already took), though
+ * they stay listed. Bounded: past `capacity` the oldest entries are forgotten (at
+ * worst a duplicate push, which phones dedupe by id).
  */
 import type { MessageRecord } from '@textport/core';
 
 export const PUSHED_CAPACITY = 10_000;
 
 export class PushedLog {
-  private readonly ids = new Set<string>();
+  /** Awaited acks: message id → when it was pushed, in push order. */
+  private readonly awaiting = new Map<string, number>();
+  /** Pushed longer ago than the wait: still held, no longer awaited. */
+  private readonly outwaited = new Set<string>();
 
   constructor(readonly capacity = PUSHED_CAPACITY) {}
 
-  /** The messages the phone does not hold from this socket; they are noted as pushed. */
-  take(messages: readonly MessageRecord[]): MessageRecord[] {
+  /** The messages the phone does not hold from this socket; they are noted as pushed at `now`. */
+  take(messages: readonly MessageRecord[], now: number): MessageRecord[] {
     const fresh: MessageRecord[] = [];
     for (const m of messages) {
-      if (this.ids.has(m.id)) continue;
+      if (this.awaiting.has(m.id) || this.outwaited.has(m.id)) continue;
       fresh.push(m);
-      this.ids.add(m.id);
+      this.awaiting.set(m.id, now);
     }
-    while (this.ids.size > this.capacity) {
-      const oldest = this.ids.values().next();
-      if (oldest.done) break;
-      this.ids.delete(oldest.value);
+    while (this.size > this.capacity) {
+      const oldest = this.outwaited.values().next();
+      if (!oldest.done) this.outwaited.delete(oldest.value);
+      else {
+        const first = this.awaiting.keys().next();
+        if (first.done) break;
+        this.awaiting.delete(first.value);
+      }
     }
     return fresh;
   }
 
   /** The phone's ack of the message was answered (taken or refused). */
   forget(messageId: string): void {
-    this.ids.delete(messageId);
+    if (!this.awaiting.delete(messageId)) this.outwaited.delete(messageId);
+  }
+
+  /** How many acks are awaited of the pushes made at or after `since` (older ones stop being awaited). */
+  awaited(since: number): number {
+    for (const [id, at] of this.awaiting) {
+      if (at >= since) break;
+      this.awaiting.delete(id);
+      this.outwaited.add(id);
+    }
+    return this.awaiting.size;
   }
 
   get size(): number {
-    return this.ids.size;
+    return this.awaiting.size + this.outwaited.size;
   }
 }

@@ -27,6 +27,11 @@ import { handleRequest } from './requests.js';
 const OPEN = 1;
 /** Close code for a server-side failure (the phone reconnects later). */
 const INTERNAL_ERROR = 1011;
+/**
+ * How long a push's ack is awaited for flow control: a phone that dedupes by id
+ * never acks a message it already took, so such a push must not hold its socket full.
+ */
+export const ACK_WAIT_MS = 30_000;
 
 /** The transport a session belongs to. */
 export interface SessionHost {
@@ -41,6 +46,8 @@ export interface SessionHost {
   recheck(session: PhoneSession): void;
   /** Pushes again what the session's phones were handed and did not ack; resolves to how many. */
   resume(session: PhoneSession): Promise<number>;
+  /** A full session's phones acked enough to take messages again. */
+  unblocked(session: PhoneSession): void;
 }
 
 /** A close reason fits in 123 bytes of UTF-8. */
@@ -78,6 +85,11 @@ export class PhoneSession {
   deferResume = false;
   /** The messages pushed on this socket whose ack is not answered yet. */
   readonly pushed = new PushedLog();
+  /**
+   * `pushed` reached `maxUnackedMessages`: no messages are claimed for the session's
+   * phones until half of them are answered.
+   */
+  full = false;
   private key: string | undefined;
   private keyCheck: Promise<Principal | null> | undefined;
   /** `owner.keyEpoch` when the key was last resolved. */
@@ -337,8 +349,33 @@ export class PhoneSession {
       });
       if (frame.type === 'hello') this.close(INTERNAL_ERROR, 'hello failed; retry later');
     } finally {
-      if (frame.type === 'ack') this.pushed.forget(frame.message_id);
+      if (frame.type === 'ack') this.acked(frame.message_id);
     }
+  }
+
+  /** Marks the session full once it awaits `maxUnackedMessages` acks; true when it just became so. */
+  becameFull(): boolean {
+    if (this.full || this.awaitedAcks() < this.owner.options.maxUnackedMessages) return false;
+    this.full = true;
+    return true;
+  }
+
+  /** Clears `full` once at most half of `maxUnackedMessages` acks are awaited; true when it just did. */
+  hasRoomAgain(): boolean {
+    if (!this.full || this.awaitedAcks() > this.owner.options.maxUnackedMessages / 2) return false;
+    this.full = false;
+    return true;
+  }
+
+  /** Acks awaited of pushes made within `ACK_WAIT_MS`. */
+  private awaitedAcks(): number {
+    return this.pushed.awaited(this.host.clock.now() - ACK_WAIT_MS);
+  }
+
+  /** An ack was answered (taken or refused): the phone no longer holds it from this socket. */
+  private acked(messageId: string): void {
+    this.pushed.forget(messageId);
+    if (this.hasRoomAgain()) this.owner.unblocked(this);
   }
 
   private welcome(id: string): Omit<WelcomeFrame, 'v'> {

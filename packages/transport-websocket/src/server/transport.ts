@@ -62,6 +62,9 @@ export class WebSocketTransport implements Transport, SessionHost {
   private readonly byOwner = new Map<string, string>();
   /** The current `reach()`, rebuilt when a phone is routed to or away from this node. */
   private reachable: Reach | null = null;
+  /** Sessions awaiting `maxUnackedMessages` acks: their phones are `busy` in `reach()`. */
+  private readonly full = new Set<PhoneSession>();
+  private fullCheckedAt = Number.NEGATIVE_INFINITY;
   private pingTimer: NodeJS.Timeout | undefined;
   private keyTimer: NodeJS.Timeout | undefined;
   private unsubscribes: (() => void)[] = [];
@@ -187,7 +190,35 @@ export class WebSocketTransport implements Transport, SessionHost {
 
   detach(session: PhoneSession): void {
     this.sessions.delete(session);
+    this.full.delete(session);
     this.dropPhones(session, session.phones);
+  }
+
+  unblocked(session: PhoneSession): void {
+    if (!this.full.delete(session)) return;
+    this.reachable = null;
+    session.host.wake();
+  }
+
+  /**
+   * At most once a second: full sockets whose awaited acks were outwaited have room
+   * again (those acked have it at once, see `unblocked`).
+   */
+  private checkFull(): void {
+    if (this.full.size === 0 || !this.host) return;
+    const now = this.host.clock.now();
+    if (now - this.fullCheckedAt < 1000) return;
+    this.fullCheckedAt = now;
+    for (const session of this.full) {
+      if (session.hasRoomAgain()) this.unblocked(session);
+    }
+  }
+
+  /** After a push: a socket now awaiting as many acks as it may is left out of claims. */
+  private pushedTo(session: PhoneSession): void {
+    if (!session.becameFull()) return;
+    this.full.add(session);
+    this.reachable = null;
   }
 
   recheck(session: PhoneSession): void {
@@ -224,8 +255,9 @@ export class WebSocketTransport implements Transport, SessionHost {
         if (messages.length === 0 || this.byPhone.get(phone.id) !== session) continue;
         // A phone that does not read gets them on their expiry retry instead.
         if (!session.hasRoom()) return pushed;
-        const fresh = session.pushed.take(messages);
+        const fresh = session.pushed.take(messages, host.clock.now());
         pushed += fresh.length;
+        this.pushedTo(session);
         await session.push(fresh.map(messageFrame));
       } catch (error) {
         host.logger.warn(
@@ -257,11 +289,20 @@ export class WebSocketTransport implements Transport, SessionHost {
     }
   };
 
-  /** The phones with an open socket on this node (the id list is kept until one comes or goes). */
+  /**
+   * The phones with an open socket on this node, and those of them whose socket holds
+   * `maxUnackedMessages` unacked pushes (`busy`). Kept until a phone comes or goes or a
+   * socket fills or has room again.
+   */
   reach(): Reach {
-    this.reachable ??= {
+    this.checkFull();
+    if (this.reachable) return this.reachable;
+    const busy = new Set<string>();
+    for (const session of this.full) for (const phone of session.phones) busy.add(phone.id);
+    this.reachable = {
       phoneIds: [...this.byPhone.keys()],
       has: (phone) => this.byPhone.get(phone.id)?.socket.readyState === OPEN,
+      ...(busy.size > 0 ? { busy } : {}),
     };
     return this.reachable;
   }
@@ -286,7 +327,9 @@ export class WebSocketTransport implements Transport, SessionHost {
     }
     try {
       // A message the phone holds from this socket (its ack unanswered) is not pushed again.
-      await session.push(session.pushed.take(messages).map(messageFrame));
+      const frames = session.pushed.take(messages, session.host.clock.now()).map(messageFrame);
+      this.pushedTo(session);
+      await session.push(frames);
     } catch (error) {
       throw new TransportError(`the WebSocket of phone [${phone.phoneNumber}] closed`, {
         retryable: true,
