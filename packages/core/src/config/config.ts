@@ -40,11 +40,14 @@ export interface DispatcherOptions {
   /**
    * While rounds come back full, how many of the next rounds take their rows (their
    * first transaction) while the round in hand is worked: the database works on one
-   * round while this process works on another. 0 (the default): one round at a
-   * time. Faster dispatch of a backlog also pushes to phones faster than a loaded
-   * phone link may ack (see docs/benchmarks.md, Queue).
+   * round while this process works on another. Default: 2 on a store whose claims
+   * skip locked rows (Postgres, MySQL/MariaDB), 0 (one round at a time) on one that
+   * runs one transaction at a time in this process (SQLite, memory), where nothing
+   * would overlap. Transports hold back what a phone cannot take yet (e.g. the
+   * WebSocket transport's `maxUnackedMessages`), so a faster backlog does not
+   * outrun its acks.
    */
-  roundsAhead: number;
+  roundsAhead?: number;
   /** Transport retries (retryable errors) before the message fails. */
   maxTransportRetries: number;
   retry: RetryPolicy;
@@ -57,7 +60,6 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = Object.freeze({
   leaseMs: 30_000,
   pollIntervalMs: 1_000,
   concurrency: 16,
-  roundsAhead: 0,
   maxTransportRetries: 5,
   retry: DEFAULT_RETRY_POLICY,
   strandedCheckMs: 60_000,
@@ -256,7 +258,7 @@ const configSchema = z.object({
         .min(1)
         .max(1000)
         .default(DEFAULT_DISPATCHER_OPTIONS.concurrency),
-      roundsAhead: z.number().int().min(0).max(8).default(DEFAULT_DISPATCHER_OPTIONS.roundsAhead),
+      roundsAhead: z.number().int().min(0).max(8).optional(),
       maxTransportRetries: z
         .number()
         .int()

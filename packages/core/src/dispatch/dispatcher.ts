@@ -62,12 +62,15 @@ export class Dispatcher {
   private readonly transports: readonly Transport[];
   private readonly notifier: Notifier;
   private readonly options: DispatcherOptions;
+  /** `dispatch.roundsAhead`; by default 2 where claims skip locked rows, else 0 (nothing would overlap). */
+  private readonly roundsAhead: number;
 
   constructor(private readonly ctx: GatewayContext) {
     this.transports = ctx.transports;
     this.notifier = ctx.notifier;
     const options = ctx.dispatch;
     this.options = options;
+    this.roundsAhead = options.roundsAhead ?? (ctx.store.capabilities.skipLocked ? 2 : 0);
     this.step = { ctx, claimer: ctx.nodeId };
     this.failover = new PoolFailover(this.step, this.transports, options);
     this.queue = new PQueue({ concurrency: options.concurrency });
@@ -201,7 +204,7 @@ export class Dispatcher {
   }
 
   private takeAhead(): void {
-    while (this.loop.isRunning && this.ahead.length < this.options.roundsAhead) {
+    while (this.loop.isRunning && this.ahead.length < this.roundsAhead) {
       const take = this.startTake();
       if (!take) return;
       this.ahead.push(take);

@@ -10,9 +10,14 @@ import { createMemoryStore } from '../../src/store/memory/index.js';
 
 const OWNER = '+18005550199';
 
-/** The store, counting the rounds taken (`pickDue` calls inside transactions). */
-function countingStore(): { store: Store; picks: () => number } {
+/**
+ * The store, counting the rounds taken (`pickDue` calls inside transactions);
+ * `skipLocked` overrides what it declares.
+ */
+function countingStore(skipLocked?: boolean): { store: Store; picks: () => number } {
   const store = createMemoryStore();
+  const capabilities =
+    skipLocked === undefined ? store.capabilities : { ...store.capabilities, skipLocked };
   let picks = 0;
   const counted = (tx: Store): Store =>
     new Proxy(tx, {
@@ -32,6 +37,7 @@ function countingStore(): { store: Store; picks: () => number } {
       if (prop === 'transaction') {
         return <T>(fn: (tx: Store) => Promise<T>) => target.transaction((tx) => fn(counted(tx)));
       }
+      if (prop === 'capabilities') return capabilities;
       const value = Reflect.get(target, prop);
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -58,8 +64,8 @@ function recordingTransport() {
   return { transport, handed, state };
 }
 
-async function setup(roundsAhead: number, count: number) {
-  const { store, picks } = countingStore();
+async function setup(roundsAhead: number | undefined, count: number, skipLocked?: boolean) {
+  const { store, picks } = countingStore(skipLocked);
   const clock = new ManualClock(Date.UTC(2026, 11, 7, 12));
   const rec = recordingTransport();
   const gateway = createGateway({
@@ -68,7 +74,7 @@ async function setup(roundsAhead: number, count: number) {
     logger: silentLogger,
     transports: [rec.transport],
     nodeId: 'node-a',
-    dispatch: { batchSize: 10, roundsAhead },
+    dispatch: { batchSize: 10, ...(roundsAhead === undefined ? {} : { roundsAhead }) },
   });
   const { record: account } = await gateway.accounts.create();
   await gateway.phones.upsert(account.id, { phoneNumber: OWNER, messagesPerMinute: 0 });
@@ -99,6 +105,26 @@ describe('dispatcher: rounds taken ahead', () => {
       await until(() => t.rec.handed.length === 95);
       await t.gateway.stop();
       expect(t.rec.handed).toEqual(t.ids);
+    }
+  });
+
+  it('takes 2 rounds ahead by default where claims skip locked rows, none where they do not', async () => {
+    for (const [skipLocked, ahead] of [
+      [true, 2],
+      [false, 0],
+    ] as const) {
+      const t = await setup(undefined, 95, skipLocked);
+      let release = () => {};
+      t.rec.state.gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      await t.gateway.start();
+      await until(() => t.picks() === 1 + ahead);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(t.picks()).toBe(1 + ahead);
+      release();
+      await until(() => t.rec.handed.length === 95);
+      await t.gateway.stop();
     }
   });
 
