@@ -35,7 +35,11 @@ import type { GatewayEventListener, GatewayEventType } from './events/events.js'
 import type { Logger } from './logger.js';
 import type { PhoneApi, Principal } from './phone-api.js';
 
-/** Which phones a transport can hand messages to right now. */
+/**
+ * Which phones a transport can hand messages to right now. Return the same object
+ * while nothing changed and a new one when something did (never change one
+ * returned): the dispatcher reuses what it made of an answer it has seen.
+ */
 export interface Reach {
   /** The ids of the phones reachable through this node, or `'any'` (check each with `has`). */
   readonly phoneIds: readonly string[] | 'any';

@@ -76,7 +76,7 @@ describe.skipIf(PG_SKIP !== false)(
       await handOffOnce({ knex, store, raw });
     });
 
-    it('keeps a long phone list per claimer: written as it changes, stale lists deleted, a restart replacing its own', async () => {
+    it('keeps a long phone list per claimer: written as it changes, stale lists and rows deleted, a restart replacing its own', async () => {
       const { db, knex, store } = await setup();
       const phones = (n: number) => Array.from({ length: n }, () => globalThis.crypto.randomUUID());
       const claim = (s: typeof store, claimer: string, phoneIds: string[], now: number) =>
@@ -102,7 +102,14 @@ describe.skipIf(PG_SKIP !== false)(
       expect(await kept('gone')).toEqual([...gone].sort());
       expect(await kept('short')).toEqual([]);
       expect(await lists()).toEqual(['gone', 'live']);
-      // An hour and more later: the list that changes is written, the one nobody uses is deleted.
+      // A row of another generation (another writer's, unseen by a whole write) is never read.
+      await knex('textport_claim_reach').insert({
+        reach_key: 'live',
+        gen: 'another-generation',
+        phone_id: globalThis.crypto.randomUUID(),
+      });
+      // An hour and more later: the list that changes is written, the one nobody uses is deleted,
+      // and so is the row of another generation.
       const changed = [...live.slice(1), ...phones(1)];
       await claim(store, 'live', changed, start + STALE_REACH_MS + 120_000);
       expect(await kept('live')).toEqual([...changed].sort());

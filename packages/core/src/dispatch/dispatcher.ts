@@ -13,7 +13,7 @@ import { retryDelay } from '../jobs/backoff.js';
 import { WorkLoop } from '../jobs/work-loop.js';
 import type { Notifier } from '../notifier.js';
 import type { Store } from '../store.js';
-import type { NotifyOutcome, Transport } from '../transport.js';
+import type { NotifyOutcome, Reach, Transport } from '../transport.js';
 import { isRetryable, TransportError } from '../transport.js';
 import type { GatewayContext, UnitOfWork } from '../uow/context.js';
 import { type TakenRound, takeRound } from './batch.js';
@@ -28,6 +28,7 @@ import {
   startHandoff,
 } from './handoff.js';
 import { RoundPacer } from './pace.js';
+import { RoundPipeline, type Take } from './pipeline.js';
 import { awaitsHandoff, isPastValidity, isQueued, TTL_EXPIRED } from './plan.js';
 import { rerouteMessage } from './reroute.js';
 import type { Act } from './round.js';
@@ -40,17 +41,9 @@ function missingOutcome(phone: PhoneRecord): TransportError {
   });
 }
 
-/** A round whose rows are being taken (or were), to be worked in its turn. */
-interface Take {
-  readonly taken: Promise<TakenRound | null>;
-  readonly pacer: RoundPacer;
-  readonly startedAt: number;
-}
-
 export class Dispatcher {
   private readonly step: StepContext;
-  /** The loop's rounds taken ahead of the one in hand, oldest first (see `loopRound`). */
-  private ahead: Take[] = [];
+  private readonly pipeline: RoundPipeline;
   private readonly queue: PQueue;
   private readonly loop: WorkLoop;
   private unsubscribe: (() => void) | undefined;
@@ -62,20 +55,27 @@ export class Dispatcher {
   private readonly transports: readonly Transport[];
   private readonly notifier: Notifier;
   private readonly options: DispatcherOptions;
-  /** `dispatch.roundsAhead`; by default 2 where claims skip locked rows, else 0 (nothing would overlap). */
-  private readonly roundsAhead: number;
+  /** The transports' last `reach()` answers and the claim list made of them. */
+  private lastReach: { reaches: readonly Reach[]; ids: readonly string[] | 'all' } | undefined;
 
   constructor(private readonly ctx: GatewayContext) {
     this.transports = ctx.transports;
     this.notifier = ctx.notifier;
     const options = ctx.dispatch;
     this.options = options;
-    this.roundsAhead = options.roundsAhead ?? (ctx.store.capabilities.skipLocked ? 2 : 0);
     this.step = { ctx, claimer: ctx.nodeId };
     this.failover = new PoolFailover(this.step, this.transports, options);
     this.queue = new PQueue({ concurrency: options.concurrency });
+    this.pipeline = new RoundPipeline({
+      start: () => this.startTake(),
+      work: (take) => this.finish(take),
+      running: () => this.loop.isRunning,
+      batchSize: options.batchSize,
+      // By default 2 where claims skip locked rows, else 0 (nothing would overlap).
+      depth: options.roundsAhead ?? (ctx.store.capabilities.skipLocked ? 2 : 0),
+    });
     this.loop = new WorkLoop({
-      runOnce: () => this.loopRound(),
+      runOnce: () => this.pipeline.next(),
       batchSize: options.batchSize,
       untilEmpty: true,
       pollIntervalMs: options.pollIntervalMs,
@@ -137,14 +137,7 @@ export class Dispatcher {
     clearInterval(this.failoverTimer);
     await this.failingOver;
     await this.loop.stop();
-    // Rounds taken ahead are worked: their batched rows are already handed off.
-    for (let take = this.ahead.shift(); take; take = this.ahead.shift()) {
-      try {
-        await this.finish(take);
-      } catch (error) {
-        this.loopError(error);
-      }
-    }
+    await this.pipeline.drain((error) => this.loopError(error));
     await this.queue.onIdle();
   }
 
@@ -158,13 +151,20 @@ export class Dispatcher {
    * as the store's claims take them.
    */
   private reachable(): readonly string[] | 'all' {
-    const ids = new Set<string>();
-    for (const t of this.transports) {
-      const { phoneIds, busy } = t.reach();
-      if (phoneIds === 'any') return 'all';
-      for (const id of phoneIds) if (!busy?.has(id)) ids.add(id);
+    const reaches = this.transports.map((t) => t.reach());
+    const last = this.lastReach;
+    // Transports keep their answer until it changes: a fleet's list is not rebuilt every round.
+    if (last && reaches.every((r, i) => r === last.reaches[i])) return last.ids;
+    let ids: readonly string[] | 'all' = 'all';
+    if (!reaches.some((r) => r.phoneIds === 'any')) {
+      const set = new Set<string>();
+      for (const { phoneIds, busy } of reaches) {
+        for (const id of phoneIds) if (!busy?.has(id)) set.add(id);
+      }
+      ids = [...set];
     }
-    return [...ids];
+    this.lastReach = { reaches, ids };
+    return ids;
   }
 
   /**
@@ -184,33 +184,6 @@ export class Dispatcher {
     return take ? this.finish(take) : 0;
   }
 
-  /**
-   * The loop's round. While rounds come back full, up to `roundsAhead` next rounds
-   * take their rows (each its own transaction; the rows one holds, the others skip)
-   * while the round in hand is worked, so the database and this process work at
-   * once. Rounds are still worked one after another in the order they were started,
-   * so each phone gets this node's messages in claim order; a round taken is worked
-   * even when the dispatcher stops meanwhile (see `stop`).
-   */
-  private async loopRound(): Promise<number> {
-    let take = this.ahead.shift() ?? this.startTake();
-    for (; take; take = this.ahead.shift() ?? null) {
-      const taken = await take.taken;
-      if (!taken) continue; // empty; a round started after it may still have rows
-      if (taken.round.rows.length >= this.options.batchSize) this.takeAhead();
-      return this.finish(take, taken);
-    }
-    return 0;
-  }
-
-  private takeAhead(): void {
-    while (this.loop.isRunning && this.ahead.length < this.roundsAhead) {
-      const take = this.startTake();
-      if (!take) return;
-      this.ahead.push(take);
-    }
-  }
-
   /** Starts taking a round (takeRound); null when no phone is reachable. */
   private startTake(): Take | null {
     const phoneIds = this.reachable();
@@ -225,8 +198,8 @@ export class Dispatcher {
   }
 
   /** Works a taken round; returns how many rows it claimed. */
-  private async finish(take: Take, taken?: TakenRound | null): Promise<number> {
-    const round = taken === undefined ? await take.taken : taken;
+  private async finish(take: Take): Promise<number> {
+    const round = await take.taken;
     if (!round) return 0;
     try {
       await this.work(round, take.pacer);

@@ -16,11 +16,12 @@
  * whole and claims again. The diff is applied only when the version is the one this
  * process wrote (the list row is locked first, so writers of one name take turns);
  * a whole write starts a new generation of rows, so rows another writer added
- * unseen are never read and are deleted by the next write.
+ * unseen are never read; the next whole write or sweep deletes them.
  *
- * Lists not written nor claimed with for `STALE_REACH_MS` (their claimer stopped) are
- * deleted by any process that writes or touches its own list, at most every
- * `TOUCH_MS`; a process marks its lists as in use at that pace. A restarted node
+ * Lists not written nor claimed with for `STALE_REACH_MS` (their claimer stopped), and
+ * rows not of their list's generation, are deleted by any process that writes or
+ * touches its own list, at most every `TOUCH_MS`; a process marks its lists as in use
+ * at that pace. A restarted node
  * (the same name) writes its list whole, replacing the rows it left.
  */
 import { randomUUID } from 'node:crypto';
@@ -92,7 +93,13 @@ function elapsed(since: number, now: number): boolean {
   return now - since >= TOUCH_MS || now < since;
 }
 
-/** Deletes the lists nobody wrote or claimed with for `STALE_REACH_MS`, skipping locked ones. */
+/**
+ * Deletes the lists nobody wrote or claimed with for `STALE_REACH_MS` (skipping locked
+ * ones), and the rows of every list that are not of its generation (never read: rows
+ * another writer added that a whole write did not see). A list and the rows of its
+ * generation are written in one statement, so no row of a list's next generation is
+ * taken for one of an old generation.
+ */
 async function sweep(db: Db, now: number): Promise<void> {
   const { t } = db.kit;
   swept.set(db.kit, now);
@@ -102,6 +109,8 @@ async function sweep(db: Db, now: number): Promise<void> {
         FOR UPDATE SKIP LOCKED)
       RETURNING reach_key)
     DELETE FROM ${t.claim_reach} WHERE reach_key IN (SELECT reach_key FROM gone)`);
+  await db.run(sql`DELETE FROM ${t.claim_reach} r USING ${t.claim_reach_lists} l
+    WHERE r.reach_key = l.reach_key AND r.gen <> l.gen`);
 }
 
 async function upkeep(db: Db, now: number): Promise<void> {
@@ -134,20 +143,20 @@ async function writeDiff(
     if (m !== mark) removed.push(id);
   });
   if (removed.length + added.length > ids.length / 2) return false;
-  // Rows of other generations (another writer's, unseen by a whole write) go as well. Each
-  // part reads `l` first, so it runs only once the list row is locked and still this version.
+  // Each part reads `l` first, so it runs only once the list row is locked and still this
+  // version. The removed rows are found one index probe per id (a lateral lookup of the
+  // whole key): a prepared statement's generic plan otherwise reads the whole list to
+  // match them, whatever the statistics say. Rows of other generations (another writer's,
+  // unseen by a whole write) are never read; `sweep` deletes them (`gen <> $n` here would
+  // read the whole list as well).
   const rows = await db.all(sql`WITH l AS (
       UPDATE ${t.claim_reach_lists} SET version = ${version}, touched_at = ${now}
       WHERE reach_key = ${key} AND version = ${basis} RETURNING reach_key
     ), gone AS (
-      DELETE FROM ${t.claim_reach} WHERE EXISTS (SELECT 1 FROM l) AND reach_key = ${key}
-        AND gen = ${gen} AND phone_id = ANY(${removed}::text[])
-    ), older AS (
-      DELETE FROM ${t.claim_reach} WHERE EXISTS (SELECT 1 FROM l) AND reach_key = ${key}
-        AND gen < ${gen}
-    ), newer AS (
-      DELETE FROM ${t.claim_reach} WHERE EXISTS (SELECT 1 FROM l) AND reach_key = ${key}
-        AND gen > ${gen}
+      DELETE FROM ${t.claim_reach} WHERE EXISTS (SELECT 1 FROM l) AND ctid = ANY(ARRAY(
+        SELECT f.ctid FROM unnest(${removed}::text[]) AS x(p) CROSS JOIN LATERAL (
+          SELECT ctid FROM ${t.claim_reach}
+          WHERE reach_key = ${key} AND gen = ${gen} AND phone_id = x.p LIMIT 1) f))
     ), put AS (
       INSERT INTO ${t.claim_reach} (reach_key, gen, phone_id)
       SELECT l.reach_key, ${gen}, p FROM l, unnest(${added}::text[]) AS p
