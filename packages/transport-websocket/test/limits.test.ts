@@ -9,7 +9,7 @@ import { WAIT } from '@textport/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE_CODES, websocketTransport } from '../src/index.js';
-import { ACK_WAIT_MS } from '../src/server/session.js';
+import { ACK_WAIT_MS } from '../src/server/pushed.js';
 import {
   accountWithPhone,
   CONTACT,

@@ -17,6 +17,11 @@
 import type { MessageRecord } from '@textport/core';
 
 export const PUSHED_CAPACITY = 10_000;
+/**
+ * How long a push's ack is awaited for flow control: a phone that dedupes by id
+ * never acks a message it already took, so such a push must not hold its socket full.
+ */
+export const ACK_WAIT_MS = 30_000;
 
 export class PushedLog {
   /** Awaited acks: message id → when it was pushed, in push order. */
@@ -49,6 +54,11 @@ export class PushedLog {
   /** The phone's ack of the message was answered (taken or refused). */
   forget(messageId: string): void {
     if (!this.awaiting.delete(messageId)) this.outwaited.delete(messageId);
+  }
+
+  /** How many acks are awaited at `now`: of the pushes made within `ACK_WAIT_MS`. */
+  awaitedAt(now: number): number {
+    return this.awaited(now - ACK_WAIT_MS);
   }
 
   /** How many acks are awaited of the pushes made at or after `since` (older ones stop being awaited). */

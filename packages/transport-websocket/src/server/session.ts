@@ -23,15 +23,11 @@ import type { ResolvedOptions } from './options.js';
 import { assertPhoneNumbers, registerNumbers, servedPhones } from './phones.js';
 import { PushedLog } from './pushed.js';
 import { handleRequest } from './requests.js';
+import { byteLength, reasonText, setFrameLimit } from './socket.js';
 
 const OPEN = 1;
 /** Close code for a server-side failure (the phone reconnects later). */
 const INTERNAL_ERROR = 1011;
-/**
- * How long a push's ack is awaited for flow control: a phone that dedupes by id
- * never acks a message it already took, so such a push must not hold its socket full.
- */
-export const ACK_WAIT_MS = 30_000;
 
 /** The transport a session belongs to. */
 export interface SessionHost {
@@ -46,29 +42,8 @@ export interface SessionHost {
   recheck(session: PhoneSession): void;
   /** Pushes again what the session's phones were handed and did not ack; resolves to how many. */
   resume(session: PhoneSession): Promise<number>;
-  /** A full session's phones acked enough to take messages again. */
-  unblocked(session: PhoneSession): void;
-}
-
-/** A close reason fits in 123 bytes of UTF-8. */
-function reasonText(text: string): string {
-  let out = text;
-  while (Buffer.byteLength(out) > 123) out = out.slice(0, -1);
-  return out;
-}
-
-function byteLength(data: RawData): number {
-  return Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
-}
-
-/**
- * Sets the largest frame the socket's reader accepts. `ws` checks it against the
- * frame's length header, so a larger frame is neither buffered nor parsed; it has
- * no public setter, and `receive` checks the size again should the field move.
- */
-function setFrameLimit(socket: WebSocket, bytes: number): void {
-  const receiver = (socket as unknown as { _receiver?: { _maxPayload?: unknown } })._receiver;
-  if (receiver && typeof receiver._maxPayload === 'number') receiver._maxPayload = bytes;
+  /** An ack of the session's was answered (flow control: a full socket may have room again). */
+  acked(session: PhoneSession): void;
 }
 
 interface Queued {
@@ -85,11 +60,6 @@ export class PhoneSession {
   deferResume = false;
   /** The messages pushed on this socket whose ack is not answered yet. */
   readonly pushed = new PushedLog();
-  /**
-   * `pushed` reached `maxUnackedMessages`: no messages are claimed for the session's
-   * phones until half of them are answered.
-   */
-  full = false;
   private key: string | undefined;
   private keyCheck: Promise<Principal | null> | undefined;
   /** `owner.keyEpoch` when the key was last resolved. */
@@ -353,29 +323,10 @@ export class PhoneSession {
     }
   }
 
-  /** Marks the session full once it awaits `maxUnackedMessages` acks; true when it just became so. */
-  becameFull(): boolean {
-    if (this.full || this.awaitedAcks() < this.owner.options.maxUnackedMessages) return false;
-    this.full = true;
-    return true;
-  }
-
-  /** Clears `full` once at most half of `maxUnackedMessages` acks are awaited; true when it just did. */
-  hasRoomAgain(): boolean {
-    if (!this.full || this.awaitedAcks() > this.owner.options.maxUnackedMessages / 2) return false;
-    this.full = false;
-    return true;
-  }
-
-  /** Acks awaited of pushes made within `ACK_WAIT_MS`. */
-  private awaitedAcks(): number {
-    return this.pushed.awaited(this.host.clock.now() - ACK_WAIT_MS);
-  }
-
   /** An ack was answered (taken or refused): the phone no longer holds it from this socket. */
   private acked(messageId: string): void {
     this.pushed.forget(messageId);
-    if (this.hasRoomAgain()) this.owner.unblocked(this);
+    this.owner.acked(this);
   }
 
   private welcome(id: string): Omit<WelcomeFrame, 'v'> {

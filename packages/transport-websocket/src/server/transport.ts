@@ -194,29 +194,35 @@ export class WebSocketTransport implements Transport, SessionHost {
     this.dropPhones(session, session.phones);
   }
 
-  unblocked(session: PhoneSession): void {
-    if (!this.full.delete(session)) return;
+  /** An ack was answered: a full socket awaiting at most half of `maxUnackedMessages` has room again. */
+  acked(session: PhoneSession): void {
+    if (this.full.has(session)) this.unblockIfRoom(session, session.host.clock.now());
+  }
+
+  private unblockIfRoom(session: PhoneSession, now: number): void {
+    if (session.pushed.awaitedAt(now) > this.options.maxUnackedMessages / 2) return;
+    this.full.delete(session);
     this.reachable = null;
     session.host.wake();
   }
 
   /**
    * At most once a second: full sockets whose awaited acks were outwaited have room
-   * again (those acked have it at once, see `unblocked`).
+   * again (those acked have it at once, see `acked`).
    */
   private checkFull(): void {
     if (this.full.size === 0 || !this.host) return;
     const now = this.host.clock.now();
     if (now - this.fullCheckedAt < 1000) return;
     this.fullCheckedAt = now;
-    for (const session of this.full) {
-      if (session.hasRoomAgain()) this.unblocked(session);
-    }
+    for (const session of this.full) this.unblockIfRoom(session, now);
   }
 
   /** After a push: a socket now awaiting as many acks as it may is left out of claims. */
   private pushedTo(session: PhoneSession): void {
-    if (!session.becameFull()) return;
+    if (this.full.has(session)) return;
+    const awaited = session.pushed.awaitedAt(session.host.clock.now());
+    if (awaited < this.options.maxUnackedMessages) return;
     this.full.add(session);
     this.reachable = null;
   }
