@@ -123,6 +123,30 @@ describe.skipIf(PG_SKIP !== false)(
       expect(await lists()).toEqual(['live']);
     });
 
+    it('a long-list claim takes the listed rows after those another transaction holds', async () => {
+      const { store } = await setup();
+      const uuid = () => globalThis.crypto.randomUUID();
+      const phone = uuid();
+      const list = [phone, ...Array.from({ length: 100 }, uuid)];
+      const now = Date.now();
+      const rows = Array.from({ length: 6 }, (_, n) =>
+        makeMessage({ phoneId: phone, status: 'pending', dueAt: now - 1_000 + n }),
+      );
+      await store.insertMessages(rows);
+      const ids = (got: readonly MessageRecord[]) => got.map((m) => m.id);
+      await store.transaction(async (tx) => {
+        const held = await tx.pickDue({ now, phoneIds: list, limit: 2, claimer: 'a' });
+        expect(ids(held)).toEqual(ids(rows.slice(0, 2)));
+        // The first listed rows are held: the claim goes on past them, in due order.
+        const claim = { now, phoneIds: list, limit: 3, leaseMs: 60_000, claimer: 'b' };
+        expect(ids(await store.claimDue(claim))).toEqual(ids(rows.slice(2, 5)));
+        // Rows of its own transaction are not taken twice (expired leases nor free rows).
+        expect(ids(await tx.pickDue({ now, phoneIds: list, limit: 4, claimer: 'a' }))).toEqual(
+          ids([...rows.slice(0, 2), rows[5]!]),
+        );
+      });
+    });
+
     it('a claim waiting on a list change another transaction rolls back claims with its own list', async () => {
       const { store } = await setup();
       const uuid = () => globalThis.crypto.randomUUID();

@@ -242,41 +242,70 @@ export interface ReachWhere {
 const WALK_FACTOR = 4;
 
 /**
- * The kept list's conditions. `walk`: each free row of a bounded stretch in due
- * order (and each expired lease) is looked up in the list, one index probe per row;
- * else the listed phones' free rows are read through `phone_due_free` (the list
- * joined), leaving out the rows `skip` (by `seq`) already taken.
+ * How a claim with the kept list finds the listed phones' free rows:
+ * - `first`: the first `limit` listed rows among the first `stretch` free rows in due
+ *   order (read once through `due_free`, one list probe per row until `limit` are
+ *   found); the claim locks those not locked already.
+ * - `walk`: the free rows up to the `stretch`-th in due order, each looked up in the
+ *   list as it is read, skipping rows other claims hold (and the rows `skip`).
+ * - `join`: the listed phones' free rows through `phone_due_free` (the list joined),
+ *   leaving out the rows `skip`.
+ * Expired leases are looked up in the list one by one in each (less `skip`).
  */
-function keptWhere(
-  kit: SqlKit,
-  key: string,
-  list: Kept,
-  walk: { stretch: number; now: number } | { skip: readonly number[] },
-): ReachWhere {
+type Find =
+  | { mode: 'first'; stretch: number; now: number; limit: number }
+  | { mode: 'walk'; stretch: number; now: number; skip: readonly number[] }
+  | { mode: 'join'; skip: readonly number[] };
+
+/** The kept list's conditions of a claim (see `Find`). */
+function keptWhere(kit: SqlKit, key: string, list: Kept, find: Find): ReachWhere {
   const { t } = kit;
   const current = sql`EXISTS (SELECT 1 FROM ${t.claim_reach_lists} l
       WHERE l.reach_key = ${key} AND l.version = ${list.version})`;
   // A scalar subquery is never turned into a join: one probe per row read.
-  const probe = sql`${current} AND (SELECT true FROM ${t.claim_reach} r
-      WHERE r.reach_key = ${key} AND r.gen = ${list.gen} AND r.phone_id = m.phone_id)`;
-  if ('stretch' in walk) {
-    // The walk stops at the stretch's last row at the latest (any row when it is shorter).
-    const stretch = sql`(m.due_at, m.seq) <= (SELECT due_at, seq FROM (
-        (SELECT 0 AS k, due_at, seq FROM ${t.messages} WHERE due_at <= ${walk.now}
-          AND lease_until IS NULL ORDER BY due_at, seq OFFSET ${walk.stretch - 1} LIMIT 1)
-        UNION ALL SELECT 1, ${walk.now}::bigint, ${raw('9223372036854775807')}::bigint
-      ) b ORDER BY k LIMIT 1)`;
-    return { free: sql`${probe} AND ${stretch}`, expired: probe };
+  const probe = (row: string) => sql`${current} AND (SELECT true FROM ${t.claim_reach} r
+      WHERE r.reach_key = ${key} AND r.gen = ${list.gen} AND r.phone_id = ${raw(row)}.phone_id)`;
+  const stretched = (now: number, stretch: number) =>
+    sql`SELECT ctid, phone_id, due_at, seq FROM ${t.messages} WHERE due_at <= ${now}
+      AND lease_until IS NULL ORDER BY due_at, seq LIMIT ${stretch}`;
+  if (find.mode === 'first') {
+    const rows = sql`m.ctid = ANY(ARRAY(SELECT s.ctid FROM (${stretched(find.now, find.stretch)}) s
+      WHERE ${probe('s')} LIMIT ${find.limit}))`;
+    return { free: rows, expired: probe('m') };
   }
-  const skip = sql`m.seq <> ALL(${[...walk.skip]}::bigint[])`;
+  const skip = sql`m.seq <> ALL(${[...find.skip]}::bigint[])`;
+  if (find.mode === 'walk') {
+    // The walk stops at the stretch's last row at the latest (any row when it is shorter).
+    const end = sql`(m.due_at, m.seq) <= (SELECT due_at, seq FROM (
+        (SELECT 0 AS k, due_at, seq FROM (${stretched(find.now, find.stretch)}) s
+          ORDER BY due_at DESC, seq DESC LIMIT 1)
+        UNION ALL SELECT 1, ${find.now}::bigint, ${raw('9223372036854775807')}::bigint
+      ) b ORDER BY k LIMIT 1)`;
+    return {
+      free: sql`${probe('m')} AND ${end} AND ${skip}`,
+      expired: sql`${probe('m')} AND ${skip}`,
+    };
+  }
   const joined = sql`${current} AND EXISTS (SELECT 1 FROM ${t.claim_reach} r
       WHERE r.reach_key = ${key} AND r.gen = ${list.gen} AND r.phone_id = m.phone_id)`;
-  return { free: sql`${joined} AND ${skip}`, expired: sql`${probe} AND ${skip}` };
+  return { free: sql`${joined} AND ${skip}`, expired: sql`${probe('m')} AND ${skip}` };
 }
 
 type Pick = (reach: ReachWhere | undefined, limit: number) => Promise<Rows>;
 
-/** The rows of a claim with the kept list: the walk, then, when needed, the join. */
+function seqs(rows: Rows): number[] {
+  return columnValues(rows, 'seq').map(Number);
+}
+
+function joinRows(a: Rows, b: Rows): Rows {
+  return { columns: a.columns, values: [...a.values, ...b.values] };
+}
+
+/**
+ * The rows of a claim with the kept list (see `Find`): `first`; when it falls short,
+ * `walk` (rows other claims held hid listed rows from `first`); when that falls
+ * short too and other phones' rows fill the stretch, `join`.
+ */
 async function keptPick(
   db: Db,
   query: PickDueQuery,
@@ -286,18 +315,27 @@ async function keptPick(
   pick: Pick,
 ): Promise<Rows> {
   const { kit } = db;
+  const { now } = query;
   const stretch = limit * WALK_FACTOR;
-  const walked = await pick(keptWhere(kit, key, list, { stretch, now: query.now }), limit);
-  if (walked.values.length >= limit) return walked;
+  let rows = await pick(keptWhere(kit, key, list, { mode: 'first', stretch, now, limit }), limit);
+  if (rows.values.length >= limit) return rows;
+  const more = await pick(
+    keptWhere(kit, key, list, { mode: 'walk', stretch, now, skip: seqs(rows) }),
+    limit - rows.values.length,
+  );
+  rows = joinRows(rows, more);
+  if (rows.values.length >= limit) return rows;
   // Fewer: the stretch holds every free due row, or other phones' rows fill it.
   const [count] = (
     await db.all(sql`SELECT count(*) FROM (SELECT 1 FROM ${kit.t.messages}
-      WHERE due_at <= ${query.now} AND lease_until IS NULL ORDER BY due_at, seq LIMIT ${stretch}) s`)
+      WHERE due_at <= ${now} AND lease_until IS NULL ORDER BY due_at, seq LIMIT ${stretch}) s`)
   ).values;
-  if (Number(count?.[0] ?? 0) < stretch) return walked;
-  const skip = columnValues(walked, 'seq').map(Number);
-  const joined = await pick(keptWhere(kit, key, list, { skip }), limit - skip.length);
-  return { columns: walked.columns, values: [...walked.values, ...joined.values] };
+  if (Number(count?.[0] ?? 0) < stretch) return rows;
+  const joined = await pick(
+    keptWhere(kit, key, list, { mode: 'join', skip: seqs(rows) }),
+    limit - rows.values.length,
+  );
+  return joinRows(rows, joined);
 }
 
 /**

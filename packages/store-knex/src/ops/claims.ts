@@ -118,10 +118,10 @@ function pgPicked(db: Db, query: PickDueQuery, limit: number, reach?: ReachWhere
  */
 async function pickSeqs(db: Db, query: PickDueQuery, limit: number): Promise<number[]> {
   const { kit } = db;
-  const t = kit.t.messages;
-  const { free, expired } = dueWhere(db, query);
-  const top = raw(`LIMIT ${limit}`);
   if (kit.mysql) {
+    const t = kit.t.messages;
+    const { free, expired } = dueWhere(db, query);
+    const top = raw(`LIMIT ${limit}`);
     const pick = (where: Fragment, index: string) =>
       db.all(sql`SELECT seq, due_at FROM ${t} FORCE INDEX (${raw(kit.quote(`${kit.prefix}messages_${index}`))})
         WHERE ${where} ORDER BY due_at, seq ${top} FOR UPDATE SKIP LOCKED`);
@@ -132,7 +132,7 @@ async function pickSeqs(db: Db, query: PickDueQuery, limit: number): Promise<num
     ];
     return inDueOrder(picked, limit);
   }
-  // SQLite (claim-sqlite.ts: how the picks are read).
+  // SQLite (claim-sqlite.ts: how the picks are read; a long list is not put in the text).
   return inDueOrder(await sqlitePicks(db, query, limit), limit);
 }
 
