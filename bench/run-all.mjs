@@ -1,8 +1,12 @@
 // `npm run bench`: runs every benchmark script one after another (each prints its own lines),
 // collects their results (bench/report.mjs) and writes the "Latest run" section of
 // docs/benchmarks.md: machine, versions, the median of every figure with its runs, and each
-// target met or short. Options (env): ONLY (comma list of bench names; the document is then
-// left alone and the table only printed), and each script's own options, passed through.
+// target met or short. Before each script the machine settles: Postgres writes its dirty pages
+// out (CHECKPOINT) and the run waits, up to SETTLE_S seconds (60), for the 1-minute load average
+// to fall below 1, so what one script left running (Postgres's checkpoints and autovacuum after
+// a queue run) does not count against the next. Options (env): ONLY (comma list of bench names;
+// the document is then left alone and the table only printed), SETTLE_S, and each script's own
+// options, passed through.
 // Postgres figures use TEXTPORT_BENCH_DATABASE_URL, else TEXTPORT_TEST_DATABASE_URL; without
 // either they are skipped, and the section says so.
 import { spawn } from 'node:child_process';
@@ -16,6 +20,7 @@ const DOC = join(ROOT, 'docs', 'benchmarks.md');
 const START = '<!-- bench:latest:start -->';
 const END = '<!-- bench:latest:end -->';
 const PG_URL = process.env.TEXTPORT_BENCH_DATABASE_URL ?? process.env.TEXTPORT_TEST_DATABASE_URL;
+const SETTLE_S = Number(process.env.SETTLE_S ?? 60);
 
 /** Every script, in the order they run; `pg` marks the ones that need Postgres, `env` sets options. */
 const BENCHES = [
@@ -31,6 +36,28 @@ const BENCHES = [
   { name: 'dashboard', script: 'dashboard.mjs' },
   { name: 'scale', script: 'scale.mjs' },
 ];
+
+/** Lets the machine settle before a script: a Postgres checkpoint, then a wait for a load below 1. */
+async function settle() {
+  if (PG_URL) {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: PG_URL });
+    try {
+      await client.connect();
+      await client.query('CHECKPOINT');
+    } catch (error) {
+      console.log(`(no checkpoint: ${error.message})`);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+  const started = Date.now();
+  while (loadavg()[0] >= 1 && Date.now() - started < SETTLE_S * 1000) {
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+  const waited = Math.round((Date.now() - started) / 1000);
+  console.log(`(settled ${waited} s; load average ${loadavg()[0].toFixed(2)})`);
+}
 
 function run(bench, resultFile) {
   return new Promise((resolve) => {
@@ -142,6 +169,7 @@ async function main() {
         continue;
       }
       console.log(`\n== ${bench.name} (bench/${bench.script})`);
+      await settle();
       const file = join(dir, `${bench.name}.json`);
       const code = await run(bench, file);
       let result = null;
