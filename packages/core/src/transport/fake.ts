@@ -29,6 +29,7 @@ export class FakeTransport implements Transport {
   private failures: TransportError[] = [];
   private readonly messageFailures = new Map<string, TransportError>();
   private unsubscribe: (() => void) | undefined;
+  private reachable: Reach | undefined;
 
   constructor(options: FakeTransportOptions = {}) {
     this.name = options.name ?? 'fake';
@@ -49,16 +50,20 @@ export class FakeTransport implements Transport {
     this.host = undefined;
   }
 
+  /** Kept until a phone connects or disconnects, as the `Reach` contract asks. */
   reach(): Reach {
-    const connected = this.connected;
-    return {
+    if (this.reachable) return this.reachable;
+    const connected = this.connected === 'all' ? 'all' : new Set(this.connected);
+    this.reachable = {
       phoneIds: connected === 'all' ? 'any' : [...connected],
       has: (phone) => connected === 'all' || connected.has(phone.id),
     };
+    return this.reachable;
   }
 
   /** Marks a phone connected (and wakes the dispatcher) or disconnected. */
   setConnected(phoneId: string, connected: boolean): void {
+    this.reachable = undefined;
     if (this.connected === 'all') this.connected = new Set();
     if (connected) this.connected.add(phoneId);
     else this.connected.delete(phoneId);

@@ -44,6 +44,46 @@ describe('dispatcher: hand-off', () => {
     await t.gateway.dispatcher.runOnce();
     expect(t.transport.handedOff()).toEqual([m.id]);
   });
+  it('claims with the same phone list while the transports reach the same phones, a new one once they change', async () => {
+    const inner: Store = createMemoryStore();
+    const lists: (readonly string[] | 'all')[] = [];
+    const store = new Proxy(inner, {
+      get(target, prop) {
+        if (prop === 'transaction') {
+          return <T>(fn: (tx: Store) => Promise<T>) =>
+            target.transaction((tx) =>
+              fn(
+                new Proxy(tx, {
+                  get(t, p) {
+                    if (p === 'pickDue') {
+                      return (query: Parameters<Store['pickDue']>[0]) => {
+                        lists.push(query.phoneIds);
+                        return t.pickDue(query);
+                      };
+                    }
+                    const value = t[p as keyof Store];
+                    return typeof value === 'function' ? value.bind(t) : value;
+                  },
+                }),
+              ),
+            );
+        }
+        const value = target[prop as keyof Store];
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const t = await dispatchSetup({ config: { store } });
+    t.transport.setConnected(t.phone.id, true);
+    await t.gateway.dispatcher.runOnce();
+    await t.gateway.dispatcher.runOnce();
+    expect(lists).toHaveLength(2);
+    expect(lists[1]).toBe(lists[0]);
+    expect(lists[0]).toEqual([t.phone.id]);
+    t.transport.setConnected('another-phone', true);
+    await t.gateway.dispatcher.runOnce();
+    expect(lists[2]).not.toBe(lists[0]);
+    expect(lists[2]).toEqual([t.phone.id, 'another-phone']);
+  });
 });
 
 describe('dispatcher: rounds', () => {
