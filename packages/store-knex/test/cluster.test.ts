@@ -164,6 +164,11 @@ function startWorkers(
       leaseMs: LEASE_MS,
       batchSize: BATCH,
       pauseAfterClaims: i === 0 ? pauseAfterClaims : undefined,
+      // With a victim, every process works one round at a time: what the victim holds when
+      // killed is its open round (a round taken ahead commits its hand-offs before its turn
+      // comes; killed before the transport had them, a phone would get them by resuming,
+      // which this counting transport does not do), and it wins its share of the claims.
+      roundsAhead: pauseAfterClaims !== undefined ? 0 : undefined,
     };
     const child = fork(WORKER, [JSON.stringify(config)], {
       execArgv: [],

@@ -24,10 +24,12 @@ export interface DispatcherOptions {
   /**
    * While rounds come back full, how many of the next rounds take their rows (their
    * first transaction) while the round in hand is worked: the database works on one
-   * round while this process works on another. Default 0, one round at a time; 2
-   * gave the best queue figures on Postgres (docs/benchmarks.md, Queue). Only stores
-   * whose claims skip locked rows (Postgres, MySQL/MariaDB) overlap anything. Each
-   * round taken ahead holds a pooled connection while it runs: size the pool for it.
+   * round while this process works on another. Default: 2 on a store whose claims
+   * skip locked rows (Postgres, MySQL/MariaDB), 0 (one round at a time) on one that
+   * runs one transaction at a time in this process (SQLite, memory), where nothing
+   * would overlap. Transports hold back what a phone cannot take yet (e.g. the
+   * WebSocket transport's `maxUnackedMessages`), so a faster backlog does not
+   * outrun its acks.
    */
   roundsAhead?: number;
   /** Transport retries (retryable errors) before the message fails. */

@@ -71,7 +71,8 @@ export class Dispatcher {
       work: (take) => this.finish(take),
       running: () => this.loop.isRunning,
       batchSize: options.batchSize,
-      depth: options.roundsAhead ?? 0,
+      // By default 2 where claims skip locked rows, else 0 (nothing would overlap).
+      depth: options.roundsAhead ?? (ctx.store.capabilities.skipLocked ? 2 : 0),
     });
     this.loop = new WorkLoop({
       runOnce: () => this.pipeline.next(),

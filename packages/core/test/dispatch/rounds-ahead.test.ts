@@ -108,19 +108,24 @@ describe('dispatcher: rounds taken ahead', () => {
     }
   });
 
-  it('takes no round ahead by default, even where claims skip locked rows', async () => {
-    const t = await setup(undefined, 95, true);
-    let release = () => {};
-    t.rec.state.gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    await t.gateway.start();
-    await until(() => t.picks() === 1);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(t.picks()).toBe(1);
-    release();
-    await until(() => t.rec.handed.length === 95);
-    await t.gateway.stop();
+  it('takes 2 rounds ahead by default where claims skip locked rows, none where they do not', async () => {
+    for (const [skipLocked, ahead] of [
+      [true, 2],
+      [false, 0],
+    ] as const) {
+      const t = await setup(undefined, 95, skipLocked);
+      let release = () => {};
+      t.rec.state.gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      await t.gateway.start();
+      await until(() => t.picks() === 1 + ahead);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(t.picks()).toBe(1 + ahead);
+      release();
+      await until(() => t.rec.handed.length === 95);
+      await t.gateway.stop();
+    }
   });
 
   it('hands off the rounds taken ahead when the gateway stops meanwhile', async () => {
