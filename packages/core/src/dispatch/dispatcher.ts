@@ -80,7 +80,7 @@ export class Dispatcher {
       untilEmpty: true,
       pollIntervalMs: options.pollIntervalMs,
       nextDueIn: async () => {
-        const next = await ctx.store.nextDueAt(this.reachable());
+        const next = await ctx.store.nextDueAt(this.reachable(), this.step.claimer);
         return next === null ? null : next - ctx.clock.now();
       },
       now: () => ctx.clock.now(),

@@ -77,8 +77,13 @@ export interface ClaimStore {
    * outside a transaction the result is only a read.
    */
   pickDue(query: PickDueQuery): Promise<MessageRecord[]>;
-  /** The earliest `dueAt` among the given phones' rows, or null. */
-  nextDueAt(phoneIds: readonly string[] | 'all'): Promise<number | null>;
+  /**
+   * The earliest `dueAt` among the given phones' rows, leased or not, or null.
+   * `claimer`: the name the caller claims with (`claimDue`'s); a store that keeps a
+   * claimer's long phone list may read it instead of the ids when the list is the one
+   * its last claim was given (the answer is the same).
+   */
+  nextDueAt(phoneIds: readonly string[] | 'all', claimer?: string): Promise<number | null>;
   /** How many rows of every phone have `dueAt <= now`, leased or not, and the earliest of them. */
   getDueBacklog(now: number): Promise<DueBacklog>;
   /** Moves one message to `sending` atomically. */

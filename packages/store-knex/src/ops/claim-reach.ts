@@ -30,7 +30,7 @@ import { columnValues } from '../rows/codec.js';
 import type { Db, Rows } from '../sql/db.js';
 import { type Fragment, raw, sql } from '../sql/fragment.js';
 import type { SqlKit } from '../sql/kit.js';
-import { SHORT_LIST } from './claim-sqlite.js';
+import { SHORT_LIST, sameList } from './claim-sqlite.js';
 
 /** A list neither written nor claimed with for this long is deleted. */
 export const STALE_REACH_MS = 60 * 60_000;
@@ -81,12 +81,6 @@ function remember(kit: SqlKit, key: string, list: Kept): void {
   map.delete(key);
   map.set(key, list);
   if (map.size > MAX_KEPT) map.delete(map.keys().next().value as string);
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function elapsed(since: number, now: number): boolean {
@@ -365,4 +359,56 @@ export async function withKeptReach(
   keptOf(db.kit).delete(key);
   const again = await keepReach(db, key, ids, query.now);
   return keptPick(db, query, limit, key, again, pick);
+}
+
+/** The free due rows `keptNextDueAt` reads in due order before it joins the list instead. */
+export const NEXT_DUE_STRETCH = 1000;
+
+/**
+ * The earliest `due_at` of the listed phones' rows, leased or not, read through the
+ * list kept for `key` when this process last wrote exactly `ids` there (the claim
+ * before, with the same list), so the ids are not sent; undefined when it did not,
+ * or the list moved since (the caller then sends the ids). Free rows: the first
+ * listed one among the first `NEXT_DUE_STRETCH` in due order; when there is none and
+ * other phones' rows fill that stretch, each listed phone's first free row (the list
+ * joined, a cost that grows with the list). Leased rows: each looked up in the list.
+ */
+export async function keptNextDueAt(
+  db: Db,
+  key: string,
+  ids: readonly string[],
+): Promise<number | null | undefined> {
+  const { kit } = db;
+  const list = kit.pg ? keptOf(kit).get(key) : undefined;
+  if (!list || !sameList(list.ids, ids)) return undefined;
+  const { t } = kit;
+  // A scalar subquery is never turned into a join: one probe per row read.
+  const listed = (row: string) => sql`(SELECT true FROM ${t.claim_reach} r
+      WHERE r.reach_key = ${key} AND r.gen = ${list.gen} AND r.phone_id = ${raw(row)}.phone_id)`;
+  const stretch = sql`SELECT due_at, seq, phone_id FROM ${t.messages}
+      WHERE due_at IS NOT NULL AND lease_until IS NULL ORDER BY due_at, seq
+      LIMIT ${NEXT_DUE_STRETCH}`;
+  const [row] = (
+    await db.all(sql`SELECT
+      EXISTS (SELECT 1 FROM ${t.claim_reach_lists}
+        WHERE reach_key = ${key} AND version = ${list.version}) AS current,
+      (SELECT s.due_at FROM (${stretch}) s WHERE ${listed('s')}
+        ORDER BY s.due_at, s.seq LIMIT 1) AS free,
+      (SELECT count(*) FROM (${stretch}) s) AS walked,
+      (SELECT min(due_at) FROM ${t.messages} m
+        WHERE due_at IS NOT NULL AND lease_until IS NOT NULL AND ${listed('m')}) AS leased`)
+  ).values;
+  if (row?.[0] !== true) return undefined;
+  let free = row[1];
+  if ((free === null || free === undefined) && Number(row[2]) >= NEXT_DUE_STRETCH) {
+    const [joined] = (
+      await db.all(sql`SELECT min(f.due_at) FROM ${t.claim_reach} r CROSS JOIN LATERAL (
+          SELECT due_at FROM ${t.messages} WHERE phone_id = r.phone_id AND due_at IS NOT NULL
+            AND lease_until IS NULL ORDER BY due_at LIMIT 1) f
+        WHERE r.reach_key = ${key} AND r.gen = ${list.gen}`)
+    ).values;
+    free = joined?.[0];
+  }
+  const times = [free, row[3]].filter((v) => v !== null && v !== undefined).map(Number);
+  return times.length > 0 ? Math.min(...times) : null;
 }

@@ -26,8 +26,8 @@ import { MESSAGE } from '../rows/columns.js';
 import { updateKeys, updateReturning } from '../rows/returning.js';
 import type { Db, Rows } from '../sql/db.js';
 import { and, type Fragment, join, raw, sql } from '../sql/fragment.js';
-import { type ReachWhere, withKeptReach } from './claim-reach.js';
-import { sqlitePicks } from './claim-sqlite.js';
+import { keptNextDueAt, type ReachWhere, withKeptReach } from './claim-reach.js';
+import { SHORT_LIST, sqliteKeptNextDueAt, sqlitePicks } from './claim-sqlite.js';
 
 function phoneFilter(db: Db, phoneIds: readonly string[] | 'all'): Fragment | null {
   return phoneIds === 'all' ? null : db.kit.inList('phone_id', phoneIds);
@@ -184,12 +184,23 @@ export async function pickDue(db: Db, query: PickDueQuery): Promise<MessageRecor
   return inClaimOrder(await db.all(sql`SELECT * FROM ${t} WHERE ${db.kit.inList('seq', seqs)}`));
 }
 
-/** The earliest `due_at` of the phones' rows, leased or not; one index probe per phone. */
+/**
+ * The earliest `due_at` of the phones' rows, leased or not; one index probe per phone,
+ * or, for a long list its `claimer` just claimed with, through the list kept for it.
+ */
 export async function nextDueAt(
   db: Db,
   phoneIds: readonly string[] | 'all',
+  claimer?: string,
 ): Promise<number | null> {
   const { kit } = db;
+  if (phoneIds !== 'all' && claimer !== undefined && phoneIds.length > SHORT_LIST) {
+    // The list its last claim kept (Postgres: in the store; SQLite: on the connection).
+    const kept = kit.pg
+      ? await keptNextDueAt(db, claimer, phoneIds)
+      : await sqliteKeptNextDueAt(db, phoneIds);
+    if (kept !== undefined) return kept;
+  }
   const t = kit.t.messages;
   let query: Fragment;
   if (phoneIds === 'all') {

@@ -78,6 +78,31 @@ export function dueReachGroup(ctx: GroupContext): void {
     expect(await claim(phones)).toEqual([]);
   });
 
+  it('reports the next due time of a long list its claimer claimed with', async () => {
+    const [a, b, away] = [uuid(), uuid(), uuid()];
+    const phones = list([a, b], MANY);
+    const claimer = 'next-due';
+    // More free rows of an unlisted phone, due first, than a store reads in due order
+    // before it reads the listed phones' rows one by one.
+    const unlisted = Array.from({ length: 1_100 }, (_, n) => row(away, base + 1_000 + n));
+    await ctx.store.insertMessages([...unlisted, row(a, base + 60_000)]);
+    // Nothing is due yet: the claim takes nothing (a store may keep its list).
+    expect(await claim(phones, { claimer })).toEqual([]);
+    expect(await ctx.store.nextDueAt(phones, claimer)).toBe(base + 60_000);
+    await ctx.store.insertMessages([row(b, base + 500)]);
+    expect(await ctx.store.nextDueAt(phones, claimer)).toBe(base + 500);
+    // Leased rows count too.
+    await ctx.store.insertMessages([
+      row(a, base + 100, { leaseOwner: 'live', leaseUntil: base + 10_000 }),
+    ]);
+    expect(await ctx.store.nextDueAt(phones, claimer)).toBe(base + 100);
+    // Another list than the one claimed with: the answer is the same as without a claimer.
+    const onlyB = list([b], MANY);
+    expect(await ctx.store.nextDueAt(onlyB, claimer)).toBe(base + 500);
+    expect(await ctx.store.nextDueAt(onlyB)).toBe(base + 500);
+    expect(await ctx.store.nextDueAt(list([], MANY), claimer)).toBeNull();
+  });
+
   it('follows a long phone list that changes between claims', async () => {
     const phones = Array.from({ length: MANY }, uuid);
     const [a, b, c] = [phones[7]!, phones[150]!, uuid()];
