@@ -361,54 +361,15 @@ export async function withKeptReach(
   return keptPick(db, query, limit, key, again, pick);
 }
 
-/** The free due rows `keptNextDueAt` reads in due order before it joins the list instead. */
-export const NEXT_DUE_STRETCH = 1000;
-
 /**
- * The earliest `due_at` of the listed phones' rows, leased or not, read through the
- * list kept for `key` when this process last wrote exactly `ids` there (the claim
- * before, with the same list), so the ids are not sent; undefined when it did not,
- * or the list moved since (the caller then sends the ids). Free rows: the first
- * listed one among the first `NEXT_DUE_STRETCH` in due order; when there is none and
- * other phones' rows fill that stretch, each listed phone's first free row (the list
- * joined, a cost that grows with the list). Leased rows: each looked up in the list.
+ * The version and generation of the list this process last wrote for `key` on
+ * Postgres, when it holds exactly `ids`; else undefined.
  */
-export async function keptNextDueAt(
-  db: Db,
+export function keptListOf(
+  kit: SqlKit,
   key: string,
   ids: readonly string[],
-): Promise<number | null | undefined> {
-  const { kit } = db;
+): { version: string; gen: string } | undefined {
   const list = kit.pg ? keptOf(kit).get(key) : undefined;
-  if (!list || !sameList(list.ids, ids)) return undefined;
-  const { t } = kit;
-  // A scalar subquery is never turned into a join: one probe per row read.
-  const listed = (row: string) => sql`(SELECT true FROM ${t.claim_reach} r
-      WHERE r.reach_key = ${key} AND r.gen = ${list.gen} AND r.phone_id = ${raw(row)}.phone_id)`;
-  const stretch = sql`SELECT due_at, seq, phone_id FROM ${t.messages}
-      WHERE due_at IS NOT NULL AND lease_until IS NULL ORDER BY due_at, seq
-      LIMIT ${NEXT_DUE_STRETCH}`;
-  const [row] = (
-    await db.all(sql`SELECT
-      EXISTS (SELECT 1 FROM ${t.claim_reach_lists}
-        WHERE reach_key = ${key} AND version = ${list.version}) AS current,
-      (SELECT s.due_at FROM (${stretch}) s WHERE ${listed('s')}
-        ORDER BY s.due_at, s.seq LIMIT 1) AS free,
-      (SELECT count(*) FROM (${stretch}) s) AS walked,
-      (SELECT min(due_at) FROM ${t.messages} m
-        WHERE due_at IS NOT NULL AND lease_until IS NOT NULL AND ${listed('m')}) AS leased`)
-  ).values;
-  if (row?.[0] !== true) return undefined;
-  let free = row[1];
-  if ((free === null || free === undefined) && Number(row[2]) >= NEXT_DUE_STRETCH) {
-    const [joined] = (
-      await db.all(sql`SELECT min(f.due_at) FROM ${t.claim_reach} r CROSS JOIN LATERAL (
-          SELECT due_at FROM ${t.messages} WHERE phone_id = r.phone_id AND due_at IS NOT NULL
-            AND lease_until IS NULL ORDER BY due_at LIMIT 1) f
-        WHERE r.reach_key = ${key} AND r.gen = ${list.gen}`)
-    ).values;
-    free = joined?.[0];
-  }
-  const times = [free, row[3]].filter((v) => v !== null && v !== undefined).map(Number);
-  return times.length > 0 ? Math.min(...times) : null;
+  return list && sameList(list.ids, ids) ? list : undefined;
 }

@@ -33,7 +33,8 @@ interface Reach {
 const kept = new WeakMap<SqlKit, Reach>();
 let generations = 0;
 
-function reachTable(kit: SqlKit): Fragment {
+/** The temporary table that holds the long list kept on the connection. */
+export function reachTable(kit: SqlKit): Fragment {
   return raw(`temp.${kit.quote(`${kit.prefix}claim_reach`)}`);
 }
 
@@ -186,54 +187,16 @@ export async function sqlitePicks(db: Db, query: PickDueQuery, limit: number): P
   return [...(await freePicks(db, query, limit)), ...expired.values];
 }
 
-/** The free due rows `sqliteKeptNextDueAt` reads in due order before it reads per phone instead. */
-const NEXT_DUE_STRETCH = 1000;
-
-/**
- * The earliest `due_at` of the listed phones' rows, leased or not, read through the
- * list kept on the connection when it holds exactly `ids` (the claim before, with the
- * same list); undefined when it does not (the caller then sends the ids). Free rows:
- * the first listed one among the first `NEXT_DUE_STRETCH` in due order; when there is
- * none and other phones' rows fill that stretch, each listed phone's first free row.
- * Leased rows: each looked up in the list.
- */
-export async function sqliteKeptNextDueAt(
-  db: Db,
-  ids: readonly string[],
-): Promise<number | null | undefined> {
+/** Whether the connection holds the list this process last kept there, and it is `ids`. */
+export async function keptOnConnection(db: Db, ids: readonly string[]): Promise<boolean> {
   const { kit } = db;
   const last = kept.get(kit);
-  if (kit.pg || kit.mysql || !last || !sameList(last.ids, ids)) return undefined;
+  if (kit.pg || kit.mysql || !last || !sameList(last.ids, ids)) return false;
   const mark = raw(`temp.${kit.quote(`${kit.prefix}claim_reach_generation`)}`);
   try {
     const [row] = (await db.all(sql`SELECT generation FROM ${mark}`)).values;
-    if (!row || Number(row[0]) !== last.generation) return undefined;
+    return row !== undefined && Number(row[0]) === last.generation;
   } catch {
-    return undefined; // a new connection: no list kept on it
+    return false; // a new connection: no list kept on it
   }
-  const t = kit.t.messages;
-  const table = reachTable(kit);
-  const indexed = (name: string) => raw(`INDEXED BY ${kit.quote(`${kit.prefix}messages_${name}`)}`);
-  const listed = sql`phone_id IN (SELECT phone_id FROM ${table})`;
-  const stretch = raw(`LIMIT ${NEXT_DUE_STRETCH}`);
-  const free = sql`due_at IS NOT NULL AND lease_until IS NULL`;
-  const [row] = (
-    await db.all(sql`SELECT
-      (SELECT due_at FROM (SELECT due_at, seq, phone_id FROM ${t} ${indexed('due_free')}
-        WHERE ${free} ORDER BY due_at, seq ${stretch}) WHERE ${listed}
-        ORDER BY due_at, seq LIMIT 1),
-      (SELECT count(*) FROM (SELECT 1 FROM ${t} ${indexed('due_free')} WHERE ${free} ${stretch})),
-      (SELECT min(due_at) FROM ${t} ${indexed('due_leased')}
-        WHERE due_at IS NOT NULL AND lease_until IS NOT NULL AND ${listed})`)
-  ).values;
-  let first = row?.[0];
-  if ((first === null || first === undefined) && Number(row?.[1] ?? 0) >= NEXT_DUE_STRETCH) {
-    const [joined] = (
-      await db.all(sql`SELECT min((SELECT due_at FROM ${t} ${indexed('phone_due_free')}
-          WHERE phone_id = r.phone_id AND ${free} ORDER BY due_at LIMIT 1)) FROM ${table} r`)
-    ).values;
-    first = joined?.[0];
-  }
-  const times = [first, row?.[2]].filter((v) => v !== null && v !== undefined).map(Number);
-  return times.length > 0 ? Math.min(...times) : null;
 }

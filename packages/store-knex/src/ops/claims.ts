@@ -26,8 +26,8 @@ import { MESSAGE } from '../rows/columns.js';
 import { updateKeys, updateReturning } from '../rows/returning.js';
 import type { Db, Rows } from '../sql/db.js';
 import { and, type Fragment, join, raw, sql } from '../sql/fragment.js';
-import { keptNextDueAt, type ReachWhere, withKeptReach } from './claim-reach.js';
-import { SHORT_LIST, sqliteKeptNextDueAt, sqlitePicks } from './claim-sqlite.js';
+import { type ReachWhere, withKeptReach } from './claim-reach.js';
+import { sqlitePicks } from './claim-sqlite.js';
 
 function phoneFilter(db: Db, phoneIds: readonly string[] | 'all'): Fragment | null {
   return phoneIds === 'all' ? null : db.kit.inList('phone_id', phoneIds);
@@ -184,50 +184,7 @@ export async function pickDue(db: Db, query: PickDueQuery): Promise<MessageRecor
   return inClaimOrder(await db.all(sql`SELECT * FROM ${t} WHERE ${db.kit.inList('seq', seqs)}`));
 }
 
-/**
- * The earliest `due_at` of the phones' rows, leased or not; one index probe per phone,
- * or, for a long list its `claimer` just claimed with, through the list kept for it.
- */
-export async function nextDueAt(
-  db: Db,
-  phoneIds: readonly string[] | 'all',
-  claimer?: string,
-): Promise<number | null> {
-  const { kit } = db;
-  if (phoneIds !== 'all' && claimer !== undefined && phoneIds.length > SHORT_LIST) {
-    // The list its last claim kept (Postgres: in the store; SQLite: on the connection).
-    const kept = kit.pg
-      ? await keptNextDueAt(db, claimer, phoneIds)
-      : await sqliteKeptNextDueAt(db, phoneIds);
-    if (kept !== undefined) return kept;
-  }
-  const t = kit.t.messages;
-  let query: Fragment;
-  if (phoneIds === 'all') {
-    query = sql`SELECT min(x) AS next FROM (
-      SELECT (SELECT due_at FROM ${t} WHERE due_at IS NOT NULL AND lease_until IS NULL
-              ORDER BY due_at LIMIT 1) AS x
-      UNION ALL
-      SELECT min(due_at) FROM ${t} WHERE due_at IS NOT NULL AND lease_until IS NOT NULL) s`;
-  } else if (kit.mysql) {
-    if (phoneIds.length === 0) return null;
-    query = sql`SELECT min(due_at) AS next FROM ${t}
-      WHERE due_at IS NOT NULL AND ${kit.inList('phone_id', phoneIds)}`;
-  } else {
-    if (phoneIds.length === 0) return null;
-    const phones = kit.pg
-      ? sql`unnest(${[...phoneIds]}::text[]) AS p(value)`
-      : sql`json_each(${JSON.stringify(phoneIds)}) AS p`;
-    query = sql`SELECT min(x) AS next FROM (
-      SELECT (SELECT due_at FROM ${t} WHERE phone_id = p.value AND due_at IS NOT NULL
-              AND lease_until IS NULL ORDER BY due_at LIMIT 1) AS x FROM ${phones}
-      UNION ALL
-      SELECT min(due_at) FROM ${t} WHERE due_at IS NOT NULL AND lease_until IS NOT NULL
-        AND ${kit.inList('phone_id', phoneIds)}) s`;
-  }
-  const [next] = columnValues(await db.all(query), 'next');
-  return next === null || next === undefined ? null : Number(next);
-}
+export { nextDueAt } from './next-due.js';
 
 /**
  * Rows due now, leased or not, and the earliest due time: the free rows through the
