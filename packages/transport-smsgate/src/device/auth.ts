@@ -42,6 +42,8 @@ export function principalOf(device: DeviceRecord, keyNumbers: readonly string[] 
 
 export class DeviceAuth {
   private readonly keys = new Map<string, { numbers: string[] | null; at: number }>();
+  /** Counts `forget` calls: a check that started before one is not cached after it. */
+  private epoch = 0;
 
   constructor(
     private readonly store: SmsGateStore,
@@ -51,6 +53,7 @@ export class DeviceAuth {
   /** Forgets every cached key check (keys changed somewhere). */
   forget(): void {
     this.keys.clear();
+    this.epoch += 1;
   }
 
   /** The numbers the device's key still serves; null when the key is gone. */
@@ -61,8 +64,10 @@ export class DeviceAuth {
     const now = host.clock.now();
     const cached = this.keys.get(k);
     if (!fresh && cached && now - cached.at < KEY_CACHE_MS) return cached.numbers;
+    const epoch = this.epoch;
     const numbers = await host.lookups.phoneKeyNumbers(device.accountId, device.keyId);
-    this.keys.set(k, { numbers, at: now });
+    // Keys changed while this check ran (a revocation): its answer may predate the change.
+    if (epoch === this.epoch) this.keys.set(k, { numbers, at: now });
     return numbers;
   }
 
