@@ -151,8 +151,16 @@ export function multipart(
       Buffer.from('\r\n'),
     );
   }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  chunks.push(Buffer.from(closeDelimiter(boundary)));
   return Buffer.concat(chunks);
+}
+
+/**
+ * The line that ends a multipart body. A body cut inside it is still whole (the parser takes
+ * `--boundary--` without its line break), so a body cut short must end before it.
+ */
+export function closeDelimiter(boundary = 'textport-hostile-boundary'): string {
+  return `--${boundary}--\r\n`;
 }
 
 export const MULTIPART_TYPE = 'multipart/form-data; boundary=textport-hostile-boundary';

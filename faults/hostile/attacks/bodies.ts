@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import {
+  closeDelimiter,
   invalidBody,
   invalidDocument,
   MULTIPART_TYPE,
@@ -39,7 +40,9 @@ export function malformed(kit: Kit): fc.Arbitrary<Hostile> {
               fc.constant(withType('multipart/form-data', Buffer.from('--x\r\n\r\n'))),
               fc.constant(withType('multipart/form-data; boundary=', Buffer.from('--\r\n'))),
               invalidDocument(me, other).chain((doc) =>
-                fc.nat(doc.length - 1).map((n) => withType(MULTIPART_TYPE, doc.subarray(0, n))),
+                fc
+                  .nat(doc.length - closeDelimiter().length - 1)
+                  .map((n) => withType(MULTIPART_TYPE, doc.subarray(0, n))),
               ),
               invalidDocument(me, other).map((doc) => withType('application/json', doc)),
               plausible.map((b) => withType('application/json', jsonBytes(b))),
