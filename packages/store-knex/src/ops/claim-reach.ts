@@ -251,14 +251,21 @@ type Find =
   | { mode: 'walk'; stretch: number; now: number; skip: readonly number[] }
   | { mode: 'join'; skip: readonly number[] };
 
+/**
+ * Whether the phone of `row` (a table alias) is in generation `gen` of the list kept for
+ * `key`. A scalar subquery is never turned into a join: one index probe per row read.
+ */
+export function listedProbe(kit: SqlKit, key: string, gen: string, row: string): Fragment {
+  return sql`(SELECT true FROM ${kit.t.claim_reach} r
+      WHERE r.reach_key = ${key} AND r.gen = ${gen} AND r.phone_id = ${raw(row)}.phone_id)`;
+}
+
 /** The kept list's conditions of a claim (see `Find`). */
 function keptWhere(kit: SqlKit, key: string, list: Kept, find: Find): ReachWhere {
   const { t } = kit;
   const current = sql`EXISTS (SELECT 1 FROM ${t.claim_reach_lists} l
       WHERE l.reach_key = ${key} AND l.version = ${list.version})`;
-  // A scalar subquery is never turned into a join: one probe per row read.
-  const probe = (row: string) => sql`${current} AND (SELECT true FROM ${t.claim_reach} r
-      WHERE r.reach_key = ${key} AND r.gen = ${list.gen} AND r.phone_id = ${raw(row)}.phone_id)`;
+  const probe = (row: string) => sql`${current} AND ${listedProbe(kit, key, list.gen, row)}`;
   const stretched = (now: number, stretch: number) =>
     sql`SELECT ctid, phone_id, due_at, seq FROM ${t.messages} WHERE due_at <= ${now}
       AND lease_until IS NULL ORDER BY due_at, seq LIMIT ${stretch}`;

@@ -38,6 +38,11 @@ export function reachTable(kit: SqlKit): Fragment {
   return raw(`temp.${kit.quote(`${kit.prefix}claim_reach`)}`);
 }
 
+/** The connection's one-row table holding the generation of the list in `reachTable`. */
+function markTable(kit: SqlKit): Fragment {
+  return raw(`temp.${kit.quote(`${kit.prefix}claim_reach_generation`)}`);
+}
+
 /** Whether two phone lists hold the same ids in the same order. */
 export function sameList(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
@@ -53,7 +58,7 @@ export function sameList(a: readonly string[], b: readonly string[]): boolean {
 async function keepReach(db: Db, ids: readonly string[]): Promise<void> {
   const { kit } = db;
   const table = reachTable(kit);
-  const mark = raw(`temp.${kit.quote(`${kit.prefix}claim_reach_generation`)}`);
+  const mark = markTable(kit);
   const last = kept.get(kit);
   let current: number | null = null;
   try {
@@ -192,7 +197,7 @@ export async function keptOnConnection(db: Db, ids: readonly string[]): Promise<
   const { kit } = db;
   const last = kept.get(kit);
   if (kit.pg || kit.mysql || !last || !sameList(last.ids, ids)) return false;
-  const mark = raw(`temp.${kit.quote(`${kit.prefix}claim_reach_generation`)}`);
+  const mark = markTable(kit);
   try {
     const [row] = (await db.all(sql`SELECT generation FROM ${mark}`)).values;
     return row !== undefined && Number(row[0]) === last.generation;

@@ -11,7 +11,7 @@
 import { columnValues } from '../rows/codec.js';
 import type { Db } from '../sql/db.js';
 import { type Fragment, raw, sql } from '../sql/fragment.js';
-import { keptListOf } from './claim-reach.js';
+import { keptListOf, listedProbe } from './claim-reach.js';
 import { keptOnConnection, reachTable, SHORT_LIST } from './claim-sqlite.js';
 
 /** The free due rows read in due order before the listed phones are read one by one. */
@@ -31,9 +31,7 @@ async function fromKeptList(db: Db, key: string, ids: readonly string[]) {
   const list = keptListOf(kit, key, ids);
   if (!list) return undefined;
   const { t } = kit;
-  // A scalar subquery is never turned into a join: one probe per row read.
-  const listed = (row: string) => sql`(SELECT true FROM ${t.claim_reach} r
-      WHERE r.reach_key = ${key} AND r.gen = ${list.gen} AND r.phone_id = ${raw(row)}.phone_id)`;
+  const listed = (row: string) => listedProbe(kit, key, list.gen, row);
   const stretch = sql`SELECT due_at, seq, phone_id FROM ${t.messages}
       WHERE due_at IS NOT NULL AND lease_until IS NULL ORDER BY due_at, seq
       LIMIT ${NEXT_DUE_STRETCH}`;
