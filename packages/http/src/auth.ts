@@ -9,7 +9,8 @@
  * that change keys or their phones (rotation, key and phone deletion, unbinding,
  * the FCM-token login) forget the account's entries at once; a revocation made
  * elsewhere (another node, a direct gateway call) is announced on the notifier's
- * `keys` topic, and every entry is forgotten then. Unknown keys are never remembered.
+ * `keys` topic, and every entry is forgotten then. Unknown keys are never remembered, nor is
+ * the answer of a check that was under way when entries were forgotten.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Gateway, Principal } from '@textport/core';
@@ -51,12 +52,16 @@ export function createAuthenticator(gateway: Gateway, options: AuthOptions): Aut
   const ttl = options.authCacheMs ?? 5000;
   const clock = gateway.config.clock;
   const cache = new Map<string, Entry>();
+  // Counts the times entries were forgotten: a check that started before one is not
+  // remembered after it (it may have read a key that was revoked while it ran).
+  let epoch = 0;
   const watchers = new Set<(accountId: string | null) => void>();
   const tell = (accountId: string | null) => {
     for (const watcher of watchers) watcher(accountId);
   };
   // A key revoked anywhere (another node too) stops working here at once.
   gateway.config.notifier.subscribe('keys', () => {
+    epoch += 1;
     cache.clear();
     tell(null);
   });
@@ -66,11 +71,13 @@ export function createAuthenticator(gateway: Gateway, options: AuthOptions): Aut
     const now = clock.now();
     const hit = cache.get(key);
     if (hit && hit.expires > now) return hit.principal;
+    const started = epoch;
     const principal = await gateway.accounts.authenticate(key);
     if (!principal) {
       cache.delete(key);
       return null;
     }
+    if (started !== epoch) return principal;
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(key, { principal, expires: now + ttl });
     return principal;
@@ -96,6 +103,7 @@ export function createAuthenticator(gateway: Gateway, options: AuthOptions): Aut
       return resolve(key);
     },
     forget(accountId) {
+      epoch += 1;
       for (const [key, entry] of cache) {
         if (entry.principal.accountId === accountId) cache.delete(key);
       }

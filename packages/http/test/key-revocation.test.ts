@@ -74,4 +74,39 @@ describe('key revocation over HTTP, across nodes', () => {
     await nodeA.phones.delete(account.id, phone.id);
     expect((await heartbeat(first.apiKey, '+18005550102'))?.status).toBe(401);
   });
+
+  it('a key check answered after a revocation is not remembered: the next request asks again', async () => {
+    const store = createMemoryStore();
+    const notifier = createLocalNotifier();
+    const nodeA = createGateway({ store, notifier, logger: silentLogger });
+    const nodeB = createGateway({ store, notifier, logger: silentLogger });
+    const apiB = createHttpApi(nodeB, { authCacheMs: 60_000 });
+    const { record: account, apiKey } = await nodeA.accounts.create();
+    // Node B's key check reads the store, then waits (a slow answer) while the key is revoked.
+    const check = nodeB.accounts.authenticate.bind(nodeB.accounts);
+    let read: () => void = () => {};
+    const wasRead = new Promise<void>((resolve) => {
+      read = resolve;
+    });
+    let release: () => void = () => {};
+    let gate: Promise<void> | null = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    nodeB.accounts.authenticate = async (key: string) => {
+      const principal = await check(key);
+      read();
+      if (gate) await gate;
+      return principal;
+    };
+    const get = () =>
+      apiB.handle({ method: 'GET', path: '/v1/phones', headers: { 'x-api-key': apiKey } });
+
+    const before = get();
+    await wasRead;
+    await nodeA.accounts.rotateApiKey(account.id);
+    release();
+    gate = null;
+    expect((await before)?.status, 'asked before the revocation').toBe(200);
+    expect((await get())?.status, 'asked after it').toBe(401);
+  });
 });
