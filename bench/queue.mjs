@@ -9,7 +9,8 @@
 // GW_MODES (which graphile-worker setups run each round, comma list, default `plain,batched`:
 // `plain` is its defaults, `batched` its localQueue + completeJobBatchDelay batching; GW_BATCHED=1
 // is short for `batched` alone), ONLY (graphile | textport: one side alone, e.g. to profile it;
-// no ratio then).
+// no ratio then), PROFILE_DIR (a CPU profile of textport's Node process while it dispatches,
+// one file per round, written there).
 // With TEXTPORT_BENCH_MYSQL_URL (or TEXTPORT_TEST_MYSQL_URL) set, textport's dispatch also runs
 // ROUNDS rounds on MariaDB/MySQL (a fresh database each; CPU: Node + the whole server process).
 //
@@ -18,7 +19,10 @@
 // connection pools warmed before that. graphile-worker's completion of the last jobs is still
 // in flight at that moment (textport's hand-off state is written before the transport sees a
 // message), so the clock stops slightly in graphile-worker's favour.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import knexFactory from 'knex';
 import pg from 'pg';
 import { createGateway, handedOffAll, silentLogger } from '../packages/core/dist/index.js';
@@ -53,6 +57,21 @@ for (const mode of GW_MODES) {
   if (mode !== 'plain' && mode !== 'batched') throw new Error(`GW_MODES: unknown mode ${mode}`);
 }
 const ONLY = process.env.ONLY;
+const PROFILE_DIR = process.env.PROFILE_DIR;
+
+/** Profiles this process from now until the returned function is called (PROFILE_DIR only). */
+async function startProfile(name) {
+  if (!PROFILE_DIR) return async () => {};
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(join(PROFILE_DIR, `${name}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  };
+}
 
 /** What a no-op transport reaches: every phone. */
 const EVERY_PHONE = { phoneIds: 'any', has: () => true };
@@ -301,11 +320,13 @@ async function textportRound(side = postgresSide) {
     }
     await db.prepare();
 
+    const stopProfile = await startProfile('textport-dispatch');
     const cpu = await db.meter();
     const started = now();
     await gateway.start();
     const ended = await finished;
     const usage = await cpu.end(total);
+    await stopProfile();
     await gateway.stop();
     if (seen.size !== total) throw new Error(`handed off ${seen.size}, expected ${total}`);
     return { rate: total / ((ended - started) / 1000), ...usage };
