@@ -13,13 +13,18 @@ import {
 import { describe, expect, it } from 'vitest';
 import { createHttpApi } from '../src/index.js';
 
+/** Two gateway nodes on one store and notifier; node B serves HTTP and remembers keys for 60 s. */
+function twoNodes() {
+  const store = createMemoryStore();
+  const notifier = createLocalNotifier();
+  const nodeA = createGateway({ store, notifier, logger: silentLogger });
+  const nodeB = createGateway({ store, notifier, logger: silentLogger });
+  return { nodeA, nodeB, apiB: createHttpApi(nodeB, { authCacheMs: 60_000 }) };
+}
+
 describe('key revocation over HTTP, across nodes', () => {
   it('the other node refuses a rotated user key and a deleted phone key on the next request', async () => {
-    const store = createMemoryStore();
-    const notifier = createLocalNotifier();
-    const nodeA = createGateway({ store, notifier, logger: silentLogger });
-    const nodeB = createGateway({ store, notifier, logger: silentLogger });
-    const apiB = createHttpApi(nodeB, { authCacheMs: 60_000 });
+    const { nodeA, apiB } = twoNodes();
     const { record: account, apiKey } = await nodeA.accounts.create();
     const phoneKey = await nodeA.accounts.createPhoneKey(account.id, { name: 'phone' });
     const get = (key: string, path: string) =>
@@ -44,11 +49,7 @@ describe('key revocation over HTTP, across nodes', () => {
   });
 
   it('a number taken by another key, or whose phone is deleted, stops working for the old key there', async () => {
-    const store = createMemoryStore();
-    const notifier = createLocalNotifier();
-    const nodeA = createGateway({ store, notifier, logger: silentLogger });
-    const nodeB = createGateway({ store, notifier, logger: silentLogger });
-    const apiB = createHttpApi(nodeB, { authCacheMs: 60_000 });
+    const { nodeA, apiB } = twoNodes();
     const { record: account } = await nodeA.accounts.create();
     const login = async (gateway: typeof nodeA, apiKey: string, phoneNumber: string) => {
       const principal = await gateway.accounts.authenticate(apiKey);
@@ -76,11 +77,7 @@ describe('key revocation over HTTP, across nodes', () => {
   });
 
   it('a key check answered after a revocation is not remembered: the next request asks again', async () => {
-    const store = createMemoryStore();
-    const notifier = createLocalNotifier();
-    const nodeA = createGateway({ store, notifier, logger: silentLogger });
-    const nodeB = createGateway({ store, notifier, logger: silentLogger });
-    const apiB = createHttpApi(nodeB, { authCacheMs: 60_000 });
+    const { nodeA, nodeB, apiB } = twoNodes();
     const { record: account, apiKey } = await nodeA.accounts.create();
     // Node B's key check reads the store, then waits (a slow answer) while the key is revoked.
     const check = nodeB.accounts.authenticate.bind(nodeB.accounts);

@@ -23,7 +23,7 @@ import {
   type TermuxDriver,
   type TermuxDriverOptions,
 } from '../src/client/drivers/termux.js';
-import type { DeliveryReport, OutgoingSms } from '../src/client/phone-client.js';
+import type { DeliveryReport, OutgoingSms } from '../src/client/phone-types.js';
 
 const FAKES = fileURLToPath(new URL('./fake-termux/', import.meta.url));
 const COMMANDS = ['termux-sms-send', 'termux-sms-list', 'termux-call-log', 'termux-battery-status'];

@@ -16,6 +16,7 @@ export type { JournalEntry, JournalState, SendJournal } from './journal.js';
 export { FileJournal, MemoryJournal } from './journal.js';
 export type { DisconnectInfo, PhoneTlsOptions } from './link.js';
 export { DisconnectedError, PhoneRequestError } from './link.js';
+export { DEFAULT_RECONNECT_POLICY, PhoneClient } from './phone-client.js';
 export type {
   DeliveryReport,
   MissedCallInput,
@@ -25,14 +26,8 @@ export type {
   ReceivedSmsInput,
   SendResult,
   SmsSender,
-} from './phone-client.js';
-export {
-  CANNOT_DECRYPT,
-  DEFAULT_RECONNECT_POLICY,
-  INTERRUPTED,
-  NO_ENCRYPTION_KEY,
-  PhoneClient,
-} from './phone-client.js';
+} from './phone-types.js';
+export { CANNOT_DECRYPT, INTERRUPTED, NO_ENCRYPTION_KEY } from './pushed.js';
 export type { RadioPhoneOptions } from './radio-phone.js';
 export { RadioPhone } from './radio-phone.js';
 export type { VirtualPhoneOptions, VirtualRadioOptions, VirtualSender } from './virtual-phone.js';

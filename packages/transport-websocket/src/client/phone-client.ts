@@ -24,18 +24,6 @@ import type {
 } from './phone-types.js';
 import { PushedMessages } from './pushed.js';
 
-export type {
-  DeliveryReport,
-  MissedCallInput,
-  OutgoingSms,
-  PhoneClientEvents,
-  PhoneClientOptions,
-  ReceivedSmsInput,
-  SendResult,
-  SmsSender,
-} from './phone-types.js';
-export { CANNOT_DECRYPT, INTERRUPTED, NO_ENCRYPTION_KEY } from './pushed.js';
-
 export const DEFAULT_RECONNECT_POLICY: RetryPolicy = Object.freeze({
   minDelayMs: 500,
   maxDelayMs: 30_000,

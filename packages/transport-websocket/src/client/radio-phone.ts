@@ -6,8 +6,8 @@
 import type { WelcomeFrame } from '../protocol.js';
 import type { InboundCall, InboundSms, RadioDriver, RadioSink, Sim } from './drivers/driver.js';
 import { PhoneRequestError } from './link.js';
-import type { PhoneClientOptions } from './phone-client.js';
 import { PhoneClient } from './phone-client.js';
+import type { PhoneClientOptions } from './phone-types.js';
 
 export interface RadioPhoneOptions extends Omit<PhoneClientOptions, 'sender' | 'radioStatus'> {
   driver: RadioDriver;

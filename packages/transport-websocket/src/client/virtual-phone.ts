@@ -6,8 +6,8 @@
  */
 
 import type { RadioDriver } from './drivers/driver.js';
-import type { OutgoingSms, PhoneClientOptions, SendResult, SmsSender } from './phone-client.js';
 import { PhoneClient } from './phone-client.js';
+import type { OutgoingSms, PhoneClientOptions, SendResult, SmsSender } from './phone-types.js';
 
 export interface VirtualPhoneOptions extends Omit<PhoneClientOptions, 'sender'> {
   /** Time each simulated send takes (default 0). */

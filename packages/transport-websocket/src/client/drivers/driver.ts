@@ -4,7 +4,7 @@
  * the `RadioSink` it is started with. Drivers: `virtual` (simulated), `termux`
  * (an Android phone under Termux:API), `modem` (a GSM modem on a serial port).
  */
-import type { SmsSender } from '../phone-client.js';
+import type { SmsSender } from '../phone-types.js';
 
 export type Sim = 'SIM1' | 'SIM2';
 

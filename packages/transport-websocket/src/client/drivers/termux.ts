@@ -35,7 +35,7 @@
  *   (UNPLUGGED, PLUGGED_AC, PLUGGED_USB, PLUGGED_WIRELESS…), `status` (CHARGING,
  *   DISCHARGING, FULL, NOT_CHARGING, UNKNOWN), `health`, `temperature`…
  */
-import type { OutgoingSms, SendResult } from '../phone-client.js';
+import type { OutgoingSms, SendResult } from '../phone-types.js';
 import type { RadioDriver, RadioSink, RadioStatus, Sim } from './driver.js';
 import { type FeedHooks, type FeedLimits, InboundFeed } from './termux/feed.js';
 import {

@@ -11,7 +11,7 @@
  *   calls.ts; heartbeat status: status.ts; the setup sequence: setup.ts; the options, their
  *   defaults and their checks: options.ts.
  */
-import type { DeliveryReport, OutgoingSms, SendResult } from '../../phone-client.js';
+import type { DeliveryReport, OutgoingSms, SendResult } from '../../phone-types.js';
 import type { RadioDriver, RadioSink, RadioStatus } from '../driver.js';
 import { AtChannel, type ModemPort, type Urc } from './at.js';
 import { RingWatcher } from './calls.js';

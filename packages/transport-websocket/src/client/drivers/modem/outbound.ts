@@ -4,7 +4,7 @@
  * never came was not submitted: it goes again once the modem is reset. A part whose PDU was
  * written but never acknowledged may have gone out: the message fails and is not retried.
  */
-import type { DeliveryReport, OutgoingSms, SendResult } from '../../phone-client.js';
+import type { DeliveryReport, OutgoingSms, SendResult } from '../../phone-types.js';
 import { type AtChannel, AtClosedError, AtCommandError, AtTimeoutError } from './at.js';
 import { cmeReason, cmsReason } from './codes.js';
 import { encodeSubmit, type SubmitPart } from './pdu.js';

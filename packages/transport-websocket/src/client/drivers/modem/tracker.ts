@@ -3,7 +3,7 @@
  * (`+CMGS: <mr>`, 0–255, wrapping); a report names that number and the recipient. Entries are
  * bounded in count and age, so reports that never come cost nothing for long.
  */
-import type { DeliveryReport } from '../../phone-client.js';
+import type { DeliveryReport } from '../../phone-types.js';
 import { reportFailure } from './codes.js';
 import type { StatusReportPdu } from './pdu.js';
 
