@@ -3,6 +3,7 @@ export { Alerter } from './alerts/alerter.js';
 export { attachmentPath, createDiskAttachmentStore } from './attachments/disk.js';
 export { mediaTypeOf } from './attachments/media-types.js';
 export * from './attachments/store.js';
+export * from './check-cache.js';
 export * from './clock.js';
 export type {
   DispatcherOptions,

@@ -13,7 +13,7 @@
  * the answer of a check that was under way when entries were forgotten.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Gateway, Principal } from '@textport/core';
+import { CheckCache, type Gateway, type Principal } from '@textport/core';
 import { headerValue, queryValues } from './decode.js';
 import type { HostAuthenticate, HttpRequest } from './types.js';
 
@@ -22,13 +22,6 @@ export interface AuthOptions {
   authenticate?: HostAuthenticate;
   /** How long a resolved API key is remembered, in ms (default 5000; 0 turns it off). */
   authCacheMs?: number;
-}
-
-const CACHE_LIMIT = 10_000;
-
-interface Entry {
-  principal: Principal;
-  expires: number;
 }
 
 export interface Authenticator {
@@ -49,39 +42,23 @@ export interface Authenticator {
 
 export function createAuthenticator(gateway: Gateway, options: AuthOptions): Authenticator {
   const hook = options.authenticate;
-  const ttl = options.authCacheMs ?? 5000;
-  const clock = gateway.config.clock;
-  const cache = new Map<string, Entry>();
-  // Counts the times entries were forgotten: a check that started before one is not
-  // remembered after it (it may have read a key that was revoked while it ran).
-  let epoch = 0;
+  const cache = new CheckCache<Principal | null>({
+    ttlMs: options.authCacheMs ?? 5000,
+    clock: gateway.config.clock,
+    // Unknown keys are never remembered.
+    keep: (principal) => principal !== null,
+  });
   const watchers = new Set<(accountId: string | null) => void>();
   const tell = (accountId: string | null) => {
     for (const watcher of watchers) watcher(accountId);
   };
   // A key revoked anywhere (another node too) stops working here at once.
   gateway.config.notifier.subscribe('keys', () => {
-    epoch += 1;
-    cache.clear();
+    cache.forget();
     tell(null);
   });
 
-  async function resolve(key: string): Promise<Principal | null> {
-    if (ttl <= 0) return gateway.accounts.authenticate(key);
-    const now = clock.now();
-    const hit = cache.get(key);
-    if (hit && hit.expires > now) return hit.principal;
-    const started = epoch;
-    const principal = await gateway.accounts.authenticate(key);
-    if (!principal) {
-      cache.delete(key);
-      return null;
-    }
-    if (started !== epoch) return principal;
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, { principal, expires: now + ttl });
-    return principal;
-  }
+  const resolve = (key: string) => cache.get(key, () => gateway.accounts.authenticate(key));
 
   return {
     async principalOf(request, routeAuth, bearer = false) {
@@ -103,10 +80,7 @@ export function createAuthenticator(gateway: Gateway, options: AuthOptions): Aut
       return resolve(key);
     },
     forget(accountId) {
-      epoch += 1;
-      for (const [key, entry] of cache) {
-        if (entry.principal.accountId === accountId) cache.delete(key);
-      }
+      cache.forget((principal) => principal?.accountId === accountId);
       tell(accountId);
     },
     onForget(listener) {

@@ -3,7 +3,7 @@
  * with a phone API key, that key, which must still exist. Key checks are cached
  * briefly; the cache is dropped whenever keys change on any node.
  */
-import type { Principal } from '@textport/core';
+import { CheckCache, type Principal } from '@textport/core';
 import type { TransportHost } from '@textport/core/transport';
 import { hashToken } from '../ids.js';
 import type { DeviceRecord, SmsGateStore } from '../store/types.js';
@@ -41,34 +41,26 @@ export function principalOf(device: DeviceRecord, keyNumbers: readonly string[] 
 }
 
 export class DeviceAuth {
-  private readonly keys = new Map<string, { numbers: string[] | null; at: number }>();
-  /** Counts `forget` calls: a check that started before one is not cached after it. */
-  private epoch = 0;
+  private readonly keys: CheckCache<string[] | null>;
 
   constructor(
     private readonly store: SmsGateStore,
     private readonly host: () => TransportHost,
-  ) {}
+  ) {
+    this.keys = new CheckCache({ ttlMs: KEY_CACHE_MS, clock: { now: () => host().clock.now() } });
+  }
 
   /** Forgets every cached key check (keys changed somewhere). */
   forget(): void {
-    this.keys.clear();
-    this.epoch += 1;
+    this.keys.forget();
   }
 
   /** The numbers the device's key still serves; null when the key is gone. */
   async keyNumbers(device: DeviceRecord, fresh = false): Promise<string[] | null> {
     if (device.keyId === null) return [...device.phoneNumbers];
-    const host = this.host();
-    const k = `${device.accountId} ${device.keyId}`;
-    const now = host.clock.now();
-    const cached = this.keys.get(k);
-    if (!fresh && cached && now - cached.at < KEY_CACHE_MS) return cached.numbers;
-    const epoch = this.epoch;
-    const numbers = await host.lookups.phoneKeyNumbers(device.accountId, device.keyId);
-    // Keys changed while this check ran (a revocation): its answer may predate the change.
-    if (epoch === this.epoch) this.keys.set(k, { numbers, at: now });
-    return numbers;
+    const { accountId, keyId } = device;
+    const check = () => this.host().lookups.phoneKeyNumbers(accountId, keyId);
+    return this.keys.get(`${accountId} ${keyId}`, check, fresh);
   }
 
   /** The device's principal; null when its key was revoked or serves none of its numbers. */
