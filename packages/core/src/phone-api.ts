@@ -51,6 +51,12 @@ export interface ReceiveInput {
   /** When the phone received it; default now. */
   timestamp?: Date | string | number | null;
   attachments?: readonly AttachmentInput[] | null;
+  /**
+   * Store an SMS with no text and no attachments instead of refusing it (default
+   * false: content is required). For a phone that drops what the server refuses
+   * (the SMSGate app), where a refusal would lose the SMS.
+   */
+  allowEmptyContent?: boolean;
 }
 
 export interface MissedCallInput {

@@ -3,7 +3,6 @@
  * clients against textport. See docs/smsgate-app.md.
  */
 
-export { RECEIVER_WEBHOOK_ID } from './device/config.js';
 export { signWebhook } from './device/inbound.js';
 export * from './ids.js';
 export type { PrivateTokenOption, SmsGateTransportOptions } from './options.js';

@@ -34,6 +34,13 @@ export interface SmsGateTransportOptions {
   maxStreamsPerDevice?: number;
   /** Streams this process holds; beyond, `GET /events` answers 503 (default 10000). */
   maxStreams?: number;
+  /**
+   * Devices an account may have registered (default 100); beyond, `POST /device`
+   * answers 429 until the user deletes some (`DELETE /3rdparty/v1/devices/{id}`).
+   * Exact on one node; registrations arriving at once on several nodes may pass it
+   * by one per other node.
+   */
+  maxDevicesPerAccount?: number;
   /** Heartbeat interval while a device holds a stream (default 5 minutes). */
   presenceIntervalMs?: number;
   /** Largest request body in bytes (default 256 KiB). */
@@ -64,6 +71,7 @@ export interface ResolvedOptions {
   keepAliveMs: number;
   maxStreamsPerDevice: number;
   maxStreams: number;
+  maxDevicesPerAccount: number;
   presenceIntervalMs: number;
   maxBodyBytes: number;
   pullLimit: number;
@@ -77,6 +85,7 @@ export const DEFAULT_SMSGATE_OPTIONS = Object.freeze({
   keepAliveMs: 15_000,
   maxStreamsPerDevice: 4,
   maxStreams: 10_000,
+  maxDevicesPerAccount: 100,
   presenceIntervalMs: 5 * 60_000,
   maxBodyBytes: 256 * 1024,
   pullLimit: 100,
@@ -91,6 +100,7 @@ const LIMITS: Record<NumericOption, [number, number]> = {
   keepAliveMs: [10, 3_600_000],
   maxStreamsPerDevice: [1, 64],
   maxStreams: [1, 1_000_000],
+  maxDevicesPerAccount: [1, 1_000_000],
   presenceIntervalMs: [1000, 24 * 3_600_000],
   maxBodyBytes: [1024, 64 * 1_048_576],
   pullLimit: [1, 100],

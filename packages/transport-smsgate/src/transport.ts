@@ -20,6 +20,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayEvent, MessageRecord, PhoneRecord } from '@textport/core';
 import type { NotifyOutcome, Reach, Transport, TransportHost } from '@textport/core/transport';
 import { handedOffAll, TransportError } from '@textport/core/transport';
+import { AccountQueue } from './device/account-queue.js';
 import { DeviceAuth } from './device/auth.js';
 import { getSettings, listWebhooks } from './device/config.js';
 import type { MobileContext } from './device/context.js';
@@ -96,6 +97,7 @@ export class SmsGateTransport implements Transport {
       presence: this.presence,
       streams: this.streams,
       backlog: new Set(),
+      registrations: new AccountQueue(),
     };
     const mc = this.mobile;
     const on =

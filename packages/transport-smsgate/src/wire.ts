@@ -31,6 +31,12 @@ export const SMSGATE_WEBHOOK_EVENTS = Object.freeze([
 ] as const);
 export type SmsGateWebhookEvent = (typeof SMSGATE_WEBHOOK_EVENTS)[number];
 
+/**
+ * The id of textport's inbound receiver in every device's webhook list; the app
+ * keeps one webhook per id, so no registration of the user API may take it.
+ */
+export const RECEIVER_WEBHOOK_ID = 'textport-sms-received';
+
 /** The SSE event names of §3.3. */
 export type SmsGateEventName =
   | 'MessageEnqueued'

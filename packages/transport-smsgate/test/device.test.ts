@@ -171,6 +171,28 @@ describe('device routes', () => {
     ]);
   });
 
+  it("never lists textport's receiver id twice: a registration stored with it is left out", async () => {
+    const n = await smsgateNode();
+    const { account, app } = await registeredApp(n);
+    await n.transport.store.upsertWebhook({
+      accountId: account.id,
+      id: RECEIVER_WEBHOOK_ID,
+      deviceId: null,
+      url: 'https://a.example/h',
+      event: 'sms:sent',
+      createdAt: 1,
+    });
+    const hooks = (await (await app.call('GET', '/webhooks')).json()) as { id: string }[];
+    expect(hooks).toEqual([
+      {
+        id: RECEIVER_WEBHOOK_ID,
+        deviceId: app.deviceId,
+        url: `${n.mobile}/inbound`,
+        event: 'sms:received',
+      },
+    ]);
+  });
+
   it('the receiver URL follows publicUrl when set', async () => {
     const n = await smsgateNode({ transport: { publicUrl: 'https://sms.example.com/' } });
     const { app } = await registeredApp(n);
@@ -402,6 +424,24 @@ describe('the inbound receiver', () => {
     const [stored] = await n.gateway.messages.list(account.id, { owner: OWNER, contact: CONTACT });
     expect(stored).toMatchObject({ status: 'received', content: 'hi' });
     expect(stored?.receivedAt).toBe(Date.parse('2026-08-22T10:00:00.000Z'));
+  });
+
+  it('stores an SMS with an empty body (refusing it would lose it)', async () => {
+    const n = await smsgateNode();
+    const { account, app } = await registeredApp(n);
+    const received = record(n, 'message.phone.received');
+    expect(await app.receiveSms({ from: CONTACT, text: '' })).toEqual([200]);
+    const inbox = await n.gateway.messages.list(account.id, { owner: OWNER, contact: CONTACT });
+    expect(inbox.map((m) => [m.status, m.content])).toEqual([['received', '']]);
+    expect(received.map((e) => e.data.content)).toEqual(['']);
+    // The httpSMS phone API on the same node keeps requiring content.
+    const httpSms = await raw(`${n.base}/v1/messages/receive`, {
+      method: 'POST',
+      headers: { 'x-api-key': (await accountWithKey(n)).phoneKey },
+      body: JSON.stringify({ from: CONTACT, to: OWNER, content: '', sim: 'SIM1' }),
+    });
+    expect(httpSms.status).toBe(422);
+    expect(httpSms.text).toMatch(/content/);
   });
 });
 

@@ -296,6 +296,14 @@ const cases: Case[] = [
     400,
     /id/,
   ],
+  [
+    "webhook: the id of textport's receiver",
+    'POST',
+    '/webhooks',
+    { id: 'textport-sms-received', url: 'https://a.example/h', event: 'sms:sent' },
+    400,
+    /textport-sms-received.*reserved/,
+  ],
   ['settings: not an object', 'PUT', '/settings', '"x"', 400, /object/],
   ['settings: section not an object', 'PATCH', '/settings', { messages: 5 }, 400, /messages/],
   [

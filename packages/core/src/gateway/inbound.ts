@@ -72,13 +72,8 @@ export async function receiveMessage(
   const to = check.phoneNumber('to', input.to);
   const rawFrom = check.text('from', input.from, 1, 255);
   const files = validateAttachments(check, input.attachments);
-  const content = check.text(
-    'content',
-    input.content ?? '',
-    files.length > 0 ? 0 : 1,
-    2048,
-    files.length === 0,
-  );
+  const required = files.length === 0 && input.allowEmptyContent !== true;
+  const content = check.text('content', input.content ?? '', required ? 1 : 0, 2048, required);
   const sim = check.sim('sim', input.sim);
   const at = check.time('timestamp', input.timestamp) ?? ctx.clock.now();
   check.throwIfInvalid();

@@ -9,12 +9,9 @@ import type { RequestContext } from '../http/io.js';
 import { sendJson } from '../http/io.js';
 import type { SettingsDocument } from '../store/types.js';
 import type { SmsGateWebhookEvent } from '../wire.js';
-import { SMSGATE_WEBHOOK_EVENTS } from '../wire.js';
+import { RECEIVER_WEBHOOK_ID, SMSGATE_WEBHOOK_EVENTS } from '../wire.js';
 import type { MobileContext } from './context.js';
 import { requireDevice } from './context.js';
-
-/** The id of textport's receiver in every device's webhook list. */
-export const RECEIVER_WEBHOOK_ID = 'textport-sms-received';
 
 let warnedNoHost = false;
 
@@ -51,12 +48,21 @@ export function receiverUrl(
   return `${proto}://${host}${path}`;
 }
 
-/** `GET /webhooks`: the account's registrations for this device, then textport's receiver. */
+/**
+ * `GET /webhooks`: the account's registrations for this device, then textport's
+ * receiver. The app keeps one webhook per id, so a registration holding the
+ * receiver's id (stored before the user API refused it) is left out: losing the
+ * receiver would lose every received SMS.
+ */
 export async function listWebhooks(mc: MobileContext, ctx: RequestContext): Promise<void> {
   const { device } = await requireDevice(mc, ctx.req);
   const registrations = await mc.store.listWebhooks(device.accountId, device.id);
   const list: { id: string; deviceId: string | null; url: string; event: string }[] = registrations
-    .filter((w) => SMSGATE_WEBHOOK_EVENTS.includes(w.event as SmsGateWebhookEvent))
+    .filter(
+      (w) =>
+        w.id !== RECEIVER_WEBHOOK_ID &&
+        SMSGATE_WEBHOOK_EVENTS.includes(w.event as SmsGateWebhookEvent),
+    )
     .map((w) => ({ id: w.id, deviceId: w.deviceId, url: w.url, event: w.event }));
   const url = receiverUrl(mc, ctx.req, mc.host().logger);
   if (url) {

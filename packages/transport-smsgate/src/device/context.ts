@@ -11,6 +11,7 @@ import { authorization, SmsGateHttpError, unauthorized } from '../http/io.js';
 import type { ResolvedOptions } from '../options.js';
 import type { StreamRegistry } from '../sse/registry.js';
 import type { SmsGateStore } from '../store/types.js';
+import type { AccountQueue } from './account-queue.js';
 import type { AuthedDevice, DeviceAuth } from './auth.js';
 import type { Presence } from './presence.js';
 
@@ -24,6 +25,8 @@ export interface MobileContext {
   readonly streams: StreamRegistry;
   /** The pull left messages behind: nudge the device again after its next report. */
   readonly backlog: Set<string>;
+  /** Registrations of an account, one at a time (the device count and its insert). */
+  readonly registrations: AccountQueue;
 }
 
 const callers = new WeakMap<IncomingMessage, AuthedDevice>();

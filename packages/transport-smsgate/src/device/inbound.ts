@@ -72,8 +72,8 @@ export const MAX_RECEIVED_BYTES = 2048;
 
 /**
  * The text of a received SMS. The app drops a delivery refused too often, so a text
- * over textport's limit is cut (on a character boundary, marked with `…`) rather
- * than refused, which would lose the SMS.
+ * over textport's limit is cut (on a character boundary, marked with `…`) and an
+ * empty or missing one is stored empty, rather than refused, which would lose the SMS.
  */
 function receivedText(value: unknown): string {
   const text = typeof value === 'string' ? value : '';
@@ -123,6 +123,8 @@ export async function receiveWebhook(mc: MobileContext, ctx: RequestContext): Pr
     from,
     to,
     content: receivedText(p.message),
+    // An empty SMS is stored too: the app drops a delivery refused too often.
+    allowEmptyContent: true,
     sim: simNumber === 2 ? 'SIM2' : 'SIM1',
     // The app's local time; an offset old Android builds malform (`+-5:00`) means now.
     timestamp: parseDate(p.receivedAt),

@@ -108,37 +108,56 @@ async function bindingOf(mc: MobileContext, req: IncomingMessage): Promise<Bindi
   throw unauthorized('the private token is not valid');
 }
 
-/** `POST /device`: 201 `{id, token, login}`; the token is shown once and stored hashed. */
+/** 429 when the account has `maxDevicesPerAccount` devices registered already. */
+async function assertRoomForDevice(mc: MobileContext, accountId: string): Promise<void> {
+  const max = mc.options.maxDevicesPerAccount;
+  if ((await mc.store.listDevices(accountId)).length < max) return;
+  throw new SmsGateHttpError(
+    429,
+    `an account may register at most ${max} devices: delete the devices it no longer uses (the user API's DELETE /3rdparty/v1/devices/{id}), then register again`,
+  );
+}
+
+/**
+ * `POST /device`: 201 `{id, token, login}`; the token is shown once and stored
+ * hashed. 429 beyond `maxDevicesPerAccount`, checked and inserted in turn with the
+ * account's other registrations on this node.
+ */
 export async function registerDevice(mc: MobileContext, ctx: RequestContext): Promise<void> {
   const binding = await bindingOf(mc, ctx.req);
   const body = parseDeviceBody(await readJson(ctx.req, mc.options.maxBodyBytes));
   const host = mc.host();
-  const phones = [];
-  for (const [i, phoneNumber] of binding.phoneNumbers.entries()) {
-    phones.push(
-      await host.phoneApi.updateFcmToken(binding.principal, {
-        phoneNumber,
-        fcmToken: null,
-        sim: i === 1 ? 'SIM2' : 'SIM1',
-      }),
-    );
-  }
-  const now = host.clock.now();
-  const token = newSecret();
-  const device: DeviceRecord = {
-    id: newId(),
-    accountId: binding.principal.accountId,
-    tokenHash: hashToken(token),
-    keyId: binding.keyId,
-    name: body.name,
-    phoneNumbers: phones.map((p) => p.phoneNumber),
-    simCards: body.simCards,
-    signingKey: newSecret(),
-    createdAt: now,
-    updatedAt: now,
-    lastSeen: now,
-  };
-  await mc.store.insertDevice(device);
+  const accountId = binding.principal.accountId;
+  const { device, token, phones } = await mc.registrations.run(accountId, async () => {
+    await assertRoomForDevice(mc, accountId);
+    const phones = [];
+    for (const [i, phoneNumber] of binding.phoneNumbers.entries()) {
+      phones.push(
+        await host.phoneApi.updateFcmToken(binding.principal, {
+          phoneNumber,
+          fcmToken: null,
+          sim: i === 1 ? 'SIM2' : 'SIM1',
+        }),
+      );
+    }
+    const now = host.clock.now();
+    const token = newSecret();
+    const device: DeviceRecord = {
+      id: newId(),
+      accountId,
+      tokenHash: hashToken(token),
+      keyId: binding.keyId,
+      name: body.name,
+      phoneNumbers: phones.map((p) => p.phoneNumber),
+      simCards: body.simCards,
+      signingKey: newSecret(),
+      createdAt: now,
+      updatedAt: now,
+      lastSeen: now,
+    };
+    await mc.store.insertDevice(device);
+    return { device, token, phones };
+  });
   mc.presence.noteVersion(device.id, ctx.req);
   host.logger.info(
     { deviceId: device.id, accountId: device.accountId, keyId: device.keyId },

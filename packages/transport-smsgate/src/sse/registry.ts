@@ -45,6 +45,8 @@ export class StreamRegistry {
   private readonly byPhone = new Map<string, Set<string>>();
   private readonly byOwner = new Map<string, Set<string>>();
   private count = 0;
+  /** Streams about to open (`reserve`), counted against `maxStreams`. */
+  private reserved = 0;
 
   constructor(private readonly options: RegistryOptions) {}
 
@@ -58,7 +60,21 @@ export class StreamRegistry {
 
   /** Whether another stream may open on this node. */
   hasRoom(): boolean {
-    return this.count < this.options.maxStreams;
+    return this.count + this.reserved < this.options.maxStreams;
+  }
+
+  /**
+   * Holds room for a stream that opens after an await; false when the node is full.
+   * Every reservation is given back with `release`, once the stream is open or not.
+   */
+  reserve(): boolean {
+    if (!this.hasRoom()) return false;
+    this.reserved++;
+    return true;
+  }
+
+  release(): void {
+    if (this.reserved > 0) this.reserved--;
   }
 
   /**

@@ -13,26 +13,31 @@ import { SmsGateHttpError } from '../http/io.js';
  */
 export async function openEvents(mc: MobileContext, ctx: RequestContext): Promise<void> {
   const authed = await requireDevice(mc, ctx.req);
-  if (!mc.streams.hasRoom()) {
+  const host = mc.host();
+  // The room is held across the phone lookup, so streams opening at once stay within the bound.
+  if (!mc.streams.reserve()) {
     throw new SmsGateHttpError(503, 'too many open event streams on this server; retry later', {
       'retry-after': '30',
     });
   }
-  const host = mc.host();
   const { device, principal } = authed;
   const phoneIds: string[] = [];
-  const linked = mc.streams.link(device.id);
-  if (linked) phoneIds.push(...linked.phoneIds);
-  else {
-    for (const number of principal.phoneNumbers ?? []) {
-      const phone = await host.lookups.phoneByNumber(device.accountId, number);
-      if (phone) phoneIds.push(phone.id);
+  try {
+    const linked = mc.streams.link(device.id);
+    if (linked) phoneIds.push(...linked.phoneIds);
+    else {
+      for (const number of principal.phoneNumbers ?? []) {
+        const phone = await host.lookups.phoneByNumber(device.accountId, number);
+        if (phone) phoneIds.push(phone.id);
+      }
     }
+    if (ctx.req.socket.destroyed || ctx.res.destroyed) return;
+    ctx.req.socket.setKeepAlive(true);
+    ctx.req.socket.setTimeout(0);
+    mc.streams.open(device, phoneIds, ctx.res);
+  } finally {
+    mc.streams.release();
   }
-  if (ctx.req.socket.destroyed || ctx.res.destroyed) return;
-  ctx.req.socket.setKeepAlive(true);
-  ctx.req.socket.setTimeout(0);
-  mc.streams.open(device, phoneIds, ctx.res);
   try {
     if (await host.lookups.hasDueWork(phoneIds)) host.wake();
   } catch {

@@ -7,7 +7,7 @@ import type { RequestContext } from '../http/io.js';
 import { badRequest, readJson, sendEmpty, sendJson } from '../http/io.js';
 import { newId } from '../ids.js';
 import type { DeviceRecord, WebhookRegistration } from '../store/types.js';
-import { formatDate, SMSGATE_WEBHOOK_EVENTS } from '../wire.js';
+import { formatDate, RECEIVER_WEBHOOK_ID, SMSGATE_WEBHOOK_EVENTS } from '../wire.js';
 import { objectBody, optionalString } from './check.js';
 import type { UserApiContext } from './types.js';
 
@@ -75,6 +75,11 @@ function webhookEvent(value: unknown): string {
 export async function putWebhook(ctx: UserApiContext, accountId: string, rc: RequestContext) {
   const body = objectBody(await readJson(rc.req, ctx.maxBodyBytes));
   const id = optionalString(body, 'id', 36) ?? newId();
+  if (id === RECEIVER_WEBHOOK_ID) {
+    throw badRequest(
+      `id "${RECEIVER_WEBHOOK_ID}" is reserved for textport's inbound receiver; choose another id or leave it out`,
+    );
+  }
   const deviceId = optionalString(body, 'deviceId', 21);
   const url = webhookUrl(body.url);
   const event = webhookEvent(body.event);
