@@ -18,6 +18,7 @@ import {
   type SmsGateNode,
   smsgateNode,
   sqliteStores,
+  userApiOn,
 } from './helpers.js';
 
 function record<T extends GatewayEventType>(node: SmsGateNode, type: T): GatewayEvent<T>[] {
@@ -141,6 +142,52 @@ describe.each(backends)('the SMSGate app against textport (%s)', (_name, makeSto
     await app.pull();
     expect(app.pulls.flat()).not.toContain(m.id);
     expect((await n.gateway.messages.get(account.id, m.id)).status).toBe('canceled');
+  });
+
+  it('the app knows a one-recipient SMSGate message by its SMSGate id: pull, reports, cancel', async () => {
+    const n = await node();
+    const { account, app } = await registeredApp(n);
+    const call = await userApiOn(n, account.id);
+    const text = { text: 'hi' };
+    await call('POST', '/messages', { id: 'my-id-1', textMessage: text, phoneNumbers: [CONTACT] });
+    await vi.waitFor(() => expect([...app.messages.keys()]).toEqual(['my-id-1']), WAIT);
+    await app.deliver('my-id-1');
+    await vi.waitFor(
+      async () =>
+        expect(JSON.parse((await call('GET', '/messages/my-id-1')).text).state).toBe('Delivered'),
+      WAIT,
+    );
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const body = { id: 'my-id-2', textMessage: text, phoneNumbers: [CONTACT], scheduleAt: later };
+    await call('POST', '/messages', body);
+    expect((await call('DELETE', '/messages/my-id-2')).status).toBe(200);
+    const cancels = () => app.events.filter((e) => e.name === 'MessageCancelled');
+    await vi.waitFor(
+      () =>
+        expect(cancels()).toEqual([{ name: 'MessageCancelled', data: { messageId: 'my-id-2' } }]),
+      WAIT,
+    );
+    await vi.waitFor(() => expect(app.messages.get('my-id-2')?.state).toBe('Cancelled'), WAIT);
+    await app.idle();
+  });
+
+  it('a message to several recipients is pulled one recipient at a time, each under its textport id', async () => {
+    const n = await node();
+    const { account, app } = await registeredApp(n);
+    const call = await userApiOn(n, account.id);
+    const to = [CONTACT, '+18005550101'];
+    await call('POST', '/messages', { id: 'two', textMessage: { text: 'x' }, phoneNumbers: to });
+    const group = await n.transport.store.getGroup(account.id, 'two');
+    await vi.waitFor(
+      () => expect([...app.messages.keys()].sort()).toEqual([...(group?.messageIds ?? [])].sort()),
+      WAIT,
+    );
+    for (const id of group?.messageIds ?? []) await app.deliver(id);
+    await vi.waitFor(
+      async () =>
+        expect(JSON.parse((await call('GET', '/messages/two')).text).state).toBe('Delivered'),
+      WAIT,
+    );
   });
 
   it('after the server drops the stream the app reconnects and pulls what was handed off meanwhile', async () => {

@@ -85,6 +85,7 @@ export class FakeSmsGateApp {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private pulling: Promise<void> = Promise.resolve();
+  private canceling: Promise<void> = Promise.resolve();
 
   constructor(options: FakeAppOptions) {
     this.options = {
@@ -203,7 +204,8 @@ export class FakeSmsGateApp {
     if (this.paused) return;
     if (event.name === 'MessageEnqueued') void this.pull();
     else if (event.name === 'MessageCancelled' && event.data?.messageId) {
-      void this.cancelLocally(event.data.messageId);
+      const cancel = this.cancelLocally(event.data.messageId).catch(() => {});
+      this.canceling = this.canceling.then(() => cancel);
     }
   }
 
@@ -222,9 +224,10 @@ export class FakeSmsGateApp {
     return this.pulling;
   }
 
-  /** Resolves when the pulls started so far are answered. */
-  idle(): Promise<void> {
-    return this.pulling;
+  /** Resolves when the pulls and the cancel reports started so far are answered. */
+  async idle(): Promise<void> {
+    await this.pulling;
+    await this.canceling;
   }
 
   private async pullOnce(): Promise<void> {

@@ -7,6 +7,7 @@
  */
 import type { MessageRecord, PhoneEventInput, Principal } from '@textport/core';
 import { isGatewayError, isServerFault } from '@textport/core';
+import { appIdOf, messageIdOf } from '../app-ids.js';
 import type { RequestContext } from '../http/io.js';
 import { badRequest, readJson, sendEmpty, sendJson } from '../http/io.js';
 import type { GroupRecord } from '../store/types.js';
@@ -31,7 +32,7 @@ export function pulledItem(
 ): Record<string, unknown> {
   const index = device.phoneNumbers.indexOf(message.owner);
   const item: Record<string, unknown> = {
-    id: message.id,
+    id: appIdOf(message, group),
     message: message.content,
     textMessage: { text: message.content },
     phoneNumbers: [message.contact],
@@ -182,13 +183,13 @@ async function applyReport(
   const host = mc.host();
   const events = eventsOf(report);
   try {
+    if (events === null) return;
+    const id = await messageIdOf(mc.store, principal.accountId, report.id);
     if (events === 'take') {
-      await host.phoneApi.takeOutstanding(principal, report.id).catch(() => null);
+      await host.phoneApi.takeOutstanding(principal, id).catch(() => null);
       return;
     }
-    for (const input of events ?? []) {
-      await host.phoneApi.reportEvent(principal, report.id, input);
-    }
+    for (const input of events) await host.phoneApi.reportEvent(principal, id, input);
   } catch (error) {
     // Unknown ids, another device's messages and bad timestamps are not the app's to retry.
     if (isGatewayError(error) && !isServerFault(error)) {

@@ -1,5 +1,6 @@
 /** Writing device events to this node's streams, and cancellations to every node. */
 import type { GatewayEvent, Logger } from '@textport/core';
+import { appIdOf } from '../app-ids.js';
 import type { DeviceEvent, SmsGateStore } from '../store/types.js';
 import type { SmsGateEventName } from '../wire.js';
 import { DEVICE_DELETED, type EventFanout } from './fanout.js';
@@ -28,31 +29,31 @@ export function deliverLocally(streams: StreamRegistry, event: DeviceEvent): num
 
 /**
  * `message.api.canceled`, seen only on the node where the cancel happened: the
- * devices of the sender's number held here are told at once, and the event is
- * logged for each of the number's devices so the other nodes tell theirs.
+ * devices of the sender's number held here are told, and the event is logged for
+ * each of the number's devices so the other nodes tell theirs. The app is told the
+ * id it knows the message by (`appIdOf`).
  */
 export function tellCanceled(
   parts: { streams: StreamRegistry; store: SmsGateStore; fanout: EventFanout; logger?: Logger },
   event: GatewayEvent<'message.api.canceled'>,
 ): void {
   const { streams, store, fanout } = parts;
-  const data = { messageId: event.data.id };
-  const here = new Set(streams.devicesOfOwner(event.accountId, event.owner));
-  for (const deviceId of here) streams.send(deviceId, 'MessageCancelled', data);
-  store
-    .listDevices(event.accountId)
-    .then((devices) => {
-      for (const d of devices) {
-        if (!d.phoneNumbers.includes(event.owner)) continue;
-        // A device that linked here since was not told above.
-        if (!here.has(d.id)) streams.send(d.id, 'MessageCancelled', data);
-        fanout.publish({ accountId: d.accountId, deviceId: d.id, name: 'MessageCancelled', data });
-      }
-    })
-    .catch((error: unknown) => {
-      parts.logger?.warn(
-        { err: error, messageId: event.data.id },
-        'could not tell the other nodes of a canceled SMSGate message',
-      );
-    });
+  const tell = async () => {
+    const group = await store.findGroupByMessageId(event.accountId, event.data.id);
+    const data = { messageId: appIdOf(event.data, group) };
+    const here = new Set(streams.devicesOfOwner(event.accountId, event.owner));
+    for (const deviceId of here) streams.send(deviceId, 'MessageCancelled', data);
+    for (const d of await store.listDevices(event.accountId)) {
+      if (!d.phoneNumbers.includes(event.owner)) continue;
+      // A device that linked here since was not told above.
+      if (!here.has(d.id)) streams.send(d.id, 'MessageCancelled', data);
+      fanout.publish({ accountId: d.accountId, deviceId: d.id, name: 'MessageCancelled', data });
+    }
+  };
+  tell().catch((error: unknown) => {
+    parts.logger?.warn(
+      { err: error, messageId: event.data.id },
+      'could not tell the devices of a canceled SMSGate message',
+    );
+  });
 }

@@ -114,9 +114,7 @@ export async function cancelMessage(ctx: UserApiContext, accountId: string, rc: 
     }
   }
   if (canceled === 0) throw conflict('message is not pending');
+  // The device hears of each canceled message from the transport (`tellCanceled`).
   const reloaded = (await findMessage(ctx, accountId, id)) ?? message;
-  if (reloaded.deviceId !== '') {
-    ctx.link.tell(accountId, reloaded.deviceId, 'MessageCancelled', { messageId: reloaded.id });
-  }
   sendJson(rc.res, 200, messageState(reloaded, true));
 }
