@@ -25,6 +25,12 @@ export interface PhoneEventInput {
   timestamp?: Date | string | number | null;
   /** Failure reason (FAILED only). */
   reason?: string | null;
+  /**
+   * The phone will never send this message again under its id (the SMSGate app
+   * keeps every id it has pulled), so a FAILED is final whatever its reason: no
+   * retry of a transient failure. Default false.
+   */
+  final?: boolean;
 }
 
 export type PhoneEventOutcome =

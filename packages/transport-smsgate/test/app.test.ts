@@ -110,16 +110,17 @@ describe.each(backends)('the SMSGate app against textport (%s)', (_name, makeSto
     expect(failed.map((e) => e.data.id)).toEqual([m.id]);
   });
 
-  it('a recipient Failed for a transient reason is queued for another attempt', async () => {
+  it('a recipient Failed for a transient reason fails the message: the app never sends an id again', async () => {
     const n = await node();
     const { account, app } = await registeredApp(n);
     const failed = record(n, 'message.send.failed');
     const m = await n.gateway.messages.send(account.id, { from: OWNER, to: CONTACT, content: 'x' });
     await vi.waitFor(() => expect(app.messages.has(m.id)).toBe(true), WAIT);
-    await app.fail(m.id, 'Send result: RESULT_ERROR_NO_SERVICE (No service)');
+    const error = 'Send result: RESULT_ERROR_NO_SERVICE (No service)';
+    await app.fail(m.id, error);
     const stored = await n.gateway.messages.get(account.id, m.id);
-    expect(stored).toMatchObject({ status: 'pending', failureReason: null });
-    expect(failed).toEqual([]);
+    expect(stored).toMatchObject({ status: 'failed', failureReason: error, dueAt: null });
+    expect(failed.map((e) => e.data.id)).toEqual([m.id]);
   });
 
   it('a message canceled before the pull is announced and never pulled', async () => {

@@ -81,6 +81,7 @@ function decideReport(
   const event = LIFECYCLE_OF[input.event];
   if (
     input.event === 'FAILED' &&
+    input.final !== true &&
     current.sendAttemptCount < current.maxSendAttempts &&
     classifyFailure(input.reason, ctx.failureRetry).class === 'transient'
   ) {

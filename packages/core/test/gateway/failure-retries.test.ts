@@ -87,6 +87,16 @@ describe('retries by failure reason', () => {
     expect(r.message?.status).toBe('failed');
   });
 
+  it('a failure the phone reports as final is not retried, whatever the reason', async () => {
+    const transport = new FakeTransport();
+    const t = await setup({ transports: [transport] });
+    const m = await handedOffMessage(t, transport);
+    const input = { event: 'FAILED', reason: 'RADIO_OFF', final: true } as const;
+    const r = await t.gateway.phoneApi.reportEvent(t.user, m.id, input);
+    expect(r.message).toMatchObject({ status: 'failed', failureReason: 'RADIO_OFF', dueAt: null });
+    expect(ofType(t.events, 'message.send.failed').map((e) => e.data.id)).toEqual([m.id]);
+  });
+
   it('follows the configured table and backoff', async () => {
     const transport = new FakeTransport();
     const t = await setup({

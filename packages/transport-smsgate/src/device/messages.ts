@@ -96,6 +96,7 @@ export async function pullMessages(mc: MobileContext, ctx: RequestContext): Prom
       await host.phoneApi.reportEvent(principal, taken.id, {
         event: 'FAILED',
         reason: FOREIGN_CIPHER,
+        final: true,
       });
       continue;
     }
@@ -159,16 +160,25 @@ export function eventsOf(report: StateReport): 'take' | PhoneEventInput[] | null
     case 'Delivered':
       return [sent, { event: 'DELIVERED', timestamp: at('Delivered') }];
     case 'Failed': {
+      // The app never sends an id again, so a retry could not be sent: the failure is final.
       const failed: PhoneEventInput = {
         event: 'FAILED',
         timestamp: at('Failed'),
         reason: recipient?.error ?? 'Failed',
+        final: true,
       };
       return at('Sent') === null ? [failed] : [{ event: 'SENT', timestamp: at('Sent') }, failed];
     }
     case 'Cancelled':
       // Canceled in textport: the lifecycle ignores it; else the phone gave up on it.
-      return [{ event: 'FAILED', timestamp: at('Cancelled'), reason: 'Cancelled on the phone' }];
+      return [
+        {
+          event: 'FAILED',
+          timestamp: at('Cancelled'),
+          reason: 'Cancelled on the phone',
+          final: true,
+        },
+      ];
     default:
       return null;
   }
