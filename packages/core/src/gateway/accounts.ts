@@ -7,6 +7,7 @@ import { GatewayError } from '../errors.js';
 import type { Principal } from '../phone-api.js';
 import type { GatewayContext } from '../uow/context.js';
 import { runUnitOfWork, wake } from '../uow/context.js';
+import { eachRow } from './pages.js';
 import { rewritePhoneKeys } from './phone-keys.js';
 import { Checker } from './validate.js';
 
@@ -175,8 +176,13 @@ export async function rotateUserKey(
   const issued = await runUnitOfWork(ctx, async ({ tx }) => {
     const account = await tx.getAccount(accountId);
     if (!account) throw GatewayError.notFound(`cannot find account with ID [${accountId}]`);
-    const old = await tx.listApiKeys({ accountId, kind: 'user', skip: 0, limit: 1000 });
-    for (const key of old) await tx.deleteApiKey(accountId, key.id);
+    const old: string[] = [];
+    for await (const key of eachRow((page) =>
+      tx.listApiKeys({ accountId, kind: 'user', ...page }),
+    )) {
+      old.push(key.id);
+    }
+    for (const id of old) await tx.deleteApiKey(accountId, id);
     const apiKey = generateKey(ctx, 'uk_');
     await tx.insertApiKey(keyRecord(ctx, accountId, 'user', 'account key', apiKey));
     return { record: account, apiKey };
@@ -254,10 +260,14 @@ export async function importKey(
     if (existing?.accountId === accountId) return existing;
     if (existing) throw new GatewayError('conflict', 'this key belongs to another account');
     const kind = input.kind;
-    for (const old of await tx.listApiKeys({ accountId, kind, skip: 0, limit: 10_000 })) {
-      if (old.name === input.name)
-        replaced = (await tx.deleteApiKey(accountId, old.id)) || replaced;
+    const named: string[] = [];
+    const query = input.name;
+    for await (const old of eachRow((page) =>
+      tx.listApiKeys({ accountId, kind, query, ...page }),
+    )) {
+      if (old.name === input.name) named.push(old.id);
     }
+    for (const id of named) replaced = (await tx.deleteApiKey(accountId, id)) || replaced;
     const record = keyRecord(ctx, accountId, kind, input.name, input.apiKey);
     await tx.insertApiKey(record);
     return record;

@@ -1,6 +1,7 @@
 /** Phone-key bindings: which phone numbers a phone API key may act for. */
 import type { ApiKeyRecord } from '../domain/records.js';
 import type { Store } from '../store.js';
+import { eachRow } from './pages.js';
 
 export type KeyBinding = Pick<ApiKeyRecord, 'phoneIds' | 'phoneNumbers'>;
 
@@ -20,7 +21,8 @@ export function registrableNumbers(key: ApiKeyRecord, restricted: boolean): stri
  * (Postgres) two of them reading a key at once would each drop the other's
  * change. So the keys to rewrite are locked first, by an update that holds the
  * row until commit, taken in id order (two such transactions never wait on each
- * other in a cycle), and read again under the lock.
+ * other in a cycle), and read again under the lock. Every phone key of the account
+ * is looked at, a page at a time.
  */
 export async function rewritePhoneKeys(
   tx: Store,
@@ -28,10 +30,11 @@ export async function rewritePhoneKeys(
   now: number,
   change: (key: ApiKeyRecord) => KeyBinding | null,
 ): Promise<void> {
-  const list = () => tx.listApiKeys({ accountId, kind: 'phone', skip: 0, limit: 10_000 });
-  const locks = (await list()).filter((key) => change(key) !== null).map((key) => key.id);
-  for (const id of locks.sort()) await tx.updateApiKey(id, { updatedAt: now });
-  for (const key of await list()) {
+  const keys = () => eachRow((page) => tx.listApiKeys({ accountId, kind: 'phone', ...page }));
+  const locks = new Set<string>();
+  for await (const key of keys()) if (change(key) !== null) locks.add(key.id);
+  for (const id of [...locks].sort()) await tx.updateApiKey(id, { updatedAt: now });
+  for await (const key of keys()) {
     const binding = change(key);
     if (binding) await tx.updateApiKey(key.id, { ...binding, updatedAt: now });
   }

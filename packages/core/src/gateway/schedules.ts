@@ -9,6 +9,7 @@ import { isValidTimeZone } from '../domain/windows.js';
 import { GatewayError } from '../errors.js';
 import type { GatewayContext } from '../uow/context.js';
 import { runUnitOfWork } from '../uow/context.js';
+import { eachRow } from './pages.js';
 import { Checker } from './validate.js';
 
 export interface SendScheduleInput {
@@ -140,8 +141,7 @@ export async function deleteSchedule(
   requireParseableId(id);
   await runUnitOfWork(ctx, async (uow) => {
     if (!(await uow.tx.deleteSendSchedule(accountId, id))) throw notFound(id);
-    const phones = await uow.tx.listPhones({ accountId, skip: 0, limit: 10_000 });
-    for (const phone of phones) {
+    for await (const phone of eachRow((page) => uow.tx.listPhones({ accountId, ...page }))) {
       if (phone.sendScheduleId !== id) continue;
       await uow.tx.updatePhone(phone.id, { sendScheduleId: null, updatedAt: uow.now });
     }
