@@ -36,8 +36,13 @@ export interface ThreadEvent {
   messageId: string;
   content: string;
   status: MessageStatus;
-  /** The message's order timestamp (epoch ms). */
+  /** The message's order timestamp (epoch ms); for an incoming message, the phone's time. */
   timestamp: number;
+  /**
+   * When the event reached the gateway (epoch ms, the server's clock; httpSMS's event time):
+   * a read thread turns unread only when it was read before this.
+   */
+  arrivedAt: number;
   /** Mark the thread unread (incoming messages). */
   markUnread: boolean;
   /** Bring an archived thread back (phone setting). */
@@ -107,7 +112,7 @@ export function applyThreadEvent(
     status: event.status,
     updatedAt: ctx.now,
   };
-  if (event.markUnread && thread.lastReadAt < event.timestamp) patch.isRead = false;
+  if (event.markUnread && thread.lastReadAt < event.arrivedAt) patch.isRead = false;
   if (event.unarchive && thread.isArchived) patch.isArchived = false;
   return { kind: 'update', patch };
 }

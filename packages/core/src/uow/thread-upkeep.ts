@@ -14,7 +14,7 @@ export interface ThreadTouch {
   unarchive?: boolean;
 }
 
-function threadEvent(message: MessageRecord, touch: ThreadTouch): ThreadEvent {
+function threadEvent(message: MessageRecord, touch: ThreadTouch, arrivedAt: number): ThreadEvent {
   return {
     accountId: message.accountId,
     owner: message.owner,
@@ -23,6 +23,7 @@ function threadEvent(message: MessageRecord, touch: ThreadTouch): ThreadEvent {
     content: touch.content ?? message.content,
     status: touch.status,
     timestamp: touch.timestamp,
+    arrivedAt,
     markUnread: touch.markUnread ?? false,
     unarchive: touch.unarchive ?? false,
   };
@@ -39,7 +40,7 @@ export async function touchThread(
 ): Promise<void> {
   const tx: Store = uow.tx;
   const thread = await tx.findThread(message.accountId, message.owner, message.contact);
-  const change = applyThreadEvent(thread, threadEvent(message, touch), threadContext(uow));
+  const change = applyThreadEvent(thread, threadEvent(message, touch, uow.now), threadContext(uow));
   if (change.kind === 'insert') await tx.insertThread(change.thread);
   else if (change.kind === 'update' && thread) {
     // No need for the row back: the batch form writes without reading it.
@@ -72,7 +73,7 @@ export async function touchThreads(
     const thread = current.get(pair) ?? null;
     // A new id and colour only for a thread to create (each costs a random draw).
     const made = thread === null ? threadContext(uow) : { newId: '', color: '', now: uow.now };
-    const change = applyThreadEvent(thread, threadEvent(message, touch), made);
+    const change = applyThreadEvent(thread, threadEvent(message, touch, uow.now), made);
     if (change.kind === 'insert') {
       current.set(pair, change.thread);
       inserts.set(pair, change.thread);

@@ -18,6 +18,7 @@ function event(overrides: Partial<ThreadEvent> = {}): ThreadEvent {
     content: 'hello',
     status: 'sent',
     timestamp: 1_700_000_050_000,
+    arrivedAt: 1_700_000_080_000,
     markUnread: false,
     unarchive: false,
     ...overrides,
@@ -153,21 +154,37 @@ describe('applyThreadEvent: update', () => {
     expect(change).toEqual({ kind: 'update', patch: { ...BASE_PATCH, status: 'delivered' } });
   });
 
-  it('marks unread when the thread was read before the event', () => {
+  it('marks unread when the thread was read before the event arrived', () => {
     const change = applyThreadEvent(thread(), event({ markUnread: true }), CTX);
     expect(change).toEqual({ kind: 'update', patch: { ...BASE_PATCH, isRead: false } });
   });
 
-  it('keeps read when the thread was read after the event', () => {
+  it("marks unread when the thread was read after the phone's timestamp but before the event arrived", () => {
     const t = thread({ lastReadAt: 1_700_000_070_000 });
+    const change = applyThreadEvent(t, event({ markUnread: true }), CTX);
+    expect(change).toEqual({ kind: 'update', patch: { ...BASE_PATCH, isRead: false } });
+  });
+
+  it('keeps read when the thread was read after the event arrived', () => {
+    const t = thread({ lastReadAt: 1_700_000_090_000 });
     const change = applyThreadEvent(t, event({ markUnread: true }), CTX);
     expect(change).toEqual({ kind: 'update', patch: BASE_PATCH });
   });
 
-  it('keeps read when the thread was read at the event time', () => {
-    const t = thread({ lastReadAt: 1_700_000_050_000 });
+  it('keeps read when the thread was read when the event arrived', () => {
+    const t = thread({ lastReadAt: 1_700_000_080_000 });
     const change = applyThreadEvent(t, event({ markUnread: true }), CTX);
     expect(change).toEqual({ kind: 'update', patch: BASE_PATCH });
+  });
+
+  it("keeps read when the phone's timestamp is ahead of when the thread was read", () => {
+    const t = thread({ lastReadAt: 1_700_000_090_000 });
+    const ahead = event({ markUnread: true, timestamp: 1_700_000_095_000 });
+    const change = applyThreadEvent(t, ahead, CTX);
+    expect(change).toEqual({
+      kind: 'update',
+      patch: { ...BASE_PATCH, orderTimestamp: 1_700_000_095_000 },
+    });
   });
 
   it('unarchives an archived thread when asked', () => {
