@@ -85,6 +85,7 @@ export type * from './store/claims.js';
 export type * from './store/directory.js';
 export type * from './store/idempotency.js';
 export type * from './store/integrations.js';
+export * from './store/message-search.js';
 export type * from './store/messages.js';
 export * from './store/operations.js';
 export type * from './store/page.js';

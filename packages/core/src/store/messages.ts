@@ -20,7 +20,10 @@ export interface MessageSearchQuery extends PageQuery {
   owners?: readonly string[] | null;
   types?: readonly MessageType[] | null;
   statuses?: readonly MessageStatus[] | null;
-  /** Substring of the content, the contact, the owner or the request id. */
+  /**
+   * Substring of the content, the contact, the owner, the failure reason or the request
+   * id; a UUID also matches the message with that id (`searchedMessageId`).
+   */
   query?: string | null;
   /** Only messages whose `orderTimestamp` (latest activity) is at or after this time. */
   after?: number | null;

@@ -96,7 +96,10 @@ const searchQuery = z.object({
     .string()
     .optional()
     .describe('textport only: latest activity (`order_timestamp`) before this RFC 3339 time.'),
-  ...pageParams(100, 'Substring of content, contact, owner or request id (≤50 bytes).'),
+  ...pageParams(
+    100,
+    'Substring of content, contact, owner, failure reason or request id, or a message id (≤50 bytes).',
+  ),
 });
 
 export const messageRoutes = [

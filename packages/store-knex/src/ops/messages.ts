@@ -10,6 +10,7 @@ import type {
   TransitionOptions,
   TransitionResult,
 } from '@textport/core/store';
+import { searchedMessageId } from '@textport/core/store';
 import {
   assignments,
   decodeRows,
@@ -111,6 +112,16 @@ export async function listMessages(db: Db, query: MessageListQuery): Promise<Mes
   return decodeRows(MESSAGE, rows);
 }
 
+/** A search query's match: a substring of the text fields, or the id the query names. */
+function textOrId(db: Db, query: string | null | undefined): Fragment | null {
+  const text = db.kit.contains(
+    ['content', 'contact', 'owner', 'failure_reason', 'request_id'],
+    query,
+  );
+  const id = searchedMessageId(query);
+  return text && id ? sql`(${text} OR id = ${id})` : text;
+}
+
 export async function searchMessages(db: Db, query: MessageSearchQuery): Promise<MessageRecord[]> {
   const { kit } = db;
   const where = and([
@@ -118,7 +129,7 @@ export async function searchMessages(db: Db, query: MessageSearchQuery): Promise
     kit.within('owner', query.owners),
     kit.within('type', query.types),
     kit.within('status', query.statuses),
-    kit.contains(['content', 'contact', 'owner', 'request_id'], query.query),
+    textOrId(db, query.query),
     query.after === null || query.after === undefined
       ? null
       : sql`order_timestamp >= ${query.after}`,

@@ -10,6 +10,7 @@ import type {
   TransitionResult,
   TransitionStep,
 } from '../../store.js';
+import { searchedMessageId } from '../message-search.js';
 import { copyOrNull, descending, page, textMatcher, within } from './query.js';
 import { idempotencyKey, patched, type Tables } from './tables.js';
 import { insertOutbox } from './webhooks.js';
@@ -67,6 +68,7 @@ export function listMessages(t: Tables, query: MessageListQuery): MessageRecord[
 /** Newest `orderTimestamp` first. */
 export function searchMessages(t: Tables, query: MessageSearchQuery): MessageRecord[] {
   const matches = textMatcher(query.query);
+  const id = searchedMessageId(query.query);
   const rows = [...t.messages.values()].filter(
     (m) =>
       m.accountId === query.accountId &&
@@ -75,7 +77,7 @@ export function searchMessages(t: Tables, query: MessageSearchQuery): MessageRec
       within(query.statuses, m.status) &&
       (query.after === null || query.after === undefined || m.orderTimestamp >= query.after) &&
       (query.before === null || query.before === undefined || m.orderTimestamp < query.before) &&
-      matches(m.content, m.contact, m.owner, m.requestId),
+      (m.id === id || matches(m.content, m.contact, m.owner, m.failureReason, m.requestId)),
   );
   return page(rows.sort(newestFirst), query);
 }

@@ -140,6 +140,28 @@ export function recordsGroup(ctx: GroupContext): void {
     expect(await search('no such text anywhere')).toEqual([]);
   });
 
+  it('searches the failure reason, and the exact id when the query is a UUID', async () => {
+    const accountId = uuid();
+    const failed = makeMessage({
+      accountId,
+      status: 'failed',
+      failureReason: 'RESULT_ERROR_Generic_Failure',
+    });
+    const byId = makeMessage({ accountId, content: 'nothing in common' });
+    const other = makeMessage({ accountId, content: 'generic text' });
+    const elsewhere = makeMessage({ failureReason: 'RESULT_ERROR_GENERIC_FAILURE' });
+    await ctx.store.insertMessages([failed, byId, other]);
+    await ctx.store.insertMessages([elsewhere]);
+    const search = async (query: string) =>
+      idSet(await ctx.store.searchMessages({ accountId, query, skip: 0, limit: 50 }));
+    expect(await search('error_generic')).toEqual([failed.id]);
+    expect(await search('generic')).toEqual(idSet([failed, other]));
+    expect(await search(byId.id)).toEqual([byId.id]);
+    expect(await search(byId.id.toUpperCase())).toEqual([byId.id]);
+    expect(await search(elsewhere.id)).toEqual([]);
+    expect(await search(byId.id.slice(0, 8))).toEqual([]);
+  });
+
   it('searches by latest activity: at or after `after`, before `before`', async () => {
     const accountId = uuid();
     const base = Date.UTC(2026, 5, 1);
