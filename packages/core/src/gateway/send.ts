@@ -255,7 +255,8 @@ export function newOutgoingMessage(
 /**
  * Writes outgoing messages, their thread entries and `message.api.sent` events in
  * `uow`; a message written `failed` (withheld: its contact opted out) also has its
- * `message.send.failed`.
+ * `message.send.failed`. A message held for a later `send_at` joins its thread when
+ * it is due, as in httpSMS (the dispatcher's planning writes the entry then).
  */
 export async function enqueueOutgoing(
   uow: UnitOfWork,
@@ -266,7 +267,8 @@ export async function enqueueOutgoing(
   await uow.tx.insertMessages(messages, idempotency);
   for (const m of messages) uow.statusChanged(m, null);
   for (const m of messages) {
-    await touchThread(uow, m, { status: m.status, timestamp: m.requestReceivedAt });
+    const later = m.status === 'pending' && (m.scheduledSendTime ?? 0) > uow.now;
+    if (!later) await touchThread(uow, m, { status: m.status, timestamp: m.requestReceivedAt });
     uow.event('message.api.sent', m.accountId, m.owner, source, apiSentData(m));
     if (m.status === 'failed') {
       const data = failedData(m, m.failedAt ?? uow.now, m.failureReason ?? 'UNKNOWN ERROR');
