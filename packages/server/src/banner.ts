@@ -23,7 +23,8 @@ export function banner(
   }
   lines.push(...smsgateLines(config, running));
   if (running.virtualPhone) {
-    const key = running.newApiKey ?? config.TEXTPORT_API_KEY ?? '$TEXTPORT_API_KEY';
+    // A key from the environment stays out of the output (it is logged): the shell expands it.
+    const key = running.newApiKey ?? '$TEXTPORT_API_KEY';
     const body = JSON.stringify({
       from: config.TEXTPORT_DEMO_PHONE,
       to: '+18005550100',

@@ -20,13 +20,15 @@ const days = (fallback: number | null) =>
       message: 'must be a whole number of days from 1 to 36500, or 0 to keep these rows for ever',
     });
 
+/** An http(s) URL (a bare `host:port` parses as a URL of scheme `host:`, so the scheme is checked). */
+const isHttpUrl = (v: string) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol);
+
 const envSchema = z.object({
-  PORT: z.coerce
-    .number({ message: 'must be a port number, e.g. 3000' })
-    .int('must be a whole number')
-    .min(0, 'must be between 0 and 65535')
-    .max(65535, 'must be between 0 and 65535')
-    .default(3000),
+  PORT: optional
+    .transform((v) => (v === undefined ? 3000 : /^[0-9]{1,5}$/.test(v) ? Number(v) : Number.NaN))
+    .refine((v) => v >= 0 && v <= 65535, {
+      message: 'must be a port number from 0 to 65535, e.g. 3000 (0: any free port)',
+    }),
   HOST: optional
     .transform((v) => v ?? '0.0.0.0')
     .refine((v) => isIP(v) !== 0 || /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(v), {
@@ -69,7 +71,7 @@ const envSchema = z.object({
     .default('false')
     .transform((v) => v === 'true'),
   TEXTPORT_FCM_CREDENTIALS: optional,
-  TEXTPORT_FCM_ENDPOINT: optional.refine((v) => v === undefined || URL.canParse(v), {
+  TEXTPORT_FCM_ENDPOINT: optional.refine((v) => v === undefined || isHttpUrl(v), {
     message: 'must be a URL such as https://fcm.googleapis.com',
   }),
   /** `off`: no SMSGate device or user API. */
@@ -173,9 +175,16 @@ const envSchema = z.object({
   }),
   TLS_CERT: optional,
   TLS_KEY: optional,
-  TEXTPORT_PUBLIC_URL: optional.refine((v) => v === undefined || URL.canParse(v), {
-    message: 'must be the URL phones and webhook receivers use to reach this server',
+  TEXTPORT_PUBLIC_URL: optional.refine((v) => v === undefined || isHttpUrl(v), {
+    message:
+      'must be the http(s) URL phones and webhook receivers use to reach this server, e.g. https://sms.example.com',
   }),
+  /** Connections held at once (API clients, WebSocket phones, event streams); more are closed. */
+  TEXTPORT_MAX_CONNECTIONS: optional
+    .transform((v) => (v === undefined ? 10_000 : /^[0-9]{1,7}$/.test(v) ? Number(v) : Number.NaN))
+    .refine((v) => v >= 1 && v <= 1_000_000, {
+      message: 'must be a whole number of connections from 1 to 1000000 (default 10000)',
+    }),
 });
 
 export type StandaloneConfig = z.output<typeof envSchema>;

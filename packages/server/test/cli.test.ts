@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../src/admin.js';
 import { banner } from '../src/banner.js';
+import { runCommand } from '../src/command.js';
 import { readConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
 
@@ -35,7 +37,34 @@ describe('textport command', () => {
   });
 });
 
+describe('textport start', () => {
+  it('refuses options instead of ignoring them (its configuration is the environment)', async () => {
+    const env = { PORT: '0', DATABASE_URL: `sqlite:${join(dir, 'flags.sqlite')}` };
+    const refused = runCommand(['start', '--port', '8080'], env);
+    await expect(refused).rejects.toThrow(UsageError);
+    await expect(refused).rejects.toThrow('start takes no options (got "--port 8080")');
+  });
+});
+
 describe('start-up text', () => {
+  it('never prints a TEXTPORT_API_KEY taken from the environment', async () => {
+    const apiKey = 'uk_fromTheEnvironment0123456789';
+    const config = readConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${join(dir, 'env-key.sqlite')}`,
+      TEXTPORT_API_KEY: apiKey,
+    });
+    const server = await startServer(config, () => {}, { logDestination: { write() {} } });
+    try {
+      const text = banner(config, server, 'test').join('\n');
+      expect(text).toContain('x-api-key: $TEXTPORT_API_KEY');
+      expect(text).not.toContain(apiKey);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('on a restart, prints a curl whose key the shell expands from $TEXTPORT_API_KEY', async () => {
     const config = readConfig({
       PORT: '0',

@@ -74,11 +74,11 @@ describe('standalone server: SMSGate phones', () => {
       });
       expect(registered.status).toBe(201);
       const device = (await registered.json()) as { id: string; token: string; login: string };
+      const basic = Buffer.from(`textport:${server.newApiKey}`).toString('base64');
       const stream = await new Promise<{ name: string; close(): void }>((resolve, reject) => {
         const opened = firstEvent(`${mobile}/events`, device.token);
         // The stream is open once the transport reaches the phone; then send.
         setTimeout(async () => {
-          const basic = Buffer.from(`textport:${server.newApiKey}`).toString('base64');
           const sent = await fetch(`${server.url}/smsgate/3rdparty/v1/messages`, {
             method: 'POST',
             headers: { authorization: `Basic ${basic}`, 'content-type': 'application/json' },
@@ -109,7 +109,12 @@ describe('standalone server: SMSGate phones', () => {
         ]),
       });
       expect(reported.status).toBe(204);
-      expect((await server.gateway.messages.get(server.accountId, item.id)).status).toBe('sent');
+      // The app knows a one-recipient message by its SMSGate id.
+      expect(item.id).toBe('hello-1');
+      const state = await fetch(`${server.url}/smsgate/3rdparty/v1/messages/hello-1`, {
+        headers: { authorization: `Basic ${basic}` },
+      });
+      expect(((await state.json()) as { state: string }).state).toBe('Sent');
     } finally {
       await server.close();
     }

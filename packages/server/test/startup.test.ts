@@ -105,6 +105,49 @@ describe('configuration mistakes', () => {
     }
   });
 
+  it('an empty PORT means the default; a port written otherwise is named, not read as another', () => {
+    expect(readConfig({ PORT: '' }).PORT).toBe(3000);
+    expect(readConfig({ PORT: ' 8080 ' }).PORT).toBe(8080);
+    for (const port of ['0x10', '1e3', '-1', '65536', '80.5']) {
+      expect(() => readConfig({ PORT: port }), port).toThrow(
+        'PORT: must be a port number from 0 to 65535',
+      );
+    }
+  });
+
+  it('TEXTPORT_PUBLIC_URL and TEXTPORT_FCM_ENDPOINT must be http(s) URLs, not host:port', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        readConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems.map((p) => p.split(':')[0]);
+      }
+    };
+    expect(
+      problems({
+        TEXTPORT_PUBLIC_URL: 'sms.example.com:443',
+        TEXTPORT_FCM_ENDPOINT: 'fcm.example.com:443',
+      }),
+    ).toEqual(['TEXTPORT_FCM_ENDPOINT', 'TEXTPORT_PUBLIC_URL']);
+    expect(
+      readConfig({
+        TEXTPORT_PUBLIC_URL: 'https://sms.example.com',
+        TEXTPORT_FCM_ENDPOINT: 'http://127.0.0.1:9099',
+      }),
+    ).toMatchObject({ TEXTPORT_PUBLIC_URL: 'https://sms.example.com' });
+  });
+
+  it('TEXTPORT_MAX_CONNECTIONS is a whole number, 10000 by default', () => {
+    expect(readConfig({}).TEXTPORT_MAX_CONNECTIONS).toBe(10_000);
+    expect(readConfig({ TEXTPORT_MAX_CONNECTIONS: '500' }).TEXTPORT_MAX_CONNECTIONS).toBe(500);
+    for (const value of ['0', 'many', '1.5']) {
+      expect(() => readConfig({ TEXTPORT_MAX_CONNECTIONS: value }), value).toThrow(
+        'TEXTPORT_MAX_CONNECTIONS: must be a whole number',
+      );
+    }
+  });
+
   it('a database that cannot be reached ends start-up with one line naming DATABASE_URL', () => {
     const run = spawnSync(process.execPath, [BIN, 'start'], {
       encoding: 'utf8',
