@@ -1,8 +1,8 @@
 import type { AnyGatewayEvent } from '@textport/core';
-import { encrypt } from '@textport/core';
+import { encrypt, GatewayError, ManualClock } from '@textport/core';
 import { WAIT } from '@textport/core/testing';
 import { describe, expect, it, vi } from 'vitest';
-import type { DisconnectInfo, OutgoingSms, SmsSender } from '../src/client/index.js';
+import type { DisconnectInfo, OutgoingSms, SendResult, SmsSender } from '../src/client/index.js';
 import {
   BoundedSet,
   CANNOT_DECRYPT,
@@ -168,5 +168,105 @@ describe('building blocks', () => {
     expect(sender.sent).toEqual([sms]);
     expect(lines).toHaveLength(2);
     expect(() => createVirtualSender({ failureRate: 2 })).toThrow(RangeError);
+  });
+});
+
+describe('PhoneClient: a retry of a message it took in this run', () => {
+  it('takes the retry of a message whose send outlasted its expiry, and reports the send for it', async () => {
+    const clock = new ManualClock(Date.now());
+    const node = await gatewayNode({ start: false, gateway: { clock } });
+    const f = await accountWithPhone(node);
+    let release = () => {};
+    let sends = 0;
+    const sender: SmsSender = {
+      send() {
+        sends++;
+        return new Promise<SendResult>((resolve) => {
+          release = () => resolve({ ok: true });
+        });
+      },
+    };
+    const client = new PhoneClient({
+      url: node.url,
+      apiKey: f.phoneKey,
+      sender,
+      reconnect: { minDelayMs: 10, maxDelayMs: 100 },
+    });
+    onCleanup(() => client.close());
+    const attempts: number[] = [];
+    client.on('push', (message) => attempts.push(message.send_attempt_count));
+    await client.connect();
+    const m = await node.gateway.messages.send(f.account.id, {
+      from: f.phone.phoneNumber,
+      to: CONTACT,
+      content: 'a slow radio',
+    });
+    const row = () => node.gateway.messages.get(f.account.id, m.id);
+    await node.gateway.dispatcher.runOnce();
+    await vi.waitFor(() => expect(sends).toBe(1), WAIT);
+    // The radio holds it past the message's expiry: the gateway retries it.
+    clock.advance(11 * 60_000);
+    await vi.waitFor(async () => {
+      await node.gateway.dispatcher.runOnce();
+      expect(attempts).toEqual([1, 2]);
+    }, WAIT);
+    await vi.waitFor(
+      async () => {
+        expect(await row()).toMatchObject({ status: 'sending', sendAttemptCount: 2 });
+      },
+      { timeout: 2000 },
+    );
+    release();
+    await vi.waitFor(async () => expect((await row()).status).toBe('sent'), WAIT);
+    expect(sends).toBe(1);
+  });
+
+  it('reports again from its journal the send of a retry whose first report the gateway lost', async () => {
+    const clock = new ManualClock(Date.now());
+    let failReports = 1;
+    const node = await gatewayNode({
+      start: false,
+      gateway: { clock },
+      host: (host) => ({
+        ...host,
+        phoneApi: {
+          ...host.phoneApi,
+          reportEvent: async (principal, id, input) => {
+            if (failReports-- > 0) throw new GatewayError('store', 'the store is unavailable');
+            return host.phoneApi.reportEvent(principal, id, input);
+          },
+        },
+      }),
+    });
+    const f = await accountWithPhone(node);
+    const { calls, sender } = sends();
+    const client = new PhoneClient({
+      url: node.url,
+      apiKey: f.phoneKey,
+      sender,
+      reconnect: { minDelayMs: 10, maxDelayMs: 100 },
+    });
+    onCleanup(() => client.close());
+    const problems: string[] = [];
+    client.on('problem', (_error, context) => problems.push(context));
+    await client.connect();
+    const m = await node.gateway.messages.send(f.account.id, {
+      from: f.phone.phoneNumber,
+      to: CONTACT,
+      content: 'a lost report',
+    });
+    const row = () => node.gateway.messages.get(f.account.id, m.id);
+    await node.gateway.dispatcher.runOnce();
+    await vi.waitFor(() => expect(problems).toContain(`event SENT of ${m.id}`), WAIT);
+    expect((await row()).status).toBe('sending');
+    clock.advance(11 * 60_000);
+    await vi.waitFor(
+      async () => {
+        await node.gateway.dispatcher.runOnce();
+        expect((await row()).status).toBe('sent');
+      },
+      { timeout: 2000 },
+    );
+    expect(calls).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig, Principal, Store } from '@textport/core';
 import { createGateway, createMemoryStore, silentLogger } from '@textport/core';
+import type { TransportHost } from '@textport/core/transport';
 import { createNodeHandler } from '@textport/http';
 import { afterEach } from 'vitest';
 import WebSocket from 'ws';
@@ -38,6 +39,8 @@ export interface NodeSetup {
   start?: boolean;
   /** Serve the HTTP API on the same port (default: every request is 404). */
   api?: boolean;
+  /** Wraps the host the transport is started with (to slow or watch its calls). */
+  host?: (host: TransportHost) => TransportHost;
 }
 
 /** One gateway node: an HTTP server hosting the socket, the transport, the gateway. */
@@ -61,6 +64,8 @@ export async function gatewayNode(setup: NodeSetup = {}) {
         },
   );
   const port = await listen(server);
+  // A started transport ignores the gateway's own start.
+  if (setup.host) await transport.start(setup.host(gateway.transportHost));
   if (setup.start !== false) await gateway.start();
   else await transport.start(gateway.transportHost);
   onCleanup(async () => {

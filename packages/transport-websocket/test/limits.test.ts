@@ -209,3 +209,36 @@ describe('heartbeat frames', () => {
     expect(beats.map((b) => b.owner).sort()).toEqual([...numbers].sort());
   });
 });
+
+describe('a socket whose requests wait on the server', () => {
+  it('is not closed as dead while the server, not the phone, holds its reading paused', async () => {
+    const node = await gatewayNode({
+      start: false,
+      transport: { pingIntervalMs: 20, maxQueuedRequests: 2 },
+      host: (host) => ({
+        ...host,
+        phoneApi: {
+          ...host.phoneApi,
+          // A slow store: each heartbeat takes longer than two ping intervals.
+          heartbeat: async (principal, input) => {
+            await new Promise((resolve) => setTimeout(resolve, 80));
+            return host.phoneApi.heartbeat(principal, input);
+          },
+        },
+      }),
+    });
+    const { phoneKey } = await accountWithPhone(node);
+    const socket = await rawSocket(node.url, { 'x-api-key': phoneKey });
+    socket.send({ type: 'hello', id: 'h' });
+    await vi.waitFor(() => expect(socket.frames).toHaveLength(1), WAIT);
+    for (let i = 0; i < 6; i++) socket.send({ type: 'heartbeat', id: `b${i}` });
+    const answered = vi.waitFor(() => expect(socket.frames).toHaveLength(7), WAIT);
+    const outcome = await Promise.race([
+      answered.then(() => 'answered'),
+      socket.closed.then(({ code }) => `closed with ${code}`),
+    ]);
+    expect(outcome).toBe('answered');
+    expect(socket.frames.slice(1).map((f) => f.type)).toEqual(Array(6).fill('result'));
+    expect(socket.ws.readyState).toBe(socket.ws.OPEN);
+  });
+});

@@ -57,3 +57,53 @@ describe('revoking a key closes its open sockets', () => {
     expect((await socket.closed).code).toBe(CLOSE_CODES.unauthorized);
   });
 });
+
+describe('a key revoked while its socket says hello', () => {
+  it('gets no welcome when its header key was revoked before the hello', async () => {
+    let resolved = 0;
+    const node = await gatewayNode({
+      host: (host) => ({
+        ...host,
+        authenticate: async (key) => {
+          const principal = await host.authenticate(key);
+          resolved++;
+          return principal;
+        },
+      }),
+    });
+    const f = await accountWithPhone(node);
+    const socket = await rawSocket(node.url, { 'x-api-key': f.phoneKey });
+    // The header key was resolved when the socket opened; then it is deleted.
+    await vi.waitFor(() => expect(resolved).toBe(1), WAIT);
+    const [key] = await node.gateway.accounts.listPhoneKeys(f.account.id);
+    await node.gateway.accounts.deletePhoneKey(f.account.id, key?.id as string);
+    socket.send({ type: 'hello', id: 'h' });
+    expect((await socket.closed).code).toBe(CLOSE_CODES.unauthorized);
+    expect(socket.frames).toEqual([expect.objectContaining({ type: 'error', id: 'h' })]);
+    expect(node.transport.reach().phoneIds).toEqual([]);
+  });
+
+  it('gets no welcome when its user key is rotated while the hello registers a number', async () => {
+    let rotate = async () => {};
+    const node = await gatewayNode({
+      host: (host) => ({
+        ...host,
+        phoneApi: {
+          ...host.phoneApi,
+          updateFcmToken: async (principal, input) => {
+            const phone = await host.phoneApi.updateFcmToken(principal, input);
+            await rotate();
+            return phone;
+          },
+        },
+      }),
+    });
+    const f = await accountWithPhone(node);
+    rotate = async () => void (await node.gateway.accounts.rotateApiKey(f.account.id));
+    const socket = await rawSocket(node.url, { 'x-api-key': f.userKey });
+    socket.send({ type: 'hello', id: 'h', phone_numbers: ['+18005550177'], register: true });
+    await vi.waitFor(() => expect(socket.frames).toHaveLength(1), WAIT);
+    expect(socket.frames[0]).toMatchObject({ type: 'error', id: 'h', code: 'unauthorized' });
+    expect((await socket.closed).code).toBe(CLOSE_CODES.unauthorized);
+  });
+});

@@ -2,13 +2,15 @@
  * What the phone does with each message the server pushes: it acks it (which moves it to
  * `sending`), hands it to the `SmsSender` once, in push order, and reports SENT, DELIVERED or
  * FAILED. Duplicates are dropped by id; a message the journal already holds (pushed again after
- * a restart) is acked and reported from the journal, never handed to the sender again.
+ * a restart) is acked and reported from the journal, never handed to the sender again. A retry
+ * of a message taken in this run (a later attempt: it expired before its report was applied)
+ * is acked too, and reported from the journal or by the send still under way.
  */
 import type { EventEmitter } from 'node:events';
 import type { WireMessage } from '@textport/core';
 import { decrypt } from '@textport/core';
 import type { ResultData } from '../protocol.js';
-import { BoundedSet } from './bounded-set.js';
+import { BoundedMap } from './bounded-set.js';
 import type { JournalEntry, SendJournal } from './journal.js';
 import { MemoryJournal } from './journal.js';
 import type { PhoneLink } from './link.js';
@@ -54,7 +56,8 @@ function errorText(error: unknown): string {
 
 /** The pushed messages of one `PhoneClient`: acked, deduplicated, journaled, sent one at a time. */
 export class PushedMessages {
-  private readonly seen: BoundedSet<string>;
+  /** The messages taken in this run: message id → the attempt acked. */
+  private readonly seen: BoundedMap<string, number>;
   private readonly journal: SendJournal;
   private readonly acking = new Set<string>();
   private sending: Promise<void> = Promise.resolve();
@@ -64,17 +67,23 @@ export class PushedMessages {
     private readonly options: PhoneClientOptions,
     private readonly host: PushedHost,
   ) {
-    this.seen = new BoundedSet(options.dedupeSize ?? 10_000);
+    this.seen = new BoundedMap(options.dedupeSize ?? 10_000);
     this.journal = options.journal ?? new MemoryJournal(options.dedupeSize ?? 10_000);
   }
 
   /** A pushed `message` frame: acked once, then queued for the sender (or recovered). */
   received(message: WireMessage): void {
-    const earlier = this.seen.has(message.id) ? undefined : this.journal.get(message.id);
-    const duplicate = this.seen.has(message.id) || this.acking.has(message.id) || !!earlier;
+    const taken = this.seen.get(message.id);
+    const earlier = taken === undefined ? this.journal.get(message.id) : undefined;
+    const duplicate = taken !== undefined || this.acking.has(message.id) || !!earlier;
     this.host.events.emit('push', message, duplicate);
-    if (earlier && !this.acking.has(message.id)) {
+    if (this.acking.has(message.id)) return;
+    if (earlier) {
       this.recover(message, earlier);
+      return;
+    }
+    if (taken !== undefined && message.send_attempt_count > taken) {
+      this.retake(message);
       return;
     }
     if (duplicate) return;
@@ -83,7 +92,7 @@ export class PushedMessages {
       .request<ResultData['ack']>(ackOf(message), true)
       .then(
         (data) => {
-          this.seen.add(message.id);
+          this.seen.set(message.id, message.send_attempt_count);
           this.sending = this.sending
             .then(() => this.deliver(data.message))
             .catch((error: unknown) => this.host.report(error, `send of ${message.id}`));
@@ -99,27 +108,55 @@ export class PushedMessages {
    * never hand it to the radio again.
    */
   private recover(message: WireMessage, entry: JournalEntry): void {
+    this.take(message, () => {
+      this.host.events.emit('recovered', message.id, entry);
+      if (entry.state === 'sending') this.fail(message.id, INTERRUPTED);
+      else this.replay(message.id, entry);
+    });
+  }
+
+  /**
+   * A later attempt of a message taken in this run: it expired before its report was
+   * applied. Take it again; what the journal says is final is reported again, and a
+   * message still queued or with the radio is reported when the radio answers.
+   */
+  private retake(message: WireMessage): void {
+    this.take(message, () => {
+      const entry = this.journal.get(message.id);
+      if (entry && entry.state !== 'sending') this.replay(message.id, entry);
+    });
+  }
+
+  /** Acks a message pushed again; `taken` runs once the ack is answered. */
+  private take(message: WireMessage, taken: () => void): void {
     this.acking.add(message.id);
     this.link
       .request<ResultData['ack']>(ackOf(message), true)
       .then(
         () => {
-          this.seen.add(message.id);
-          this.host.events.emit('recovered', message.id, entry);
-          const at = entry.at || undefined;
-          const report = (event: 'SENT' | 'DELIVERED' | 'FAILED', reason?: string) =>
-            this.host.reportEvent(message.id, event, { at, ...(reason ? { reason } : {}) });
-          if (entry.state === 'sending') this.fail(message.id, INTERRUPTED);
-          else if (entry.state === 'failed')
-            this.fail(message.id, entry.reason ?? 'GENERIC_FAILURE');
-          else
-            void report('SENT')
-              .then(() => (entry.state === 'delivered' ? report('DELIVERED') : undefined))
-              .catch(() => {});
+          this.seen.set(message.id, message.send_attempt_count);
+          taken();
         },
         (error: unknown) => this.host.report(error, `ack of ${message.id}`),
       )
       .finally(() => this.acking.delete(message.id));
+  }
+
+  /** Reports the final outcome the journal holds. */
+  private replay(messageId: string, entry: JournalEntry): void {
+    if (entry.state === 'failed') {
+      this.fail(messageId, entry.reason ?? 'GENERIC_FAILURE');
+      return;
+    }
+    const at = entry.at || undefined;
+    void this.host
+      .reportEvent(messageId, 'SENT', { at })
+      .then(() =>
+        entry.state === 'delivered'
+          ? this.host.reportEvent(messageId, 'DELIVERED', { at })
+          : undefined,
+      )
+      .catch(() => {});
   }
 
   private note(messageId: string, state: JournalEntry['state'], reason?: string): void {

@@ -22,7 +22,7 @@ export interface KeyCheckHost {
 }
 
 export class KeyCheck {
-  /** Counts the checks started; a session resolved before the latest one checks again. */
+  /** Counts the checks started; a hello that resolved its key before the latest one resolves it again. */
   epoch = 0;
   private running = false;
   private again = false;
@@ -44,12 +44,6 @@ export class KeyCheck {
         this.checkAll();
       }
     });
-  }
-
-  /** Checks one socket's key (one that authenticated while a check went by). */
-  checkOne(session: PhoneSession): void {
-    const key = session.apiKey;
-    if (key !== undefined) void this.check(key, [session]);
   }
 
   private async run(): Promise<void> {

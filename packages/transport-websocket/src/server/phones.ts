@@ -6,6 +6,8 @@
 import type { PhoneRecord, Principal } from '@textport/core';
 import { GatewayError, isPhoneNumber } from '@textport/core';
 import type { TransportHost } from '@textport/core/transport';
+import type { WelcomeFrame } from '../protocol.js';
+import type { ResolvedOptions } from './options.js';
 
 function forbidden(message: string): GatewayError {
   return new GatewayError('forbidden', message);
@@ -97,4 +99,22 @@ export async function servedPhones(
     );
   }
   return phones as PhoneRecord[];
+}
+
+/** The `welcome` of a socket that serves `phones` as `principal`. */
+export function welcomeFrame(
+  id: string,
+  socket: { principal: Principal | null; phones: readonly PhoneRecord[]; deferResume: boolean },
+  options: ResolvedOptions,
+): Omit<WelcomeFrame, 'v'> {
+  return {
+    type: 'welcome',
+    id,
+    account_id: socket.principal?.accountId ?? '',
+    phones: socket.phones.map((p) => ({ id: p.id, phone_number: p.phoneNumber, sim: p.sim })),
+    ping_interval_ms: options.pingIntervalMs,
+    heartbeat_interval_ms: options.heartbeatIntervalMs,
+    max_payload: options.maxPayload,
+    ...(socket.deferResume ? { defer_resume: true as const } : {}),
+  };
 }

@@ -14,13 +14,13 @@
  * socket with 4401 (`revoke`), a key that lost numbers stops serving them (`rescope`).
  */
 import type { PhoneRecord, Principal } from '@textport/core';
-import { isServerFault, toGatewayError } from '@textport/core';
+import { GatewayError, isServerFault, toGatewayError } from '@textport/core';
 import type { TransportHost } from '@textport/core/transport';
 import type { RawData, WebSocket } from 'ws';
-import type { HelloFrame, PhoneFrame, ServerFrameBody, WelcomeFrame } from '../protocol.js';
+import type { HelloFrame, PhoneFrame, ServerFrameBody } from '../protocol.js';
 import { CLOSE_CODES, encodeFrame, FrameError, parsePhoneFrame } from '../protocol.js';
 import type { ResolvedOptions } from './options.js';
-import { assertPhoneNumbers, registerNumbers, servedPhones } from './phones.js';
+import { assertPhoneNumbers, registerNumbers, servedPhones, welcomeFrame } from './phones.js';
 import { PushedLog } from './pushed.js';
 import { handleRequest } from './requests.js';
 import { byteLength, reasonText, setFrameLimit } from './socket.js';
@@ -28,6 +28,8 @@ import { byteLength, reasonText, setFrameLimit } from './socket.js';
 const OPEN = 1;
 /** Close code for a server-side failure (the phone reconnects later). */
 const INTERNAL_ERROR = 1011;
+/** Times a hello resolves its key while key checks keep going by, before it gives up (1011). */
+const HELLO_KEY_ROUNDS = 3;
 
 /** The transport a session belongs to. */
 export interface SessionHost {
@@ -38,8 +40,6 @@ export interface SessionHost {
   attach(session: PhoneSession): void;
   /** The socket closed. */
   detach(session: PhoneSession): void;
-  /** Checks the session's key again (a revocation went by while it said hello). */
-  recheck(session: PhoneSession): void;
   /** Pushes again what the session's phones were handed and did not ack; resolves to how many. */
   resume(session: PhoneSession): Promise<number>;
   /** An ack of the session's was answered (flow control: a full socket may have room again). */
@@ -69,6 +69,8 @@ export class PhoneSession {
   private queuedBytes = 0;
   private draining = false;
   private paused = false;
+  /** The drain waits for the phone to read its send buffer. */
+  private awaitingRoom = false;
   private closing = false;
   /** Why the key was revoked; the socket closes once the request in hand is answered. */
   private revoked: string | undefined;
@@ -112,6 +114,14 @@ export class PhoneSession {
   /** The key the socket authenticated with (once it has). */
   get apiKey(): string | undefined {
     return this.principal ? this.key : undefined;
+  }
+
+  /**
+   * Reading is paused for the requests waiting on the server, not for a phone that
+   * does not read: its answers to pings wait unread, so it is not judged dead meanwhile.
+   */
+  get backlogged(): boolean {
+    return this.paused && !this.awaitingRoom && !this.closing;
   }
 
   /** Whether the send buffer is within `maxBufferedBytes`. */
@@ -187,10 +197,12 @@ export class PhoneSession {
   /** Waits while the send buffer is over `maxBufferedBytes`, until it is written out. */
   private async room(): Promise<void> {
     while (!this.closing && this.unflushed > 0 && !this.hasRoom()) {
+      this.awaitingRoom = true;
       await new Promise<void>((resolve) => {
         this.flushed = resolve;
       });
     }
+    this.awaitingRoom = false;
   }
 
   private closed(): void {
@@ -269,6 +281,8 @@ export class PhoneSession {
       this.socket.pause();
     } else if (this.paused && count < maxQueuedRequests / 2 && this.queuedBytes < maxPayload / 2) {
       this.paused = false;
+      // The phone could not answer a ping while the server did not read it.
+      this.alive = true;
       this.socket.resume();
     }
   }
@@ -329,23 +343,9 @@ export class PhoneSession {
     this.owner.acked(this);
   }
 
-  private welcome(id: string): Omit<WelcomeFrame, 'v'> {
-    const { options } = this.owner;
-    return {
-      type: 'welcome',
-      id,
-      account_id: this.principal?.accountId ?? '',
-      phones: this.phones.map((p) => ({ id: p.id, phone_number: p.phoneNumber, sim: p.sim })),
-      ping_interval_ms: options.pingIntervalMs,
-      heartbeat_interval_ms: options.heartbeatIntervalMs,
-      max_payload: options.maxPayload,
-      ...(this.deferResume ? { defer_resume: true as const } : {}),
-    };
-  }
-
   private async hello(frame: HelloFrame): Promise<void> {
     if (this.principal) {
-      this.send(this.welcome(frame.id));
+      this.send(welcomeFrame(frame.id, this, this.owner.options));
       return;
     }
     const { host } = this;
@@ -356,21 +356,31 @@ export class PhoneSession {
       return;
     }
     let principal = await (this.keyCheck ?? this.authenticate(key));
-    if (!principal) {
-      if (!this.closing) this.reject(frame.id, CLOSE_CODES.unauthorized, 'unknown API key');
-      return;
-    }
     try {
       const numbers = frame.phone_numbers;
-      assertPhoneNumbers(numbers);
-      if (frame.register && numbers?.length && (await registerNumbers(host, principal, numbers))) {
-        principal = (await this.authenticate(key)) ?? principal;
+      if (principal) assertPhoneNumbers(numbers);
+      if (principal && frame.register && numbers?.length) {
+        if (await registerNumbers(host, principal, numbers))
+          principal = await this.authenticate(key);
       }
-      this.phones = await servedPhones(host, principal, numbers);
+      // A key check went by while this hello waited: resolve the key again before the
+      // welcome, so a key revoked meanwhile gets none and nothing is pushed to it.
+      for (let round = 1; principal; round++) {
+        this.phones = await servedPhones(host, principal, numbers);
+        if (this.authEpoch === this.owner.keyEpoch) break;
+        if (round === HELLO_KEY_ROUNDS) {
+          throw new GatewayError('unavailable', 'API keys kept changing during hello');
+        }
+        principal = await this.authenticate(key);
+      }
     } catch (error) {
       const e = toGatewayError(error);
       if (isServerFault(e)) throw error;
       this.reject(frame.id, CLOSE_CODES.forbidden, e.message, e.code, e.fields);
+      return;
+    }
+    if (!principal) {
+      if (!this.closing) this.reject(frame.id, CLOSE_CODES.unauthorized, 'unknown API key');
       return;
     }
     if (this.closing) return;
@@ -380,8 +390,7 @@ export class PhoneSession {
     this.deferResume = frame.defer_resume === true;
     clearTimeout(this.authTimer);
     setFrameLimit(this.socket, this.owner.options.maxPayload);
-    this.send(this.welcome(frame.id));
+    this.send(welcomeFrame(frame.id, this, this.owner.options));
     this.owner.attach(this);
-    if (this.authEpoch !== this.owner.keyEpoch) this.owner.recheck(this);
   }
 }

@@ -227,10 +227,6 @@ export class WebSocketTransport implements Transport, SessionHost {
     this.reachable = null;
   }
 
-  recheck(session: PhoneSession): void {
-    this.keys.checkOne(session);
-  }
-
   /** Stops routing `phones` to `session` (it closed, or its key no longer serves them). */
   private dropPhones(session: PhoneSession, phones: readonly PhoneRecord[]): void {
     for (const phone of phones) {
@@ -277,7 +273,7 @@ export class WebSocketTransport implements Transport, SessionHost {
 
   private pingAll(): void {
     for (const session of this.sessions) {
-      if (!session.alive) {
+      if (!session.alive && !session.backlogged) {
         session.socket.terminate();
         continue;
       }
