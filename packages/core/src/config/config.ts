@@ -207,6 +207,7 @@ const configSchema = z.object({
         .min(1)
         .max(1000)
         .default(DEFAULT_WEBHOOK_OPTIONS.perWebhookConcurrency),
+      perAccountConcurrency: z.number().int().min(1).max(1000).optional(),
       timeoutMs: z.number().int().min(100).max(120_000).default(DEFAULT_WEBHOOK_OPTIONS.timeoutMs),
       maxAttempts: z.number().int().min(1).max(100).default(DEFAULT_WEBHOOK_OPTIONS.maxAttempts),
       retry: z

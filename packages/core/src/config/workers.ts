@@ -74,6 +74,12 @@ export interface WebhookDeliveryOptions {
    * many of the `concurrency` slots, so other webhooks keep theirs.
    */
   perWebhookConcurrency: number;
+  /**
+   * Deliveries in flight at once for one account, so an account with many slow
+   * receivers leaves slots to the others. Default: a quarter of `concurrency`, at least
+   * twice `perWebhookConcurrency`; never more than `concurrency`.
+   */
+  perAccountConcurrency?: number;
   /** Wall-clock deadline of one attempt (connect, response and redirects together). */
   timeoutMs: number;
   /** Attempts before a delivery is given up (status `failed`). */

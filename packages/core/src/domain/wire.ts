@@ -146,6 +146,11 @@ export const wireWebhookSchema = z.object({
   signing_key: z.string().nullable(),
   phone_numbers: z.array(z.string()),
   events: z.array(z.string()),
+  enabled: z
+    .boolean()
+    .describe(
+      'false once a receiver answered 410 Gone: no events are queued for it until the webhook is updated (PUT), which enables it again',
+    ),
   created_at: time,
   updated_at: time,
 });
@@ -305,6 +310,7 @@ export function toWireWebhook(w: WebhookRecord): WireWebhook {
     signing_key: w.signingKey,
     phone_numbers: [...w.phoneNumbers],
     events: [...w.events],
+    enabled: w.enabled,
     created_at: formatTimestamp(w.createdAt),
     updated_at: formatTimestamp(w.updatedAt),
   };

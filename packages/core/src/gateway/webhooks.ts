@@ -130,7 +130,8 @@ export function listWebhooks(ctx: GatewayContext, accountId: string, input: Webh
 
 /**
  * Replaces the URL, signing key, events and numbers of a webhook. A changed webhook
- * starts afresh: its failing episode (if any) ends, so its next failure is alerted.
+ * starts afresh: it is enabled again (a receiver's `410 Gone` disabled it) and its
+ * failing episode (if any) ends, so its next failure is alerted.
  */
 export async function updateWebhook(
   ctx: GatewayContext,
@@ -142,6 +143,7 @@ export async function updateWebhook(
   const fields = await checkWebhook(ctx, accountId, input);
   const updated = await ctx.store.updateWebhook(id, {
     ...fields,
+    enabled: true,
     failingSince: null,
     updatedAt: ctx.clock.now(),
   });

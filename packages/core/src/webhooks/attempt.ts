@@ -3,7 +3,8 @@
  * `410 Gone` disables the webhook; a refused receiver (private network) fails the
  * row at once; anything else is retried with the policy's backoff, or with the
  * receiver's `Retry-After` when longer (capped at the longest backoff), until
- * `maxAttempts`. Every write is guarded by the claimer's lease. A delivery given up
+ * `maxAttempts`. Every write is guarded by the row's lease (the claim that took it:
+ * a row claimed again has a new lease, and the old one writes nothing). A delivery given up
  * (attempts used up, refused, or answered 410) is told to the gateway's listeners as
  * `webhook.send.failed` (the alerts); a delivered one ends the webhook's failing
  * episode (`failingSince`).
@@ -21,7 +22,6 @@ import { deliveryHeaders, type JwtCache } from './signing.js';
 export interface AttemptDeps {
   ctx: GatewayContext;
   options: WebhookDeliveryOptions;
-  claimer: string;
   http: ReturnType<typeof createPoster>;
   tokens: JwtCache;
 }
@@ -64,20 +64,17 @@ export function retryAfterMs(header: string | null, now: number): number {
   return Number.isNaN(at) ? 0 : Math.max(0, at - now);
 }
 
-/**
- * Attempts `row` for `hook` (null: deleted) and records the outcome.
- * Returns true when the receiver answered 410 and the webhook was disabled.
- */
+/** Attempts `row` for `hook` (null: deleted) and records the outcome. */
 export async function deliverRow(
   deps: AttemptDeps,
   row: OutboxRecord,
   hook: WebhookRecord | null,
-): Promise<boolean> {
+): Promise<void> {
   if (!hook?.enabled) {
     const error = hook ? 'the webhook is disabled' : 'the webhook was deleted';
     await finish(deps, row, 'failed', error, null);
     report(deps, row, 'failed', { httpStatus: null, error, durationMs: 0 });
-    return false;
+    return;
   }
   const startedAt = deps.ctx.clock.now();
   const outcome = await attempt(deps, row, hook);
@@ -104,9 +101,7 @@ export async function deliverRow(
     });
     const done = await finish(deps, row, 'failed', outcome.error, outcome.httpStatus);
     if (done) gaveUp(deps.ctx, row, hook, outcome.error, outcome.httpStatus);
-    return true;
   } else await retry(deps, row, hook, outcome.error, outcome.httpStatus, outcome.retryAfterMs);
-  return false;
 }
 
 /** The phone number an outbox row's event concerns (its CloudEvent's `data.owner`). */
@@ -191,8 +186,13 @@ async function attempt(
   }
 }
 
+/** The guard of a write about a claimed row: only while it still holds the lease it was claimed with. */
+export function leaseOf(row: OutboxRecord): { leaseOwner: string } {
+  return { leaseOwner: row.leaseOwner ?? '' };
+}
+
 function finish(
-  { ctx, claimer }: AttemptDeps,
+  { ctx }: AttemptDeps,
   row: OutboxRecord,
   status: 'delivered' | 'failed',
   lastError: string | null,
@@ -210,7 +210,7 @@ function finish(
       leaseUntil: null,
       updatedAt: now,
     },
-    { leaseOwner: claimer },
+    leaseOf(row),
   );
 }
 
@@ -222,7 +222,7 @@ async function retry(
   httpStatus: number | null,
   retryAfter: number,
 ) {
-  const { ctx, options, claimer } = deps;
+  const { ctx, options } = deps;
   const attempts = row.attempts + 1;
   if (!retriesLeft(options, row)) {
     const last = `${error} (gave up after ${attempts} attempts)`;
@@ -248,6 +248,6 @@ async function retry(
       leaseUntil: null,
       updatedAt: now,
     },
-    { leaseOwner: claimer },
+    leaseOf(row),
   );
 }

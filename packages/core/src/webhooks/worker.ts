@@ -9,16 +9,27 @@
  * with at most `perWebhookConcurrency` attempts in flight; rows claimed beyond that
  * wait in their lane, and the webhook of a full lane is left out of claims
  * (`excludeWebhookIds`), so a slow receiver holds only its own few slots and delays
- * only its own events. An attempt has a wall-clock deadline (`timeoutMs`); its lease
- * (twice that plus a second) outlasts it, and a row that waited in its lane is
- * re-leased before its attempt when its lease would not cover the deadline.
+ * only its own events. Each account likewise has at most `perAccount` attempts in
+ * flight (`perAccountConcurrency`; by default a quarter of the worker's slots, and at
+ * least two webhooks' worth, never more than the worker has): an account with many slow webhooks leaves slots to the
+ * others. An account at its bound with as many rows again waiting is left out of
+ * claims, and rows of it that a claim takes anyway are handed back at once. An
+ * attempt has a wall-clock deadline (`timeoutMs`); its lease (twice that plus a
+ * second) outlasts it, and a row that waited in its lane is re-leased before its
+ * attempt when its lease would not cover the deadline.
+ *
+ * Leases. Every claim leases its rows under a name of its own (the node id and the
+ * claim's number), and each write about a row is guarded by the lease it holds: a row
+ * claimed again (here or by another node) after its lease ran out answers only to the
+ * new claim. A row this worker already holds (waiting or in flight) that one of its own
+ * claims takes again is not queued twice: the copy it holds takes the new lease.
  */
 
 import type { WebhookDeliveryOptions } from '../config/config.js';
-import type { OutboxRecord, WebhookRecord } from '../domain/records.js';
+import type { OutboxRecord } from '../domain/records.js';
 import { WorkLoop } from '../jobs/work-loop.js';
 import type { GatewayContext } from '../uow/context.js';
-import { type AttemptDeps, deliverRow } from './attempt.js';
+import { type AttemptDeps, deliverRow, leaseOf } from './attempt.js';
 import { createPoster } from './post.js';
 import { JwtCache } from './signing.js';
 
@@ -31,13 +42,22 @@ interface Claimed {
   settle(): void;
 }
 
-/** One webhook's attempts in flight, rows waiting for a slot, and its record. */
+/** One webhook's attempts in flight and rows waiting for a slot. */
 interface Lane {
+  accountId: string;
   active: number;
   waiting: Claimed[];
-  hook: Promise<WebhookRecord | null> | undefined;
-  hookReadAt: number;
   /** Left out of a claim, or claimed beyond its slots: more of its rows may be due. */
+  behind: boolean;
+}
+
+/** One account's share of the worker. */
+interface AccountLoad {
+  active: number;
+  waiting: number;
+  /** Its webhooks seen here, left out of claims while the account is full. */
+  webhooks: Set<string>;
+  /** Left out of a claim, or rows handed back: more of its rows may be due. */
   behind: boolean;
 }
 
@@ -45,7 +65,13 @@ export class WebhookWorker {
   private readonly loop: WorkLoop;
   private readonly deps: AttemptDeps;
   private readonly lanes = new Map<string, Lane>();
+  /** The accounts with rows held here: attempts in flight, rows waiting, their webhooks. */
+  private readonly accounts = new Map<string, AccountLoad>();
   private readonly running = new Set<Promise<void>>();
+  /** The rows this worker holds, waiting in a lane or in flight, by row id. */
+  private readonly held = new Map<string, Claimed>();
+  /** Claims made so far: numbers each claim's lease. */
+  private claims = 0;
   private inFlight = 0;
   /** The last claim was full: more rows of webhooks with free slots may be due. */
   private moreDue = false;
@@ -59,7 +85,6 @@ export class WebhookWorker {
     this.deps = {
       ctx,
       options,
-      claimer: ctx.nodeId,
       http: createPoster({
         maxSockets: options.concurrency,
         refusePrivateNetworks: options.refusePrivateNetworks,
@@ -90,7 +115,10 @@ export class WebhookWorker {
     this.unsubscribe = undefined;
     await this.loop.stop();
     for (const lane of this.lanes.values()) {
+      const load = this.loadOf(lane.accountId);
       for (const claimed of lane.waiting.splice(0)) {
+        this.held.delete(claimed.row.id);
+        load.waiting -= 1;
         await this.release(claimed.row);
         claimed.settle();
       }
@@ -125,7 +153,9 @@ export class WebhookWorker {
   private claimLimit(): number {
     let ready = 0;
     for (const lane of this.lanes.values()) {
-      if (lane.active < this.options.perWebhookConcurrency) ready += lane.waiting.length;
+      if (lane.active < this.options.perWebhookConcurrency && this.hasRoom(lane.accountId)) {
+        ready += lane.waiting.length;
+      }
     }
     const room = this.options.concurrency + this.options.batchSize - this.inFlight - ready;
     return Math.min(this.options.batchSize, room);
@@ -136,24 +166,63 @@ export class WebhookWorker {
     return lane.active + lane.waiting.length >= 2 * this.options.perWebhookConcurrency;
   }
 
+  /**
+   * Attempts in flight an account may have: `perAccountConcurrency`, else a quarter of
+   * the slots and at least two webhooks' worth; never more than the worker has.
+   */
+  private get perAccount(): number {
+    const { concurrency, perWebhookConcurrency, perAccountConcurrency } = this.options;
+    const share = Math.max(2 * perWebhookConcurrency, Math.ceil(concurrency / 4));
+    return Math.min(concurrency, perAccountConcurrency ?? share);
+  }
+
+  /** Whether the account may start another attempt. */
+  private hasRoom(accountId: string): boolean {
+    return (this.accounts.get(accountId)?.active ?? 0) < this.perAccount;
+  }
+
+  /** An account with its slots taken and as many rows again waiting takes no more rows. */
+  private accountFull(load: AccountLoad): boolean {
+    return load.active + load.waiting >= 2 * this.perAccount;
+  }
+
+  private loadOf(accountId: string): AccountLoad {
+    let load = this.accounts.get(accountId);
+    if (!load) {
+      load = { active: 0, waiting: 0, webhooks: new Set(), behind: false };
+      this.accounts.set(accountId, load);
+    }
+    return load;
+  }
+
+  /** Forgets an account that holds nothing here any more. */
+  private settleAccount(accountId: string, load: AccountLoad): void {
+    if (load.active === 0 && load.waiting === 0) this.accounts.delete(accountId);
+  }
+
   private async claim(): Promise<Claimed[]> {
     const limit = this.claimLimit();
     if (limit <= 0) {
       this.moreDue = true;
       return [];
     }
-    const excluded: string[] = [];
+    const excluded = new Set<string>();
     for (const [id, lane] of this.lanes) {
       if (!this.isFull(lane)) continue;
-      excluded.push(id);
+      excluded.add(id);
       lane.behind = true;
+    }
+    for (const load of this.accounts.values()) {
+      if (!this.accountFull(load)) continue;
+      for (const id of load.webhooks) excluded.add(id);
+      load.behind = true;
     }
     const rows = await this.ctx.store.claimOutbox({
       now: this.ctx.clock.now(),
       limit,
       leaseMs: this.leaseMs,
-      claimer: this.deps.claimer,
-      excludeWebhookIds: excluded,
+      claimer: `${this.ctx.nodeId}#${++this.claims}`,
+      excludeWebhookIds: [...excluded],
     });
     this.moreDue = rows.length === limit;
     return rows.map((row) => this.admit(row));
@@ -163,18 +232,42 @@ export class WebhookWorker {
     return 2 * this.options.timeoutMs + 1000;
   }
 
-  /** Queues a claimed row in its webhook's lane and starts what the lane may run. */
+  /**
+   * Queues a claimed row in its webhook's lane and starts what the lane may run. A row
+   * already held here (its lease ran out while it waited or ran) stays one copy: the
+   * held one takes the new claim's row and lease.
+   */
   private admit(row: OutboxRecord): Claimed {
-    let lane = this.lanes.get(row.webhookId);
-    if (!lane) {
-      lane = { active: 0, waiting: [], hook: undefined, hookReadAt: 0, behind: false };
-      this.lanes.set(row.webhookId, lane);
+    const held = this.held.get(row.id);
+    if (held) {
+      Object.assign(held.row, row);
+      return held;
     }
     let settle = () => {};
     const settled = new Promise<void>((resolve) => {
       settle = resolve;
     });
     const claimed = { row, settled, settle };
+    const load = this.loadOf(row.accountId);
+    load.webhooks.add(row.webhookId);
+    if (this.accountFull(load)) {
+      // The account has all the rows it can use for a while: this one goes back now
+      // rather than hold a lease it cannot use.
+      load.behind = true;
+      const handBack = this.release(row).finally(() => {
+        this.running.delete(handBack);
+        settle();
+      });
+      this.running.add(handBack);
+      return claimed;
+    }
+    let lane = this.lanes.get(row.webhookId);
+    if (!lane) {
+      lane = { accountId: row.accountId, active: 0, waiting: [], behind: false };
+      this.lanes.set(row.webhookId, lane);
+    }
+    this.held.set(row.id, claimed);
+    load.waiting += 1;
     lane.waiting.push(claimed);
     this.pump(row.webhookId, lane);
     if (lane.waiting.length > 0) lane.behind = true;
@@ -183,20 +276,26 @@ export class WebhookWorker {
 
   /** Starts waiting rows of a lane while it and the worker have free slots. */
   private pump(webhookId: string, lane: Lane): void {
+    const load = this.loadOf(lane.accountId);
     while (
       lane.waiting.length > 0 &&
       lane.active < this.options.perWebhookConcurrency &&
+      load.active < this.perAccount &&
       this.inFlight < this.options.concurrency
     ) {
       const claimed = lane.waiting.shift() as Claimed;
       lane.active += 1;
+      load.waiting -= 1;
+      load.active += 1;
       this.inFlight += 1;
-      const run = this.run(lane, claimed.row).finally(() => {
+      const run = this.run(claimed.row).finally(() => {
         this.running.delete(run);
+        this.held.delete(claimed.row.id);
         lane.active -= 1;
+        load.active -= 1;
         this.inFlight -= 1;
         claimed.settle();
-        this.freed(webhookId, lane);
+        this.freed(webhookId, lane, load);
       });
       this.running.add(run);
     }
@@ -206,7 +305,7 @@ export class WebhookWorker {
    * A slot came free: its lane first, then any other lane held back by the worker's
    * limit; then a claim when rows may be due for a slot that stays free.
    */
-  private freed(webhookId: string, lane: Lane): void {
+  private freed(webhookId: string, lane: Lane, load: AccountLoad): void {
     // The lane goes to the back of the rotation, so lanes held back by the worker's
     // limit take turns.
     this.lanes.delete(webhookId);
@@ -217,7 +316,11 @@ export class WebhookWorker {
     }
     const caughtUp = lane.behind && !this.isFull(lane);
     if (caughtUp) lane.behind = false;
-    if (caughtUp || (this.moreDue && this.claimLimit() >= this.lowWater)) this.loop.wake();
+    const accountCaughtUp = load.behind && !this.accountFull(load);
+    if (accountCaughtUp) load.behind = false;
+    this.settleAccount(lane.accountId, load);
+    if (caughtUp || accountCaughtUp || (this.moreDue && this.claimLimit() >= this.lowWater))
+      this.loop.wake();
   }
 
   /** Free room worth a claim after an attempt ends (smaller claims cost more than they bring). */
@@ -225,30 +328,23 @@ export class WebhookWorker {
     return Math.max(1, Math.floor(this.options.batchSize / 4));
   }
 
-  private async run(lane: Lane, row: OutboxRecord): Promise<void> {
+  /**
+   * One attempt of a row. The webhook is read for each attempt: a row waits in its lane
+   * for a while, and what it goes to is the webhook as it is now (deleted, disabled,
+   * or updated with a new URL or key), never as it was when the lane started.
+   */
+  private async run(row: OutboxRecord): Promise<void> {
     try {
       if (!(await this.renewLease(row))) return;
-      const hook = await this.webhookOf(lane, row);
-      const gone = await deliverRow(this.deps, row, hook);
-      if (gone && hook) lane.hook = Promise.resolve({ ...hook, enabled: false });
+      const hook = await this.ctx.store.getWebhook(row.accountId, row.webhookId);
+      await deliverRow(this.deps, row, hook);
     } catch (error) {
-      lane.hook = undefined;
       this.ctx.operations.report('store.error', { operation: 'webhook.bookkeeping', error });
       this.ctx.logger.error(
         { err: error, deliveryId: row.id },
         'webhook delivery bookkeeping failed',
       );
     }
-  }
-
-  /** The lane's webhook, read again when older than the poll interval. */
-  private webhookOf(lane: Lane, row: OutboxRecord): Promise<WebhookRecord | null> {
-    const now = Date.now();
-    if (!lane.hook || now - lane.hookReadAt > this.options.pollIntervalMs) {
-      lane.hook = this.ctx.store.getWebhook(row.accountId, row.webhookId);
-      lane.hookReadAt = now;
-    }
-    return lane.hook;
   }
 
   /** Extends the lease of a row that waited in its lane when needed; false when it is no longer ours. */
@@ -258,7 +354,7 @@ export class WebhookWorker {
     const renewed = await this.ctx.store.updateOutbox(
       row.id,
       { leaseUntil: now + this.leaseMs },
-      { leaseOwner: this.deps.claimer },
+      leaseOf(row),
     );
     if (renewed?.status !== 'pending') return false;
     row.leaseUntil = renewed.leaseUntil;
@@ -268,11 +364,7 @@ export class WebhookWorker {
   /** Hands a claimed row back (its lease cleared) for the next claim. */
   private async release(row: OutboxRecord): Promise<void> {
     await this.ctx.store
-      .updateOutbox(
-        row.id,
-        { leaseOwner: null, leaseUntil: null },
-        { leaseOwner: this.deps.claimer },
-      )
+      .updateOutbox(row.id, { leaseOwner: null, leaseUntil: null }, leaseOf(row))
       .catch((error: unknown) => {
         this.ctx.operations.report('store.error', { operation: 'webhook.release', error });
         this.ctx.logger.error({ err: error, deliveryId: row.id }, 'webhook lease release failed');

@@ -1,6 +1,7 @@
 import { jwtVerify } from 'jose';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
+import { toWireWebhook } from '../../src/domain/wire.js';
 import type { GatewayConfig, Principal } from '../../src/index.js';
 import {
   createGateway,
@@ -139,6 +140,32 @@ describe('webhook delivery', () => {
     expect(await t.store.listOutbox({ accountId: t.account.id, skip: 0, limit: 5 })).toHaveLength(
       1,
     );
+  });
+
+  it('a webhook disabled by 410 shows it, and an update enables it again', async () => {
+    const receiver = await startReceiver([{ status: 410 }]);
+    closers.push(receiver.close);
+    const t = await setup(receiver.url);
+    await t.sentEvent();
+    await t.gateway.webhookWorker.runOnce();
+    const disabled = await t.gateway.webhooks.get(t.account.id, t.hook.id);
+    expect(toWireWebhook(disabled)).toMatchObject({ id: t.hook.id, enabled: false });
+    const updated = await t.gateway.webhooks.update(t.account.id, t.hook.id, {
+      url: receiver.url,
+      signingKey: 'sekret',
+      events: ['message.phone.sent'],
+      phoneNumbers: [OWNER],
+    });
+    expect(toWireWebhook(updated)).toMatchObject({ enabled: true });
+    // Events reach it again.
+    const row = await t.sentEvent();
+    expect(row).toMatchObject({ webhookId: t.hook.id, status: 'pending' });
+    await t.gateway.webhookWorker.runOnce();
+    expect(receiver.received).toHaveLength(2);
+    expect(await t.gateway.webhooks.deliveries(t.account.id, t.hook.id)).toMatchObject([
+      { status: 'delivered', attempts: 1 },
+      { status: 'failed', lastHttpStatus: 410 },
+    ]);
   });
 
   it('gives up after maxAttempts and times out a silent receiver', async () => {

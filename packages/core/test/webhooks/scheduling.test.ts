@@ -1,102 +1,6 @@
-import { once } from 'node:events';
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { GatewayConfig } from '../../src/index.js';
-import { createGateway, ManualClock, silentLogger } from '../../src/index.js';
-import { createMemoryStore } from '../../src/store/memory/index.js';
-import { makeOutbox, makeWebhook } from '../../src/testing/fixtures.js';
-
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
-
-/** A receiver that holds every request until `answerAll`, counting what arrived. */
-async function holdingReceiver() {
-  const held: ServerResponse[] = [];
-  const paths: string[] = [];
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      paths.push(req.url ?? '');
-      held.push(res);
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  closers.push(close);
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    paths,
-    answerAll(status = 200) {
-      for (const res of held.splice(0)) res.writeHead(status).end();
-    },
-    close,
-  };
-}
-
-async function prompt() {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(200).end());
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  closers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return `http://127.0.0.1:${port}/hook`;
-}
-
-async function gatewayWith(webhooks: GatewayConfig['webhooks'], clock?: ManualClock) {
-  const store = createMemoryStore();
-  const gateway = createGateway({
-    store,
-    logger: silentLogger,
-    webhooks,
-    ...(clock ? { clock } : {}),
-  });
-  closers.push(() => gateway.stop());
-  const { record: account } = await gateway.accounts.create();
-  const now = clock?.now() ?? Date.now();
-  const hook = async (url: string) => {
-    const record = makeWebhook({ accountId: account.id, url, createdAt: now, updatedAt: now });
-    await store.insertWebhook(record);
-    return record.id;
-  };
-  /** `count` due rows for a webhook, `age` ms old (older rows are claimed first). */
-  const rows = async (webhookId: string, count: number, age: number) => {
-    const at = now - age;
-    const made = Array.from({ length: count }, () =>
-      makeOutbox({
-        accountId: account.id,
-        webhookId,
-        nextAttemptAt: at,
-        createdAt: at,
-        updatedAt: at,
-      }),
-    );
-    await store.insertOutbox(made);
-    return made;
-  };
-  const statuses = async (webhookId: string) =>
-    (await store.listOutbox({ accountId: account.id, webhookId, skip: 0, limit: 100 })).map(
-      (r) => r.status,
-    );
-  return { store, gateway, account, hook, rows, statuses };
-}
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/index.js';
+import { gatewayWith, holdingReceiver, prompt } from './harness.js';
 
 describe('webhook scheduling', () => {
   it('a hanging receiver holds only its own slots: another webhook is delivered meanwhile', async () => {
@@ -123,6 +27,44 @@ describe('webhook scheduling', () => {
     await expect
       .poll(() => t.statuses(slowHook), { timeout: 5_000 })
       .toEqual(Array(6).fill('delivered'));
+  });
+
+  it('an account with many hanging webhooks leaves slots to another account', async () => {
+    const slow = await holdingReceiver();
+    const t = await gatewayWith({});
+    const { record: other } = await t.gateway.accounts.create();
+    for (let i = 0; i < 8; i++) await t.rows(await t.hook(slow.url), 8, 2_000);
+    const fastHook = await t.hook(await prompt(), other.id);
+    await t.rows(fastHook, 1, 1_000, other.id);
+    await t.gateway.start();
+    await expect
+      .poll(() => t.statuses(fastHook, other.id), { timeout: 5_000 })
+      .toEqual(['delivered']);
+    // The hanging account holds its own bound of attempts (the default: 16), not the worker's 64.
+    await expect.poll(() => slow.paths.length, { timeout: 5_000 }).toBe(16);
+    slow.open();
+    const all = async () =>
+      (await t.store.listOutbox({ accountId: t.account.id, skip: 0, limit: 100 })).every(
+        (r) => r.status === 'delivered',
+      );
+    await expect.poll(all, { timeout: 5_000 }).toBe(true);
+    expect(new Set(slow.eventIds).size).toBe(64);
+    expect(slow.eventIds).toHaveLength(64);
+  });
+
+  it('perAccountConcurrency sets the bound of an account', async () => {
+    const slow = await holdingReceiver();
+    const t = await gatewayWith({ perAccountConcurrency: 3 });
+    for (let i = 0; i < 2; i++) await t.rows(await t.hook(slow.url), 4, 2_000);
+    await t.gateway.start();
+    await expect.poll(() => slow.paths.length, { timeout: 5_000 }).toBe(3);
+    slow.open();
+    const all = async () =>
+      (await t.store.listOutbox({ accountId: t.account.id, skip: 0, limit: 100 })).every(
+        (r) => r.status === 'delivered',
+      );
+    await expect.poll(all, { timeout: 5_000 }).toBe(true);
+    expect(slow.eventIds).toHaveLength(8);
   });
 
   it('a freed slot is used at once: a slow attempt does not hold back the next claim', async () => {
