@@ -224,6 +224,8 @@ export interface Webhook {
   signing_key: string | null;
   events: string[];
   phone_numbers: string[];
+  /** False once a receiver answered 410 Gone; saving the webhook enables it again. */
+  enabled: boolean;
   created_at: string;
   updated_at: string;
 }

@@ -187,6 +187,17 @@ export function WebhooksPage() {
                 <tr key={hook.id}>
                   <td class="content">
                     <Link to={`/webhooks/${hook.id}`}>{hook.url}</Link>
+                    {hook.enabled === false ? (
+                      <>
+                        {' '}
+                        <span
+                          class="badge failed"
+                          title="Its receiver answered 410 Gone: no events are queued for it. Edit and save it to enable it again."
+                        >
+                          disabled
+                        </span>
+                      </>
+                    ) : null}
                   </td>
                   <td>{hook.events.join(', ')}</td>
                   <td>{hook.phone_numbers.join(', ')}</td>
