@@ -7,31 +7,14 @@
 import type { DiscordIntegrationRecord } from '../domain/records.js';
 import type { GatewayEvent } from '../events/events.js';
 import type { GatewayContext } from '../uow/context.js';
-import type { DiscordClient, DiscordMessage, DiscordReply } from './discord-client.js';
+import type { DiscordClient, DiscordReply } from './discord-client.js';
+import { receivedSmsMessage } from './discord-message.js';
 import { InFlight } from './in-flight.js';
 
 /** The most servers one account's message is posted to. */
 const MAX_SERVERS = 100;
 
 type Received = GatewayEvent<'message.phone.received'>;
-
-/** The channel message of an incoming SMS (httpSMS's words). */
-export function receivedMessage(event: Received): DiscordMessage {
-  const { data } = event;
-  return {
-    content: '✉ new message received',
-    embeds: [
-      {
-        fields: [
-          { name: 'From:', value: data.contact, inline: true },
-          { name: 'To:', value: data.owner, inline: true },
-          { name: 'Content:', value: data.content || '(empty)' },
-          { name: 'MessageID:', value: data.message_id },
-        ],
-      },
-    ],
-  };
-}
 
 /** Listens from construction on, for the gateway's lifetime. */
 export class DiscordRelay {
@@ -56,7 +39,7 @@ export class DiscordRelay {
       skip: 0,
       limit: MAX_SERVERS,
     });
-    const message = receivedMessage(event);
+    const message = receivedSmsMessage(event.data);
     await Promise.all(
       integrations.map(async (integration) => {
         const reply = await this.client.postMessage(integration.incomingChannelId, message);

@@ -15,6 +15,7 @@ import type { OutboxRecord, WebhookRecord } from '../domain/records.js';
 import type { OperationEventData } from '../events/operations.js';
 import { retryDelay } from '../jobs/backoff.js';
 import type { GatewayContext } from '../uow/context.js';
+import { deliveryBody } from './discord.js';
 import { PrivateNetworkError } from './network.js';
 import type { createPoster } from './post.js';
 import { deliveryHeaders, type JwtCache } from './signing.js';
@@ -150,10 +151,12 @@ async function attempt(
   hook: WebhookRecord,
 ): Promise<Outcome> {
   const now = ctx.clock.now();
+  // The CloudEvent, or the Discord message it becomes for a Discord webhook (discord.ts).
+  const body = deliveryBody(hook.url, row.eventType, row.payload);
   const headers = await deliveryHeaders({
     eventId: row.eventId,
     eventType: row.eventType,
-    body: row.payload,
+    body,
     url: hook.url,
     accountId: row.accountId,
     signingKey: hook.signingKey,
@@ -162,7 +165,7 @@ async function attempt(
     tokens,
   });
   try {
-    const response = await http.post(hook.url, headers, row.payload, options.timeoutMs);
+    const response = await http.post(hook.url, headers, body, options.timeoutMs);
     const httpStatus = response.status;
     if (httpStatus >= 200 && httpStatus < 300) return { kind: 'delivered', httpStatus };
     let error = `HTTP ${response.status} ${response.statusText}`.trim();
