@@ -9,6 +9,7 @@ import { TransportError } from '@textport/core/transport';
 import { SignJWT } from 'jose';
 import type { ServiceAccount } from './credentials.js';
 import { parseRetryAfter } from './errors.js';
+import { readBody } from './read-body.js';
 
 export const FCM_SCOPE = 'https://www.googleapis.com/auth/firebase.messaging';
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -83,13 +84,14 @@ export class AccessTokenSource {
         body: body.toString(),
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
-      text = await response.text();
+      text = await readBody(response);
     } catch (error) {
       throw this.failure(`the request failed (${describe(error)})`, undefined, error);
     }
     let answer: TokenAnswer = {};
     try {
-      answer = JSON.parse(text) as TokenAnswer;
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed === 'object' && parsed !== null) answer = parsed as TokenAnswer;
     } catch {
       // Reported below as an answer without a token.
     }

@@ -37,6 +37,14 @@ const HOW_TO_GET =
   'download the service-account JSON of the Firebase project the Android app was built with (Firebase console → Project settings → Service accounts → Generate new private key)';
 
 function readJson(path: string, problems: string[]): unknown {
+  // The file's content in place of its path (an environment variable holding the JSON)
+  // must not be echoed: it carries the private key.
+  if (path.trimStart().startsWith('{')) {
+    problems.push(
+      'credentials: looks like the JSON text of the file, not its path; pass the path of the file, or the parsed object (JSON.parse)',
+    );
+    return null;
+  }
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

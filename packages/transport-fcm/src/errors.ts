@@ -28,17 +28,21 @@ export class FcmSendError extends Error {
   }
 }
 
+/** The longest `Retry-After` honoured: a longer one (a broken proxy, a typo) waits this long. */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
 /**
  * `Retry-After` as milliseconds from `now`: delta seconds (`7`) or an HTTP date
- * (`Wed, 21 Oct 2026 07:28:00 GMT`). Undefined when absent or unreadable.
+ * (`Wed, 21 Oct 2026 07:28:00 GMT`), at most `MAX_RETRY_AFTER_MS`. Undefined when
+ * absent or unreadable.
  */
 export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
   if (value === null || value === undefined) return undefined;
   const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed) * 1000, MAX_RETRY_AFTER_MS);
   // An HTTP date starts with the day name (`Sun, 06 Nov 1994 08:49:37 GMT`).
   const at = /^[A-Za-z]{3}/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return Number.isNaN(at) ? undefined : Math.min(Math.max(0, at - now), MAX_RETRY_AFTER_MS);
 }
 
 interface GoogleErrorBody {
@@ -53,6 +57,14 @@ interface GoogleErrorBody {
 const FCM_ERROR_TYPE = 'type.googleapis.com/google.firebase.fcm.v1.FcmError';
 const TOKEN_PATTERN = /registration token/i;
 
+function isObject<T>(value: T): value is T & object {
+  return typeof value === 'object' && value !== null;
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
 /** Reads an HTTP v1 error answer (`{ error: { status, message, details } }`). */
 export function failureFromResponse(
   status: number,
@@ -66,15 +78,18 @@ export function failureFromResponse(
   } catch {
     // A proxy's HTML page or an empty body: the status says enough.
   }
-  const error = typeof parsed === 'object' && parsed !== null ? parsed.error : undefined;
-  const details = Array.isArray(error?.details) ? error.details : [];
-  const fcmCode = details.find((d) => d['@type'] === FCM_ERROR_TYPE)?.errorCode;
-  const tokenViolation = details.some((d) =>
-    (d.fieldViolations ?? []).some((v) => v.field === 'message.token'),
+  const found = typeof parsed === 'object' && parsed !== null ? parsed.error : undefined;
+  const error = typeof found === 'object' && found !== null ? found : undefined;
+  const details = (Array.isArray(error?.details) ? error.details : []).filter(isObject);
+  const fcmCode = stringOr(details.find((d) => d['@type'] === FCM_ERROR_TYPE)?.errorCode);
+  const tokenViolation = details.some(
+    (d) =>
+      Array.isArray(d.fieldViolations) &&
+      d.fieldViolations.some((v) => isObject(v) && v.field === 'message.token'),
   );
-  const message = error?.message ?? (body.trim().slice(0, 200) || `HTTP ${status}`);
+  const message = stringOr(error?.message) ?? (body.trim().slice(0, 200) || `HTTP ${status}`);
   return {
-    code: fcmCode ?? error?.status ?? `HTTP_${status}`,
+    code: fcmCode ?? stringOr(error?.status) ?? `HTTP_${status}`,
     message,
     httpStatus: status,
     retryAfterMs: parseRetryAfter(retryAfter, now),
@@ -145,6 +160,14 @@ const RETRYABLE_CODES = new Set([
   ...RETRYABLE_ERROR_CODES,
 ]);
 
+/** Codes a retry cannot fix, whatever their HTTP status (`THIRD_PARTY_AUTH_ERROR` comes as a 401). */
+const PERMANENT_CODES = new Set([
+  'INVALID_ARGUMENT',
+  'SENDER_ID_MISMATCH',
+  'THIRD_PARTY_AUTH_ERROR',
+  'PERMISSION_DENIED',
+]);
+
 function retryableStatus(status: number | null): boolean {
   return status === 401 || status === 408 || status === 429 || (status !== null && status >= 500);
 }
@@ -162,6 +185,7 @@ export function judge(failure: FcmFailure): FcmVerdict {
   const { code, httpStatus } = failure;
   if (code === 'UNREGISTERED') return { kind: 'invalid-token', code };
   if (code === 'INVALID_ARGUMENT' && failure.aboutToken) return { kind: 'invalid-token', code };
+  if (PERMANENT_CODES.has(code)) return { kind: 'fail' };
   if (code === 'QUOTA_EXCEEDED') {
     return { kind: 'retry', retryAfterMs: failure.retryAfterMs ?? QUOTA_BACKOFF_MS };
   }

@@ -9,6 +9,7 @@ import { describe } from './access-token.js';
 import { FcmSendError, failureFromAdminError, failureFromResponse } from './errors.js';
 import type { FcmPush } from './payloads.js';
 import { adminMessage, httpV1Body } from './payloads.js';
+import { readBody } from './read-body.js';
 
 export interface PushSender {
   /** Where pushes go, for messages and logs. */
@@ -60,8 +61,9 @@ export class HttpV1Sender implements PushSender {
         body: JSON.stringify(httpV1Body(push)),
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
-      // Reading the body to the end lets the connection go back to the keep-alive pool.
-      text = await response.text();
+      // Reading the body to the end lets the connection go back to the keep-alive pool
+      // (a body longer than FCM ever sends is cut off instead).
+      text = await readBody(response);
     } catch (error) {
       const timedOut = error instanceof Error && error.name === 'TimeoutError';
       const code = (error as { cause?: { code?: unknown } }).cause?.code;
@@ -77,9 +79,13 @@ export class HttpV1Sender implements PushSender {
       );
     }
     if (response.ok) return;
-    if (response.status === 401) tokens.invalidate(accessToken);
     const retryAfter = response.headers.get('retry-after');
-    throw new FcmSendError(failureFromResponse(response.status, retryAfter, text, clock.now()));
+    const failure = failureFromResponse(response.status, retryAfter, text, clock.now());
+    // THIRD_PARTY_AUTH_ERROR also comes as a 401, but it is not about our access token.
+    if (response.status === 401 && failure.code !== 'THIRD_PARTY_AUTH_ERROR') {
+      tokens.invalidate(accessToken);
+    }
+    throw new FcmSendError(failure);
   }
 }
 
