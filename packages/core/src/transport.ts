@@ -122,7 +122,16 @@ export interface Transport {
   requestHeartbeat(phone: PhoneRecord): Promise<void>;
 }
 
-/** A transport failure; `retryable` decides between a retry and a failed message. */
+/**
+ * The longest wait a transport's `retryAfterMs` can ask for before the next hand-off
+ * of a message: a longer one (a broken proxy's `Retry-After`) waits this long.
+ */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/**
+ * A transport failure; `retryable` decides between a retry and a failed message, and
+ * `retryAfterMs` (at most `MAX_RETRY_AFTER_MS`) how long a retry waits at least.
+ */
 export class TransportError extends GatewayError {
   constructor(
     message: string,

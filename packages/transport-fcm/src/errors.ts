@@ -2,7 +2,7 @@
  * FCM failures, read from an HTTP v1 error response or a firebase-admin error, and
  * the decision each one leads to (see the table in the README).
  */
-import { RETRYABLE_ERROR_CODES } from '@textport/core/transport';
+import { MAX_RETRY_AFTER_MS, RETRYABLE_ERROR_CODES } from '@textport/core/transport';
 
 /** What went wrong with one push, whichever way it was sent. */
 export interface FcmFailure {
@@ -28,13 +28,10 @@ export class FcmSendError extends Error {
   }
 }
 
-/** The longest `Retry-After` honoured: a longer one (a broken proxy, a typo) waits this long. */
-export const MAX_RETRY_AFTER_MS = 3_600_000;
-
 /**
  * `Retry-After` as milliseconds from `now`: delta seconds (`7`) or an HTTP date
- * (`Wed, 21 Oct 2026 07:28:00 GMT`), at most `MAX_RETRY_AFTER_MS`. Undefined when
- * absent or unreadable.
+ * (`Wed, 21 Oct 2026 07:28:00 GMT`), at most `MAX_RETRY_AFTER_MS` (the longest wait a
+ * transport may ask for). Undefined when absent or unreadable.
  */
 export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
   if (value === null || value === undefined) return undefined;

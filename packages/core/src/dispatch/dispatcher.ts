@@ -14,7 +14,7 @@ import { WorkLoop } from '../jobs/work-loop.js';
 import type { Notifier } from '../notifier.js';
 import type { Store } from '../store.js';
 import type { NotifyOutcome, Reach, Transport } from '../transport.js';
-import { isRetryable, TransportError } from '../transport.js';
+import { isRetryable, MAX_RETRY_AFTER_MS, TransportError } from '../transport.js';
 import type { GatewayContext, UnitOfWork } from '../uow/context.js';
 import { type TakenRound, takeRound } from './batch.js';
 import { PoolFailover } from './failover.js';
@@ -366,7 +366,8 @@ export class Dispatcher {
     for (const m of messages) {
       const attempt = m.transportAttempts + 1;
       if (this.willRetry(m, error)) {
-        const retryAfter = error instanceof TransportError ? (error.retryAfterMs ?? 0) : 0;
+        const asked = error instanceof TransportError ? (error.retryAfterMs ?? 0) : 0;
+        const retryAfter = Math.min(asked, MAX_RETRY_AFTER_MS);
         const delay = Math.max(
           retryAfter,
           retryDelay(attempt, this.options.retry, this.ctx.random.next()),

@@ -3,6 +3,7 @@ import type { Store } from '../../src/index.js';
 import {
   createGateway,
   FakeTransport,
+  MAX_RETRY_AFTER_MS,
   ManualClock,
   silentLogger,
   TransportError,
@@ -331,6 +332,17 @@ describe('dispatcher: transport errors and leases', () => {
     const m = await t.send();
     await t.gateway.dispatcher.runOnce();
     expect((await t.store.getMessage(t.account.id, m.id))?.dueAt).toBe(t.clock.now() + 60_000);
+  });
+
+  it('caps a Retry-After at an hour: a transport cannot park a message for longer', async () => {
+    const t = await dispatchSetup();
+    const year = 365 * 24 * 3_600_000;
+    t.transport.failNext(new TransportError('429', { retryable: true, retryAfterMs: year }));
+    const m = await t.send();
+    await t.gateway.dispatcher.runOnce();
+    expect((await t.store.getMessage(t.account.id, m.id))?.dueAt).toBe(
+      t.clock.now() + MAX_RETRY_AFTER_MS,
+    );
   });
 
   it('a permanent transport error fails the message with a clear reason', async () => {
