@@ -185,6 +185,12 @@ const envSchema = z.object({
     .refine((v) => v >= 1 && v <= 1_000_000, {
       message: 'must be a whole number of connections from 1 to 1000000 (default 10000)',
     }),
+  /** How long a graceful stop may take before the process exits anyway (exit code 1). */
+  TEXTPORT_SHUTDOWN_TIMEOUT_SECONDS: optional
+    .transform((v) => (v === undefined ? 30 : /^[0-9]{1,4}$/.test(v) ? Number(v) : Number.NaN))
+    .refine((v) => v >= 1 && v <= 3600, {
+      message: 'must be a whole number of seconds from 1 to 3600 (default 30)',
+    }),
 });
 
 export type StandaloneConfig = z.output<typeof envSchema>;

@@ -61,9 +61,9 @@ export interface RunningServer {
   } | null;
   /**
    * Graceful stop: no new connections, requests in flight are answered, phones disconnect,
-   * in-flight hand-offs finish, the database closes.
+   * in-flight hand-offs finish, the database closes. `step` hears what it waits for next.
    */
-  close(): Promise<void>;
+  close(step?: (waitingFor: string) => void): Promise<void>;
 }
 
 export interface ServerOptions {
@@ -218,14 +218,21 @@ export async function startServer(
             newPrivateToken,
           }
         : null,
-      async close() {
+      async close(step = () => {}) {
         // Requests in flight are answered before the gateway stops (no accepted send is cut).
+        step('requests in flight');
         await listener.drain();
-        await virtualPhone?.close();
+        if (virtualPhone) {
+          step('the virtual phone to disconnect');
+          await virtualPhone.close();
+        }
+        step('the gateway to stop (in-flight hand-offs, phones, streams)');
         await gw.stop();
         alerts?.close();
         metrics?.close();
+        step('the connections left to close');
         await listener.close();
+        step('the database to close');
         await db.close();
       },
     };

@@ -1,7 +1,8 @@
-/** `textport start`: runs the gateway until SIGTERM or SIGINT. */
+/** `textport start`: runs the gateway until SIGTERM or SIGINT (see shutdown.ts). */
 import { banner } from './banner.js';
 import { readConfig } from './config.js';
 import { startServer } from './server.js';
+import { shutdownOnSignal } from './shutdown.js';
 
 export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = readConfig(env);
@@ -10,19 +11,11 @@ export async function runStart(env: NodeJS.ProcessEnv = process.env): Promise<vo
     ? config.DATABASE_URL
     : `${/^(mysql|mariadb):/.test(config.DATABASE_URL) ? 'MySQL/MariaDB' : 'PostgreSQL'} (${new URL(config.DATABASE_URL).host})`;
   for (const line of banner(config, running, database)) console.log(line);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: stopping (in-flight work finishes first)…`);
-    running.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error('textport did not stop cleanly:', error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  const stop = shutdownOnSignal({
+    close: (step) => running.close(step),
+    timeoutMs: config.TEXTPORT_SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    exit: (code) => process.exit(code),
+  });
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }

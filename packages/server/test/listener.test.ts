@@ -223,4 +223,16 @@ describe('shutdown', () => {
       await again.close();
     }
   });
+
+  it('names each step of the stop as it waits for it (what a stop past its deadline logs)', async () => {
+    const server = await startServer(config('steps'), () => {}, quiet);
+    const steps: string[] = [];
+    await server.close((waitingFor) => steps.push(waitingFor));
+    expect(steps).toEqual([
+      'requests in flight',
+      'the gateway to stop (in-flight hand-offs, phones, streams)',
+      'the connections left to close',
+      'the database to close',
+    ]);
+  });
 });
