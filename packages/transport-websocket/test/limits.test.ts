@@ -1,8 +1,11 @@
 /**
  * What one socket may cost the server: the frame size before it has
  * authenticated, the replies waiting in its send buffer, the acks it may owe,
- * and the rows one heartbeat frame may write.
+ * and the rows one heartbeat frame may write; and how many sockets may wait
+ * for their welcome at once.
  */
+import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
 import type { WireMessage } from '@textport/core';
 import { ManualClock } from '@textport/core';
 import { WAIT } from '@textport/core/testing';
@@ -47,6 +50,107 @@ describe('frames before authentication', () => {
     );
     expect(websocketTransport({ maxPayload: 2048 }).options.maxPreAuthPayload).toBe(2048);
     expect(websocketTransport().options.maxPreAuthPayload).toBe(4096);
+  });
+});
+
+/** The HTTP status of an upgrade (101 once open; the socket stays open until the test ends). */
+async function upgrade(url: string): Promise<{ status: number; retryAfter?: string }> {
+  const ws = new WebSocket(url);
+  onCleanup(async () => ws.terminate());
+  ws.on('error', () => {});
+  const refused = once(ws, 'unexpected-response').then(([, res]) => {
+    const response = res as IncomingMessage;
+    response.resume();
+    return { status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] };
+  });
+  const opened = once(ws, 'open').then(() => ({ status: 101 }));
+  return Promise.race([refused, opened]);
+}
+
+describe('sockets waiting for their welcome', () => {
+  it('refuses upgrades with 503 and Retry-After while maxPendingSockets wait, until one closes or is welcomed', async () => {
+    const node = await gatewayNode({ transport: { maxPendingSockets: 3 } });
+    const { phoneKey } = await accountWithPhone(node);
+    const silent = [await rawSocket(node.url), await rawSocket(node.url)];
+    const phone = await rawSocket(node.url, { 'x-api-key': phoneKey });
+    expect(await upgrade(node.url)).toEqual({ status: 503, retryAfter: '10' });
+
+    silent[0]?.ws.close();
+    await vi.waitFor(() => expect(node.transport.stats().pending).toBe(2), WAIT);
+    expect(await upgrade(node.url)).toEqual({ status: 101 });
+    expect(await upgrade(node.url)).toMatchObject({ status: 503 });
+
+    phone.send({ type: 'hello', id: 'h' });
+    await vi.waitFor(() => expect(phone.frames[0]).toMatchObject({ type: 'welcome' }), WAIT);
+    expect(await upgrade(node.url)).toEqual({ status: 101 });
+    // The welcomed socket does not count: three wait again.
+    expect(await upgrade(node.url)).toMatchObject({ status: 503 });
+    expect(node.transport.stats()).toMatchObject({ sockets: 4, pending: 3, phones: 1 });
+  });
+
+  it('frees the slot of a socket refused, closed during its hello, or welcomed twice, once each', async () => {
+    let gate: Promise<void> = Promise.resolve();
+    let authenticating = 0;
+    const node = await gatewayNode({
+      transport: { maxPendingSockets: 3 },
+      host: (host) => ({
+        ...host,
+        authenticate: async (key) => {
+          authenticating++;
+          await gate;
+          return host.authenticate(key);
+        },
+      }),
+    });
+    const { phoneKey } = await accountWithPhone(node);
+
+    const unknownKey = await rawSocket(node.url, { 'x-api-key': 'pk_unknown' });
+    expect((await unknownKey.closed).code).toBe(CLOSE_CODES.unauthorized);
+    const noHello = await rawSocket(node.url);
+    noHello.send({ type: 'heartbeat', id: 'b' });
+    expect((await noHello.closed).code).toBe(CLOSE_CODES.unauthorized);
+
+    // Closes while its key is being resolved; the hello goes on afterwards.
+    let release = () => {};
+    gate = new Promise((resolve) => {
+      release = resolve;
+    });
+    const before = authenticating;
+    const leaving = await rawSocket(node.url, { 'x-api-key': phoneKey });
+    leaving.send({ type: 'hello', id: 'h' });
+    await vi.waitFor(() => expect(authenticating).toBe(before + 1), WAIT);
+    leaving.ws.close();
+    await vi.waitFor(() => expect(node.transport.stats().pending).toBe(0), WAIT);
+    release();
+
+    const twice = await rawSocket(node.url, { 'x-api-key': phoneKey });
+    twice.send({ type: 'hello', id: 'h1' });
+    twice.send({ type: 'hello', id: 'h2' });
+    await vi.waitFor(() => expect(twice.frames).toHaveLength(2), WAIT);
+    expect(twice.frames.map((f) => f.type)).toEqual(['welcome', 'welcome']);
+    expect(node.transport.stats()).toMatchObject({ sockets: 1, pending: 0, phones: 1 });
+
+    for (let i = 0; i < 3; i++) expect(await upgrade(node.url)).toEqual({ status: 101 });
+    expect(await upgrade(node.url)).toMatchObject({ status: 503 });
+  });
+
+  it('frees the slots of sockets closed for no hello in time', async () => {
+    const node = await gatewayNode({ transport: { maxPendingSockets: 2, authTimeoutMs: 50 } });
+    const silent = [await rawSocket(node.url), await rawSocket(node.url)];
+    for (const socket of silent) {
+      expect((await socket.closed).code).toBe(CLOSE_CODES.unauthorized);
+    }
+    await vi.waitFor(() => expect(node.transport.stats().pending).toBe(0), WAIT);
+    expect(await upgrade(node.url)).toEqual({ status: 101 });
+    expect(await upgrade(node.url)).toEqual({ status: 101 });
+    expect(await upgrade(node.url)).toEqual({ status: 503, retryAfter: '1' });
+  });
+
+  it('checks maxPendingSockets like the other limits', () => {
+    expect(websocketTransport().options.maxPendingSockets).toBe(1000);
+    expect(() => websocketTransport({ maxPendingSockets: 0 })).toThrow(
+      /maxPendingSockets: must be an integer from 1 to 1000000/,
+    );
   });
 });
 

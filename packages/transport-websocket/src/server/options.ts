@@ -15,6 +15,12 @@ export interface WebSocketTransportOptions {
   pingIntervalMs?: number;
   /** A socket must send `hello` within this time (default 10 s). */
   authTimeoutMs?: number;
+  /**
+   * Sockets open but not yet welcomed (before `hello` is answered, or while the server
+   * closes one it did not welcome). At this many, upgrade requests are refused with 503
+   * and `Retry-After` before the handshake (default 1,000). Welcomed sockets do not count.
+   */
+  maxPendingSockets?: number;
   /** Largest frame a phone may send, in bytes; larger closes with 1009 (default 1 MiB). */
   maxPayload?: number;
   /**
@@ -52,6 +58,7 @@ export interface ResolvedOptions {
   path: string;
   pingIntervalMs: number;
   authTimeoutMs: number;
+  maxPendingSockets: number;
   maxPayload: number;
   maxPreAuthPayload: number;
   maxBufferedBytes: number;
@@ -65,6 +72,7 @@ export const DEFAULT_WEBSOCKET_OPTIONS = Object.freeze({
   path: '/v1/phones/ws',
   pingIntervalMs: 30_000,
   authTimeoutMs: 10_000,
+  maxPendingSockets: 1000,
   maxPayload: 1_048_576,
   maxPreAuthPayload: 4096,
   maxBufferedBytes: 1_048_576,
@@ -78,6 +86,7 @@ const LIMITS: Record<keyof typeof DEFAULT_WEBSOCKET_OPTIONS, [number, number] | 
   path: null,
   pingIntervalMs: [10, 3_600_000],
   authTimeoutMs: [10, 600_000],
+  maxPendingSockets: [1, 1_000_000],
   maxPayload: [1024, 100 * 1_048_576],
   maxPreAuthPayload: [256, 100 * 1_048_576],
   maxBufferedBytes: [0, 1024 * 1_048_576],

@@ -1,5 +1,23 @@
-/** Small helpers for a `ws` socket of the server. */
+/** Small helpers for the server's sockets: upgrade refusals and `ws` sockets. */
+import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
+
+/**
+ * Answers an upgrade request with an HTTP error instead of the handshake, then
+ * drops the connection once the answer is written (a client that keeps its side
+ * open holds nothing).
+ */
+export function refuseUpgrade(
+  socket: Duplex,
+  status: '404 Not Found' | '503 Service Unavailable',
+  headers: Record<string, string> = {},
+): void {
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status}\r\n${lines.join('')}Connection: close\r\nContent-Length: 0\r\n\r\n`,
+  );
+}
 
 /** A close reason fits in 123 bytes of UTF-8. */
 export function reasonText(text: string): string {

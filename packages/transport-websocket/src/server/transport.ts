@@ -27,6 +27,7 @@ import type { ResolvedOptions, WebSocketTransportOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import type { SessionHost } from './session.js';
 import { PhoneSession } from './session.js';
+import { refuseUpgrade } from './socket.js';
 
 const OPEN = 1;
 
@@ -58,6 +59,8 @@ export class WebSocketTransport implements Transport, SessionHost {
   private running = false;
   private readonly wss: WebSocketServer;
   private readonly sessions = new Set<PhoneSession>();
+  /** Sessions not welcomed yet, until welcomed or closed: at most `maxPendingSockets`. */
+  private readonly pending = new Set<PhoneSession>();
   private readonly byPhone = new Map<string, PhoneSession>();
   private readonly byOwner = new Map<string, string>();
   /** The current `reach()`, rebuilt when a phone is routed to or away from this node. */
@@ -85,11 +88,19 @@ export class WebSocketTransport implements Transport, SessionHost {
     });
   }
 
-  /** Open sockets (authenticated or not), phones reachable through them, bytes waiting to be sent. */
-  stats(): { sockets: number; phones: number; bufferedBytes: number } {
+  /**
+   * Open sockets (authenticated or not), those of them not welcomed yet, phones
+   * reachable through them, bytes waiting to be sent.
+   */
+  stats(): { sockets: number; pending: number; phones: number; bufferedBytes: number } {
     let bufferedBytes = 0;
     for (const session of this.sessions) bufferedBytes += session.socket.bufferedAmount;
-    return { sockets: this.sessions.size, phones: this.byPhone.size, bufferedBytes };
+    return {
+      sockets: this.sessions.size,
+      pending: this.pending.size,
+      phones: this.byPhone.size,
+      bufferedBytes,
+    };
   }
 
   get keyEpoch(): number {
@@ -126,14 +137,22 @@ export class WebSocketTransport implements Transport, SessionHost {
     for (const session of this.sessions) session.socket.terminate();
   }
 
-  /** Takes over one upgrade request (for hosts that route upgrades themselves). */
+  /**
+   * Takes over one upgrade request (for hosts that route upgrades themselves). While
+   * `maxPendingSockets` sockets wait for their welcome, it is refused with 503 before
+   * the handshake, `Retry-After` the time they have for `hello`.
+   */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (!this.running) {
-      socket.end(
-        'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
-      );
+      refuseUpgrade(socket, '503 Service Unavailable');
       return;
     }
+    if (this.pending.size >= this.options.maxPendingSockets) {
+      const seconds = Math.ceil(this.options.authTimeoutMs / 1000);
+      refuseUpgrade(socket, '503 Service Unavailable', { 'Retry-After': String(seconds) });
+      return;
+    }
+    // The handshake completes and `accept` runs before this returns: no upgrade slips by the count.
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
   }
 
@@ -141,7 +160,7 @@ export class WebSocketTransport implements Transport, SessionHost {
     if (pathOf(req.url) === this.options.path) {
       this.handleUpgrade(req, socket, head);
     } else if (this.options.server?.listenerCount('upgrade') === 1) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      refuseUpgrade(socket, '404 Not Found');
     }
   };
 
@@ -153,10 +172,13 @@ export class WebSocketTransport implements Transport, SessionHost {
     }
     const header = req.headers['x-api-key'];
     const key = Array.isArray(header) ? header[0] : header;
-    this.sessions.add(new PhoneSession(ws, this, host, key || undefined));
+    const session = new PhoneSession(ws, this, host, key || undefined);
+    this.sessions.add(session);
+    this.pending.add(session);
   }
 
   attach(session: PhoneSession): void {
+    this.pending.delete(session);
     for (const phone of session.phones) {
       const previous = this.byPhone.get(phone.id);
       this.byPhone.set(phone.id, session);
@@ -190,6 +212,7 @@ export class WebSocketTransport implements Transport, SessionHost {
 
   detach(session: PhoneSession): void {
     this.sessions.delete(session);
+    this.pending.delete(session);
     this.full.delete(session);
     this.dropPhones(session, session.phones);
   }
