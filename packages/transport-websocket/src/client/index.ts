@@ -30,6 +30,8 @@ export type {
 export { CANNOT_DECRYPT, INTERRUPTED, NO_ENCRYPTION_KEY } from './pushed.js';
 export type { RadioPhoneOptions } from './radio-phone.js';
 export { RadioPhone } from './radio-phone.js';
+export type { ReportRetryPolicy } from './reports.js';
+export { DEFAULT_REPORT_RETRY_POLICY, isRetryableReportError } from './reports.js';
 export type { VirtualPhoneOptions, VirtualRadioOptions, VirtualSender } from './virtual-phone.js';
 export {
   createVirtualDriver,

@@ -23,6 +23,7 @@ import type {
   ReceivedSmsInput,
 } from './phone-types.js';
 import { PushedMessages } from './pushed.js';
+import type { ReportedEvent, ReportOptions } from './reports.js';
 
 export const DEFAULT_RECONNECT_POLICY: RetryPolicy = Object.freeze({
   minDelayMs: 500,
@@ -108,6 +109,7 @@ export class PhoneClient extends EventEmitter<PhoneClientEvents> {
     clearInterval(this.heartbeatTimer);
     this.firstWelcome?.reject(new Error('the phone client was closed'));
     this.firstWelcome = undefined;
+    this.pushed.close();
     await this.link.close();
   }
 
@@ -184,8 +186,8 @@ export class PhoneClient extends EventEmitter<PhoneClientEvents> {
   /** Reports SENT, DELIVERED or FAILED; waits for a connection when offline. */
   async reportEvent(
     messageId: string,
-    event: 'SENT' | 'DELIVERED' | 'FAILED',
-    options: { reason?: string; at?: Date | number } = {},
+    event: ReportedEvent,
+    options: ReportOptions = {},
   ): Promise<ResultData['event']> {
     const body = {
       type: 'event',
@@ -222,6 +224,7 @@ export class PhoneClient extends EventEmitter<PhoneClientEvents> {
     this.heartbeatTimer = setInterval(() => void this.heartbeat().catch(() => {}), every);
     this.heartbeatTimer.unref?.();
     this.emit('connected', frame);
+    this.pushed.resumed();
     void this.heartbeat().catch(() => {});
   }
 

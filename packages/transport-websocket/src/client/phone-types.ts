@@ -7,6 +7,7 @@ import type { WelcomeFrame } from '../protocol.js';
 import type { RadioStatus } from './drivers/driver.js';
 import type { JournalEntry, SendJournal } from './journal.js';
 import type { DisconnectInfo, PhoneTlsOptions } from './link.js';
+import type { ReportRetryPolicy } from './reports.js';
 
 /** An outgoing SMS as the phone's radio needs it: decrypted, addressed. */
 export interface OutgoingSms {
@@ -57,6 +58,11 @@ export interface PhoneClientOptions {
    */
   journal?: SendJournal;
   requestTimeoutMs?: number;
+  /**
+   * How a SENT / DELIVERED / FAILED report the server could not take for a transient reason
+   * (a server-side fault, no reply in time) is sent again: default 1 s doubling to 30 s, 10 tries.
+   */
+  reportRetry?: Partial<ReportRetryPolicy>;
   /** For `wss://`: the certificates to trust and the name to check, when not the URL's host. */
   tls?: PhoneTlsOptions;
   /** Reported in heartbeats and `hello`. */

@@ -4,7 +4,8 @@
  * FAILED. Duplicates are dropped by id; a message the journal already holds (pushed again after
  * a restart) is acked and reported from the journal, never handed to the sender again. A retry
  * of a message taken in this run (a later attempt: it expired before its report was applied)
- * is acked too, and reported from the journal or by the send still under way.
+ * is acked too, and reported from the journal or by the send still under way. A report the
+ * server could not take for a transient reason is sent again with backoff (reports.ts).
  */
 import type { EventEmitter } from 'node:events';
 import type { WireMessage } from '@textport/core';
@@ -21,6 +22,8 @@ import type {
   PhoneClientOptions,
   SendResult,
 } from './phone-types.js';
+import type { ReportedEvent, ReportOptions } from './reports.js';
+import { DEFAULT_REPORT_RETRY_POLICY, PendingReports } from './reports.js';
 
 export const NO_ENCRYPTION_KEY =
   'Outgoing message is encrypted but mobile app has no encryption key';
@@ -34,12 +37,8 @@ export const INTERRUPTED =
 export interface PushedHost {
   /** The client, whose events are emitted. */
   readonly events: EventEmitter<PhoneClientEvents>;
-  /** Reports SENT, DELIVERED or FAILED; waits for a connection when offline. */
-  reportEvent(
-    messageId: string,
-    event: 'SENT' | 'DELIVERED' | 'FAILED',
-    options?: { reason?: string; at?: Date | number },
-  ): Promise<unknown>;
+  /** Reports SENT, DELIVERED or FAILED once; waits for a connection when offline. */
+  reportEvent(messageId: string, event: ReportedEvent, options?: ReportOptions): Promise<unknown>;
   /** Emits `problem` without letting a throwing listener break the send queue. */
   report(error: unknown, context: string): void;
   /** Whether the client was closed: nothing more goes to the sender. */
@@ -61,6 +60,7 @@ export class PushedMessages {
   private readonly journal: SendJournal;
   private readonly acking = new Set<string>();
   private sending: Promise<void> = Promise.resolve();
+  private readonly reports: PendingReports;
 
   constructor(
     private readonly link: PhoneLink,
@@ -69,6 +69,27 @@ export class PushedMessages {
   ) {
     this.seen = new BoundedMap(options.dedupeSize ?? 10_000);
     this.journal = options.journal ?? new MemoryJournal(options.dedupeSize ?? 10_000);
+    this.reports = new PendingReports(
+      options.dedupeSize ?? 10_000,
+      { ...DEFAULT_REPORT_RETRY_POLICY, ...options.reportRetry },
+      {
+        send: (messageId, event, reportOptions) =>
+          host.reportEvent(messageId, event, reportOptions),
+        gaveUp: (error, context) => host.report(error, context),
+        closed: () => host.closed(),
+        random: options.random ?? Math.random,
+      },
+    );
+  }
+
+  /** The link is back: reports waiting for their next try go now. */
+  resumed(): void {
+    this.reports.resumed();
+  }
+
+  /** The client closes: reports still owed are left to the gateway's retry and the journal. */
+  close(): void {
+    this.reports.clear();
   }
 
   /** A pushed `message` frame: acked once, then queued for the sender (or recovered). */
@@ -149,14 +170,8 @@ export class PushedMessages {
       return;
     }
     const at = entry.at || undefined;
-    void this.host
-      .reportEvent(messageId, 'SENT', { at })
-      .then(() =>
-        entry.state === 'delivered'
-          ? this.host.reportEvent(messageId, 'DELIVERED', { at })
-          : undefined,
-      )
-      .catch(() => {});
+    this.reports.report(messageId, 'SENT', { at });
+    if (entry.state === 'delivered') this.reports.report(messageId, 'DELIVERED', { at });
   }
 
   private note(messageId: string, state: JournalEntry['state'], reason?: string): void {
@@ -197,12 +212,12 @@ export class PushedMessages {
         later(() => {
           this.note(message.id, 'delivered');
           this.host.events.emit('delivered', message.id);
-          void this.host.reportEvent(message.id, 'DELIVERED', { at }).catch(() => {});
+          this.reports.report(message.id, 'DELIVERED', { at });
         }),
       failed: (reason, at) =>
         later(() => {
           this.note(message.id, 'failed', reason);
-          void this.host.reportEvent(message.id, 'FAILED', { reason, at }).catch(() => {});
+          this.reports.report(message.id, 'FAILED', { reason, at });
         }),
     };
     let result: SendResult;
@@ -215,7 +230,7 @@ export class PushedMessages {
     if (result.ok) {
       this.note(message.id, 'sent');
       this.host.events.emit('sent', sms);
-      void this.host.reportEvent(message.id, 'SENT').catch(() => {});
+      this.reports.report(message.id, 'SENT');
     } else {
       this.fail(message.id, result.reason);
     }
@@ -226,6 +241,6 @@ export class PushedMessages {
   private fail(messageId: string, reason: string): void {
     this.note(messageId, 'failed', reason);
     this.host.events.emit('failed', messageId, reason);
-    void this.host.reportEvent(messageId, 'FAILED', { reason }).catch(() => {});
+    this.reports.report(messageId, 'FAILED', { reason });
   }
 }
