@@ -11,9 +11,9 @@
  * (`excludeWebhookIds`), so a slow receiver holds only its own few slots and delays
  * only its own events. Each account likewise has at most `perAccount` attempts in
  * flight (`perAccountConcurrency`; by default a quarter of the worker's slots, and at
- * least two webhooks' worth, never more than the worker has): an account with many slow webhooks leaves slots to the
- * others. An account at its bound with as many rows again waiting is left out of
- * claims, and rows of it that a claim takes anyway are handed back at once. An
+ * least two webhooks' worth, never more than the worker has): an account with many
+ * slow webhooks leaves slots to the others. Its rows beyond that wait in their lanes,
+ * and an account at its bound with as many rows again waiting is left out of claims. An
  * attempt has a wall-clock deadline (`timeoutMs`); its lease (twice that plus a
  * second) outlasts it, and a row that waited in its lane is re-leased before its
  * attempt when its lease would not cover the deadline.
@@ -57,7 +57,7 @@ interface AccountLoad {
   waiting: number;
   /** Its webhooks seen here, left out of claims while the account is full. */
   webhooks: Set<string>;
-  /** Left out of a claim, or rows handed back: more of its rows may be due. */
+  /** Left out of a claim, or full when its rows were claimed: more of them may be due. */
   behind: boolean;
 }
 
@@ -250,17 +250,6 @@ export class WebhookWorker {
     const claimed = { row, settled, settle };
     const load = this.loadOf(row.accountId);
     load.webhooks.add(row.webhookId);
-    if (this.accountFull(load)) {
-      // The account has all the rows it can use for a while: this one goes back now
-      // rather than hold a lease it cannot use.
-      load.behind = true;
-      const handBack = this.release(row).finally(() => {
-        this.running.delete(handBack);
-        settle();
-      });
-      this.running.add(handBack);
-      return claimed;
-    }
     let lane = this.lanes.get(row.webhookId);
     if (!lane) {
       lane = { accountId: row.accountId, active: 0, waiting: [], behind: false };
@@ -271,6 +260,7 @@ export class WebhookWorker {
     lane.waiting.push(claimed);
     this.pump(row.webhookId, lane);
     if (lane.waiting.length > 0) lane.behind = true;
+    if (this.accountFull(load)) load.behind = true;
     return claimed;
   }
 
