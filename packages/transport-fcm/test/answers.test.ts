@@ -9,7 +9,7 @@ import { fcmTransport } from '../src/index.js';
 import { phoneWithToken, send, setup, standIn } from './helpers.js';
 import { fcmError, fcmErrorCode } from './stand-in.js';
 
-const TOKEN = 'fcm-token-audit';
+const TOKEN = 'fcm-token-answers';
 
 /** A body of `total` bytes, produced on demand; `pulled()` says how much was read. */
 function endlessBody(total: number) {
@@ -23,6 +23,19 @@ function endlessBody(total: number) {
     },
   });
   return { stream, pulled: () => produced };
+}
+
+/** A transport of the stand-in `google`, quiet, with `extra` options. */
+function fcmOf(
+  google: Awaited<ReturnType<typeof standIn>>,
+  extra: Omit<Parameters<typeof fcmTransport>[0], 'credentials'> = {},
+) {
+  return fcmTransport({
+    credentials: google.credentials,
+    endpoint: google.base,
+    logger: silentLogger,
+    ...extra,
+  });
 }
 
 describe('secrets', () => {
@@ -66,12 +79,7 @@ describe('malformed answers stay retryable', () => {
   it('a token endpoint answering JSON null postpones the message', async () => {
     const clock = new ManualClock();
     const google = await standIn(clock);
-    const fcm = fcmTransport({
-      credentials: google.credentials,
-      endpoint: google.base,
-      clock,
-      logger: silentLogger,
-    });
+    const fcm = fcmOf(google, { clock });
     google.answerNextTokenRequests({ status: 502, body: null });
     const phone = makePhone({ fcmToken: TOKEN });
     await expect(fcm.notify(phone, [makeMessage({ phoneId: phone.id })])).rejects.toMatchObject({
@@ -99,10 +107,7 @@ describe('bounds', () => {
   it('reads at most a bounded part of an error body from FCM', async () => {
     const google = await standIn();
     const body = endlessBody(32 * 1024 * 1024);
-    const fcm = fcmTransport({
-      credentials: google.credentials,
-      endpoint: google.base,
-      logger: silentLogger,
+    const fcm = fcmOf(google, {
       fetch: async (url, init) => {
         if (String(url).endsWith('/token')) return fetch(url, init);
         return new Response(body.stream, { status: 503 });
@@ -118,12 +123,7 @@ describe('bounds', () => {
   it('reads at most a bounded part of a token endpoint answer', async () => {
     const google = await standIn();
     const body = endlessBody(32 * 1024 * 1024);
-    const fcm = fcmTransport({
-      credentials: google.credentials,
-      endpoint: google.base,
-      logger: silentLogger,
-      fetch: async () => new Response(body.stream, { status: 200 }),
-    });
+    const fcm = fcmOf(google, { fetch: async () => new Response(body.stream, { status: 200 }) });
     await expect(fcm.requestHeartbeat(makePhone({ fcmToken: TOKEN }))).rejects.toMatchObject({
       retryable: true,
     });

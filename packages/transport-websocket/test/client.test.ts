@@ -8,21 +8,13 @@ import {
   CANNOT_DECRYPT,
   createVirtualSender,
   NO_ENCRYPTION_KEY,
-  PhoneClient,
 } from '../src/client/index.js';
-import { accountWithPhone, CONTACT, gatewayNode, onCleanup, virtualPhone } from './helpers.js';
+import { accountWithPhone, CONTACT, gatewayNode, phoneClientOf, virtualPhone } from './helpers.js';
 
 async function phoneWith(sender: SmsSender, extra: { encryptionKey?: string } = {}) {
   const node = await gatewayNode();
   const fixture = await accountWithPhone(node);
-  const client = new PhoneClient({
-    url: node.url,
-    apiKey: fixture.phoneKey,
-    sender,
-    reconnect: { minDelayMs: 10, maxDelayMs: 100 },
-    ...extra,
-  });
-  onCleanup(() => client.close());
+  const client = phoneClientOf(node, fixture.phoneKey, sender, extra);
   await client.connect();
   const send = (content: string, encrypted = false) =>
     node.gateway.messages.send(fixture.account.id, {
@@ -186,13 +178,7 @@ describe('PhoneClient: a retry of a message it took in this run', () => {
         });
       },
     };
-    const client = new PhoneClient({
-      url: node.url,
-      apiKey: f.phoneKey,
-      sender,
-      reconnect: { minDelayMs: 10, maxDelayMs: 100 },
-    });
-    onCleanup(() => client.close());
+    const client = phoneClientOf(node, f.phoneKey, sender);
     const attempts: number[] = [];
     client.on('push', (message) => attempts.push(message.send_attempt_count));
     await client.connect();
@@ -240,13 +226,7 @@ describe('PhoneClient: a retry of a message it took in this run', () => {
     });
     const f = await accountWithPhone(node);
     const { calls, sender } = sends();
-    const client = new PhoneClient({
-      url: node.url,
-      apiKey: f.phoneKey,
-      sender,
-      reconnect: { minDelayMs: 10, maxDelayMs: 100 },
-    });
-    onCleanup(() => client.close());
+    const client = phoneClientOf(node, f.phoneKey, sender);
     const problems: string[] = [];
     client.on('problem', (_error, context) => problems.push(context));
     await client.connect();

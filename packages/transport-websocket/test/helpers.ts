@@ -7,8 +7,8 @@ import type { TransportHost } from '@textport/core/transport';
 import { createNodeHandler } from '@textport/http';
 import { afterEach } from 'vitest';
 import WebSocket from 'ws';
-import type { VirtualPhoneOptions } from '../src/client/index.js';
-import { createVirtualPhone } from '../src/client/index.js';
+import type { PhoneClientOptions, SmsSender, VirtualPhoneOptions } from '../src/client/index.js';
+import { createVirtualPhone, PhoneClient } from '../src/client/index.js';
 import type { WebSocketTransportOptions } from '../src/index.js';
 import { websocketTransport } from '../src/index.js';
 
@@ -118,4 +118,25 @@ export async function rawSocket(url: string, headers: Record<string, string> = {
   await once(ws, 'open');
   const send = (frame: Record<string, unknown>) => ws.send(JSON.stringify({ v: 1, ...frame }));
   return { ws, frames, closed, send };
+}
+
+/**
+ * A phone client of `node` with `apiKey`, reconnecting fast, closed after the test; not
+ * connected yet (listeners go on first).
+ */
+export function phoneClientOf(
+  node: { url: string },
+  apiKey: string,
+  sender: SmsSender,
+  extra: Partial<PhoneClientOptions> = {},
+): PhoneClient {
+  const client = new PhoneClient({
+    url: node.url,
+    apiKey,
+    sender,
+    reconnect: { minDelayMs: 10, maxDelayMs: 100 },
+    ...extra,
+  });
+  onCleanup(() => client.close());
+  return client;
 }

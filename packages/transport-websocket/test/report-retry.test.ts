@@ -6,11 +6,10 @@ import type { SmsSender } from '../src/client/index.js';
 import {
   DisconnectedError,
   isRetryableReportError,
-  PhoneClient,
   PhoneRequestError,
 } from '../src/client/index.js';
 import { DEFAULT_REPORT_RETRY_POLICY, PendingReports } from '../src/client/reports.js';
-import { accountWithPhone, CONTACT, gatewayNode, onCleanup } from './helpers.js';
+import { accountWithPhone, CONTACT, gatewayNode, phoneClientOf } from './helpers.js';
 
 /** What the gateway does with one report: throw, wait, or apply it (undefined). */
 type Answer = (call: number, id: string, input: PhoneEventInput) => Promise<void> | undefined;
@@ -36,15 +35,10 @@ async function phoneWhoseReports(
   });
   const f = await accountWithPhone(node);
   const sender: SmsSender = { send: () => ({ ok: true }) };
-  const client = new PhoneClient({
-    url: node.url,
-    apiKey: f.phoneKey,
-    sender,
-    reconnect: { minDelayMs: 10, maxDelayMs: 100 },
+  const client = phoneClientOf(node, f.phoneKey, sender, {
     reportRetry: { minDelayMs: 10, maxDelayMs: 50, ...options.reportRetry },
     requestTimeoutMs: options.timeoutMs ?? 5000,
   });
-  onCleanup(() => client.close());
   const problems: string[] = [];
   client.on('problem', (_error, context) => problems.push(context));
   await client.connect();

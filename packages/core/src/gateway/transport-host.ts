@@ -10,9 +10,8 @@ import type { PhoneApi, Principal } from '../phone-api.js';
 import type { TransportHost, TransportLookups } from '../transport.js';
 import type { GatewayContext } from '../uow/context.js';
 import { wake } from '../uow/context.js';
+import { eachRow } from './pages.js';
 import { clearPushToken } from './phones.js';
-
-const PAGE = 200;
 
 export interface TransportHostParts {
   wake(): void;
@@ -24,27 +23,24 @@ function lookups(ctx: GatewayContext): TransportLookups {
   return {
     async phonesOf(accountId) {
       const phones: PhoneRecord[] = [];
-      for (let skip = 0; ; skip += PAGE) {
-        const page = await ctx.store.listPhones({ accountId, skip, limit: PAGE });
-        phones.push(...page);
-        if (page.length < PAGE) return phones;
+      for await (const phone of eachRow((page) => ctx.store.listPhones({ accountId, ...page }))) {
+        phones.push(phone);
       }
+      return phones;
     },
     phoneByNumber: (accountId, phoneNumber) => ctx.store.findPhoneByNumber(accountId, phoneNumber),
     async handedOff(phone) {
       const found: MessageRecord[] = [];
-      for (let skip = 0; ; skip += PAGE) {
-        const page = await ctx.store.searchMessages({
+      const scheduled = eachRow((page) =>
+        ctx.store.searchMessages({
           accountId: phone.accountId,
           owners: [phone.phoneNumber],
           types: ['mobile-terminated'],
           statuses: ['scheduled'],
-          skip,
-          limit: PAGE,
-        });
-        for (const m of page) if (m.phoneId === phone.id && isHandedOff(m)) found.push(m);
-        if (page.length < PAGE) break;
-      }
+          ...page,
+        }),
+      );
+      for await (const m of scheduled) if (m.phoneId === phone.id && isHandedOff(m)) found.push(m);
       return found.sort(
         (a, b) =>
           (a.scheduledAt ?? 0) - (b.scheduledAt ?? 0) ||

@@ -100,5 +100,10 @@ export async function gatewayWith(webhooks: GatewayConfig['webhooks'], clock?: M
   };
   const statuses = async (webhookId: string, accountId = account.id) =>
     (await store.listOutbox({ accountId, webhookId, skip: 0, limit: 100 })).map((r) => r.status);
-  return { store, gateway, account, hook, rows, statuses };
+  /** Whether every row of the account's webhooks was delivered. */
+  const allDelivered = async (accountId = account.id) =>
+    (await store.listOutbox({ accountId, skip: 0, limit: 100 })).every(
+      (r) => r.status === 'delivered',
+    );
+  return { store, gateway, account, hook, rows, statuses, allDelivered };
 }

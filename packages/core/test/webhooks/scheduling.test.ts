@@ -43,11 +43,7 @@ describe('webhook scheduling', () => {
     // The hanging account holds its own bound of attempts (the default: 16), not the worker's 64.
     await expect.poll(() => slow.paths.length, { timeout: 5_000 }).toBe(16);
     slow.open();
-    const all = async () =>
-      (await t.store.listOutbox({ accountId: t.account.id, skip: 0, limit: 100 })).every(
-        (r) => r.status === 'delivered',
-      );
-    await expect.poll(all, { timeout: 5_000 }).toBe(true);
+    await expect.poll(() => t.allDelivered(), { timeout: 5_000 }).toBe(true);
     expect(new Set(slow.eventIds).size).toBe(64);
     expect(slow.eventIds).toHaveLength(64);
   });
@@ -59,11 +55,7 @@ describe('webhook scheduling', () => {
     await t.gateway.start();
     await expect.poll(() => slow.paths.length, { timeout: 5_000 }).toBe(3);
     slow.open();
-    const all = async () =>
-      (await t.store.listOutbox({ accountId: t.account.id, skip: 0, limit: 100 })).every(
-        (r) => r.status === 'delivered',
-      );
-    await expect.poll(all, { timeout: 5_000 }).toBe(true);
+    await expect.poll(() => t.allDelivered(), { timeout: 5_000 }).toBe(true);
     expect(slow.eventIds).toHaveLength(8);
   });
 
