@@ -60,6 +60,8 @@ async function settle() {
 }
 
 function run(bench, resultFile) {
+  // ONLY picks the scripts here; several scripts read their own ONLY (variants), so it is not passed on.
+  const { ONLY: _picked, ...inherited } = process.env;
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
@@ -68,7 +70,7 @@ function run(bench, resultFile) {
         cwd: ROOT,
         stdio: 'inherit',
         env: {
-          ...process.env,
+          ...inherited,
           BENCH_RESULT: resultFile,
           ...(PG_URL ? { TEXTPORT_BENCH_DATABASE_URL: PG_URL } : {}),
           ...bench.env,
